@@ -1,0 +1,1 @@
+"""LOOSELINE shared plumbing. Nothing domain-specific lives here."""

@@ -1,0 +1,43 @@
+"""One error shape: ``{"error": {"code", "message", "details"}}``.
+
+Domain code raises ``DomainError`` subclasses named ``<Noun><Problem>`` with a stable code
+(``bet.stake_below_minimum``); the HTTP edge maps them to the status they declare.
+Pure Python: domain modules may import this.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "error"
+    status_code: ClassVar[int] = 400
+    default_message: ClassVar[str] = "The request cannot be processed."
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status_code = 404
+    default_message = "Not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status_code = 409
+    default_message = "The request conflicts with the current state."
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status_code = 403
+    default_message = "Forbidden."
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}

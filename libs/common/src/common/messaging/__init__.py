@@ -1,0 +1,1 @@
+"""Messaging: envelope + registry, outbox and relay, inbox-backed consumers, RabbitMQ topology."""

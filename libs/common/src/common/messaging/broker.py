@@ -1,0 +1,196 @@
+"""RabbitMQ connection and topology (aio-pika).
+
+One durable topic exchange; per consuming service a durable quorum queue bound by routing
+key, a retry queue whose TTL is the retry delay (it dead-letters back into the main queue),
+and a dead-letter queue behind a direct DLX. The connection is made in the background with
+backoff, so a service starts (and reports not-ready) while the broker is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
+
+from common.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class QueueNames:
+    main: str
+    retry: str
+    dead_letter: str
+
+    @classmethod
+    def for_service(cls, prefix: str, service: str) -> QueueNames:
+        base = f"{prefix}{service}"
+        return cls(main=base, retry=f"{base}.retry", dead_letter=f"{base}.dlq")
+
+
+@dataclass
+class ServiceQueues:
+    names: QueueNames
+    main: AbstractQueue
+    retry: AbstractQueue
+    dead_letter: AbstractQueue
+
+
+class Broker:
+    def __init__(
+        self,
+        url: str,
+        *,
+        exchange_name: str,
+        connect_timeout_s: float = 5.0,
+        max_backoff_s: float = 10.0,
+    ) -> None:
+        self.url = url
+        self.exchange_name = exchange_name
+        self.dlx_name = f"{exchange_name}.dlx"
+        self._connect_timeout_s = connect_timeout_s
+        self._max_backoff_s = max_backoff_s
+        self._connection: AbstractRobustConnection | None = None
+        self._publish_channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._on_connect: list[Callable[[], Awaitable[None]]] = []
+
+    # lifecycle -----------------------------------------------------------------------
+    def on_connect(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run once the first connection is up (robust connections restore what it declares)."""
+        self._on_connect.append(callback)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_with_backoff(), name="broker-connect")
+
+    async def _connect_with_backoff(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                connection = await aio_pika.connect_robust(
+                    self.url, timeout=self._connect_timeout_s
+                )
+                break
+            except (OSError, asyncio.TimeoutError, aio_pika.exceptions.AMQPError) as exc:
+                log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._max_backoff_s)
+        self._connection = connection
+        self._publish_channel = await connection.channel(publisher_confirms=True)
+        self._exchange = await self._publish_channel.declare_exchange(
+            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        self._connected.set()
+        log.info("broker.connected", exchange=self.exchange_name)
+        for callback in self._on_connect:
+            try:
+                await callback()
+            except Exception:  # e.g. a queue declared with other arguments: loud, not silent
+                log.exception("broker.on_connect_failed", callback=repr(callback))
+                raise
+
+    async def wait_connected(self, timeout_s: float | None = None) -> None:
+        await asyncio.wait_for(self._connected.wait(), timeout_s)
+
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._connection is not None:
+            await self._connection.close()
+        self._connected.clear()
+
+    def is_ready(self) -> bool:
+        connection = self._connection
+        return connection is not None and not connection.is_closed and self._connected.is_set()
+
+    @property
+    def connection(self) -> AbstractRobustConnection:
+        if self._connection is None:
+            raise ConnectionError("broker not connected")
+        return self._connection
+
+    # publishing ----------------------------------------------------------------------
+    async def publish(self, messages: Iterable[tuple[str, bytes, str, dict[str, str]]]) -> int:
+        """Publish (routing_key, body, message_id, headers) with confirms; wait for every ack.
+
+        Raises if any message is nacked or the connection fails: the caller keeps the rows.
+        """
+        if self._exchange is None or not self.is_ready():
+            raise ConnectionError("broker not connected")
+        exchange = self._exchange
+        confirmations = [
+            exchange.publish(
+                aio_pika.Message(
+                    body,
+                    message_id=message_id,
+                    content_type="application/json",
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    headers=headers or None,
+                ),
+                routing_key=routing_key,
+            )
+            for routing_key, body, message_id, headers in messages
+        ]
+        await asyncio.gather(*confirmations)
+        return len(confirmations)
+
+    # topology ------------------------------------------------------------------------
+    async def declare_service_queues(
+        self,
+        channel: AbstractChannel,
+        names: QueueNames,
+        routing_keys: Iterable[str],
+        *,
+        retry_delay_ms: int,
+        delivery_limit: int = 50,
+    ) -> ServiceQueues:
+        exchange = await channel.declare_exchange(
+            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        dlx = await channel.declare_exchange(
+            self.dlx_name, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        dead_letter = await channel.declare_queue(
+            names.dead_letter, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await dead_letter.bind(dlx, routing_key=names.dead_letter)
+        main = await channel.declare_queue(
+            names.main,
+            durable=True,
+            arguments={
+                "x-queue-type": "quorum",
+                # Safety net for a consumer that crashes mid-message over and over: the broker
+                # itself dead-letters after this many redeliveries.
+                "x-delivery-limit": delivery_limit,
+                "x-dead-letter-exchange": self.dlx_name,
+                "x-dead-letter-routing-key": names.dead_letter,
+            },
+        )
+        for key in sorted(set(routing_keys)):
+            await main.bind(exchange, routing_key=key)
+        retry = await channel.declare_queue(
+            names.retry,
+            durable=True,
+            arguments={
+                "x-queue-type": "quorum",
+                "x-message-ttl": retry_delay_ms,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": names.main,
+                # A money message is never lost on its way back from the retry queue.
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            },
+        )
+        return ServiceQueues(names=names, main=main, retry=retry, dead_letter=dead_letter)

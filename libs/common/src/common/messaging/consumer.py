@@ -1,0 +1,212 @@
+"""Inbox-backed consumer: a message's effects and its inbox row commit together, then ack.
+
+A redelivered or duplicated message (same ``event_id``) finds its inbox row and changes
+nothing; two consumers racing on one ``event_id`` serialise on the inbox primary key. A
+failing handler is retried through the retry queue (fixed delay) up to ``max_attempts``,
+then dead-lettered — never acked and dropped. A message that cannot be parsed, or whose
+type/version is unknown, goes to the DLQ at once (no retry can fix it) and stays visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from common.context import causation_id_var, correlation_id_var
+from common.logging import get_logger
+from common.messaging import metrics
+from common.messaging.broker import Broker, QueueNames, ServiceQueues
+from common.messaging.envelope import Envelope, MessageRegistry, UnknownMessage, registry
+from common.messaging.outbox import add_to_outbox
+from common.messaging.tables import messaging_tables
+
+log = get_logger(__name__)
+
+ATTEMPT_HEADER = "x-looseline-attempt"
+
+
+@dataclass
+class MessageContext:
+    """What a handler gets besides its payload: the open transaction and the envelope."""
+
+    session: AsyncSession
+    envelope: Envelope
+    schema: str
+
+    async def emit(self, *payloads: BaseModel) -> None:
+        """Emit follow-up messages in this transaction (correlation/causation carried on)."""
+        await add_to_outbox(self.session, self.schema, *payloads)
+
+
+Handler = Callable[[Any, MessageContext], Awaitable[None]]
+# {payload model: handler}; the queue's bindings are derived from it.
+Subscriptions = Mapping[type[BaseModel], Handler]
+
+
+class Consumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        schema: str,
+        broker: Broker,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        subscriptions: Subscriptions,
+        queue_prefix: str = "",
+        prefetch: int = 64,
+        max_attempts: int = 5,
+        retry_delay_ms: int = 2000,
+        message_registry: MessageRegistry = registry,
+    ) -> None:
+        self.service = service
+        self.schema = schema
+        self.broker = broker
+        self.sessionmaker = sessionmaker
+        self.names = QueueNames.for_service(queue_prefix, service)
+        self.prefetch = prefetch
+        self.max_attempts = max_attempts
+        self.retry_delay_ms = retry_delay_ms
+        self.registry = message_registry
+        self._handlers: dict[str, Handler] = {}
+        for model, handler in subscriptions.items():
+            spec = self.registry.spec_for(model)
+            self._handlers[spec.routing_key] = handler
+        self._channel: AbstractChannel | None = None
+        self.queues: ServiceQueues | None = None
+        _, self._inbox = messaging_tables(schema)
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted(self._handlers)
+
+    async def start(self) -> None:
+        """Declare the topology and start consuming (call once the broker is connected)."""
+        channel = await self.broker.connection.channel(publisher_confirms=True)
+        await channel.set_qos(prefetch_count=self.prefetch)
+        self._channel = channel
+        self.queues = await self.broker.declare_service_queues(
+            channel, self.names, self.routing_keys, retry_delay_ms=self.retry_delay_ms
+        )
+        await self.queues.main.consume(self.on_message)
+        log.info("consumer.started", queue=self.names.main, routing_keys=self.routing_keys)
+
+    async def stop(self) -> None:
+        if self._channel is not None and not self._channel.is_closed:
+            await self._channel.close()
+
+    async def dead_letter_depth(self) -> int:
+        if self.queues is None:
+            return 0
+        declared = await self.queues.dead_letter.declare()
+        depth = declared.message_count or 0
+        metrics.dlq_depth.labels(self.service).set(depth)
+        return depth
+
+    # one message -------------------------------------------------------------------------
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        try:
+            envelope = Envelope.model_validate_json(message.body)
+            payload = self.registry.parse(envelope)
+            handler = self._handlers[envelope.routing_key]
+        except (ValidationError, UnknownMessage, KeyError, ValueError) as exc:
+            await self._dead_letter(message, "unreadable", repr(exc), "unknown")
+            return
+
+        correlation = correlation_id_var.set(envelope.correlation_id)
+        causation = causation_id_var.set(str(envelope.event_id))
+        try:
+            outcome = await self._handle(envelope, payload, handler)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            metrics.failed.labels(self.service, envelope.type).inc()
+            log.warning(
+                "consumer.handler_failed",
+                type=envelope.type,
+                event_id=str(envelope.event_id),
+                error=repr(exc),
+            )
+            await self._retry_or_dead_letter(message, envelope, exc)
+            return
+        finally:
+            correlation_id_var.reset(correlation)
+            causation_id_var.reset(causation)
+        await message.ack()
+        metrics.consumed.labels(self.service, envelope.type, outcome).inc()
+
+    async def _handle(self, envelope: Envelope, payload: BaseModel, handler: Handler) -> str:
+        async with self.sessionmaker.begin() as session:
+            claimed = await session.execute(
+                insert(self._inbox)
+                .values(consumer=self.service, event_id=envelope.event_id, message_type=envelope.type)
+                .on_conflict_do_nothing()
+                .returning(self._inbox.c.event_id)
+            )
+            if claimed.first() is None:
+                return "duplicate"
+            await handler(payload, MessageContext(session, envelope, self.schema))
+        return "processed"
+
+    async def _retry_or_dead_letter(
+        self, message: AbstractIncomingMessage, envelope: Envelope, exc: Exception
+    ) -> None:
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1) or 1)  # type: ignore[call-overload]
+        if attempt >= self.max_attempts:
+            await self._dead_letter(message, "max_attempts", repr(exc), envelope.type)
+            return
+        await self._republish(message, self.names.retry, exchange="", attempt=attempt + 1)
+        await message.ack()
+
+    async def _dead_letter(
+        self, message: AbstractIncomingMessage, reason: str, error: str, type_: str
+    ) -> None:
+        extra = {"x-looseline-dead-reason": reason, "x-looseline-error": error[:1000]}
+        await self._republish(
+            message, self.names.dead_letter, exchange=self.broker.dlx_name, extra_headers=extra
+        )
+        await message.ack()
+        metrics.dead_lettered.labels(self.service, type_, reason).inc()
+        log.error("consumer.dead_lettered", queue=self.names.dead_letter, reason=reason,
+                  error=error, message_id=message.message_id,
+                  trace=traceback.format_exc(limit=3) if reason != "unreadable" else None)
+
+    async def _republish(
+        self,
+        message: AbstractIncomingMessage,
+        routing_key: str,
+        *,
+        exchange: str,
+        attempt: int | None = None,
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
+        """Publish a copy with confirms before the original is acked: nothing is lost."""
+        assert self._channel is not None
+        headers: dict[str, Any] = dict(message.headers or {})
+        headers["x-looseline-original-routing-key"] = message.routing_key or ""
+        if attempt is not None:
+            headers[ATTEMPT_HEADER] = attempt
+        headers.update(extra_headers or {})
+        target = (
+            self._channel.default_exchange
+            if exchange == ""
+            else await self._channel.get_exchange(exchange, ensure=False)
+        )
+        await target.publish(
+            aio_pika.Message(
+                message.body,
+                message_id=message.message_id,
+                content_type=message.content_type,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                headers=headers,
+            ),
+            routing_key=routing_key,
+        )

@@ -1,0 +1,171 @@
+"""What a service process runs besides HTTP: DB pool, broker, outbox relay, consumers, jobs.
+
+Built by each service's ``bootstrap.py`` (its composition root) and started/stopped by the
+app lifespan or the worker entrypoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from common.db import create_engine, create_sessionmaker
+from common.logging import get_logger
+from common.messaging.broker import Broker
+from common.messaging.consumer import Consumer, Subscriptions
+from common.messaging.relay import OutboxRelay
+from common.messaging.tables import messaging_tables
+from common.periodic import PeriodicJob
+from common.settings import CommonSettings
+
+log = get_logger(__name__)
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+@dataclass
+class PeriodicSpec:
+    name: str
+    interval_s: float
+    job: Callable[[AsyncEngine], Awaitable[None]]
+
+
+@dataclass
+class ServiceRuntime:
+    settings: CommonSettings
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    broker: Broker | None = None
+    relay: OutboxRelay | None = None
+    consumer: Consumer | None = None
+    periodic: list[PeriodicJob] = field(default_factory=list)
+    # Extra resources to close on stop (e.g. the gateway's pooled HTTP client).
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    # readiness ----------------------------------------------------------------------------
+    async def readiness(self) -> dict[str, bool]:
+        checks: dict[str, bool] = {}
+        timeout = self.settings.ready_timeout_s
+        if self.engine is not None:
+            checks["database"] = await _within(timeout, self._database_answers())
+        if self.broker is not None:
+            checks["broker"] = self.broker.is_ready()
+        if self.consumer is not None:
+            checks["consumer"] = self.consumer.queues is not None
+        return checks
+
+    async def _database_answers(self) -> bool:
+        assert self.engine is not None
+        async with self.engine.connect() as conn:
+            return bool(await conn.scalar(text("SELECT 1")))
+
+    # lifecycle ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.broker is not None:
+            if self.consumer is not None:
+                self.broker.on_connect(self.consumer.start)
+            await self.broker.start()
+        if self.relay is not None:
+            self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for job in self.periodic:
+            self._tasks.append(asyncio.create_task(job.run(), name=f"periodic-{job.name}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self.consumer is not None:
+            with contextlib.suppress(Exception):
+                await self.consumer.stop()
+        if self.broker is not None:
+            await self.broker.stop()
+        if self.engine is not None:
+            await self.engine.dispose()
+        for close in self.closers:
+            await close()
+
+
+async def _within(timeout_s: float, check: Awaitable[bool]) -> bool:
+    try:
+        return await asyncio.wait_for(check, timeout_s)
+    except Exception:  # unreachable, refused, timed out: not ready
+        return False
+
+
+def build_runtime(
+    settings: CommonSettings,
+    *,
+    subscriptions: Subscriptions | None = None,
+    periodic: list[PeriodicSpec] | None = None,
+    uses_database: bool = True,
+    uses_broker: bool = True,
+) -> ServiceRuntime:
+    """The standard wiring: pooled engine, broker, relay, inbox consumer, housekeeping jobs."""
+    runtime = ServiceRuntime(settings=settings)
+    service = settings.service_name
+    if uses_database:
+        runtime.engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            application_name=service,
+        )
+        runtime.sessionmaker = create_sessionmaker(runtime.engine)
+    if uses_broker:
+        runtime.broker = Broker(settings.rabbitmq_url, exchange_name=settings.exchange_name)
+    if not settings.run_workers or runtime.engine is None or runtime.broker is None:
+        return runtime
+
+    runtime.relay = OutboxRelay(
+        service=service,
+        schema=settings.schema,
+        engine=runtime.engine,
+        broker=runtime.broker,
+        database_url=settings.database_url,
+        batch_size=settings.outbox_batch_size,
+        poll_interval_s=settings.outbox_poll_interval_s,
+    )
+    if subscriptions:
+        assert runtime.sessionmaker is not None
+        runtime.consumer = Consumer(
+            service=service,
+            schema=settings.schema,
+            broker=runtime.broker,
+            sessionmaker=runtime.sessionmaker,
+            subscriptions=subscriptions,
+            queue_prefix=settings.queue_prefix,
+            prefetch=settings.consumer_prefetch,
+            max_attempts=settings.consumer_max_attempts,
+            retry_delay_ms=settings.consumer_retry_delay_ms,
+        )
+    specs = [_outbox_cleanup(settings), *(periodic or [])]
+    runtime.periodic = [
+        PeriodicJob(name=f"{service}.{s.name}", interval_s=s.interval_s, job=s.job,
+                    engine=runtime.engine)
+        for s in specs
+    ]
+    return runtime
+
+
+def _outbox_cleanup(settings: CommonSettings) -> PeriodicSpec:
+    outbox, _ = messaging_tables(settings.schema)
+    retention = timedelta(hours=settings.outbox_retention_h)
+
+    async def delete_published(engine: AsyncEngine) -> None:
+        async with engine.begin() as conn:
+            await conn.execute(
+                delete(outbox).where(
+                    outbox.c.published_at.is_not(None),
+                    outbox.c.published_at < func.now() - retention,
+                )
+            )
+
+    return PeriodicSpec(name="outbox-cleanup", interval_s=600, job=delete_published)

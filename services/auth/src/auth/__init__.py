@@ -1,0 +1,1 @@
+"""LOOSELINE auth service: accounts, sessions, tokens."""

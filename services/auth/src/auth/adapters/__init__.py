@@ -1,0 +1,1 @@
+"""auth adapters: tables on the `auth` schema, repositories."""

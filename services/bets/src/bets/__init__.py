@@ -1,0 +1,1 @@
+"""LOOSELINE bets service: singles, coupons, the stake saga, settlement."""

@@ -1,0 +1,1 @@
+"""bets adapters: tables on the `bets` schema, repositories."""

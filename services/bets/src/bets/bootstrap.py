@@ -1,0 +1,12 @@
+"""Composition root of the bets service."""
+
+from __future__ import annotations
+
+from common.runtime import ServiceRuntime, build_runtime
+
+from bets.entrypoints.worker import SUBSCRIPTIONS
+from bets.settings import Settings
+
+
+def build(settings: Settings) -> ServiceRuntime:
+    return build_runtime(settings, subscriptions=SUBSCRIPTIONS)

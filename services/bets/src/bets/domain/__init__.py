@@ -1,0 +1,1 @@
+"""Pure bets rules: no I/O, no framework imports (checked by a test)."""

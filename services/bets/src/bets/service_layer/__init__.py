@@ -1,0 +1,1 @@
+"""bets handlers and queries: they run inside one unit of work (a DB transaction)."""

@@ -1,0 +1,1 @@
+"""LOOSELINE events service: sports catalogue, markets, odds, results."""

@@ -1,0 +1,1 @@
+"""events adapters: tables on the `events` schema, repositories."""

@@ -1,0 +1,1 @@
+"""LOOSELINE wallet service: double-entry ledger, holds, deposits, withdrawals."""

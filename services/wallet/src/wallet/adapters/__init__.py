@@ -1,0 +1,1 @@
+"""wallet adapters: tables on the `wallet` schema, repositories."""

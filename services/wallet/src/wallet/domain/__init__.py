@@ -1,0 +1,1 @@
+"""Pure wallet rules: no I/O, no framework imports (checked by a test)."""
