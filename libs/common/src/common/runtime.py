@@ -126,7 +126,7 @@ def build_runtime(
 
     runtime.relay = OutboxRelay(
         service=service,
-        schema=settings.schema,
+        schema=settings.db_schema,
         engine=runtime.engine,
         broker=runtime.broker,
         database_url=settings.database_url,
@@ -137,7 +137,7 @@ def build_runtime(
         assert runtime.sessionmaker is not None
         runtime.consumer = Consumer(
             service=service,
-            schema=settings.schema,
+            schema=settings.db_schema,
             broker=runtime.broker,
             sessionmaker=runtime.sessionmaker,
             subscriptions=subscriptions,
@@ -156,7 +156,7 @@ def build_runtime(
 
 
 def _outbox_cleanup(settings: CommonSettings) -> PeriodicSpec:
-    outbox, _ = messaging_tables(settings.schema)
+    outbox, _ = messaging_tables(settings.db_schema)
     retention = timedelta(hours=settings.outbox_retention_h)
 
     async def delete_published(engine: AsyncEngine) -> None:

@@ -65,7 +65,7 @@ class CommonSettings(BaseSettings):
     consumer_retry_delay_ms: int = 2000
 
     @property
-    def schema(self) -> str:
+    def db_schema(self) -> str:
         return self.service_name
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from alembic import context
 from sqlalchemy import MetaData
@@ -33,7 +34,7 @@ def run_migrations(*, schema: str, metadata: MetaData, default_url: Callable[[],
         or context.get_x_argument(as_dictionary=True).get("url")
         or default_url()
     )
-    options = {
+    options: dict[str, Any] = {
         "target_metadata": metadata,
         "version_table_schema": schema,
         "include_schemas": True,

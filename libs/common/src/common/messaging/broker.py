@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import (
@@ -122,7 +123,7 @@ class Broker:
         return self._connection
 
     # publishing ----------------------------------------------------------------------
-    async def publish(self, messages: Iterable[tuple[str, bytes, str, dict[str, str]]]) -> int:
+    async def publish(self, messages: Iterable[tuple[str, bytes, str, dict[str, Any]]]) -> int:
         """Publish (routing_key, body, message_id, headers) with confirms; wait for every ack.
 
         Raises if any message is nacked or the connection fails: the caller keeps the rows.

@@ -159,7 +159,8 @@ class Consumer:
     async def _retry_or_dead_letter(
         self, message: AbstractIncomingMessage, envelope: Envelope, exc: Exception
     ) -> None:
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1) or 1)  # type: ignore[call-overload]
+        raw = (message.headers or {}).get(ATTEMPT_HEADER, 1)
+        attempt = raw if isinstance(raw, int) else 1
         if attempt >= self.max_attempts:
             await self._dead_letter(message, "max_attempts", repr(exc), envelope.type)
             return

@@ -6,6 +6,7 @@ A payload model is registered once with its producer, type and version; the rout
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class MessageSpec:
     producer: Producer
     type: str
     version: int
-    model: type[BaseModel]
+    model: builtins.type[BaseModel]
 
     @property
     def routing_key(self) -> str:

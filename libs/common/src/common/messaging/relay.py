@@ -54,8 +54,8 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish until cancelled."""
-        listener = asyncio.create_task(self._listen(), name=f"{self.service}-outbox-listen")
         await self.broker.wait_connected()
+        listener = asyncio.create_task(self._listen(), name=f"{self.service}-outbox-listen")
         backoff = 0.2
         try:
             while True:

@@ -1,0 +1,44 @@
+"""Messages produced by auth."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import Field
+
+from common.contracts import ContractModel, Label, ReasonText, UtcDatetime
+from common.messaging.envelope import message
+
+Role = Literal["user", "admin"]
+
+
+@message(producer="auth", type="UserRegistered")
+class UserRegistered(ContractModel):
+    user_id: uuid.UUID
+    email: str = Field(min_length=3, max_length=320)
+    name: Label
+    # The user who referred this one, and the affiliate partner's id for the sign-up, if any.
+    referrer_user_id: uuid.UUID | None = None
+    affiliate_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+@message(producer="auth", type="SessionRevoked")
+class SessionRevoked(ContractModel):
+    session_id: uuid.UUID
+    user_id: uuid.UUID
+    # When the session's last access token expires: the deny-list entry can go after that.
+    expires_at: UtcDatetime
+
+
+@message(producer="auth", type="UserBlocked")
+class UserBlocked(ContractModel):
+    user_id: uuid.UUID
+    reason: ReasonText
+
+
+@message(producer="auth", type="UserRoleChanged")
+class UserRoleChanged(ContractModel):
+    user_id: uuid.UUID
+    old_role: Role
+    new_role: Role

@@ -1,0 +1,1 @@
+"""Test fixtures every service reuses (loaded as the pytest plugin ``common.testing.plugin``)."""

@@ -1,0 +1,75 @@
+"""A fresh PostgreSQL database per test session: roles and schemas bootstrapped, migrated."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import uuid
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+
+from common.db import libpq_url
+from common.db.bootstrap import DEFAULT_SERVICES, ServiceDatabase, bootstrap
+from common.settings import dev_database_url
+
+
+def alembic_ini_for(service: str) -> Path:
+    spec = importlib.util.find_spec(service)
+    if spec is None or spec.origin is None:
+        raise LookupError(f"service package {service!r} is not installed")
+    # services/<svc>/src/<svc>/__init__.py → services/<svc>/alembic.ini
+    return Path(spec.origin).resolve().parents[2] / "alembic.ini"
+
+
+class TestDatabase:
+    __test__ = False  # not a test class
+
+    def __init__(self, admin_url: str, services: tuple[str, ...] = DEFAULT_SERVICES) -> None:
+        self.admin_url = admin_url
+        self.name = f"looseline_test_{uuid.uuid4().hex[:10]}"
+        self.services = services
+        self._migrated: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    def url_for(self, service: str) -> str:
+        """The service's own-role URL (asyncpg driver) pointed at this test database."""
+        admin = make_url(self.admin_url)
+        own = make_url(dev_database_url(service))
+        return own.set(host=admin.host, port=admin.port, database=self.name).render_as_string(
+            hide_password=False
+        )
+
+    @property
+    def admin_dsn(self) -> str:
+        """Superuser libpq DSN on the test database (for assertions and scratch schemas)."""
+        return make_url(libpq_url(self.admin_url)).set(database=self.name).render_as_string(
+            hide_password=False
+        )
+
+    async def create(self) -> None:
+        await bootstrap(
+            self.admin_url,
+            [ServiceDatabase.from_url(s, self.url_for(s)) for s in self.services],
+        )
+
+    async def migrate(self, service: str) -> None:
+        """Alembic upgrade head for one service, as its own role, once per session."""
+        async with self._lock:
+            if service in self._migrated:
+                return
+            config = Config(str(alembic_ini_for(service)))
+            config.attributes["url"] = self.url_for(service)
+            # Alembic's env.py runs its own event loop: give it a thread.
+            await asyncio.to_thread(command.upgrade, config, "head")
+            self._migrated.add(service)
+
+    async def drop(self) -> None:
+        conn = await asyncpg.connect(libpq_url(self.admin_url))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            await conn.close()

@@ -1,0 +1,96 @@
+"""pytest plugin with the fixtures every service's tests reuse.
+
+Loaded for the whole workspace by ``-p common.testing.plugin`` (root pyproject addopts).
+
+- ``infrastructure``: real PostgreSQL/RabbitMQ/Redis URLs (see ``common.testing.infra``);
+- ``test_database``: a fresh database for the session, every service's role and schema
+  bootstrapped; ``await test_database.migrate("bets")`` applies that service's migrations;
+- ``broker_namespace``: a unique exchange and queue prefix, deleted at the end;
+- ``make_settings(Settings, **overrides)``: a service's settings pointed at both;
+- ``app_client(app)``: an httpx client over the ASGI app with its lifespan running.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from common.settings import CommonSettings
+from common.testing.broker import BrokerNamespace
+from common.testing.database import TestDatabase
+from common.testing.infra import Infrastructure, InfrastructureMissing, discover
+
+S = TypeVar("S", bound=CommonSettings)
+
+
+@pytest.fixture(scope="session")
+async def infrastructure() -> AsyncIterator[Infrastructure]:
+    try:
+        infra = await discover()
+    except InfrastructureMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield infra
+    infra.stop()
+
+
+@pytest.fixture(scope="session")
+async def test_database(infrastructure: Infrastructure) -> AsyncIterator[TestDatabase]:
+    database = TestDatabase(infrastructure.postgres_admin_url)
+    await database.create()
+    yield database
+    if not os.environ.get("KEEP_TEST_DATABASE"):
+        await database.drop()
+
+
+@pytest.fixture(scope="session")
+async def broker_namespace(infrastructure: Infrastructure) -> AsyncIterator[BrokerNamespace]:
+    namespace = BrokerNamespace(infrastructure.rabbitmq_url)
+    yield namespace
+    await namespace.cleanup()
+
+
+@pytest.fixture(scope="session")
+def make_settings(
+    infrastructure: Infrastructure,
+    test_database: TestDatabase,
+    broker_namespace: BrokerNamespace,
+) -> Callable[..., Any]:
+    def build(settings_class: type[S], **overrides: Any) -> S:
+        service = settings_class.service_name
+        broker_namespace.queue_names(service)
+        values: dict[str, Any] = {
+            "environment": "test",
+            "log_json": True,
+            "rabbitmq_url": infrastructure.rabbitmq_url,
+            "redis_url": infrastructure.redis_url,
+            "exchange_name": broker_namespace.exchange_name,
+            "queue_prefix": broker_namespace.queue_prefix,
+            "outbox_poll_interval_s": 0.5,
+            "consumer_retry_delay_ms": 200,
+            "db_pool_size": 5,
+        }
+        if service in test_database.services:
+            values["database_url"] = test_database.url_for(service)
+        values.update(overrides)
+        return settings_class(**values)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def app_client() -> Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncClient]]:
+    @asynccontextmanager
+    async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+        async with app.router.lifespan_context(app):
+            # Unhandled errors come back as the app's 500 answer, as a real client sees them.
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+                yield http
+
+    return client
