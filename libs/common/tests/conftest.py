@@ -47,7 +47,9 @@ async def scratch(test_database: TestDatabase) -> AsyncIterator[Scratch]:
         await conn.execute(text(f"CREATE SCHEMA {schema}"))
         await conn.run_sync(migrate)
         await conn.execute(
-            text(f"CREATE TABLE {schema}.effect (id bigserial primary key, event_id uuid, note text)")
+            text(
+                f"CREATE TABLE {schema}.effect (id bigserial primary key, event_id uuid, note text)"
+            )
         )
     yield Scratch(schema, url, engine, create_sessionmaker(engine))
     async with engine.begin() as conn:

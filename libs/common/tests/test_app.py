@@ -12,10 +12,10 @@ from common.app import create_app
 from common.errors import DomainError
 from common.money import AmountMinor
 from common.runtime import build_runtime
-from common.settings import CommonSettings
+from common.settings import CommonSettings, ServiceSettings
 
 
-class ProbeSettings(CommonSettings):
+class ProbeSettings(ServiceSettings):
     service_name: ClassVar[str] = "probe"
 
 
@@ -73,8 +73,10 @@ async def test_not_ready_when_database_is_unreachable(
     make_settings: Callable[..., Any], test_database: Any, app_client: Any
 ) -> None:
     settings = probe_settings(
-        make_settings, test_database,
-        database_url="postgresql+asyncpg://nobody:x@127.0.0.1:1/none", ready_timeout_s=1.0,
+        make_settings,
+        test_database,
+        database_url="postgresql+asyncpg://nobody:x@127.0.0.1:1/none",
+        ready_timeout_s=1.0,
     )
     app = probe_app(settings)
     async with app_client(app) as client:
@@ -105,8 +107,9 @@ async def test_errors_share_one_shape_and_bad_input_is_a_4xx(
     app = probe_app(probe_settings(make_settings, test_database), uses_broker=False)
     async with app_client(app) as client:
         invalid = await client.post("/things/1", json={"amount": "1.001", "password": "secret-pw"})
-        not_json = await client.post("/things/1", content=b"{oops",
-                                     headers={"content-type": "application/json"})
+        not_json = await client.post(
+            "/things/1", content=b"{oops", headers={"content-type": "application/json"}
+        )
         bad_path = await client.post("/things/abc", json={"amount": 5, "password": "12345678"})
         domain = await client.post("/things/1", json={"amount": "0.50", "password": "12345678"})
         missing = await client.get("/nowhere")
@@ -121,16 +124,23 @@ async def test_errors_share_one_shape_and_bad_input_is_a_4xx(
     assert not_json.status_code == 422
     assert bad_path.status_code == 422
     assert domain.status_code == 422
-    assert domain.json() == {"error": {"code": "bet.stake_below_minimum",
-                                       "message": "The stake is below the minimum.",
-                                       "details": {"minimum": "1.00"}}}
+    assert domain.json() == {
+        "error": {
+            "code": "bet.stake_below_minimum",
+            "message": "The stake is below the minimum.",
+            "details": {"minimum": "1.00"},
+        }
+    }
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
     assert wrong_method.status_code == 405
     assert ok.json() == {"thing_id": 7, "amount_minor": 1001}
     assert crash.status_code == 500
-    assert crash.json()["error"] == {"code": "internal", "message": "Internal error.",
-                                     "details": None}
+    assert crash.json()["error"] == {
+        "code": "internal",
+        "message": "Internal error.",
+        "details": None,
+    }
 
 
 async def test_request_id_is_echoed_or_made_and_latency_is_recorded_by_route_template(
@@ -145,5 +155,7 @@ async def test_request_id_is_echoed_or_made_and_latency_is_recorded_by_route_tem
     assert given.headers["x-request-id"] == "req-123"
     assert made.headers["x-request-id"] != "bad id\n"
     assert len(made.headers["x-request-id"]) == 36
-    assert ('looseline_http_request_duration_seconds_count{method="POST",'
-            'route="/things/{thing_id}",service="probe",status="200"}') in metrics.text
+    assert (
+        'looseline_http_request_duration_seconds_count{method="POST",'
+        'route="/things/{thing_id}",service="probe",status="200"}'
+    ) in metrics.text

@@ -31,7 +31,10 @@ TEST_REGISTRY.add(MessageSpec(producer="gateway", type="Ping", version=1, model=
 
 def ping(note: str, event_id: uuid.UUID | None = None) -> Envelope:
     return Envelope(
-        event_id=event_id or uuid.uuid4(), type="Ping", version=1, producer="gateway",
+        event_id=event_id or uuid.uuid4(),
+        type="Ping",
+        version=1,
+        producer="gateway",
         payload={"note": note},
     )
 
@@ -91,8 +94,13 @@ async def tap(broker: Broker, broker_namespace: BrokerNamespace) -> AsyncIterato
 
 def relay_for(scratch: Any, broker: Broker, **kwargs: Any) -> OutboxRelay:
     return OutboxRelay(
-        service="test", schema=scratch.schema, engine=scratch.engine, broker=broker,
-        database_url=scratch.url, poll_interval_s=kwargs.pop("poll_interval_s", 0.2), **kwargs,
+        service="test",
+        schema=scratch.schema,
+        engine=scratch.engine,
+        broker=broker,
+        database_url=scratch.url,
+        poll_interval_s=kwargs.pop("poll_interval_s", 0.2),
+        **kwargs,
     )
 
 
@@ -109,9 +117,11 @@ async def running(*coroutines: Any) -> AsyncIterator[list[asyncio.Task[Any]]]:
 
 async def unpublished(scratch: Any) -> int:
     async with scratch.engine.connect() as conn:
-        return int(await conn.scalar(
-            text(f"SELECT count(*) FROM {scratch.schema}.outbox WHERE published_at IS NULL")
-        ))
+        return int(
+            await conn.scalar(
+                text(f"SELECT count(*) FROM {scratch.schema}.outbox WHERE published_at IS NULL")
+            )
+        )
 
 
 # --- outbox + relay --------------------------------------------------------------------
@@ -195,7 +205,7 @@ async def test_two_relays_publish_every_row_exactly_once(
     messages = [ping(f"n{i}") for i in range(500)]
     for start in range(0, 500, 50):  # many small commits, as real traffic arrives
         async with scratch.sessionmaker.begin() as session:
-            await add_to_outbox(session, scratch.schema, *messages[start:start + 50])
+            await add_to_outbox(session, scratch.schema, *messages[start : start + 50])
     one = relay_for(scratch, broker, batch_size=25)
     two = relay_for(scratch, broker, batch_size=25)
     async with running(one.run(), two.run()):
@@ -239,11 +249,17 @@ def make_consumer(
     service = f"consumer-{scratch.schema}"
     ns.queue_names(service)
     return Consumer(
-        service=service, schema=scratch.schema, broker=broker,
-        sessionmaker=scratch.sessionmaker, subscriptions={Ping: handler},
-        queue_prefix=ns.queue_prefix, prefetch=kwargs.pop("prefetch", 16),
-        max_attempts=kwargs.pop("max_attempts", 3), retry_delay_ms=kwargs.pop("retry_ms", 100),
-        message_registry=TEST_REGISTRY, **kwargs,
+        service=service,
+        schema=scratch.schema,
+        broker=broker,
+        sessionmaker=scratch.sessionmaker,
+        subscriptions={Ping: handler},
+        queue_prefix=ns.queue_prefix,
+        prefetch=kwargs.pop("prefetch", 16),
+        max_attempts=kwargs.pop("max_attempts", 3),
+        retry_delay_ms=kwargs.pop("retry_ms", 100),
+        message_registry=TEST_REGISTRY,
+        **kwargs,
     )
 
 

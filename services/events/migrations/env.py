@@ -1,5 +1,4 @@
 from common.db.migrations import run_migrations
-
 from events.adapters.tables import metadata
 from events.settings import Settings
 

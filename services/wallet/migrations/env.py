@@ -1,5 +1,4 @@
 from common.db.migrations import run_migrations
-
 from wallet.adapters.tables import metadata
 from wallet.settings import Settings
 

@@ -13,8 +13,22 @@ from common.context import causation_id_var, correlation_id_var, request_id_var
 
 # Keys whose values never reach a log line (ARCHITECTURE.md §7: no secret, card or password).
 _REDACTED_KEYS = frozenset(
-    {"password", "new_password", "token", "access_token", "refresh_token", "authorization",
-     "secret", "card", "card_number", "cvc", "code", "totp_code", "client_secret", "cookie"}
+    {
+        "password",
+        "new_password",
+        "token",
+        "access_token",
+        "refresh_token",
+        "authorization",
+        "secret",
+        "card",
+        "card_number",
+        "cvc",
+        "code",
+        "totp_code",
+        "client_secret",
+        "cookie",
+    }
 )
 
 
@@ -37,9 +51,7 @@ def _redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[
 
 
 def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -> None:
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
-    )
+    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         _add_ids,
@@ -65,7 +77,7 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
-    for noisy in ("aiormq", "aio_pika"):
+    for noisy in ("aiormq", "aio_pika", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

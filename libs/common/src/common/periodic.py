@@ -24,7 +24,9 @@ Job = Callable[[AsyncEngine], Awaitable[None]]
 
 def advisory_key(name: str) -> int:
     """A stable signed 64-bit key for a job name (same in every replica and release)."""
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 class PeriodicJob:

@@ -22,7 +22,7 @@ from common.messaging.consumer import Consumer, Subscriptions
 from common.messaging.relay import OutboxRelay
 from common.messaging.tables import messaging_tables
 from common.periodic import PeriodicJob
-from common.settings import CommonSettings
+from common.settings import CommonSettings, ServiceSettings
 
 log = get_logger(__name__)
 
@@ -108,9 +108,15 @@ def build_runtime(
     uses_database: bool = True,
     uses_broker: bool = True,
 ) -> ServiceRuntime:
-    """The standard wiring: pooled engine, broker, relay, inbox consumer, housekeeping jobs."""
+    """The standard wiring: pooled engine, broker, relay, inbox consumer, housekeeping jobs.
+
+    ``uses_database``/``uses_broker`` apply to ``ServiceSettings``; a plain ``CommonSettings``
+    (the gateway) gets a runtime with neither.
+    """
     runtime = ServiceRuntime(settings=settings)
     service = settings.service_name
+    if not isinstance(settings, ServiceSettings):
+        return runtime  # e.g. the gateway: no database, no broker of its own
     if uses_database:
         runtime.engine = create_engine(
             settings.database_url,
@@ -148,14 +154,15 @@ def build_runtime(
         )
     specs = [_outbox_cleanup(settings), *(periodic or [])]
     runtime.periodic = [
-        PeriodicJob(name=f"{service}.{s.name}", interval_s=s.interval_s, job=s.job,
-                    engine=runtime.engine)
+        PeriodicJob(
+            name=f"{service}.{s.name}", interval_s=s.interval_s, job=s.job, engine=runtime.engine
+        )
         for s in specs
     ]
     return runtime
 
 
-def _outbox_cleanup(settings: CommonSettings) -> PeriodicSpec:
+def _outbox_cleanup(settings: ServiceSettings) -> PeriodicSpec:
     outbox, _ = messaging_tables(settings.db_schema)
     retention = timedelta(hours=settings.outbox_retention_h)
 

@@ -50,9 +50,29 @@ class CommonSettings(BaseSettings):
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
     ready_timeout_s: float = Field(2.0, validation_alias="READY_TIMEOUT_S")
 
-    # the service's own (prefixed)
-    host: str = "127.0.0.1"
+    # the process's own (prefixed)
     port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> Self:
+        if self.environment is not Environment.production:
+            return self
+        weak = self.weak_secrets()
+        if weak:
+            raise ValueError(f"production refuses development defaults for: {', '.join(weak)}")
+        return self
+
+    def weak_secrets(self) -> list[str]:
+        """Names of secrets still at a development default (subclasses add their own)."""
+        weak = []
+        if self.rabbitmq_url == DEV_RABBITMQ_URL or "guest:guest@" in self.rabbitmq_url:
+            weak.append("RABBITMQ_URL")
+        return weak
+
+
+class ServiceSettings(CommonSettings):
+    """A domain service: its own database role and schema, outbox relay and consumers."""
+
     database_url: str = ""
     db_pool_size: int = 10
     db_max_overflow: int = 10
@@ -68,22 +88,9 @@ class CommonSettings(BaseSettings):
     def db_schema(self) -> str:
         return self.service_name
 
-    @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Self:
-        if self.environment is not Environment.production:
-            return self
-        weak: list[str] = []
-        if self.rabbitmq_url == DEV_RABBITMQ_URL or "guest:guest@" in self.rabbitmq_url:
-            weak.append("RABBITMQ_URL")
-        if self.database_url:
-            parts = urlsplit(self.database_url)
-            if not parts.password or parts.password == parts.username:
-                weak.append("DATABASE_URL")
-        weak.extend(self.weak_secrets())
-        if weak:
-            raise ValueError(f"production refuses development defaults for: {', '.join(weak)}")
-        return self
-
     def weak_secrets(self) -> list[str]:
-        """Subclasses name their own secrets still at a development default."""
-        return []
+        weak = super().weak_secrets()
+        parts = urlsplit(self.database_url)
+        if not parts.password or parts.password == parts.username:
+            weak.append("DATABASE_URL")
+        return weak

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from common.runtime import ServiceRuntime, build_runtime
-
 from auth.entrypoints.worker import SUBSCRIPTIONS
 from auth.settings import Settings
+from common.runtime import ServiceRuntime, build_runtime
 
 
 def build(settings: Settings) -> ServiceRuntime:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from common.runtime import ServiceRuntime, build_runtime
-
 from bets.entrypoints.worker import SUBSCRIPTIONS
 from bets.settings import Settings
+from common.runtime import ServiceRuntime, build_runtime
 
 
 def build(settings: Settings) -> ServiceRuntime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from common.runtime import ServiceRuntime, build_runtime
-
 from events.entrypoints.worker import SUBSCRIPTIONS
 from events.settings import Settings
 

@@ -4,10 +4,10 @@ from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import CommonSettings, dev_database_url
+from common.settings import ServiceSettings, dev_database_url
 
 
-class Settings(CommonSettings):
+class Settings(ServiceSettings):
     """events settings: shared variables unprefixed, its own prefixed `EVENTS_`."""
 
     model_config = SettingsConfigDict(env_prefix="EVENTS_")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import httpx
 
 from common.runtime import ServiceRuntime, build_runtime
-
 from gateway.proxy import Upstreams
 from gateway.settings import Settings
 
 
 def build(settings: Settings) -> tuple[ServiceRuntime, Upstreams]:
-    runtime = build_runtime(settings, uses_database=False, uses_broker=False)
+    runtime = build_runtime(settings)
     client = httpx.AsyncClient(
         timeout=settings.upstream_timeout_s,
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),

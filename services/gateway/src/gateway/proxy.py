@@ -11,13 +11,22 @@ from fastapi.responses import JSONResponse, Response
 
 from common.context import request_id_var
 from common.errors import error_body
-
 from gateway.settings import Settings
 
 # Hop-by-hop headers are the connection's own, never forwarded (RFC 9110 §7.6.1).
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-     "transfer-encoding", "upgrade", "host", "content-length"}
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
 )
 
 
@@ -25,7 +34,11 @@ class Upstreams:
     def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
         self.routes = sorted(settings.routes().items(), key=lambda r: -len(r[0]))
         self.client = client
-        self.trusted = {ipaddress.ip_address(p.strip()) for p in settings.trusted_proxies.split(",") if p.strip()}
+        self.trusted = {
+            ipaddress.ip_address(p.strip())
+            for p in settings.trusted_proxies.split(",")
+            if p.strip()
+        }
 
     def target(self, path: str) -> str | None:
         for prefix, base in self.routes:
@@ -71,11 +84,11 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["x-request-id"] = request_id_var.get() or ""
         headers["x-forwarded-for"] = upstreams.client_chain(request)
+        query = f"?{request.url.query}" if request.url.query else ""
         try:
             answer = await upstreams.client.request(
                 request.method,
-                f"{base}{request.url.path}",
-                params=request.query_params.multi_items(),
+                f"{base}{request.url.path}{query}",
                 content=await request.body(),
                 headers=headers,
             )
@@ -85,8 +98,10 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
                 status_code=503,
             )
         out_headers = {
-            k: v for k, v in answer.headers.items()
-            if k.lower() not in _HOP_BY_HOP and k.lower() not in {"content-encoding", "x-request-id"}
+            k: v
+            for k, v in answer.headers.items()
+            if k.lower() not in _HOP_BY_HOP
+            and k.lower() not in {"content-encoding", "x-request-id"}
         }
         return Response(answer.content, status_code=answer.status_code, headers=out_headers)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from common.runtime import ServiceRuntime, build_runtime
-
 from wallet.entrypoints.worker import SUBSCRIPTIONS
 from wallet.settings import Settings
 

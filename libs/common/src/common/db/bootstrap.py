@@ -69,8 +69,10 @@ async def ensure_role(admin_url: str, svc: ServiceDatabase) -> None:
         if not exists:
             await _execute_formatted(conn, "CREATE ROLE %I LOGIN", svc.role)
         await _execute_formatted(
-            conn, "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L",
-            svc.role, svc.password,
+            conn,
+            "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L",
+            svc.role,
+            svc.password,
         )
         await conn.execute("SELECT pg_advisory_unlock(hashtext('looseline-bootstrap'))")
     finally:
@@ -82,14 +84,21 @@ async def ensure_schema(admin_url: str, svc: ServiceDatabase) -> None:
     conn = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
         await _execute_formatted(conn, "REVOKE ALL ON DATABASE %I FROM PUBLIC", svc.database)
-        await _execute_formatted(conn, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", svc.database, svc.role)  # noqa: E501
+        await _execute_formatted(
+            conn, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", svc.database, svc.role
+        )
         await conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
-        await _execute_formatted(conn, "CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I", svc.schema, svc.role)  # noqa: E501
+        await _execute_formatted(
+            conn, "CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I", svc.schema, svc.role
+        )
         await _execute_formatted(conn, "ALTER SCHEMA %I OWNER TO %I", svc.schema, svc.role)
         await _execute_formatted(conn, "REVOKE ALL ON SCHEMA %I FROM PUBLIC", svc.schema)
         await _execute_formatted(
-            conn, "ALTER ROLE %I IN DATABASE %I SET search_path = %I",
-            svc.role, svc.database, svc.schema,
+            conn,
+            "ALTER ROLE %I IN DATABASE %I SET search_path = %I",
+            svc.role,
+            svc.database,
+            svc.schema,
         )
     finally:
         await conn.close()

@@ -83,7 +83,7 @@ class Broker:
                     self.url, timeout=self._connect_timeout_s
                 )
                 break
-            except (OSError, asyncio.TimeoutError, aio_pika.exceptions.AMQPError) as exc:
+            except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as exc:
                 log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_backoff_s)

@@ -147,7 +147,9 @@ class Consumer:
         async with self.sessionmaker.begin() as session:
             claimed = await session.execute(
                 insert(self._inbox)
-                .values(consumer=self.service, event_id=envelope.event_id, message_type=envelope.type)
+                .values(
+                    consumer=self.service, event_id=envelope.event_id, message_type=envelope.type
+                )
                 .on_conflict_do_nothing()
                 .returning(self._inbox.c.event_id)
             )
@@ -176,9 +178,14 @@ class Consumer:
         )
         await message.ack()
         metrics.dead_lettered.labels(self.service, type_, reason).inc()
-        log.error("consumer.dead_lettered", queue=self.names.dead_letter, reason=reason,
-                  error=error, message_id=message.message_id,
-                  trace=traceback.format_exc(limit=3) if reason != "unreadable" else None)
+        log.error(
+            "consumer.dead_lettered",
+            queue=self.names.dead_letter,
+            reason=reason,
+            error=error,
+            message_id=message.message_id,
+            trace=traceback.format_exc(limit=3) if reason != "unreadable" else None,
+        )
 
     async def _republish(
         self,

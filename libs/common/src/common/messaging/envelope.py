@@ -98,7 +98,7 @@ registry = MessageRegistry()
 M = TypeVar("M", bound=type[BaseModel])
 
 
-def message(*, producer: Producer, type: str, version: int = 1) -> Callable[[M], M]:  # noqa: A002
+def message(*, producer: Producer, type: str, version: int = 1) -> Callable[[M], M]:
     """Register a payload model: ``@message(producer="bets", type="ReserveStake")``."""
 
     def register(model: M) -> M:

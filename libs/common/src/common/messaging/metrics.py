@@ -5,18 +5,21 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge
 
 published = Counter(
-    "looseline_messages_published_total", "Messages published by the outbox relay",
+    "looseline_messages_published_total",
+    "Messages published by the outbox relay",
     ["service", "routing_key"],
 )
 consumed = Counter(
-    "looseline_messages_consumed_total", "Messages handled and acknowledged",
+    "looseline_messages_consumed_total",
+    "Messages handled and acknowledged",
     ["service", "type", "outcome"],  # outcome: processed | duplicate
 )
 failed = Counter(
     "looseline_messages_failed_total", "Handler failures (each attempt)", ["service", "type"]
 )
 dead_lettered = Counter(
-    "looseline_messages_dead_lettered_total", "Messages sent to the service's DLQ",
+    "looseline_messages_dead_lettered_total",
+    "Messages sent to the service's DLQ",
     ["service", "type", "reason"],
 )
 outbox_lag = Gauge(

@@ -140,7 +140,7 @@ class OutboxRelay:
             backoff = 0.5
             lost = asyncio.Event()
             try:
-                conn.add_termination_listener(lambda _c: lost.set())
+                conn.add_termination_listener(lambda _c, lost=lost: lost.set())
                 await conn.add_listener(channel, lambda *_a: self._wakeup.set())
                 self._wakeup.set()  # catch up on anything committed before we listened
                 await lost.wait()

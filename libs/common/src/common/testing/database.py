@@ -46,8 +46,10 @@ class TestDatabase:
     @property
     def admin_dsn(self) -> str:
         """Superuser libpq DSN on the test database (for assertions and scratch schemas)."""
-        return make_url(libpq_url(self.admin_url)).set(database=self.name).render_as_string(
-            hide_password=False
+        return (
+            make_url(libpq_url(self.admin_url))
+            .set(database=self.name)
+            .render_as_string(hide_password=False)
         )
 
     async def create(self) -> None:

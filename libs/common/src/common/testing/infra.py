@@ -91,8 +91,15 @@ async def discover() -> Infrastructure:
     containers: list[Any] = []
     missing: list[str] = []
 
-    pg_candidates = [u for u in (os.environ.get("TEST_DB_ADMIN_URL"),
-                                 os.environ.get("DB_ADMIN_URL"), LOCAL_POSTGRES) if u]
+    pg_candidates = [
+        u
+        for u in (
+            os.environ.get("TEST_DB_ADMIN_URL"),
+            os.environ.get("DB_ADMIN_URL"),
+            LOCAL_POSTGRES,
+        )
+        if u
+    ]
     pg_url = await _first(pg_candidates, _postgres_answers)
     mq_candidates = [u for u in (os.environ.get("RABBITMQ_URL"), LOCAL_RABBITMQ) if u]
     mq_url = await _first(mq_candidates, _rabbitmq_answers)
@@ -104,19 +111,26 @@ async def discover() -> Infrastructure:
             _start_containers, containers, pg_url, mq_url, redis_url
         )
     if pg_url is None:
-        missing.append(f"PostgreSQL (tried {', '.join(_safe(u) for u in pg_candidates)}; set "
-                       "TEST_DB_ADMIN_URL to a superuser URL or start the local server)")
+        missing.append(
+            f"PostgreSQL (tried {', '.join(_safe(u) for u in pg_candidates)}; set "
+            "TEST_DB_ADMIN_URL to a superuser URL or start the local server)"
+        )
     if mq_url is None:
-        missing.append(f"RabbitMQ (tried {', '.join(_safe(u) for u in mq_candidates)}; set "
-                       "RABBITMQ_URL or run `rabbitmq-server -detached`)")
+        missing.append(
+            f"RabbitMQ (tried {', '.join(_safe(u) for u in mq_candidates)}; set "
+            "RABBITMQ_URL or run `rabbitmq-server -detached`)"
+        )
     if redis_url is None:
         missing.append("Redis (set REDIS_URL or run `redis-server --daemonize yes`)")
     if missing:
         raise InfrastructureMissing(
-            "tests need real services and found none for: " + "; ".join(missing)
+            "tests need real services and found none for: "
+            + "; ".join(missing)
             + ". No Docker engine answered for testcontainers either."
         )
-    assert pg_url and mq_url and redis_url
+    assert pg_url is not None
+    assert mq_url is not None
+    assert redis_url is not None
     return Infrastructure(pg_url, mq_url, redis_url, containers)
 
 
@@ -134,8 +148,10 @@ def _start_containers(
 
         rabbitmq = RabbitMqContainer("rabbitmq:3.13").start()
         containers.append(rabbitmq)
-        mq = (f"amqp://guest:guest@{rabbitmq.get_container_host_ip()}:"
-              f"{rabbitmq.get_exposed_port(5672)}/")
+        mq = (
+            f"amqp://guest:guest@{rabbitmq.get_container_host_ip()}:"
+            f"{rabbitmq.get_exposed_port(5672)}/"
+        )
     if redis is None:
         from testcontainers.redis import RedisContainer
 

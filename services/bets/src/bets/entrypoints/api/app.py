@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from common.app import create_app as create_service_app
-
 from bets.bootstrap import build
 from bets.settings import Settings
+from common.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

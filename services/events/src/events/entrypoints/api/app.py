@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
-
 from events.bootstrap import build
 from events.settings import Settings
 

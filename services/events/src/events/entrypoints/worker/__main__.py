@@ -1,7 +1,6 @@
 """Run only the relay, consumers and periodic jobs: `python -m events.entrypoints.worker`."""
 
 from common.worker import run_worker
-
 from events.bootstrap import build
 from events.settings import Settings
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
-
 from gateway.bootstrap import build
 from gateway.proxy import gateway_health_router, proxy_router
 from gateway.settings import Settings

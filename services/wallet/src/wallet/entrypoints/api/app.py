@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
-
 from wallet.bootstrap import build
 from wallet.settings import Settings
 

@@ -1,7 +1,6 @@
 """Run only the relay, consumers and periodic jobs: `python -m wallet.entrypoints.worker`."""
 
 from common.worker import run_worker
-
 from wallet.bootstrap import build
 from wallet.settings import Settings
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Make sure PostgreSQL, RabbitMQ and Redis answer; start the local ones if installed but down.
+# Hosts/ports come from the environment (PGHOST/PGPORT, RABBITMQ_HOST/PORT, REDIS_HOST/PORT).
+set -euo pipefail
+
+PGHOST=${PGHOST:-127.0.0.1}; PGPORT=${PGPORT:-5432}
+RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1}; RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}; REDIS_PORT=${REDIS_PORT:-6379}
+
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() {  # name host port seconds
+  local i
+  for ((i = 0; i < $4 * 2; i++)); do answers "$2" "$3" && { echo "infra: $1 up on $2:$3"; return 0; }; sleep 0.5; done
+  echo "infra: $1 did not come up on $2:$3 within $4 s" >&2; return 1
+}
+
+start_postgres() {
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    local version; version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  else
+    echo "infra: PostgreSQL is down on $PGHOST:$PGPORT and no local cluster is installed" >&2; return 1
+  fi
+}
+
+start_rabbitmq() {
+  if command -v rabbitmq-server >/dev/null; then rabbitmq-server -detached || true
+  else echo "infra: RabbitMQ is down on $RABBITMQ_HOST:$RABBITMQ_PORT and not installed" >&2; return 1; fi
+}
+
+start_redis() {
+  if command -v redis-server >/dev/null; then
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
+      --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  else echo "infra: Redis is down on $REDIS_HOST:$REDIS_PORT and not installed" >&2; return 1; fi
+}
+
+answers "$PGHOST" "$PGPORT" || start_postgres
+answers "$RABBITMQ_HOST" "$RABBITMQ_PORT" || start_rabbitmq
+answers "$REDIS_HOST" "$REDIS_PORT" || start_redis
+wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+wait_for RabbitMQ "$RABBITMQ_HOST" "$RABBITMQ_PORT" 90
+wait_for Redis "$REDIS_HOST" "$REDIS_PORT" 15
