@@ -12,6 +12,7 @@ import pytest
 
 from common.db import libpq_url
 from common.db.bootstrap import DEFAULT_SERVICES
+from common.testing.database import TestDatabase
 
 PAIRS = list(itertools.permutations(DEFAULT_SERVICES, 2))
 
@@ -46,7 +47,7 @@ async def test_role_cannot_read_write_or_create_in_another_schema(
     connect_as: Any, own: str, other: str
 ) -> None:
     conn = await connect_as(own)
-    assert await conn.fetchval("SELECT current_user") == f"looseline_{own}"
+    assert await conn.fetchval("SELECT current_user") == TestDatabase.role_for(own)
 
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         await conn.fetch(f"SELECT * FROM {other}.outbox")
@@ -98,8 +99,7 @@ async def test_role_cannot_create_objects_in_public(connect_as: Any, service: st
         await conn.execute(f"CREATE VIEW public.intruder_view_{service} AS SELECT 1 AS x")
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         await conn.execute(
-            f"CREATE FUNCTION public.intruder_fn_{service}() RETURNS int "
-            "LANGUAGE sql AS 'SELECT 1'"
+            f"CREATE FUNCTION public.intruder_fn_{service}() RETURNS int LANGUAGE sql AS 'SELECT 1'"
         )
 
 

@@ -306,8 +306,9 @@ async def test_duplicate_delivery_to_two_concurrent_consumers_has_one_effect(
     await second.stop()
 
 
+@pytest.mark.parametrize("prefetch", [1, 64], ids=["one-by-one", "batched"])
 async def test_poison_message_is_dead_lettered_after_n_attempts_while_others_flow(
-    scratch: Any, broker: Broker, broker_namespace: BrokerNamespace
+    scratch: Any, broker: Broker, broker_namespace: BrokerNamespace, prefetch: int
 ) -> None:
     attempts: dict[str, int] = {}
 
@@ -317,7 +318,10 @@ async def test_poison_message_is_dead_lettered_after_n_attempts_while_others_flo
             raise ValueError("cannot handle this one")
         await record_effect(payload, ctx)
 
-    consumer = make_consumer(scratch, broker, broker_namespace, fails_on_poison, prefetch=1)
+    # batched: the poison message shares a transaction with the others, which must still commit
+    consumer = make_consumer(
+        scratch, broker, broker_namespace, fails_on_poison, prefetch=prefetch, concurrency=1
+    )
     await consumer.start()
     poison = ping("poison")
     behind = [ping(f"ok{i}") for i in range(20)]
@@ -325,6 +329,7 @@ async def test_poison_message_is_dead_lettered_after_n_attempts_while_others_flo
     # the healthy messages behind it are handled while the poison one waits out its retries
     await eventually(lambda: effects_count(scratch, 20), timeout_s=5)
     assert attempts.get("poison", 0) < 3
+    assert all(attempts[f"ok{i}"] <= 2 for i in range(20))  # at most its batch's first try
     await eventually(lambda: attempts.get("poison") == 3, timeout_s=10)
     await eventually(lambda: dlq_has(consumer, 1), timeout_s=5)
     assert {note for _, note in await scratch.effects()} == {f"ok{i}" for i in range(20)}

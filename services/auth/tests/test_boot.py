@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.testing.service_checks import assert_service_boots
-
 from auth.entrypoints.api.app import create_app
 from auth.settings import Settings
+from common.testing.service_checks import assert_service_boots
 
 
 async def test_auth_boots_ready_with_metrics_as_its_own_role_and_schema(

@@ -85,9 +85,7 @@ async def test_upstream_404_reaches_client_in_error_shape_with_request_id(
     gateway: httpx.AsyncClient,
 ) -> None:
     request_id = f"gw-test-{uuid.uuid4().hex}"
-    answer = await gateway.get(
-        "/api/events/no/such/thing", headers={"x-request-id": request_id}
-    )
+    answer = await gateway.get("/api/events/no/such/thing", headers={"x-request-id": request_id})
     assert answer.status_code == 404
     # The upstream's own 404 ("Not Found"), not the gateway's "No such API path."
     assert answer.json() == {
@@ -121,12 +119,8 @@ async def test_health_is_503_with_upstreams_map_when_some_are_down(
     assert answer.status_code == 503
     body = answer.json()
     assert body["status"] == "degraded"
-    assert body["upstreams"] == {
-        events_upstream.url: True,
-        DOWN_AUTH: False,
-        DOWN_BETS: False,
-        DOWN_WALLET: False,
-    }
+    # keyed by service name: internal addresses are not published
+    assert body["upstreams"] == {"auth": False, "bets": False, "events": True, "wallet": False}
 
 
 async def test_unknown_api_prefix_is_404_in_error_shape(gateway: httpx.AsyncClient) -> None:
@@ -147,3 +141,22 @@ async def test_gateway_ready_without_database_or_broker(gateway: httpx.AsyncClie
     answer = await gateway.get("/health/ready")
     assert answer.status_code == 200
     assert answer.json() == {"status": "ready", "checks": {}}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/events/..%2F..%2Fapi%2Fwallet%2Fx",
+        "/api/events/%2e%2e/wallet/x",
+        "/api/events/a%5Cb",
+    ],
+)
+async def test_encoded_slashes_and_dot_segments_are_refused(
+    gateway: httpx.AsyncClient, path: str
+) -> None:
+    # httpx would normalise a literal "/../" itself, so send the raw target as the client did.
+    request = gateway.build_request("GET", "http://test")
+    request.url = request.url.copy_with(raw_path=path.encode())
+    answer = await gateway.send(request)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "bad_request"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from common.testing.service_checks import assert_service_boots
-
 from wallet.entrypoints.api.app import create_app
 from wallet.settings import Settings
 

@@ -150,6 +150,8 @@ def build_runtime(
             queue_prefix=settings.queue_prefix,
             prefetch=settings.consumer_prefetch,
             max_attempts=settings.consumer_max_attempts,
+            batch_size=settings.consumer_batch_size,
+            concurrency=settings.consumer_concurrency,
             retry_delay_ms=settings.consumer_retry_delay_ms,
         )
     specs = [_outbox_cleanup(settings), *(periodic or [])]

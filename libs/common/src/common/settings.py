@@ -80,7 +80,9 @@ class ServiceSettings(CommonSettings):
     outbox_batch_size: int = 200
     outbox_poll_interval_s: float = 2.0
     outbox_retention_h: int = 72
-    consumer_prefetch: int = 64
+    consumer_prefetch: int = 200
+    consumer_batch_size: int = 100
+    consumer_concurrency: int = 2
     consumer_max_attempts: int = 5
     consumer_retry_delay_ms: int = 2000
 

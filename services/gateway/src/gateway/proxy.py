@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 
 import httpx
 from fastapi import APIRouter, Request
@@ -30,9 +31,17 @@ _HOP_BY_HOP = frozenset(
 )
 
 
+_UNSAFE_PATH = re.compile(r"%2f|%5c|%2e|\\", re.IGNORECASE)
+_DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
+
+
 class Upstreams:
     def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
-        self.routes = sorted(settings.routes().items(), key=lambda r: -len(r[0]))
+        self.services = settings.upstreams()
+        self.routes = sorted(
+            ((prefix, self.services[name]) for prefix, name in settings.routes().items()),
+            key=lambda route: -len(route[0]),
+        )
         self.client = client
         self.trusted = {
             ipaddress.ip_address(p.strip())
@@ -56,7 +65,8 @@ class Upstreams:
         return f"{forwarded}, {peer}" if forwarded and trusted_peer else peer
 
     async def health(self) -> dict[str, bool]:
-        bases = sorted({base for _, base in self.routes})
+        """Service name → its /health/ready answered 200 (addresses stay internal)."""
+        names = sorted(self.services)
 
         async def ready(base: str) -> bool:
             try:
@@ -65,8 +75,8 @@ class Upstreams:
                 return False
             return answer.status_code == 200
 
-        results = await asyncio.gather(*(ready(b) for b in bases))
-        return dict(zip(bases, results, strict=True))
+        results = await asyncio.gather(*(ready(self.services[n]) for n in names))
+        return dict(zip(names, results, strict=True))
 
 
 def proxy_router(upstreams: Upstreams) -> APIRouter:
@@ -78,6 +88,11 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
         include_in_schema=False,
     )
     async def forward(request: Request, path: str) -> Response:
+        # Route and forward the path exactly as the client sent it; a dot segment or an encoded
+        # slash could otherwise match one prefix's rules and reach another path upstream.
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        if _UNSAFE_PATH.search(raw_path) or _DOT_SEGMENT.search(request.url.path):
+            return JSONResponse(error_body("bad_request", "Malformed path."), status_code=400)
         base = upstreams.target(request.url.path)
         if base is None:
             return JSONResponse(error_body("not_found", "No such API path."), status_code=404)
@@ -88,7 +103,7 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
         try:
             answer = await upstreams.client.request(
                 request.method,
-                f"{base}{request.url.path}{query}",
+                f"{base}{raw_path}{query}",
                 content=await request.body(),
                 headers=headers,
             )

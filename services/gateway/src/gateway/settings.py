@@ -22,13 +22,22 @@ class Settings(CommonSettings):
     # Only these proxies' X-Forwarded-For is believed (comma-separated IPs).
     trusted_proxies: str = ""
 
-    def routes(self) -> dict[str, str]:
-        """Public path prefix → upstream base URL (paths are forwarded unchanged)."""
+    def upstreams(self) -> dict[str, str]:
+        """Service name → base URL."""
         return {
-            "/api/auth": self.auth_url,
-            "/api/events": self.events_url,
-            "/api/webhook/events": self.events_url,
-            "/api/bets": self.bets_url,
-            "/api/wallet": self.wallet_url,
-            "/api/webhook/stripe": self.wallet_url,
+            "auth": self.auth_url,
+            "events": self.events_url,
+            "bets": self.bets_url,
+            "wallet": self.wallet_url,
+        }
+
+    def routes(self) -> dict[str, str]:
+        """Public path prefix → service name (paths are forwarded unchanged)."""
+        return {
+            "/api/auth": "auth",
+            "/api/events": "events",
+            "/api/webhook/events": "events",
+            "/api/bets": "bets",
+            "/api/wallet": "wallet",
+            "/api/webhook/stripe": "wallet",
         }

@@ -60,21 +60,27 @@ async def ensure_database(admin_url: str, database: str) -> None:
         await conn.close()
 
 
+_LOCK = "SELECT pg_advisory_lock(hashtext('looseline-bootstrap'))"
+_UNLOCK = "SELECT pg_advisory_unlock(hashtext('looseline-bootstrap'))"
+
+
 async def ensure_role(admin_url: str, svc: ServiceDatabase) -> None:
     conn = await asyncpg.connect(libpq_url(admin_url))
     try:
-        # pg_advisory_lock: parallel bootstraps (replicas, test sessions) never race CREATE ROLE.
-        await conn.execute("SELECT pg_advisory_lock(hashtext('looseline-bootstrap'))")
-        exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", svc.role)
-        if not exists:
-            await _execute_formatted(conn, "CREATE ROLE %I LOGIN", svc.role)
-        await _execute_formatted(
-            conn,
-            "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L",
-            svc.role,
-            svc.password,
-        )
-        await conn.execute("SELECT pg_advisory_unlock(hashtext('looseline-bootstrap'))")
+        # Parallel bootstraps (replicas, test sessions) never race CREATE ROLE.
+        await conn.execute(_LOCK)
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", svc.role)
+            if not exists:
+                await _execute_formatted(conn, "CREATE ROLE %I LOGIN", svc.role)
+            await _execute_formatted(
+                conn,
+                "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L",
+                svc.role,
+                svc.password,
+            )
+        finally:
+            await conn.execute(_UNLOCK)
     finally:
         await conn.close()
 
@@ -83,25 +89,54 @@ async def ensure_schema(admin_url: str, svc: ServiceDatabase) -> None:
     url = make_url(libpq_url(admin_url)).set(database=svc.database)
     conn = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
-        await _execute_formatted(conn, "REVOKE ALL ON DATABASE %I FROM PUBLIC", svc.database)
-        await _execute_formatted(
-            conn, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", svc.database, svc.role
-        )
-        await conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
-        await _execute_formatted(
-            conn, "CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I", svc.schema, svc.role
-        )
-        await _execute_formatted(conn, "ALTER SCHEMA %I OWNER TO %I", svc.schema, svc.role)
-        await _execute_formatted(conn, "REVOKE ALL ON SCHEMA %I FROM PUBLIC", svc.schema)
-        await _execute_formatted(
-            conn,
-            "ALTER ROLE %I IN DATABASE %I SET search_path = %I",
-            svc.role,
-            svc.database,
-            svc.schema,
-        )
+        # Advisory locks are per database: take it here too.
+        await conn.execute(_LOCK)
+        try:
+            await _own_schema_only(conn, svc)
+        finally:
+            await conn.execute(_UNLOCK)
     finally:
         await conn.close()
+
+
+async def _own_schema_only(conn: asyncpg.Connection, svc: ServiceDatabase) -> None:
+    await _execute_formatted(conn, "REVOKE ALL ON DATABASE %I FROM PUBLIC", svc.database)
+    await _execute_formatted(
+        conn, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", svc.database, svc.role
+    )
+    # Nobody creates in public; USAGE stays so extensions installed there remain usable.
+    await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    await _execute_formatted(
+        conn, "CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I", svc.schema, svc.role
+    )
+    await _execute_formatted(conn, "ALTER SCHEMA %I OWNER TO %I", svc.schema, svc.role)
+    await _execute_formatted(conn, "REVOKE ALL ON SCHEMA %I FROM PUBLIC", svc.schema)
+    await _execute_formatted(conn, "REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM PUBLIC", svc.schema)
+    # Repair drift: any grant on this schema or its tables to a role other than the owner.
+    intruders = await conn.fetch(
+        """
+        SELECT r.rolname FROM pg_roles r WHERE r.oid IN (
+            SELECT a.grantee FROM pg_namespace n, aclexplode(n.nspacl) a
+            WHERE n.nspname = $1 AND a.grantee <> n.nspowner
+            UNION
+            SELECT a.grantee FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                aclexplode(c.relacl) a
+            WHERE n.nspname = $1 AND a.grantee <> c.relowner)
+        """,
+        svc.schema,
+    )
+    for (intruder,) in intruders:
+        await _execute_formatted(conn, "REVOKE ALL ON SCHEMA %I FROM %I", svc.schema, intruder)
+        await _execute_formatted(
+            conn, "REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I", svc.schema, intruder
+        )
+    await _execute_formatted(
+        conn,
+        "ALTER ROLE %I IN DATABASE %I SET search_path = %I",
+        svc.role,
+        svc.database,
+        svc.schema,
+    )
 
 
 async def bootstrap(admin_url: str, services: list[ServiceDatabase]) -> None:

@@ -1,5 +1,9 @@
 """Inbox-backed consumer: a message's effects and its inbox row commit together, then ack.
 
+Deliveries are handled in batches (whatever has arrived, up to ``batch_size``) in one
+transaction with one inbox INSERT; if a batch fails, its messages are retried one by one so
+only the culprit goes to the retry queue.
+
 A redelivered or duplicated message (same ``event_id``) finds its inbox row and changes
 nothing; two consumers racing on one ``event_id`` serialise on the inbox primary key. A
 failing handler is retried through the retry queue (fixed delay) up to ``max_attempts``,
@@ -48,6 +52,16 @@ class MessageContext:
 
 
 Handler = Callable[[Any, MessageContext], Awaitable[None]]
+
+
+@dataclass
+class _Delivery:
+    message: AbstractIncomingMessage
+    envelope: Envelope
+    payload: BaseModel
+    handler: Handler
+
+
 # {payload model: handler}; the queue's bindings are derived from it.
 Subscriptions = Mapping[type[BaseModel], Handler]
 
@@ -65,6 +79,8 @@ class Consumer:
         prefetch: int = 64,
         max_attempts: int = 5,
         retry_delay_ms: int = 2000,
+        batch_size: int = 100,
+        concurrency: int = 2,
         message_registry: MessageRegistry = registry,
     ) -> None:
         self.service = service
@@ -76,6 +92,10 @@ class Consumer:
         self.max_attempts = max_attempts
         self.retry_delay_ms = retry_delay_ms
         self.registry = message_registry
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self._pending: asyncio.Queue[_Delivery] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
         self._handlers: dict[str, Handler] = {}
         for model, handler in subscriptions.items():
             spec = self.registry.spec_for(model)
@@ -96,10 +116,19 @@ class Consumer:
         self.queues = await self.broker.declare_service_queues(
             channel, self.names, self.routing_keys, retry_delay_ms=self.retry_delay_ms
         )
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"{self.service}-consumer-{i}")
+            for i in range(self.concurrency)
+        ]
         await self.queues.main.consume(self.on_message)
         log.info("consumer.started", queue=self.names.main, routing_keys=self.routing_keys)
 
     async def stop(self) -> None:
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers.clear()
+        # Deliveries still queued here were never acked: closing the channel returns them.
         if self._channel is not None and not self._channel.is_closed:
             await self._channel.close()
 
@@ -111,7 +140,7 @@ class Consumer:
         metrics.dlq_depth.labels(self.service).set(depth)
         return depth
 
-    # one message -------------------------------------------------------------------------
+    # deliveries → batches -------------------------------------------------------------------
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         try:
             envelope = Envelope.model_validate_json(message.body)
@@ -120,43 +149,81 @@ class Consumer:
         except (ValidationError, UnknownMessage, KeyError, ValueError) as exc:
             await self._dead_letter(message, "unreadable", repr(exc), "unknown")
             return
+        await self._pending.put(_Delivery(message, envelope, payload, handler))
 
-        correlation = correlation_id_var.set(envelope.correlation_id)
-        causation = causation_id_var.set(str(envelope.event_id))
+    async def _work(self) -> None:
+        """Take what has arrived (up to ``batch_size``, never waiting for more) as one batch."""
+        while True:
+            batch = [await self._pending.get()]
+            while len(batch) < self.batch_size and not self._pending.empty():
+                batch.append(self._pending.get_nowait())
+            await self._process(batch)
+
+    async def _process(self, batch: list[_Delivery]) -> None:
         try:
-            outcome = await self._handle(envelope, payload, handler)
+            outcomes = await self._handle_batch(batch)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            metrics.failed.labels(self.service, envelope.type).inc()
-            log.warning(
-                "consumer.handler_failed",
-                type=envelope.type,
-                event_id=str(envelope.event_id),
-                error=repr(exc),
-            )
-            await self._retry_or_dead_letter(message, envelope, exc)
+            if len(batch) > 1:  # find the culprit: the others still commit, one by one
+                for delivery in batch:
+                    await self._process([delivery])
+                return
+            await self._failed(batch[0], exc)
             return
-        finally:
-            correlation_id_var.reset(correlation)
-            causation_id_var.reset(causation)
-        await message.ack()
-        metrics.consumed.labels(self.service, envelope.type, outcome).inc()
+        for delivery, outcome in zip(batch, outcomes, strict=True):
+            await delivery.message.ack()
+            metrics.consumed.labels(self.service, delivery.envelope.type, outcome).inc()
 
-    async def _handle(self, envelope: Envelope, payload: BaseModel, handler: Handler) -> str:
+    async def _handle_batch(self, batch: list[_Delivery]) -> list[str]:
+        """One transaction: one INSERT claims every inbox key, handlers run for the new ones."""
         async with self.sessionmaker.begin() as session:
-            claimed = await session.execute(
-                insert(self._inbox)
-                .values(
-                    consumer=self.service, event_id=envelope.event_id, message_type=envelope.type
+            claimed = set(
+                await session.scalars(
+                    insert(self._inbox)
+                    .values(
+                        [
+                            {
+                                "consumer": self.service,
+                                "event_id": d.envelope.event_id,
+                                "message_type": d.envelope.type,
+                            }
+                            for d in batch
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(self._inbox.c.event_id)
                 )
-                .on_conflict_do_nothing()
-                .returning(self._inbox.c.event_id)
             )
-            if claimed.first() is None:
-                return "duplicate"
-            await handler(payload, MessageContext(session, envelope, self.schema))
-        return "processed"
+            outcomes = []
+            for delivery in batch:
+                event_id = delivery.envelope.event_id
+                if event_id not in claimed:  # seen before, or a twin earlier in this batch
+                    outcomes.append("duplicate")
+                    continue
+                claimed.discard(event_id)
+                correlation = correlation_id_var.set(delivery.envelope.correlation_id)
+                causation = causation_id_var.set(str(event_id))
+                try:
+                    context = MessageContext(session, delivery.envelope, self.schema)
+                    await delivery.handler(delivery.payload, context)
+                finally:
+                    correlation_id_var.reset(correlation)
+                    causation_id_var.reset(causation)
+                outcomes.append("processed")
+        return outcomes
+
+    async def _failed(self, delivery: _Delivery, exc: Exception) -> None:
+        envelope = delivery.envelope
+        metrics.failed.labels(self.service, envelope.type).inc()
+        log.warning(
+            "consumer.handler_failed",
+            type=envelope.type,
+            event_id=str(envelope.event_id),
+            correlation_id=envelope.correlation_id,
+            error=repr(exc),
+        )
+        await self._retry_or_dead_letter(delivery.message, envelope, exc)
 
     async def _retry_or_dead_letter(
         self, message: AbstractIncomingMessage, envelope: Envelope, exc: Exception

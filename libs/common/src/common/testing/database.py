@@ -35,10 +35,16 @@ class TestDatabase:
         self._migrated: set[str] = set()
         self._lock = asyncio.Lock()
 
+    @staticmethod
+    def role_for(service: str) -> str:
+        """Tests log in as roles of their own, so they never reset a deployment's passwords."""
+        return f"looseline_test_{service}"
+
     def url_for(self, service: str) -> str:
         """The service's own-role URL (asyncpg driver) pointed at this test database."""
         admin = make_url(self.admin_url)
-        own = make_url(dev_database_url(service))
+        role = self.role_for(service)
+        own = make_url(dev_database_url(service)).set(username=role, password=role)
         return own.set(host=admin.host, port=admin.port, database=self.name).render_as_string(
             hide_password=False
         )

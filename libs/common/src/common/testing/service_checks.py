@@ -14,8 +14,10 @@ from contextlib import AbstractAsyncContextManager
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import Column, MetaData, String, Table, select, text
+from sqlalchemy.engine import make_url
 
 from common.runtime import ServiceRuntime
+from common.settings import ServiceSettings
 
 AppClient = Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -54,7 +56,9 @@ async def assert_service_boots(app: FastAPI, app_client: AppClient, *, service: 
         )
         async with runtime.engine.connect() as conn:
             who = (await conn.execute(text("SELECT current_user, current_schema()"))).one()
-            assert tuple(who) == (f"looseline_{service}", service), (service, tuple(who))
+            assert isinstance(runtime.settings, ServiceSettings)
+            role = make_url(runtime.settings.database_url).username
+            assert tuple(who) == (role, service), (service, tuple(who))
 
             # Unqualified, the name resolves through the role's search_path to its own schema.
             home = await conn.scalar(
