@@ -136,6 +136,7 @@ async def test_errors_share_one_shape_and_bad_input_is_a_4xx(
     assert wrong_method.status_code == 405
     assert ok.json() == {"thing_id": 7, "amount_minor": 1001}
     assert crash.status_code == 500
+    assert crash.headers["x-request-id"]  # the failure can be found in the logs by its id
     assert crash.json()["error"] == {
         "code": "internal",
         "message": "Internal error.",

@@ -31,7 +31,7 @@ def test_shared_variables_are_unprefixed_and_own_ones_prefixed(
 
 def test_production_refuses_development_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match=r"RABBITMQ_URL.*DATABASE_URL"):
+    with pytest.raises(ValidationError, match=r"RABBITMQ_URL.*DEMO_DATABASE_URL"):
         DemoSettings()
 
 

@@ -62,17 +62,26 @@ class RequestContextMiddleware:
         corr_token = correlation_id_var.set(request_id)
         status = 500
         started = time.perf_counter()
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # Answered here, not by Starlette's outermost handler, so the 500 and its log line
+            # still carry the request id.
+            log.exception("http.unhandled", error=repr(exc))
+            if response_started:
+                raise
+            await _error(500, "internal", "Internal error.")(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
@@ -109,11 +118,6 @@ def install_error_handlers(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
-
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("http.unhandled", error=repr(exc))
-        return _error(500, "internal", "Internal error.")
 
 
 def health_router(runtime: ServiceRuntime) -> APIRouter:

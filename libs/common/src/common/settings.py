@@ -94,5 +94,5 @@ class ServiceSettings(CommonSettings):
         weak = super().weak_secrets()
         parts = urlsplit(self.database_url)
         if not parts.password or parts.password == parts.username:
-            weak.append("DATABASE_URL")
+            weak.append(f"{self.model_config.get('env_prefix', '')}DATABASE_URL")
         return weak

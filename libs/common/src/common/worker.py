@@ -1,28 +1,26 @@
-"""Run a service's background side alone (relay, consumers, periodic jobs) until SIGTERM."""
+"""Run a service's background side alone (relay, consumers, periodic jobs).
+
+The worker still answers ``/health/live``, ``/health/ready`` and ``/metrics`` on the
+service's port (every process does), but serves no API routes.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import signal
+import os
 
-from common.logging import configure_logging, get_logger
+import uvicorn
+
+from common.app import create_app
 from common.runtime import ServiceRuntime
 
 
 def run_worker(runtime: ServiceRuntime) -> None:
     settings = runtime.settings
-    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    log = get_logger(__name__)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await runtime.start()
-        log.info("worker.started")
-        await stop.wait()
-        await runtime.stop()
-        log.info("worker.stopped")
-
-    asyncio.run(main())
+    app = create_app(settings, runtime, title=f"LOOSELINE {settings.service_name} worker")
+    uvicorn.run(
+        app,
+        host=os.environ.get("BIND_HOST", "127.0.0.1"),
+        port=settings.port,
+        log_config=None,  # structlog, configured by create_app
+        access_log=False,
+    )

@@ -31,6 +31,8 @@ _HOP_BY_HOP = frozenset(
 )
 
 
+# Set again by the gateway's own server/middleware: forwarding them would duplicate them.
+_UPSTREAM_OWN = frozenset({"content-encoding", "x-request-id", "date", "server"})
 _UNSAFE_PATH = re.compile(r"%2f|%5c|%2e|\\", re.IGNORECASE)
 _DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
 
@@ -115,8 +117,7 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
         out_headers = {
             k: v
             for k, v in answer.headers.items()
-            if k.lower() not in _HOP_BY_HOP
-            and k.lower() not in {"content-encoding", "x-request-id"}
+            if k.lower() not in _HOP_BY_HOP and k.lower() not in _UPSTREAM_OWN
         }
         return Response(answer.content, status_code=answer.status_code, headers=out_headers)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
@@ -29,6 +30,9 @@ def _include_name(schema: str) -> Callable[..., bool]:
 
 def run_migrations(*, schema: str, metadata: MetaData, default_url: Callable[[], str]) -> None:
     config = context.config
+    if config.config_file_name and not config.attributes.get("url"):
+        # CLI runs log what they apply; programmatic runs (tests) keep the caller's logging.
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
     url = (
         config.attributes.get("url")
         or context.get_x_argument(as_dictionary=True).get("url")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aio_pika
+from pamqp.commands import Basic
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
@@ -128,23 +129,28 @@ class Broker:
 
         Raises if any message is nacked or the connection fails: the caller keeps the rows.
         """
-        if self._exchange is None or not self.is_ready():
+        if self._publish_channel is None or not self.is_ready():
             raise ConnectionError("broker not connected")
-        exchange = self._exchange
+        # aiormq's channel directly: ~2.5x aio-pika's Message path (docs/benchmarks.md). The
+        # underlay channel is fetched per call because a robust reconnect replaces it.
+        channel = await self._publish_channel.get_underlay_channel()
         confirmations = [
-            exchange.publish(
-                aio_pika.Message(
-                    body,
+            channel.basic_publish(
+                body,
+                exchange=self.exchange_name,
+                routing_key=routing_key,
+                properties=Basic.Properties(
                     message_id=message_id,
                     content_type="application/json",
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    delivery_mode=2,  # persistent
                     headers=headers or None,
                 ),
-                routing_key=routing_key,
             )
             for routing_key, body, message_id, headers in messages
         ]
-        await asyncio.gather(*confirmations)
+        for confirmation in await asyncio.gather(*confirmations):
+            if not isinstance(confirmation, Basic.Ack):
+                raise ConnectionError(f"broker did not confirm a publish: {confirmation!r}")
         return len(confirmations)
 
     # topology ------------------------------------------------------------------------

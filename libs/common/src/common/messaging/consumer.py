@@ -120,6 +120,9 @@ class Consumer:
             asyncio.create_task(self._work(), name=f"{self.service}-consumer-{i}")
             for i in range(self.concurrency)
         ]
+        self._workers.append(
+            asyncio.create_task(self._watch_dead_letters(), name=f"{self.service}-dlq-depth")
+        )
         await self.queues.main.consume(self.on_message)
         log.info("consumer.started", queue=self.names.main, routing_keys=self.routing_keys)
 
@@ -131,6 +134,17 @@ class Consumer:
         # Deliveries still queued here were never acked: closing the channel returns them.
         if self._channel is not None and not self._channel.is_closed:
             await self._channel.close()
+
+    async def _watch_dead_letters(self, interval_s: float = 30.0) -> None:
+        """Keep ``looseline_dlq_depth`` current for alerting (every replica reports it)."""
+        while True:
+            try:
+                await self.dead_letter_depth()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker reconnecting: try again next time
+                log.warning("consumer.dlq_depth_failed", error=repr(exc))
+            await asyncio.sleep(interval_s)
 
     async def dead_letter_depth(self) -> int:
         if self.queues is None:
@@ -266,7 +280,8 @@ class Consumer:
         """Publish a copy with confirms before the original is acked: nothing is lost."""
         assert self._channel is not None
         headers: dict[str, Any] = dict(message.headers or {})
-        headers["x-looseline-original-routing-key"] = message.routing_key or ""
+        # Kept from the first delivery: later hops arrive with the retry queue's name.
+        headers.setdefault("x-looseline-original-routing-key", message.routing_key or "")
         if attempt is not None:
             headers[ATTEMPT_HEADER] = attempt
         headers.update(extra_headers or {})

@@ -66,6 +66,7 @@ class OutboxRelay:
                     raise
                 except Exception as exc:  # broker or DB down: keep the rows, retry later
                     log.warning("outbox.publish_failed", error=repr(exc), retry_in_s=backoff)
+                    await self._record_lag_if_possible()
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self.max_backoff_s)
                     continue
@@ -119,6 +120,12 @@ class OutboxRelay:
         ).one()
         metrics.outbox_lag.labels(self.service).set(float(oldest or 0))
         metrics.outbox_pending.labels(self.service).set(pending)
+
+    async def _record_lag_if_possible(self) -> None:
+        """While publishing fails the lag grows: keep the gauge honest for alerting."""
+        with contextlib.suppress(Exception):
+            async with self.engine.connect() as conn:
+                await self._record_lag(conn)
 
     async def _sleep_until_woken(self) -> None:
         with contextlib.suppress(TimeoutError):
