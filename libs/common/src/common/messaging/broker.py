@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import aio_pika
-from pamqp.commands import Basic
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
     AbstractQueue,
     AbstractRobustConnection,
 )
+from pamqp.commands import Basic
 
 from common.logging import get_logger
 
