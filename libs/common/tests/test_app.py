@@ -160,3 +160,34 @@ async def test_request_id_is_echoed_or_made_and_latency_is_recorded_by_route_tem
         'looseline_http_request_duration_seconds_count{method="POST",'
         'route="/things/{thing_id}",service="probe",status="200"}'
     ) in metrics.text
+
+
+async def test_a_request_id_becomes_the_correlation_id_of_what_the_request_emits(
+    make_settings: Callable[..., Any], test_database: Any, app_client: Any
+) -> None:
+    from common.context import correlation_id_var
+    from common.messaging.envelope import wrap
+
+    class Hello(BaseModel):
+        n: int
+
+    from common.messaging.envelope import MessageSpec, registry
+
+    registry.add(MessageSpec(producer="gateway", type="TestHello", version=1, model=Hello))
+    seen = APIRouter()
+
+    @seen.get("/emit")
+    async def emit() -> dict[str, Any]:
+        envelope = wrap(Hello(n=1))
+        return {"correlation_id": envelope.correlation_id, "var": correlation_id_var.get()}
+
+    settings = probe_settings(make_settings, test_database)
+    app = create_app(
+        settings, build_runtime(settings, uses_broker=False), title="p", routers=[seen]
+    )
+    try:
+        async with app_client(app) as client:
+            answer = await client.get("/emit", headers={"X-Request-Id": "req-777"})
+    finally:
+        registry.remove(Hello)
+    assert answer.json() == {"correlation_id": "req-777", "var": "req-777"}

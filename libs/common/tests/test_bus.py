@@ -358,3 +358,37 @@ async def test_unreadable_and_unknown_messages_go_straight_to_the_dlq(
     await eventually(lambda: dlq_has(consumer, 2), timeout_s=5)
     assert await scratch.effects() == []
     await consumer.stop()
+
+
+async def test_follow_up_messages_carry_correlation_and_causation(
+    scratch: Any, broker: Broker, broker_namespace: BrokerNamespace
+) -> None:
+    async def reply(payload: Ping, ctx: MessageContext) -> None:
+        if payload.note == "question":
+            await add_to_outbox(ctx.session, ctx.schema, ping("answer"))
+
+    consumer = make_consumer(scratch, broker, broker_namespace, reply)
+    await consumer.start()
+    question = Envelope(
+        type="Ping",
+        version=1,
+        producer="gateway",
+        payload={"note": "question"},
+        correlation_id="req-42",
+    )
+    await publish_raw(broker, question)
+
+    async def answer_row() -> Any:
+        async with scratch.engine.connect() as conn:
+            return await conn.scalar(
+                text(
+                    f"SELECT body FROM {scratch.schema}.outbox "
+                    "WHERE body->'payload'->>'note' = 'answer'"
+                )
+            )
+
+    await eventually(answer_row)
+    answer = Envelope.model_validate(await answer_row())
+    assert answer.correlation_id == "req-42"  # the chain keeps the id that started it
+    assert answer.causation_id == str(question.event_id)  # and names its direct cause
+    await consumer.stop()

@@ -73,6 +73,11 @@ class MessageRegistry:
         self._by_key[key] = spec
         self._by_model[spec.model] = spec
 
+    def remove(self, model: type[BaseModel]) -> None:
+        """Forget a model (tests that register a throwaway message type)."""
+        spec = self._by_model.pop(model)
+        self._by_key.pop((spec.producer, spec.type, spec.version), None)
+
     def spec_for(self, model: type[BaseModel]) -> MessageSpec:
         try:
             return self._by_model[model]
