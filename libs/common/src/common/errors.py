@@ -14,6 +14,8 @@ class DomainError(Exception):
     code: ClassVar[str] = "error"
     status_code: ClassVar[int] = 400
     default_message: ClassVar[str] = "The request cannot be processed."
+    # Response headers the error implies (e.g. ``WWW-Authenticate`` on a 401, ``Retry-After``).
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, message: str | None = None, *, details: Any = None) -> None:
         self.message = message or self.default_message

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import httpx
+from redis.asyncio import Redis
 from sqlalchemy import delete, func, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from common.auth.revocation import RevocationList
+from common.auth.tokens import JwksKeySource, KeySource, StaticKeySource, TokenVerifier
 from common.db import create_engine, create_sessionmaker
 from common.logging import get_logger
 from common.messaging.broker import Broker
@@ -27,6 +32,8 @@ from common.settings import CommonSettings, ServiceSettings
 log = get_logger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+# A verifier waits no longer than this on Redis or the JWKS endpoint before failing closed.
+AUTH_IO_TIMEOUT_S = 2.0
 
 
 @dataclass
@@ -45,6 +52,9 @@ class ServiceRuntime:
     relay: OutboxRelay | None = None
     consumer: Consumer | None = None
     periodic: list[PeriodicJob] = field(default_factory=list)
+    redis: Redis | None = None
+    revocations: RevocationList | None = None
+    token_verifier: TokenVerifier | None = None
     # Extra resources to close on stop (e.g. the gateway's pooled HTTP client).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -91,6 +101,8 @@ class ServiceRuntime:
             await self.engine.dispose()
         for close in self.closers:
             await close()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 async def _within(timeout_s: float, check: Awaitable[bool]) -> bool:
@@ -107,13 +119,16 @@ def build_runtime(
     periodic: list[PeriodicSpec] | None = None,
     uses_database: bool = True,
     uses_broker: bool = True,
+    key_source: KeySource | None = None,
 ) -> ServiceRuntime:
     """The standard wiring: pooled engine, broker, relay, inbox consumer, housekeeping jobs.
 
     ``uses_database``/``uses_broker`` apply to ``ServiceSettings``; a plain ``CommonSettings``
-    (the gateway) gets a runtime with neither.
+    (the gateway) gets a runtime with neither. Every runtime gets Redis, the session deny-list
+    and the token verifier; ``key_source`` replaces the JWKS (auth verifies with its own keys).
     """
     runtime = ServiceRuntime(settings=settings)
+    _wire_tokens(runtime, key_source)
     service = settings.service_name
     if not isinstance(settings, ServiceSettings):
         return runtime  # e.g. the gateway: no database, no broker of its own
@@ -162,6 +177,39 @@ def build_runtime(
         for s in specs
     ]
     return runtime
+
+
+def _wire_tokens(runtime: ServiceRuntime, key_source: KeySource | None) -> None:
+    settings = runtime.settings
+    # Connects lazily: a process that never verifies a token never opens a connection.
+    runtime.redis = Redis.from_url(
+        settings.redis_url,
+        socket_timeout=AUTH_IO_TIMEOUT_S,
+        socket_connect_timeout=AUTH_IO_TIMEOUT_S,
+    )
+    # Entries outlive a token by the leeway, during which an expired token still passes.
+    runtime.revocations = RevocationList(
+        runtime.redis, prefix=settings.redis_prefix, grace_s=settings.jwt_leeway_s
+    )
+    runtime.token_verifier = TokenVerifier(
+        keys=key_source if key_source is not None else _key_source(runtime),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        algorithms=settings.jwt_algorithm_list,
+        leeway_s=settings.jwt_leeway_s,
+        revocations=runtime.revocations,
+    )
+
+
+def _key_source(runtime: ServiceRuntime) -> KeySource:
+    settings = runtime.settings
+    if settings.jwt_jwks:
+        return StaticKeySource(json.loads(settings.jwt_jwks))
+    client = httpx.AsyncClient(timeout=AUTH_IO_TIMEOUT_S, follow_redirects=False)
+    runtime.closers.append(client.aclose)
+    return JwksKeySource(
+        settings.jwt_jwks_url, client=client, cache_ttl_s=settings.jwt_jwks_cache_s
+    )
 
 
 def _outbox_cleanup(settings: ServiceSettings) -> PeriodicSpec:

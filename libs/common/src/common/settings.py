@@ -22,6 +22,7 @@ class Environment(StrEnum):
 
 
 DEV_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEV_JWKS_URL = "http://127.0.0.1:8001/api/auth/.well-known/jwks.json"
 
 
 def dev_database_url(service: str) -> str:
@@ -48,10 +49,26 @@ class CommonSettings(BaseSettings):
     # Tests isolate themselves on a shared broker with a unique prefix on every queue name.
     queue_prefix: str = Field("", validation_alias="QUEUE_PREFIX")
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
+    # Start of every Redis key (tests use a unique one to share a Redis safely).
+    redis_prefix: str = Field("looseline:", validation_alias="REDIS_PREFIX")
     ready_timeout_s: float = Field(2.0, validation_alias="READY_TIMEOUT_S")
+    # Access tokens, checked by every process with common.auth (ARCHITECTURE.md §5).
+    jwt_issuer: str = Field("looseline-auth", validation_alias="JWT_ISSUER")
+    jwt_audience: str = Field("looseline", validation_alias="JWT_AUDIENCE")
+    jwt_jwks_url: str = Field(DEV_JWKS_URL, validation_alias="JWT_JWKS_URL")
+    # Inline JWKS JSON, trusted instead of fetching JWT_JWKS_URL (tests pin their issuer's key).
+    jwt_jwks: str | None = Field(None, validation_alias="JWT_JWKS")
+    jwt_algorithms: str = Field("EdDSA,RS256", validation_alias="JWT_ALGORITHMS")
+    # Bounded: clock skew must not quietly lengthen every token's life.
+    jwt_leeway_s: float = Field(30.0, ge=0, le=120, validation_alias="JWT_LEEWAY_S")
+    jwt_jwks_cache_s: float = Field(300.0, gt=0, validation_alias="JWT_JWKS_CACHE_S")
 
     # the process's own (prefixed)
     port: int = 8000
+
+    @property
+    def jwt_algorithm_list(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.jwt_algorithms.split(",") if a.strip())
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Self:

@@ -6,13 +6,17 @@ Loaded for the whole workspace by ``-p common.testing.plugin`` (root pyproject a
 - ``test_database``: a fresh database for the session, every service's role and schema
   bootstrapped; ``await test_database.migrate("bets")`` applies that service's migrations;
 - ``broker_namespace``: a unique exchange and queue prefix, deleted at the end;
-- ``make_settings(Settings, **overrides)``: a service's settings pointed at both;
+- ``token_issuer``: signs test access tokens; ``redis_prefix``: this session's Redis key prefix;
+- ``make_settings(Settings, **overrides)``: a service's settings pointed at all of these (its
+  verifier trusts ``token_issuer``'s key);
 - ``app_client(app)``: an httpx client over the ASGI app with its lifespan running.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
@@ -20,11 +24,13 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 from common.settings import CommonSettings
 from common.testing.broker import BrokerNamespace
 from common.testing.database import TestDatabase
 from common.testing.infra import Infrastructure, InfrastructureMissing, discover
+from common.testing.tokens import TokenIssuer
 
 S = TypeVar("S", bound=CommonSettings)
 
@@ -56,10 +62,31 @@ async def broker_namespace(infrastructure: Infrastructure) -> AsyncIterator[Brok
 
 
 @pytest.fixture(scope="session")
+def token_issuer() -> TokenIssuer:
+    return TokenIssuer()
+
+
+@pytest.fixture(scope="session")
+async def redis_prefix(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    """A key prefix of this session's own, so tests never touch a dev deployment's keys."""
+    prefix = f"looseline_test_{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = Redis.from_url(infrastructure.redis_url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture(scope="session")
 def make_settings(
     infrastructure: Infrastructure,
     test_database: TestDatabase,
     broker_namespace: BrokerNamespace,
+    token_issuer: TokenIssuer,
+    redis_prefix: str,
 ) -> Callable[..., Any]:
     def build(settings_class: type[S], **overrides: Any) -> S:
         service = settings_class.service_name
@@ -69,6 +96,8 @@ def make_settings(
             "log_json": True,
             "rabbitmq_url": infrastructure.rabbitmq_url,
             "redis_url": infrastructure.redis_url,
+            "redis_prefix": redis_prefix,
+            "jwt_jwks": json.dumps(token_issuer.jwks),
             "exchange_name": broker_namespace.exchange_name,
             "queue_prefix": broker_namespace.queue_prefix,
             "outbox_poll_interval_s": 0.5,
