@@ -59,7 +59,7 @@ async def events_upstream(test_database: Any, make_settings: Any) -> AsyncIterat
                 await asyncio.sleep(0.02)
         await app.state.runtime.broker.wait_connected(10)
         async with asyncio.timeout(10):  # consumers declared too: the upstream is fully ready
-            while not all((await app.state.runtime.readiness()).values()):
+            while not all((await app.state.runtime.readiness()).values()):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         yield Upstream(f"http://127.0.0.1:{port}", server)
     finally:
