@@ -107,7 +107,8 @@ class ServiceRuntime:
 
 async def _within(timeout_s: float, check: Awaitable[bool]) -> bool:
     try:
-        return await asyncio.wait_for(check, timeout_s)
+        async with asyncio.timeout(timeout_s):
+            return await check
     except Exception:  # unreachable, refused, timed out: not ready
         return False
 

@@ -103,7 +103,8 @@ class Broker:
                 raise
 
     async def wait_connected(self, timeout_s: float | None = None) -> None:
-        await asyncio.wait_for(self._connected.wait(), timeout_s)
+        async with asyncio.timeout(timeout_s):
+            await self._connected.wait()
 
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():

@@ -128,8 +128,11 @@ class OutboxRelay:
                 await self._record_lag(conn)
 
     async def _sleep_until_woken(self) -> None:
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+        # races the wake-up, and the relay would then never stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), self.poll_interval_s)
+            async with asyncio.timeout(self.poll_interval_s):
+                await self._wakeup.wait()
         self._wakeup.clear()
 
     async def _listen(self) -> None:

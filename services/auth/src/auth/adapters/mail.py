@@ -1,0 +1,151 @@
+"""Email over SMTP (aiosmtplib): plain-text and HTML bodies from the templates below.
+
+Sending never blocks a request: ``submit`` hands the message to a background task, so an
+answer takes as long whether or not an email goes out (no enumeration by timing), and an SMTP
+outage costs an email, never a sign-up. Failures are logged; the user can ask again
+(``/verify-email/resend``, ``/forgot-password``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from string import Template
+
+import aiosmtplib
+
+from common.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+_HTML_LAYOUT = Template(
+    """<!doctype html>
+<html><body style="font-family: sans-serif; color: #222; max-width: 480px; margin: auto">
+<h2 style="color: #0a7d4d">LOOSELINE</h2>
+<p>Hello $name,</p>
+$body
+<p style="color: #777; font-size: 12px">If you did not ask for this, you can ignore this email.</p>
+</body></html>
+"""
+)
+
+
+def _code_mail(*, to: str, name: str, subject: str, intro: str, code: str, ttl_min: int) -> Mail:
+    text = (
+        f"Hello {name},\n\n{intro}\n\n    {code}\n\n"
+        f"The code expires in {ttl_min} minutes and works once.\n\n"
+        "If you did not ask for this, you can ignore this email.\n\n-- LOOSELINE\n"
+    )
+    body = (
+        f"<p>{html.escape(intro)}</p>"
+        '<p style="font-size: 28px; letter-spacing: 6px; font-weight: bold">'
+        f"{html.escape(code)}</p>"
+        f"<p>The code expires in {ttl_min} minutes and works once.</p>"
+    )
+    return Mail(
+        to=to,
+        subject=subject,
+        text=text,
+        html=_HTML_LAYOUT.substitute(name=html.escape(name), body=body),
+    )
+
+
+def verification_mail(*, to: str, name: str, code: str, ttl_min: int) -> Mail:
+    return _code_mail(
+        to=to,
+        name=name,
+        subject=f"Your LOOSELINE verification code: {code}",
+        intro="Use this code to confirm your email address:",
+        code=code,
+        ttl_min=ttl_min,
+    )
+
+
+def password_reset_mail(*, to: str, name: str, code: str, ttl_min: int) -> Mail:
+    return _code_mail(
+        to=to,
+        name=name,
+        subject=f"Your LOOSELINE password reset code: {code}",
+        intro="Use this code to choose a new password:",
+        code=code,
+        ttl_min=ttl_min,
+    )
+
+
+class SmtpMailer:
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        sender: str,
+        username: str = "",
+        password: str = "",
+        start_tls: bool = False,
+        use_tls: bool = False,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._sender = sender
+        self._username = username or None
+        self._password = password or None
+        self._start_tls = start_tls
+        self._use_tls = use_tls
+        self._timeout_s = timeout_s
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def _message(self, mail: Mail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain="looseline")
+        message.set_content(mail.text)
+        message.add_alternative(mail.html, subtype="html")
+        return message
+
+    async def send(self, mail: Mail) -> None:
+        """Send now; raises on failure."""
+        await aiosmtplib.send(
+            self._message(mail),
+            hostname=self._host,
+            port=self._port,
+            username=self._username,
+            password=self._password,
+            start_tls=self._start_tls,
+            use_tls=self._use_tls,
+            timeout=self._timeout_s,
+        )
+
+    def submit(self, mail: Mail) -> None:
+        """Send in the background; a failure is logged (never the code or the address body)."""
+        task = asyncio.create_task(self._send_logged(mail), name="auth-mail")
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _send_logged(self, mail: Mail) -> None:
+        try:
+            await self.send(mail)
+        except Exception as exc:
+            log.error("mail.send_failed", error=repr(exc), host=self._host, port=self._port)
+        else:
+            log.info("mail.sent", host=self._host, port=self._port)
+
+    async def drain(self, timeout_s: float = 10.0) -> None:
+        """Wait for emails in flight (on shutdown)."""
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=timeout_s)

@@ -1,0 +1,555 @@
+"""Repositories over the `auth` tables: one query each, inside the caller's session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.adapters import tables as t
+from auth.domain.audit import AuditAction, RequestOrigin
+from auth.domain.model import (
+    IssuedCode,
+    OAuthProvider,
+    Role,
+    Session,
+    SigningKey,
+    User,
+    UserStatus,
+)
+
+
+def _user(row: Row[Any]) -> User:
+    m = row._mapping
+    return User(
+        id=m["id"],
+        email=m["email"],
+        name=m["name"],
+        role=Role(m["role"]),
+        status=UserStatus(m["status"]),
+        password_hash=m["password_hash"],
+        email_verified_at=m["email_verified_at"],
+        telegram_id=m["telegram_id"],
+        partner_id=m["partner_id"],
+        click_id=m["click_id"],
+        avatar_path=m["avatar_path"],
+        totp_secret=m["totp_secret"],
+        totp_enabled_at=m["totp_enabled_at"],
+        totp_last_step=m["totp_last_step"],
+        blocked_reason=m["blocked_reason"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def _session(row: Row[Any]) -> Session:
+    m = row._mapping
+    return Session(
+        id=m["id"],
+        user_id=m["user_id"],
+        created_at=m["created_at"],
+        expires_at=m["expires_at"],
+        revoked_at=m["revoked_at"],
+        revoke_reason=m["revoke_reason"],
+        ip=m["ip"],
+        user_agent=m["user_agent"],
+        remember_me=m["remember_me"],
+        last_used_at=m["last_used_at"],
+    )
+
+
+def _code(row: Row[Any]) -> IssuedCode:
+    m = row._mapping
+    return IssuedCode(
+        id=m["id"],
+        user_id=m["user_id"],
+        code_hash=m["code_hash"],
+        expires_at=m["expires_at"],
+        attempts=m["attempts"],
+        used_at=m["used_at"],
+        created_at=m["created_at"],
+    )
+
+
+def _signing_key(row: Row[Any]) -> SigningKey:
+    m = row._mapping
+    return SigningKey(
+        kid=m["kid"],
+        alg=m["alg"],
+        private_key=m["private_key"],
+        public_jwk=dict(m["public_jwk"]),
+        created_at=m["created_at"],
+        retired_at=m["retired_at"],
+    )
+
+
+class UserRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        query = select(t.user).where(t.user.c.id == user_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.db.execute(query)).first()
+        return _user(row) if row else None
+
+    async def by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        query = select(t.user).where(t.user.c.email == email)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.db.execute(query)).first()
+        return _user(row) if row else None
+
+    async def add(
+        self,
+        *,
+        user_id: uuid.UUID,
+        email: str,
+        name: str,
+        password_hash: str | None,
+        role: Role = Role.user,
+        email_verified_at: datetime | None = None,
+        partner_id: str | None = None,
+        click_id: str | None = None,
+        telegram_id: int | None = None,
+        now: datetime,
+    ) -> User | None:
+        """Insert; None when the email is already taken."""
+        statement = (
+            pg_insert(t.user)
+            .values(
+                id=user_id,
+                email=email,
+                name=name,
+                password_hash=password_hash,
+                role=role.value,
+                email_verified_at=email_verified_at,
+                partner_id=partner_id,
+                click_id=click_id,
+                telegram_id=telegram_id,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["email"])
+            .returning(*t.user.c)
+        )
+        row = (await self.db.execute(statement)).first()
+        return _user(row) if row else None
+
+    async def change(self, user_id: uuid.UUID, *, now: datetime, **values: Any) -> User:
+        statement = (
+            update(t.user)
+            .where(t.user.c.id == user_id)
+            .values(**values, updated_at=now)
+            .returning(*t.user.c)
+        )
+        return _user((await self.db.execute(statement)).one())
+
+    async def telegram_id_taken(self, telegram_id: int, *, by_other_than: uuid.UUID) -> bool:
+        found = await self.db.scalar(
+            select(t.user.c.id).where(
+                t.user.c.telegram_id == telegram_id, t.user.c.id != by_other_than
+            )
+        )
+        return found is not None
+
+    async def search(
+        self,
+        *,
+        query: str | None,
+        role: Role | None,
+        status: UserStatus | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[User], int]:
+        conditions = []
+        if query:
+            pattern = (
+                "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            conditions.append(or_(t.user.c.email.ilike(pattern), t.user.c.name.ilike(pattern)))
+        if role is not None:
+            conditions.append(t.user.c.role == role.value)
+        if status is not None:
+            conditions.append(t.user.c.status == status.value)
+        where = and_(*conditions) if conditions else text("true")
+        total = await self.db.scalar(select(func.count()).select_from(t.user).where(where))
+        rows = (
+            await self.db.execute(
+                select(t.user)
+                .where(where)
+                .order_by(t.user.c.created_at.desc(), t.user.c.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        ).all()
+        return [_user(r) for r in rows], int(total or 0)
+
+    async def any_admin(self) -> bool:
+        found = await self.db.scalar(
+            select(t.user.c.id).where(t.user.c.role == Role.admin.value).limit(1)
+        )
+        return found is not None
+
+
+class SessionRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        *,
+        session_id: uuid.UUID,
+        user_id: uuid.UUID,
+        expires_at: datetime,
+        remember_me: bool,
+        origin: RequestOrigin,
+        now: datetime,
+    ) -> Session:
+        row = (
+            await self.db.execute(
+                insert(t.session)
+                .values(
+                    id=session_id,
+                    user_id=user_id,
+                    created_at=now,
+                    last_used_at=now,
+                    expires_at=expires_at,
+                    remember_me=remember_me,
+                    ip=origin.ip,
+                    user_agent=origin.user_agent,
+                )
+                .returning(*t.session.c)
+            )
+        ).one()
+        return _session(row)
+
+    async def get(self, session_id: uuid.UUID, *, for_update: bool = False) -> Session | None:
+        query = select(t.session).where(t.session.c.id == session_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.db.execute(query)).first()
+        return _session(row) if row else None
+
+    async def active_for_user(self, user_id: uuid.UUID, *, now: datetime) -> list[Session]:
+        rows = (
+            await self.db.execute(
+                select(t.session)
+                .where(
+                    t.session.c.user_id == user_id,
+                    t.session.c.revoked_at.is_(None),
+                    t.session.c.expires_at > now,
+                )
+                .order_by(t.session.c.created_at.desc())
+            )
+        ).all()
+        return [_session(r) for r in rows]
+
+    async def touch(self, session_id: uuid.UUID, *, now: datetime) -> None:
+        await self.db.execute(
+            update(t.session).where(t.session.c.id == session_id).values(last_used_at=now)
+        )
+
+    async def revoke(
+        self,
+        *,
+        user_id: uuid.UUID,
+        reason: str,
+        now: datetime,
+        session_ids: Sequence[uuid.UUID] | None = None,
+        except_session: uuid.UUID | None = None,
+    ) -> list[Session]:
+        """End the user's live sessions (all, these, or all but one); returns those ended now."""
+        conditions = [
+            t.session.c.user_id == user_id,
+            t.session.c.revoked_at.is_(None),
+            t.session.c.expires_at > now,
+        ]
+        if session_ids is not None:
+            conditions.append(t.session.c.id.in_(list(session_ids)))
+        if except_session is not None:
+            conditions.append(t.session.c.id != except_session)
+        rows = (
+            await self.db.execute(
+                update(t.session)
+                .where(*conditions)
+                .values(revoked_at=now, revoke_reason=reason)
+                .returning(*t.session.c)
+            )
+        ).all()
+        return [_session(r) for r in rows]
+
+    async def delete_expired(self, *, before: datetime) -> int:
+        result = await self.db.execute(delete(t.session).where(t.session.c.expires_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class RefreshTokenRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(self, *, session_id: uuid.UUID, token_hash: bytes, now: datetime) -> None:
+        await self.db.execute(
+            insert(t.refresh_token).values(
+                id=uuid.uuid4(), session_id=session_id, token_hash=token_hash, created_at=now
+            )
+        )
+
+    async def find(self, token_hash: bytes) -> tuple[uuid.UUID, uuid.UUID, datetime | None] | None:
+        """(token id, session id, used_at) for a token hash."""
+        row = (
+            await self.db.execute(
+                select(
+                    t.refresh_token.c.id, t.refresh_token.c.session_id, t.refresh_token.c.used_at
+                ).where(t.refresh_token.c.token_hash == token_hash)
+            )
+        ).first()
+        return (row.id, row.session_id, row.used_at) if row else None
+
+    async def use(self, token_id: uuid.UUID, *, now: datetime) -> bool:
+        """Mark used; False if someone used it first (a concurrent or replayed refresh)."""
+        row = (
+            await self.db.execute(
+                update(t.refresh_token)
+                .where(t.refresh_token.c.id == token_id, t.refresh_token.c.used_at.is_(None))
+                .values(used_at=now)
+                .returning(t.refresh_token.c.id)
+            )
+        ).first()
+        return row is not None
+
+
+class AccountRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def user_for(self, provider: OAuthProvider, account_id: str) -> uuid.UUID | None:
+        found = await self.db.scalar(
+            select(t.account.c.user_id).where(
+                t.account.c.provider == provider.value,
+                t.account.c.provider_account_id == account_id,
+            )
+        )
+        return found
+
+    async def link(
+        self,
+        *,
+        user_id: uuid.UUID,
+        provider: OAuthProvider,
+        account_id: str,
+        email: str | None,
+        now: datetime,
+    ) -> bool:
+        row = (
+            await self.db.execute(
+                pg_insert(t.account)
+                .values(
+                    id=uuid.uuid4(),
+                    user_id=user_id,
+                    provider=provider.value,
+                    provider_account_id=account_id,
+                    email=email,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(t.account.c.id)
+            )
+        ).first()
+        return row is not None
+
+    async def providers_of(self, user_id: uuid.UUID) -> list[str]:
+        rows = await self.db.scalars(
+            select(t.account.c.provider)
+            .where(t.account.c.user_id == user_id)
+            .order_by(t.account.c.provider)
+        )
+        return list(rows)
+
+
+class CodeRepository:
+    """Emailed codes of one kind (``verification`` or ``password_reset``)."""
+
+    def __init__(self, db: AsyncSession, table: Table) -> None:
+        self.db = db
+        self.table = table
+
+    async def issue(
+        self, *, user_id: uuid.UUID, code_hash: bytes, expires_at: datetime, now: datetime
+    ) -> None:
+        """A new code replaces any earlier one still open (only the latest email counts)."""
+        c = self.table.c
+        await self.db.execute(
+            update(self.table).where(c.user_id == user_id, c.used_at.is_(None)).values(used_at=now)
+        )
+        await self.db.execute(
+            insert(self.table).values(
+                id=uuid.uuid4(),
+                user_id=user_id,
+                code_hash=code_hash,
+                expires_at=expires_at,
+                created_at=now,
+            )
+        )
+
+    async def latest(self, user_id: uuid.UUID, *, for_update: bool = False) -> IssuedCode | None:
+        c = self.table.c
+        query = (
+            select(self.table)
+            .where(c.user_id == user_id)
+            .order_by(c.created_at.desc(), c.id)
+            .limit(1)
+        )
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.db.execute(query)).first()
+        return _code(row) if row else None
+
+    async def count_attempt(self, code_id: uuid.UUID) -> None:
+        await self.db.execute(
+            update(self.table)
+            .where(self.table.c.id == code_id)
+            .values(attempts=self.table.c.attempts + 1)
+        )
+
+    async def mark_used(self, code_id: uuid.UUID, *, now: datetime) -> None:
+        await self.db.execute(
+            update(self.table).where(self.table.c.id == code_id).values(used_at=now)
+        )
+
+    async def delete_stale(self, *, before: datetime) -> None:
+        await self.db.execute(delete(self.table).where(self.table.c.expires_at < before))
+
+
+class RecoveryCodeRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def replace(self, *, user_id: uuid.UUID, code_hashes: list[bytes], now: datetime) -> None:
+        await self.db.execute(delete(t.recovery_code).where(t.recovery_code.c.user_id == user_id))
+        if code_hashes:
+            await self.db.execute(
+                insert(t.recovery_code),
+                [
+                    {"id": uuid.uuid4(), "user_id": user_id, "code_hash": h, "created_at": now}
+                    for h in code_hashes
+                ],
+            )
+
+    async def use(self, *, user_id: uuid.UUID, code_hash: bytes, now: datetime) -> bool:
+        """Spend a code once: True if it existed unused."""
+        row = (
+            await self.db.execute(
+                update(t.recovery_code)
+                .where(
+                    t.recovery_code.c.user_id == user_id,
+                    t.recovery_code.c.code_hash == code_hash,
+                    t.recovery_code.c.used_at.is_(None),
+                )
+                .values(used_at=now)
+                .returning(t.recovery_code.c.id)
+            )
+        ).first()
+        return row is not None
+
+    async def remaining(self, user_id: uuid.UUID) -> int:
+        count = await self.db.scalar(
+            select(func.count())
+            .select_from(t.recovery_code)
+            .where(t.recovery_code.c.user_id == user_id, t.recovery_code.c.used_at.is_(None))
+        )
+        return int(count or 0)
+
+    async def delete_all(self, user_id: uuid.UUID) -> None:
+        await self.db.execute(delete(t.recovery_code).where(t.recovery_code.c.user_id == user_id))
+
+
+class SigningKeyRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def lock(self) -> None:
+        """Serialise key creation and rotation across replicas for this transaction."""
+        await self.db.execute(text("SELECT pg_advisory_xact_lock(hashtext('auth.signing_key'))"))
+
+    async def active(self) -> SigningKey | None:
+        row = (
+            await self.db.execute(select(t.signing_key).where(t.signing_key.c.retired_at.is_(None)))
+        ).first()
+        return _signing_key(row) if row else None
+
+    async def published(self, *, retired_after: datetime) -> list[SigningKey]:
+        """The active key and those retired after ``retired_after``, newest first."""
+        rows = (
+            await self.db.execute(
+                select(t.signing_key)
+                .where(
+                    or_(
+                        t.signing_key.c.retired_at.is_(None),
+                        t.signing_key.c.retired_at > retired_after,
+                    )
+                )
+                .order_by(t.signing_key.c.created_at.desc())
+            )
+        ).all()
+        return [_signing_key(r) for r in rows]
+
+    async def retire_active(self, *, now: datetime) -> None:
+        await self.db.execute(
+            update(t.signing_key).where(t.signing_key.c.retired_at.is_(None)).values(retired_at=now)
+        )
+
+    async def add(self, key: SigningKey) -> None:
+        await self.db.execute(
+            insert(t.signing_key).values(
+                kid=key.kid,
+                alg=key.alg,
+                private_key=key.private_key,
+                public_jwk=key.public_jwk,
+                created_at=key.created_at,
+                retired_at=key.retired_at,
+            )
+        )
+
+
+class AuditRepository:
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def record(
+        self,
+        action: AuditAction,
+        *,
+        user_id: uuid.UUID | None,
+        origin: RequestOrigin,
+        now: datetime,
+        **details: Any,
+    ) -> None:
+        origin = origin.trimmed()
+        await self.db.execute(
+            insert(t.audit_event).values(
+                user_id=user_id,
+                action=action.value,
+                ip=origin.ip,
+                user_agent=origin.user_agent,
+                details=details,
+                created_at=now,
+            )
+        )
+
+    async def for_user(self, user_id: uuid.UUID, *, limit: int) -> list[dict[str, Any]]:
+        rows = (
+            await self.db.execute(
+                select(t.audit_event)
+                .where(t.audit_event.c.user_id == user_id)
+                .order_by(t.audit_event.c.created_at.desc(), t.audit_event.c.id.desc())
+                .limit(limit)
+            )
+        ).all()
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,44 @@
+"""What the audit trail records (one row per auth event, with IP and user agent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    sign_up = "sign_up"
+    email_verified = "email_verified"
+    sign_in = "sign_in"
+    sign_in_failed = "sign_in_failed"
+    lockout = "lockout"
+    refresh_token_reused = "refresh_token_reused"  # noqa: S105
+    sign_out = "sign_out"
+    session_ended = "session_ended"
+    password_changed = "password_changed"  # noqa: S105
+    password_reset_requested = "password_reset_requested"  # noqa: S105
+    password_reset = "password_reset"  # noqa: S105
+    profile_updated = "profile_updated"
+    two_factor_setup = "two_factor_setup"
+    two_factor_enabled = "two_factor_enabled"
+    two_factor_disabled = "two_factor_disabled"
+    recovery_code_used = "recovery_code_used"
+    oauth_linked = "oauth_linked"
+    role_changed = "role_changed"
+    user_blocked = "user_blocked"
+    user_unblocked = "user_unblocked"
+    admin_created = "admin_created"
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where a request came from, as recorded on sessions and audit events."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+    def trimmed(self) -> RequestOrigin:
+        return RequestOrigin(
+            ip=self.ip[:64] if self.ip else None,
+            user_agent=self.user_agent[:512] if self.user_agent else None,
+        )

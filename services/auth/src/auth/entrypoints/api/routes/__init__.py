@@ -1,0 +1,1 @@
+"""Routers of /api/auth: thin — parse, call one handler, shape the answer."""

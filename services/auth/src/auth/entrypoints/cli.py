@@ -1,0 +1,81 @@
+"""Operator commands: ``python -m auth.entrypoints.cli <command>``.
+
+- ``rotate-signing-key``: a new active JWT signing key; the old one stays published until the
+  tokens it signed have expired (nobody is signed out).
+- ``create-admin --email E [--password P]``: create a verified admin, or promote an existing
+  user (idempotent). Without ``--password`` it is read from ``ADMIN_PASSWORD`` or prompted.
+- ``new-key-encryption-key``: print a fresh value for ``AUTH_KEY_ENCRYPTION_KEY``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from auth.adapters.crypto import new_key_encryption_key
+from auth.bootstrap import build_process
+from auth.domain.audit import RequestOrigin
+from auth.service_layer.accounts import ensure_admin
+from auth.service_layer.signing import ensure_signing_key, rotate_signing_key
+from auth.settings import Settings
+from common.errors import DomainError
+
+CLI = RequestOrigin(ip=None, user_agent="auth-cli")
+
+
+async def _rotate(settings: Settings) -> str:
+    process = build_process(settings)
+    try:
+        await ensure_signing_key(process.services)
+        key = await rotate_signing_key(process.services)
+        return key.kid
+    finally:
+        await process.runtime.stop()
+
+
+async def _create_admin(settings: Settings, email: str, password: str | None) -> tuple[str, bool]:
+    process = build_process(settings)
+    try:
+        user, created = await ensure_admin(
+            process.services, email=email, password=password, origin=CLI
+        )
+        return str(user.id), created
+    finally:
+        await process.runtime.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m auth.entrypoints.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("rotate-signing-key", help="make a new signing key active")
+    admin = commands.add_parser("create-admin", help="create or promote an admin")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", help="default: ADMIN_PASSWORD, else prompted")
+    commands.add_parser("new-key-encryption-key", help="print a new AUTH_KEY_ENCRYPTION_KEY")
+    args = parser.parse_args(argv)
+
+    if args.command == "new-key-encryption-key":
+        sys.stdout.write(new_key_encryption_key() + "\n")
+        return 0
+    settings = Settings()
+    if args.command == "rotate-signing-key":
+        kid = asyncio.run(_rotate(settings))
+        sys.stdout.write(f"new signing key: {kid}\n")
+        return 0
+    password = args.password or os.environ.get("ADMIN_PASSWORD") or None
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass("Password for the new admin: ")
+    try:
+        user_id, created = asyncio.run(_create_admin(settings, args.email, password))
+    except DomainError as exc:
+        sys.stderr.write(f"create-admin: {exc.code}: {exc.message}\n")
+        return 2
+    sys.stdout.write(f"admin {'created' if created else 'ensured'}: {user_id}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""Sign-in with Google or GitHub: authorization code + PKCE + state.
+
+``begin`` stores the state with the PKCE verifier in Redis (10 minutes, single use) and the
+route binds the same state to an HttpOnly cookie, so a callback replayed in another browser
+(login CSRF) fails. ``complete`` exchanges the code, reads the profile, and finds the user by
+the provider's account id, else links an existing account with the same email — only if both
+the provider and we have verified that email — else creates one; then signs in.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from auth.adapters.oauth_providers import new_code_verifier, new_state
+from auth.domain.audit import AuditAction, RequestOrigin
+from auth.domain.emails import normalise_email_lookup
+from auth.domain.errors import (
+    EmailTaken,
+    OAuthEmailMissing,
+    OAuthExchangeFailed,
+    OAuthLinkUnverified,
+    OAuthProviderUnknown,
+    OAuthStateInvalid,
+    UserBlocked,
+)
+from auth.domain.model import OAuthProvider, ProviderProfile, User
+from auth.service_layer.services import AuthServices, SignedIn, TwoFactorChallenge
+from auth.service_layer.sessions import start_session
+from auth.service_layer.two_factor import open_challenge
+from auth.service_layer.unit_of_work import UnitOfWork
+from common.contracts.auth import UserRegistered
+
+STATE_KIND = "oauth-state"
+NAME_MAX = 100
+
+
+def provider_named(name: str) -> OAuthProvider:
+    try:
+        return OAuthProvider(name)
+    except ValueError:
+        raise OAuthProviderUnknown() from None
+
+
+def redirect_uri(services: AuthServices, provider: OAuthProvider) -> str:
+    return f"{services.settings.public_url.rstrip('/')}/api/auth/{provider.value}/callback"
+
+
+@dataclass(frozen=True)
+class OAuthStart:
+    url: str
+    state: str
+
+
+async def begin(
+    services: AuthServices, provider: OAuthProvider, *, remember_me: bool
+) -> OAuthStart:
+    state, verifier = new_state(), new_code_verifier()
+    url = services.oauth.authorization_url(
+        provider, state=state, verifier=verifier, redirect_uri=redirect_uri(services, provider)
+    )
+    await services.ephemeral.put(
+        STATE_KIND,
+        state,
+        {"provider": provider.value, "verifier": verifier, "remember_me": remember_me},
+        ttl_s=services.settings.oauth_state_ttl_s,
+    )
+    return OAuthStart(url=url, state=state)
+
+
+async def complete(
+    services: AuthServices,
+    provider: OAuthProvider,
+    *,
+    code: str | None,
+    state: str | None,
+    cookie_state: str | None,
+    error: str | None,
+    origin: RequestOrigin,
+) -> SignedIn | TwoFactorChallenge:
+    if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
+        raise OAuthStateInvalid()
+    stored = await services.ephemeral.take(STATE_KIND, state)
+    if stored is None or stored.get("provider") != provider.value:
+        raise OAuthStateInvalid()
+    if error or not code:
+        raise OAuthExchangeFailed(details={"provider_error": error or "no_code"})
+    token = await services.oauth.exchange(
+        provider,
+        code=code,
+        verifier=str(stored["verifier"]),
+        redirect_uri=redirect_uri(services, provider),
+    )
+    profile = await services.oauth.profile(provider, access_token=token)
+    if not profile.account_id:
+        raise OAuthExchangeFailed(details={"provider_error": "no_account_id"})
+    remember_me = bool(stored.get("remember_me"))
+
+    async with services.uow() as uow:
+        now = services.clock()
+        user = await _user_for(services, uow, profile, origin=origin)
+        if user.is_blocked:
+            await uow.audit.record(
+                AuditAction.sign_in_failed,
+                user_id=user.id,
+                origin=origin,
+                now=now,
+                reason="blocked",
+                method=provider.value,
+            )
+            await uow.commit()
+            raise UserBlocked()
+        if user.two_factor_enabled:
+            await uow.commit()  # keep a new link; the session waits for the second factor
+            return await open_challenge(
+                services, user=user, method=provider.value, remember_me=remember_me
+            )
+        signed = await start_session(
+            services, uow, user=user, remember_me=remember_me, origin=origin, now=now
+        )
+        await uow.audit.record(
+            AuditAction.sign_in,
+            user_id=user.id,
+            origin=origin,
+            now=now,
+            method=provider.value,
+            session_id=str(signed.session.id),
+            two_factor=False,
+        )
+        await uow.commit()
+    return signed
+
+
+async def _user_for(
+    services: AuthServices, uow: UnitOfWork, profile: ProviderProfile, *, origin: RequestOrigin
+) -> User:
+    now = services.clock()
+    linked = await uow.accounts.user_for(profile.provider, profile.account_id)
+    if linked is not None:
+        user = await uow.users.get(linked, for_update=True)
+        if user is not None:
+            return user
+    email = normalise_email_lookup(profile.email or "")
+    if email is None:
+        raise OAuthEmailMissing()
+    existing = await uow.users.by_email(email, for_update=True)
+    if existing is not None:
+        # Linking hands the account to whoever controls the provider identity: only when both
+        # sides have proven the address belongs to the same person.
+        if not (profile.email_verified and existing.is_verified):
+            raise OAuthLinkUnverified()
+        await _link(uow, existing, profile, origin=origin, now=now)
+        return existing
+    name = (profile.name or email.split("@", 1)[0]).strip()[:NAME_MAX] or "Player"
+    created = await uow.users.add(
+        user_id=uuid.uuid4(),
+        email=email,
+        name=name,
+        password_hash=None,
+        email_verified_at=now if profile.email_verified else None,
+        now=now,
+    )
+    if created is None:  # the same person finished another callback a moment ago
+        raise EmailTaken()
+    await _link(uow, created, profile, origin=origin, now=now)
+    await uow.emit(UserRegistered(user_id=created.id, email=created.email, name=created.name))
+    await uow.audit.record(
+        AuditAction.sign_up,
+        user_id=created.id,
+        origin=origin,
+        now=now,
+        method=profile.provider.value,
+    )
+    return created
+
+
+async def _link(
+    uow: UnitOfWork, user: User, profile: ProviderProfile, *, origin: RequestOrigin, now: datetime
+) -> None:
+    await uow.accounts.link(
+        user_id=user.id,
+        provider=profile.provider,
+        account_id=profile.account_id,
+        email=profile.email,
+        now=now,
+    )
+    await uow.audit.record(
+        AuditAction.oauth_linked,
+        user_id=user.id,
+        origin=origin,
+        now=now,
+        provider=profile.provider.value,
+        provider_account_id=profile.account_id,
+    )

@@ -1,0 +1,435 @@
+"""Sign-in, token refresh with rotation, sign-out, and a user's own sessions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NoReturn
+
+from auth.domain.audit import AuditAction, RequestOrigin
+from auth.domain.emails import normalise_email_lookup
+from auth.domain.errors import (
+    CredentialsInvalid,
+    RefreshTokenInvalid,
+    RefreshTokenReused,
+    SessionEnded,
+    SessionNotFound,
+    SignInLocked,
+    TwoFactorCodeInvalid,
+    TwoFactorRequired,
+    UserBlocked,
+)
+from auth.domain.model import RevokeReason, Session, User
+from auth.domain.sessions import (
+    access_token_expiry,
+    hash_refresh_token,
+    new_refresh_token,
+    session_expiry,
+)
+from auth.domain.two_factor import (
+    hash_recovery_code,
+    looks_like_totp,
+    matching_totp_step,
+    normalise_recovery_code,
+)
+from auth.service_layer.services import AuthServices, SignedIn
+from auth.service_layer.unit_of_work import UnitOfWork
+from common.auth.tokens import Principal
+from common.contracts.auth import SessionRevoked as SessionRevokedMessage
+
+# sessions: start, issue, end ---------------------------------------------------------------------
+
+
+async def start_session(
+    services: AuthServices,
+    uow: UnitOfWork,
+    *,
+    user: User,
+    remember_me: bool,
+    origin: RequestOrigin,
+    now: datetime,
+) -> SignedIn:
+    settings = services.settings
+    origin = origin.trimmed()
+    session = await uow.sessions.add(
+        session_id=uuid.uuid4(),
+        user_id=user.id,
+        expires_at=session_expiry(
+            now,
+            remember_me=remember_me,
+            session_ttl_s=settings.session_ttl_s,
+            remember_me_ttl_s=settings.remember_me_session_ttl_s,
+        ),
+        remember_me=remember_me,
+        origin=origin,
+        now=now,
+    )
+    return await issue_tokens(services, uow, user=user, session=session, now=now)
+
+
+async def issue_tokens(
+    services: AuthServices, uow: UnitOfWork, *, user: User, session: Session, now: datetime
+) -> SignedIn:
+    """A fresh refresh token (stored hashed) and an access token for ``session``."""
+    settings = services.settings
+    refresh_token = new_refresh_token()
+    await uow.refresh_tokens.add(
+        session_id=session.id, token_hash=hash_refresh_token(refresh_token), now=now
+    )
+    expires_at = access_token_expiry(
+        now, access_ttl_s=settings.access_ttl_s, session_expires_at=session.expires_at
+    )
+    issued_at = int(now.timestamp())
+    access_token = await services.keys.sign(
+        {
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "sub": str(user.id),
+            "sid": str(session.id),
+            "role": user.role.value,
+            "iat": issued_at,
+            "exp": int(expires_at.timestamp()),
+            "jti": uuid.uuid4().hex,
+        }
+    )
+    return SignedIn(
+        access_token=access_token,
+        refresh_token=refresh_token,
+        expires_in=max(0, int(expires_at.timestamp()) - issued_at),
+        user=user,
+        session=session,
+    )
+
+
+async def end_sessions(
+    services: AuthServices,
+    uow: UnitOfWork,
+    *,
+    user_id: uuid.UUID,
+    reason: RevokeReason,
+    now: datetime,
+    session_ids: Sequence[uuid.UUID] | None = None,
+    except_session: uuid.UUID | None = None,
+) -> list[Session]:
+    """End sessions: revoked in the DB and ``SessionRevoked`` in the outbox (this transaction);
+    the Redis deny-list written right after the commit, so their access tokens die at once."""
+    ended = await uow.sessions.revoke(
+        user_id=user_id,
+        reason=reason.value,
+        now=now,
+        session_ids=session_ids,
+        except_session=except_session,
+    )
+    if not ended:
+        return ended
+    last_token_expiry = now + timedelta(seconds=services.settings.access_ttl_s)
+    await uow.emit(
+        *(
+            SessionRevokedMessage(
+                session_id=s.id, user_id=s.user_id, expires_at=min(last_token_expiry, s.expires_at)
+            )
+            for s in ended
+        )
+    )
+    ids = [s.id for s in ended]
+
+    async def deny() -> None:
+        await services.revocations.revoke_many(ids, until=last_token_expiry)
+
+    uow.after_commit(deny)
+    return ended
+
+
+# second factor -----------------------------------------------------------------------------------
+
+
+async def second_factor_ok(
+    services: AuthServices,
+    uow: UnitOfWork,
+    *,
+    user: User,
+    code: str,
+    origin: RequestOrigin,
+    now: datetime,
+) -> bool:
+    """A TOTP (never the same time step twice) or an unused recovery code, spent now.
+
+    ``user`` must have been read ``FOR UPDATE`` in this unit of work.
+    """
+    if not user.two_factor_enabled:
+        return False
+    if looks_like_totp(code):
+        step = matching_totp_step(
+            services.open_totp_secret(user), code, at=now, last_used_step=user.totp_last_step
+        )
+        if step is None:
+            return False
+        await uow.users.change(user.id, now=now, totp_last_step=step)
+        return True
+    if len(normalise_recovery_code(code)) < 8:
+        return False
+    spent = await uow.recovery_codes.use(
+        user_id=user.id,
+        code_hash=hash_recovery_code(services.settings.code_pepper, str(user.id), code),
+        now=now,
+    )
+    if spent:
+        remaining = await uow.recovery_codes.remaining(user.id)
+        await uow.audit.record(
+            AuditAction.recovery_code_used,
+            user_id=user.id,
+            origin=origin,
+            now=now,
+            remaining=remaining,
+        )
+    return spent
+
+
+# sign-in -----------------------------------------------------------------------------------------
+
+
+async def sign_in(
+    services: AuthServices,
+    *,
+    email: str,
+    password: str,
+    remember_me: bool,
+    totp_code: str | None,
+    origin: RequestOrigin,
+) -> SignedIn:
+    """Password sign-in. Unknown email and wrong password answer alike, after the same work."""
+    lookup = normalise_email_lookup(email) or email.strip().lower()
+    locked = await services.throttle.locked(email=lookup, ip=origin.ip)
+    if locked is not None:
+        raise SignInLocked(locked.retry_after_s)
+
+    async with services.uow() as uow:
+        found = await uow.users.by_email(lookup)
+    # Outside any transaction: argon2 takes tens of milliseconds and a pooled connection
+    # should not wait on it. An unknown email verifies against a dummy hash: same cost.
+    password_ok = await services.passwords.verify(found.password_hash if found else None, password)
+
+    async with services.uow() as uow:
+        now = services.clock()
+        user = await uow.users.get(found.id, for_update=True) if found else None
+        if user is None or not password_ok:
+            await _failed(services, uow, email=lookup, user=user, reason="password", origin=origin)
+        if user.is_blocked:
+            await uow.audit.record(
+                AuditAction.sign_in_failed,
+                user_id=user.id,
+                origin=origin,
+                now=now,
+                reason="blocked",
+            )
+            await uow.commit()
+            raise UserBlocked()
+        if user.two_factor_enabled:
+            if not totp_code:
+                raise TwoFactorRequired()
+            if not await second_factor_ok(
+                services, uow, user=user, code=totp_code, origin=origin, now=now
+            ):
+                await _failed(services, uow, email=lookup, user=user, reason="totp", origin=origin)
+        if user.password_hash and services.passwords.needs_rehash(user.password_hash):
+            user = await uow.users.change(
+                user.id, now=now, password_hash=await services.passwords.hash(password)
+            )
+        signed = await start_session(
+            services, uow, user=user, remember_me=remember_me, origin=origin, now=now
+        )
+        await uow.audit.record(
+            AuditAction.sign_in,
+            user_id=user.id,
+            origin=origin,
+            now=now,
+            method="password",
+            session_id=str(signed.session.id),
+            two_factor=user.two_factor_enabled,
+        )
+        await uow.commit()
+    await services.throttle.clear_failures(email=lookup)
+    return signed
+
+
+async def _failed(
+    services: AuthServices,
+    uow: UnitOfWork,
+    *,
+    email: str,
+    user: User | None,
+    reason: str,
+    origin: RequestOrigin,
+) -> NoReturn:
+    """Count and audit a failed attempt, then raise (429 if it just started a lockout)."""
+    now = services.clock()
+    lockout = await services.throttle.register_failure(email=email, ip=origin.ip)
+    user_id = user.id if user else None
+    await uow.audit.record(
+        AuditAction.sign_in_failed, user_id=user_id, origin=origin, now=now, reason=reason
+    )
+    if lockout is not None:
+        await uow.audit.record(
+            AuditAction.lockout,
+            user_id=user_id,
+            origin=origin,
+            now=now,
+            scope=lockout.scope,
+            retry_after_s=lockout.retry_after_s,
+        )
+    await uow.commit()
+    if lockout is not None:
+        raise SignInLocked(lockout.retry_after_s)
+    if reason == "totp":
+        raise TwoFactorCodeInvalid()
+    raise CredentialsInvalid()
+
+
+# refresh -----------------------------------------------------------------------------------------
+
+
+async def refresh(services: AuthServices, *, refresh_token: str, origin: RequestOrigin) -> SignedIn:
+    """Rotate: the presented token is spent and a new one issued for the same session (whose
+    expiry never moves). A token presented twice ends the whole session — its "family"."""
+    token_hash = hash_refresh_token(refresh_token)
+    async with services.uow() as uow:
+        now = services.clock()
+        found = await uow.refresh_tokens.find(token_hash)
+        if found is None:
+            raise RefreshTokenInvalid()
+        token_id, session_id, used_at = found
+        # The session row lock serialises concurrent refreshes of one session.
+        session = await uow.sessions.get(session_id, for_update=True)
+        if session is None:
+            raise RefreshTokenInvalid()
+        if used_at is not None or not await uow.refresh_tokens.use(token_id, now=now):
+            ended = await end_sessions(
+                services,
+                uow,
+                user_id=session.user_id,
+                reason=RevokeReason.refresh_token_reused,
+                now=now,
+                session_ids=[session.id],
+            )
+            await uow.audit.record(
+                AuditAction.refresh_token_reused,
+                user_id=session.user_id,
+                origin=origin,
+                now=now,
+                session_id=str(session.id),
+                session_was_active=bool(ended),
+            )
+            await uow.commit()
+            raise RefreshTokenReused()
+        if not session.is_active(now):
+            raise SessionEnded()
+        user = await uow.users.get(session.user_id)
+        if user is None:
+            raise RefreshTokenInvalid()
+        if user.is_blocked:
+            await end_sessions(
+                services,
+                uow,
+                user_id=user.id,
+                reason=RevokeReason.user_blocked,
+                now=now,
+                session_ids=[session.id],
+            )
+            await uow.commit()
+            raise UserBlocked()
+        await uow.sessions.touch(session.id, now=now)
+        signed = await issue_tokens(services, uow, user=user, session=session, now=now)
+        await uow.commit()
+        return signed
+
+
+# the signed-in user's own sessions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentSession:
+    user: User
+    session: Session
+
+
+async def authenticated(
+    services: AuthServices, uow: UnitOfWork, principal: Principal, *, for_update: bool = False
+) -> CurrentSession:
+    """The caller's user and session as the database has them now (auth is the authority)."""
+    now = services.clock()
+    session = await uow.sessions.get(principal.session_id)
+    if session is None or session.user_id != principal.user_id or not session.is_active(now):
+        raise SessionEnded()
+    user = await uow.users.get(principal.user_id, for_update=for_update)
+    if user is None:
+        raise SessionEnded()
+    if user.is_blocked:
+        raise UserBlocked()
+    return CurrentSession(user=user, session=session)
+
+
+async def current_session(services: AuthServices, principal: Principal) -> CurrentSession:
+    async with services.uow() as uow:
+        return await authenticated(services, uow, principal)
+
+
+async def sign_out(services: AuthServices, principal: Principal, *, origin: RequestOrigin) -> None:
+    async with services.uow() as uow:
+        now = services.clock()
+        current = await authenticated(services, uow, principal)
+        await end_sessions(
+            services,
+            uow,
+            user_id=current.user.id,
+            reason=RevokeReason.sign_out,
+            now=now,
+            session_ids=[current.session.id],
+        )
+        await uow.audit.record(
+            AuditAction.sign_out,
+            user_id=current.user.id,
+            origin=origin,
+            now=now,
+            session_id=str(current.session.id),
+        )
+        await uow.commit()
+
+
+async def list_sessions(services: AuthServices, principal: Principal) -> list[Session]:
+    async with services.uow() as uow:
+        current = await authenticated(services, uow, principal)
+        return await uow.sessions.active_for_user(current.user.id, now=services.clock())
+
+
+async def end_session(
+    services: AuthServices,
+    principal: Principal,
+    session_id: uuid.UUID,
+    *,
+    origin: RequestOrigin,
+) -> None:
+    """End one of the caller's own sessions (another device, or this one)."""
+    async with services.uow() as uow:
+        now = services.clock()
+        current = await authenticated(services, uow, principal)
+        ended = await end_sessions(
+            services,
+            uow,
+            user_id=current.user.id,
+            reason=RevokeReason.ended_by_user,
+            now=now,
+            session_ids=[session_id],
+        )
+        if not ended:
+            raise SessionNotFound()
+        await uow.audit.record(
+            AuditAction.session_ended,
+            user_id=current.user.id,
+            origin=origin,
+            now=now,
+            session_id=str(session_id),
+            by_session=str(current.session.id),
+        )
+        await uow.commit()

@@ -1,0 +1,121 @@
+"""PUT /user: name, Telegram id, and avatars checked by content, re-encoded, metadata gone."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+
+def _image(fmt: str, size: tuple[int, int] = (900, 600), *, exif: bool = False) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    kwargs: dict[str, Any] = {}
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SpyCam Inc."  # Make
+        data[0x0131] = "secret-editor 1.0"  # Software
+        kwargs["exif"] = data.tobytes()
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+async def test_update_name_and_telegram_id_with_json(api: Any) -> None:
+    signed = await api.new_user()
+    response = await api.put(
+        "/user", json={"name": "  Ivan Petrov ", "telegram_id": 123456789}, headers=signed.auth
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["user"]["name"] == "Ivan Petrov"
+    assert response.json()["user"]["telegram_id"] == 123456789
+
+    other = await api.new_user()
+    taken = await api.put("/user", json={"telegram_id": 123456789}, headers=other.auth)
+    assert taken.status_code == 409
+    assert taken.json()["error"]["code"] == "auth.telegram_id_taken"
+
+    cleared = await api.put("/user", json={"telegram_id": None}, headers=signed.auth)
+    assert cleared.json()["user"]["telegram_id"] is None
+    assert cleared.json()["user"]["name"] == "Ivan Petrov"
+    invalid = await api.put("/user", json={"name": ""}, headers=signed.auth)
+    assert invalid.status_code == 422
+    assert (await api.put("/user", json={"name": "X"})).status_code == 401
+    assert "profile_updated" in await api.audit_actions(signed.user_id)
+
+
+async def test_avatar_upload_is_reencoded_without_metadata(api: Any) -> None:
+    signed = await api.new_user()
+    for fmt in ("JPEG", "PNG", "WEBP"):
+        upload = _image(fmt, exif=fmt == "JPEG")
+        if fmt == "JPEG":
+            assert b"SpyCam" in upload
+        response = await api.put(
+            "/user",
+            data={"name": f"With {fmt}"},
+            files={"avatar": ("photo.bin", upload, "application/octet-stream")},
+            headers=signed.auth,
+        )
+        assert response.status_code == 200, (fmt, response.text)
+        user = response.json()["user"]
+        assert user["name"] == f"With {fmt}"
+        url = user["avatar_url"]
+        assert url.startswith("/api/auth/avatars/")
+        assert url.endswith(".webp")
+
+        stored = await api.client.get(url)
+        assert stored.status_code == 200
+        assert stored.headers["content-type"] == "image/webp"
+        assert b"SpyCam" not in stored.content
+        assert b"secret-editor" not in stored.content
+        with Image.open(io.BytesIO(stored.content)) as image:
+            assert image.format == "WEBP"
+            assert max(image.size) == 512  # shrunk to fit
+            assert not image.getexif()
+
+
+async def test_avatar_is_judged_by_content_and_size(api: Any) -> None:
+    signed = await api.new_user()
+    fake = await api.put(
+        "/user",
+        files={"avatar": ("cat.png", b"<?php system($_GET['c']); ?>", "image/png")},
+        headers=signed.auth,
+    )
+    assert fake.status_code == 422
+    assert fake.json()["error"]["code"] == "auth.avatar_invalid"
+
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, format="GIF")
+    response = await api.put(
+        "/user", files={"avatar": ("a.gif", gif.getvalue(), "image/gif")}, headers=signed.auth
+    )
+    assert response.status_code == 422
+
+    truncated = _image("PNG")[:200]
+    response = await api.put(
+        "/user", files={"avatar": ("a.png", truncated, "image/png")}, headers=signed.auth
+    )
+    assert response.status_code == 422
+
+    huge = b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024)
+    response = await api.put(
+        "/user", files={"avatar": ("big.png", huge, "image/png")}, headers=signed.auth
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "auth.avatar_too_large"
+
+    # A decompression bomb: tiny file, enormous canvas.
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, format="PNG")
+    assert len(bomb.getvalue()) < 2 * 1024 * 1024
+    response = await api.put(
+        "/user", files={"avatar": ("bomb.png", bomb.getvalue(), "image/png")}, headers=signed.auth
+    )
+    assert response.status_code == 422
+
+    session = await api.get("/session", headers=signed.auth)
+    assert session.json()["user"]["avatar_url"] is None
+    missing = await api.client.get(f"/api/auth/avatars/{signed.user_id}/{'0' * 32}.webp")
+    assert missing.status_code == 404
+    traversal = await api.client.get("/api/auth/avatars/..%2F..%2Fetc/passwd")
+    assert traversal.status_code == 404
