@@ -7,7 +7,7 @@ DOMAIN_SERVICES := auth events bets wallet
 -include .env
 export
 
-.PHONY: help install infra migrate run run-smoke test lint fmt up compose-check bench
+.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench
 
 help:
 	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench"
@@ -26,7 +26,11 @@ migrate: install infra
 	  $(UV) run --no-sync alembic -c services/$$svc/alembic.ini upgrade head || exit 1; \
 	done
 
-run: migrate
+# The events demo catalogue (~200 events, idempotent): a new user sees a living sportsbook.
+demo-data: migrate
+	$(UV) run --no-sync python -m events.entrypoints.cli load-demo
+
+run: migrate demo-data
 	$(UV) run --no-sync python scripts/devrun.py
 
 # Start everything, check every /health/ready and the gateway's /health, stop (used by CI).

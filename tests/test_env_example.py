@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 
 from auth.settings import Settings as AuthSettings
 from bets.settings import Settings as BetsSettings
+from common.settings import ServiceSettings
 from events.settings import Settings as EventsSettings
 from gateway.settings import Settings as GatewaySettings
 from wallet.settings import Settings as WalletSettings
@@ -36,9 +37,9 @@ def test_each_service_variable_is_listed_for_auth_and_its_url_for_every_service(
     settings: type[BaseSettings],
 ) -> None:
     prefix = settings.model_config["env_prefix"]
-    # Tunables are documented once (AUTH_…); each service's own URL and port are spelled out.
-    documented = {
-        n.replace(prefix, "AUTH_", 1) if n.startswith(prefix) else n for n in env_names(settings)
-    }
+    # The tunables every service shares are documented once (AUTH_…); a service's own settings,
+    # its URL and port are spelled out under its own prefix.
+    shared = {f"{prefix}{n}".upper() for n in ServiceSettings.model_fields}
+    documented = {n.replace(prefix, "AUTH_", 1) if n in shared else n for n in env_names(settings)}
     assert documented - LISTED == set()
     assert {f"{prefix}DATABASE_URL", f"{prefix}PORT"} <= LISTED

@@ -8,6 +8,7 @@ Use from a service's ``tests/test_boot.py`` after ``await test_database.migrate(
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
@@ -31,6 +32,10 @@ async def assert_service_boots(app: FastAPI, app_client: AppClient, *, service: 
     async with app_client(app) as client:
         assert runtime.broker is not None, f"{service}: runtime has no broker"
         await runtime.broker.wait_connected(10)
+        # Consumers declare their queues just after the connection: wait for them as well.
+        async with asyncio.timeout(10):
+            while not all((await runtime.readiness()).values()):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
 
         live = await client.get("/health/live")
         assert live.status_code == 200, (service, live.status_code, live.text)

@@ -1,0 +1,59 @@
+"""FastAPI dependencies: the wiring the composition root put on ``app.state``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth.deps import current_principal
+from common.auth.tokens import Principal
+from events.bootstrap import Wiring
+from events.service_layer.unit_of_work import UnitOfWork
+from events.settings import Settings
+
+
+def wiring(request: Request) -> Wiring:
+    wired = request.app.state.wiring
+    assert isinstance(wired, Wiring)
+    return wired
+
+
+Wired = Annotated[Wiring, Depends(wiring)]
+
+
+def settings(wired: Wired) -> Settings:
+    return wired.settings
+
+
+def now(wired: Wired) -> datetime:
+    return wired.clock()
+
+
+def unit_of_work(wired: Wired) -> UnitOfWork:
+    return wired.uow()
+
+
+async def read_session(wired: Wired) -> AsyncIterator[AsyncSession]:
+    """A session for queries only (rolled back and closed after the answer)."""
+    sessionmaker = wired.runtime.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        yield session
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """The caller if a token is sent (it must then be valid), else anonymous."""
+    if "authorization" not in request.headers:
+        return None
+    return await current_principal(request)
+
+
+Db = Annotated[AsyncSession, Depends(read_session)]
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
+Now = Annotated[datetime, Depends(now)]
+EventsSettings = Annotated[Settings, Depends(settings)]
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
