@@ -8,7 +8,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import aio_pika
 import pytest
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -19,6 +18,7 @@ from common.messaging.envelope import Envelope, MessageRegistry, MessageSpec
 from common.messaging.outbox import add_to_outbox
 from common.messaging.relay import OutboxRelay
 from common.testing.broker import BrokerNamespace
+from common.testing.bus import BusTap, open_bus_tap
 
 
 class Ping(BaseModel):
@@ -61,35 +61,10 @@ async def broker(broker_namespace: BrokerNamespace) -> AsyncIterator[Broker]:
     await b.stop()
 
 
-class Tap:
-    """A plain queue bound to every routing key: counts raw deliveries (no inbox)."""
-
-    def __init__(self) -> None:
-        self.bodies: list[Envelope] = []
-
-    def event_ids(self) -> list[str]:
-        return [str(e.event_id) for e in self.bodies]
-
-
 @pytest.fixture
-async def tap(broker: Broker, broker_namespace: BrokerNamespace) -> AsyncIterator[Tap]:
-    channel = await broker.connection.channel()
-    exchange = await channel.declare_exchange(
-        broker_namespace.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-    )
-    name = f"{broker_namespace.queue_prefix}tap.{uuid.uuid4().hex[:6]}"
-    broker_namespace.track(name)
-    queue = await channel.declare_queue(name, auto_delete=True)
-    await queue.bind(exchange, routing_key="#")
-    result = Tap()
-
-    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        result.bodies.append(Envelope.model_validate_json(message.body))
-        await message.ack()
-
-    await queue.consume(on_message)
-    yield result
-    await channel.close()
+async def tap(broker_namespace: BrokerNamespace) -> AsyncIterator[BusTap]:
+    async with open_bus_tap(broker_namespace) as result:
+        yield result
 
 
 def relay_for(scratch: Any, broker: Broker, **kwargs: Any) -> OutboxRelay:
@@ -128,7 +103,7 @@ async def unpublished(scratch: Any) -> int:
 
 
 async def test_rolled_back_outbox_row_is_never_published_and_committed_one_is(
-    scratch: Any, broker: Broker, tap: Tap
+    scratch: Any, broker: Broker, tap: BusTap
 ) -> None:
     kept, dropped = ping("kept"), ping("dropped")
     async with scratch.sessionmaker.begin() as session:
@@ -146,7 +121,7 @@ async def test_rolled_back_outbox_row_is_never_published_and_committed_one_is(
 
 
 async def test_notify_wakes_the_relay_long_before_the_polling_interval(
-    scratch: Any, broker: Broker, tap: Tap
+    scratch: Any, broker: Broker, tap: BusTap
 ) -> None:
     relay = relay_for(scratch, broker, poll_interval_s=30)
     async with running(relay.run()):
@@ -158,7 +133,7 @@ async def test_notify_wakes_the_relay_long_before_the_polling_interval(
 
 
 async def test_message_committed_while_relay_is_dead_is_delivered_once_after_restart(
-    scratch: Any, broker: Broker, tap: Tap
+    scratch: Any, broker: Broker, tap: BusTap
 ) -> None:
     first = relay_for(scratch, broker)
     task = asyncio.create_task(first.run())
@@ -200,7 +175,7 @@ async def test_relay_killed_repeatedly_mid_flight_loses_nothing_and_effects_appl
 
 
 async def test_two_relays_publish_every_row_exactly_once(
-    scratch: Any, broker: Broker, tap: Tap
+    scratch: Any, broker: Broker, tap: BusTap
 ) -> None:
     messages = [ping(f"n{i}") for i in range(500)]
     for start in range(0, 500, 50):  # many small commits, as real traffic arrives
@@ -209,7 +184,7 @@ async def test_two_relays_publish_every_row_exactly_once(
     one = relay_for(scratch, broker, batch_size=25)
     two = relay_for(scratch, broker, batch_size=25)
     async with running(one.run(), two.run()):
-        await eventually(lambda: len(tap.bodies) >= 500, timeout_s=20)
+        await eventually(lambda: len(tap.envelopes) >= 500, timeout_s=20)
         await asyncio.sleep(0.5)
     ids = tap.event_ids()
     assert len(ids) == 500, "a row was published twice or lost"
@@ -217,7 +192,7 @@ async def test_two_relays_publish_every_row_exactly_once(
 
 
 async def test_relay_backs_off_while_broker_is_down_then_publishes(
-    scratch: Any, broker_namespace: BrokerNamespace, broker: Broker, tap: Tap
+    scratch: Any, broker_namespace: BrokerNamespace, broker: Broker, tap: BusTap
 ) -> None:
     dead = Broker("amqp://guest:guest@127.0.0.1:1/", exchange_name=broker_namespace.exchange_name)
     relay = relay_for(scratch, dead)

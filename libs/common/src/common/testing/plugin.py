@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 
 from common.settings import CommonSettings
 from common.testing.broker import BrokerNamespace
+from common.testing.bus import BusTap, open_bus_tap
 from common.testing.database import TestDatabase
 from common.testing.infra import Infrastructure, InfrastructureMissing, discover
 from common.testing.tokens import TokenIssuer
@@ -123,3 +124,10 @@ def app_client() -> Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncC
                 yield http
 
     return client
+
+
+@pytest.fixture(scope="session")
+async def bus_tap(broker_namespace: BrokerNamespace) -> AsyncIterator[BusTap]:
+    """Every message published on the session's test exchange (filter by type/payload)."""
+    async with open_bus_tap(broker_namespace) as tap:
+        yield tap
