@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from common.runtime import ServiceRuntime, build_runtime
-from wallet.entrypoints.worker import SUBSCRIPTIONS
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from common.idempotency import IdempotencyStore
+from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
+from wallet.adapters.tables import SCHEMA
+from wallet.entrypoints.worker import subscriptions
 from wallet.settings import Settings
 
 
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    return IdempotencyStore(SCHEMA, ttl=timedelta(hours=settings.idempotency_ttl_h))
+
+
 def build(settings: Settings) -> ServiceRuntime:
-    return build_runtime(settings, subscriptions=SUBSCRIPTIONS)
+    store = idempotency_store(settings)
+
+    async def purge_idempotency_keys(engine: AsyncEngine) -> None:
+        await store.purge_expired(engine)
+
+    return build_runtime(
+        settings,
+        subscriptions=subscriptions(settings.currency),
+        periodic=[PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys)],
+    )

@@ -1,9 +1,208 @@
-"""Tables of the `wallet` schema (the metadata Alembic compares against)."""
+"""Tables of the `wallet` schema (the metadata queries use; migrations hold the frozen DDL)."""
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    SmallInteger,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import INET, JSONB, UUID
+
 from common.db import schema_metadata
+from common.idempotency import define_idempotency_table
 from common.messaging.tables import define_messaging_tables
 
-metadata = schema_metadata("wallet")
+SCHEMA = "wallet"
+metadata = schema_metadata(SCHEMA)
 outbox, inbox = define_messaging_tables(metadata)
+idempotency_key = define_idempotency_table(metadata)
+
+
+def _created_at() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _updated_at() -> Column[object]:
+    return Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+# One wallet per user, opened on UserRegistered; blocked on UserBlocked.
+wallet = Table(
+    "wallet",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("currency", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("blocked_reason", Text),
+    Column("blocked_at", DateTime(timezone=True)),
+    _created_at(),
+    _updated_at(),
+)
+
+# User accounts (available, held) and system accounts (house, clearing, withdrawals_payable)
+# split into shards. balance_minor is kept equal to the sum of the account's entries.
+account = Table(
+    "account",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("user_id", UUID(as_uuid=True), ForeignKey("wallet.wallet.user_id")),
+    Column("shard", SmallInteger),
+    Column("currency", Text, nullable=False),
+    Column("balance_minor", BigInteger, nullable=False, server_default="0"),
+    _created_at(),
+    _updated_at(),
+)
+
+# Immutable: a correction is a new transfer. (kind, reference) is unique: each happens once.
+transfer = Table(
+    "transfer",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True)),  # the message that caused it, if any
+    Column("correlation_id", Text),
+    _created_at(),
+)
+
+# Immutable; the entries of one transfer are written in one statement and sum to zero.
+entry = Table(
+    "entry",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("transfer_id", UUID(as_uuid=True), ForeignKey("wallet.transfer.id"), nullable=False),
+    Column("account_id", BigInteger, ForeignKey("wallet.account.id"), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+)
+
+hold = Table(
+    "hold",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("bet_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    _created_at(),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+# A ReserveStake answered with a rejection: the same bet is answered the same way again.
+stake_rejection = Table(
+    "stake_rejection",
+    metadata,
+    Column("bet_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    _created_at(),
+)
+
+# The user's history (seed 001 balance_transactions): a view of the ledger written with it.
+balance_transaction = Table(
+    "balance_transaction",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("type", Text, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("balance_before_minor", BigInteger, nullable=False),
+    Column("balance_after_minor", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("transfer_id", UUID(as_uuid=True), ForeignKey("wallet.transfer.id")),
+    Column("metadata", JSONB, nullable=False, server_default="{}"),
+    _created_at(),
+    _updated_at(),
+)
+
+# Read model of the user's bets, fed by BetPlaced / BetSettled / BetCancelled / BetResettled.
+bet = Table(
+    "bet",
+    metadata,
+    Column("bet_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("bet_type", Text),
+    Column("stake_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("coefficient", Numeric(12, 3)),
+    Column("potential_win_minor", BigInteger),
+    Column("status", Text, nullable=False),
+    Column("result", Text),
+    Column("payout_minor", BigInteger),
+    Column("legs", JSONB, nullable=False),
+    Column("placed_at", DateTime(timezone=True)),
+    Column("settled_at", DateTime(timezone=True)),
+    Column("settlement_version", Integer, nullable=False, server_default="0"),
+    Column("cancel_reason", Text),
+    _created_at(),
+    _updated_at(),
+)
+
+withdrawal_method = Table(
+    "withdrawal_method",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("withdrawal_type", Text, nullable=False),
+    Column("iban_ciphertext", LargeBinary, nullable=False),
+    Column("iban_masked", Text, nullable=False),
+    Column("swift_code", Text),
+    Column("account_holder_name", Text, nullable=False),
+    Column("bank_name", Text),
+    Column("is_verified", Boolean, nullable=False, server_default="false"),
+    Column("is_active", Boolean, nullable=False, server_default="true"),
+    _created_at(),
+    Column("verified_at", DateTime(timezone=True)),
+    Column("verified_by", UUID(as_uuid=True)),
+    Column("deleted_at", DateTime(timezone=True)),
+)
+
+withdrawal = Table(
+    "withdrawal",
+    metadata,
+    Column("operation_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column(
+        "method_id", UUID(as_uuid=True), ForeignKey("wallet.withdrawal_method.id"), nullable=False
+    ),
+    Column("status", Text, nullable=False),
+    Column("reason", Text),
+    Column("rejection_reason", Text),
+    Column("history_id", BigInteger, ForeignKey("wallet.balance_transaction.id"), nullable=False),
+    Column("flags", JSONB, nullable=False, server_default="[]"),
+    _created_at(),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", UUID(as_uuid=True)),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("user_id", UUID(as_uuid=True)),
+    Column("actor_id", UUID(as_uuid=True)),
+    Column("action", Text, nullable=False),
+    Column("amount_minor", BigInteger),
+    Column("ip_address", INET),
+    Column("user_agent", Text),
+    Column("status", Text, nullable=False),
+    Column("details", JSONB, nullable=False, server_default="{}"),
+    _created_at(),
+)

@@ -1,0 +1,47 @@
+"""What the audit log records: who did what to which money, from where, and how it ended."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class AuditAction(StrEnum):
+    deposit_completed = "deposit_completed"
+    withdrawal_initiated = "withdrawal_initiated"
+    withdrawal_failed = "withdrawal_failed"
+    withdrawal_cancelled = "withdrawal_cancelled"
+    withdrawal_completed = "withdrawal_completed"
+    withdrawal_rejected = "withdrawal_rejected"
+    withdrawal_method_added = "withdrawal_method_added"
+    withdrawal_method_deleted = "withdrawal_method_deleted"
+    withdrawal_method_verified = "withdrawal_method_verified"
+    suspicious_activity = "suspicious_activity"
+
+
+class AuditStatus(StrEnum):
+    success = "success"
+    pending = "pending"
+    failed = "failed"
+    flagged = "flagged"
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Where a request came from (the gateway forwards the client's IP and User-Agent)."""
+
+    ip_address: str | None = None
+    user_agent: str | None = None
+    actor_id: uuid.UUID | None = None  # who acted, when not the user (an admin)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    action: AuditAction
+    status: AuditStatus
+    user_id: uuid.UUID | None
+    amount_minor: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    client: ClientInfo = field(default_factory=ClientInfo)

@@ -1,0 +1,104 @@
+"""Wallet errors: ``<Noun><Problem>`` with a stable ``wallet.…`` code and the HTTP status.
+
+Errors that are bugs or "not yet" (a message that arrived too early) are plain exceptions:
+they never reach a client; the bus retries the message or dead-letters it.
+"""
+
+from __future__ import annotations
+
+from common.errors import DomainError, NotFound
+
+
+class UnbalancedTransfer(Exception):
+    """A transfer whose legs do not sum to zero: a bug, never written."""
+
+
+class HoldAlreadyFinished(Exception):
+    """A hold is posted or voided once."""
+
+
+class HoldNotFound(Exception):
+    """A settle/release for a bet whose hold does not exist (yet): raised so the bus retries."""
+
+
+class HoldMismatch(Exception):
+    """A message names a hold with another user or amount than the one on file: a bug upstream."""
+
+
+class TransferAlreadyPosted(Exception):
+    """``(kind, reference)`` was posted before: the operation already happened."""
+
+
+class WalletNotFound(NotFound):
+    code = "wallet.not_found"
+    default_message = "Wallet not found."
+
+
+class WalletBlocked(DomainError):
+    code = "wallet.user_blocked"
+    status_code = 403
+    default_message = "This wallet is blocked."
+
+
+class InsufficientFunds(DomainError):
+    code = "wallet.insufficient_funds"
+    status_code = 422
+    default_message = "Insufficient available balance."
+
+
+class CurrencyMismatch(DomainError):
+    code = "wallet.currency_mismatch"
+    status_code = 422
+    default_message = "The amount's currency is not the wallet's currency."
+
+
+class WithdrawalBelowMinimum(DomainError):
+    code = "wallet.withdrawal_below_minimum"
+    status_code = 422
+    default_message = "The amount is below the minimum withdrawal."
+
+
+class WithdrawalAboveMaximum(DomainError):
+    code = "wallet.withdrawal_above_maximum"
+    status_code = 422
+    default_message = "The amount is above the maximum withdrawal per request."
+
+
+class DailyWithdrawalLimitExceeded(DomainError):
+    code = "wallet.daily_limit_exceeded"
+    status_code = 422
+    default_message = "The daily withdrawal limit would be exceeded."
+
+
+class WithdrawalMethodNotFound(NotFound):
+    code = "wallet.withdrawal_method_not_found"
+    default_message = "Withdrawal method not found."
+
+
+class WithdrawalMethodUnverified(DomainError):
+    code = "wallet.withdrawal_method_unverified"
+    status_code = 422
+    default_message = "The withdrawal method is not verified yet."
+
+
+class WithdrawalMethodInvalid(DomainError):
+    code = "wallet.withdrawal_method_invalid"
+    status_code = 422
+    default_message = "The bank details are not valid."
+
+
+class WithdrawalNotFound(NotFound):
+    code = "wallet.withdrawal_not_found"
+    default_message = "Withdrawal not found."
+
+
+class WithdrawalNotPending(DomainError):
+    code = "wallet.withdrawal_not_pending"
+    status_code = 409
+    default_message = "The withdrawal is no longer pending."
+
+
+class WithdrawalCancelDisabled(DomainError):
+    code = "wallet.withdrawal_cancel_disabled"
+    status_code = 403
+    default_message = "Withdrawals cannot be cancelled by the user here."

@@ -1,0 +1,116 @@
+"""What routes need, wired once by the app factory (``Depends`` only at the HTTP edge)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from common.errors import DomainError, error_body
+from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
+from wallet.adapters.crypto import FieldCipher
+from wallet.domain.audit import ClientInfo
+from wallet.settings import Settings
+
+
+@dataclass
+class WalletServices:
+    settings: Settings
+    cipher: FieldCipher
+    idempotency: IdempotencyStore
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+    def bind(self, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.engine, self.sessionmaker = engine, sessionmaker
+
+    @property
+    def db(self) -> async_sessionmaker[AsyncSession]:
+        assert self.sessionmaker is not None, "the runtime has no database"
+        return self.sessionmaker
+
+    @property
+    def db_engine(self) -> AsyncEngine:
+        assert self.engine is not None, "the runtime has no database"
+        return self.engine
+
+
+def wallet_services(request: Request) -> WalletServices:
+    services = request.app.state.wallet
+    assert isinstance(services, WalletServices)
+    return services
+
+
+Services = Annotated[WalletServices, Depends(wallet_services)]
+
+
+def client_info(request: Request) -> ClientInfo:
+    """The client's address as the gateway forwards it (leftmost X-Forwarded-For), its agent."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else None
+    if not ip and request.client is not None:
+        ip = request.client.host
+    return ClientInfo(ip_address=ip, user_agent=request.headers.get("user-agent"))
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]
+
+# An operation: given the open transaction, the answer (status, JSON body).
+Operation = Callable[[AsyncSession], Awaitable[tuple[int, Any]]]
+OnRefused = Callable[[DomainError], Awaitable[None]]
+
+
+async def run_idempotent(
+    request: Request,
+    services: WalletServices,
+    *,
+    user_id: str,
+    body: Any,
+    operation: Operation,
+    on_refused: OnRefused | None = None,
+) -> JSONResponse:
+    """Run a mutating call once per ``Idempotency-Key`` (if sent) and answer it.
+
+    The answer is recorded in the operation's own transaction; a refusal (4xx) is recorded after
+    it and replayed too; any other error frees the key for a retry.
+    """
+    key = request.headers.get(HEADER)
+    claim: Claim | None = None
+    if key is not None:
+        found = await services.idempotency.claim(
+            services.db_engine,
+            user_id=user_id,
+            endpoint=f"{request.method} {request.url.path}",
+            key=key,
+            body=body,
+        )
+        if isinstance(found, Replay):
+            return JSONResponse(
+                found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
+            )
+        claim = found
+    try:
+        async with services.db.begin() as session:
+            status_code, answer = await operation(session)
+            if claim is not None:
+                await services.idempotency.record(session, claim, status_code, answer)
+    except DomainError as exc:
+        if on_refused is not None:
+            await on_refused(exc)
+        if claim is not None:
+            await services.idempotency.record_failure(
+                services.db_engine,
+                claim,
+                exc.status_code,
+                error_body(exc.code, exc.message, exc.details),
+            )
+        raise
+    except BaseException:
+        if claim is not None:
+            await services.idempotency.release(services.db_engine, claim)
+        raise
+    return JSONResponse(answer, status_code=status_code)

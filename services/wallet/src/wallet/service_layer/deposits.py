@@ -1,0 +1,84 @@
+"""Crediting a deposit once it is known to have succeeded (the Stripe issue calls this).
+
+``credit_deposit`` is keyed by ``operation_id``: the transfer ``(deposit, operation_id)`` is
+unique, so a repeated webhook or re-check credits nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.contracts.wallet import DepositCompleted
+from common.messaging.outbox import add_to_outbox
+from wallet.adapters.audit import write_audit
+from wallet.adapters.ledger import Ledger
+from wallet.adapters.tables import SCHEMA
+from wallet.domain import ledger as rules
+from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
+from wallet.domain.errors import CurrencyMismatch, TransferAlreadyPosted, WalletNotFound
+from wallet.domain.history import HistoryLine, HistoryType
+from wallet.service_layer.wallets import find_wallet
+
+
+@dataclass(frozen=True)
+class DepositCredited:
+    operation_id: uuid.UUID
+    credited_now: bool  # False: this operation had been credited before
+    available_after_minor: int | None
+
+
+async def credit_deposit(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+    currency: str | None = None,
+    description: str = "Deposit",
+    metadata: dict[str, object] | None = None,
+    client: ClientInfo | None = None,
+) -> DepositCredited:
+    """clearing → available, history ``deposit +A completed``, DepositCompleted; once."""
+    found = await find_wallet(session, user_id)
+    if found is None:
+        raise WalletNotFound()
+    if currency is not None and currency != found.currency:
+        raise CurrencyMismatch()
+    line = HistoryLine(
+        type=HistoryType.deposit,
+        amount_minor=amount_minor,
+        description=description,
+        reference=str(operation_id),
+        metadata={"operation_id": str(operation_id), **(metadata or {})},
+    )
+    try:
+        posted = await Ledger(session).post(
+            rules.deposit(user_id, operation_id, amount_minor), line
+        )
+    except TransferAlreadyPosted:
+        return DepositCredited(operation_id, credited_now=False, available_after_minor=None)
+    await add_to_outbox(
+        session,
+        SCHEMA,
+        DepositCompleted(
+            operation_id=operation_id,
+            user_id=user_id,
+            amount_minor=amount_minor,
+            currency=found.currency,
+        ),
+    )
+    await write_audit(
+        session,
+        AuditEntry(
+            action=AuditAction.deposit_completed,
+            status=AuditStatus.success,
+            user_id=user_id,
+            amount_minor=amount_minor,
+            details={"operation_id": str(operation_id)},
+            client=client or ClientInfo(),
+        ),
+    )
+    return DepositCredited(operation_id, True, posted.available_after_minor)

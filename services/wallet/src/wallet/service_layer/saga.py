@@ -1,0 +1,413 @@
+"""The wallet's side of the bet saga, and the auth events it follows.
+
+Each handler runs in the consumer's transaction (``ctx.session``, shared by a batch) together
+with the inbox row, so a redelivered envelope changes nothing. Every money effect is also keyed
+by ``bet_id`` (the hold, unique per bet; ``(kind, reference)`` unique per transfer), so the same
+bet arriving again under a new ``event_id`` is answered the same way and moves no money twice.
+
+A settle or release for a bet whose hold does not exist yet *raises*: the batch rolls back, the
+message goes through the retry queue and is applied once the reservation has been processed
+(never dropped, never applied twice).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.contracts.auth import UserBlocked, UserRegistered
+from common.contracts.bets import (
+    BetCancelled,
+    BetLeg,
+    BetPlaced,
+    BetResettled,
+    BetSettled,
+    ReleaseStake,
+    ReserveStake,
+)
+from common.contracts.wallet import StakeReservationRejected, StakeReserved
+from common.logging import get_logger
+from common.messaging.consumer import MessageContext
+from common.money import format_minor
+from wallet.adapters import bet_read_model
+from wallet.adapters.ledger import Ledger
+from wallet.adapters.tables import hold, stake_rejection
+from wallet.domain import ledger as rules
+from wallet.domain.errors import (
+    HoldMismatch,
+    HoldNotFound,
+    InsufficientFunds,
+    TransferAlreadyPosted,
+)
+from wallet.domain.history import HistoryLine, HistoryType, settlement_type
+from wallet.domain.ledger import HoldStatus
+from wallet.service_layer.wallets import block_wallet, find_wallet, open_wallet
+
+log = get_logger(__name__)
+
+NO_WALLET = "wallet.no_wallet"
+USER_BLOCKED = "wallet.user_blocked"
+INSUFFICIENT_FUNDS = "wallet.insufficient_funds"
+CURRENCY_MISMATCH = "wallet.currency_mismatch"
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    amount_minor: int
+    currency: str
+    status: HoldStatus
+
+
+def describe(legs: list[BetLeg]) -> str:
+    if len(legs) == 1:
+        leg = legs[0]
+        return f"{leg.event_name}: {leg.selection} @ {leg.coefficient}"
+    return f"Coupon of {len(legs)} legs: " + "; ".join(
+        f"{leg.event_name}: {leg.selection} @ {leg.coefficient}" for leg in legs
+    )
+
+
+def _bet_metadata(bet_id: uuid.UUID, legs: list[BetLeg]) -> dict[str, object]:
+    return {"bet_id": str(bet_id), "legs": bet_read_model.legs_json(legs)}
+
+
+# --- auth events -----------------------------------------------------------------------------
+
+
+async def on_user_registered(
+    payload: UserRegistered, ctx: MessageContext, *, currency: str
+) -> None:
+    await open_wallet(ctx.session, payload.user_id, currency)
+
+
+async def on_user_blocked(payload: UserBlocked, ctx: MessageContext, *, currency: str) -> None:
+    await block_wallet(ctx.session, payload.user_id, payload.reason, currency)
+
+
+# --- reserve ---------------------------------------------------------------------------------
+
+
+async def reserve_stake(
+    session: AsyncSession, command: ReserveStake
+) -> StakeReserved | StakeReservationRejected:
+    """Hold the stake, or say why not. The same bet always gets the same answer.
+
+    The hold row is inserted first: it is the bet's lock. A concurrent duplicate waits on its
+    unique key, then either finds the hold (reserved) or, if this attempt was rejected and its
+    row deleted, finds the recorded rejection.
+    """
+    hold_id = uuid.uuid4()
+    inserted = await session.scalar(
+        insert(hold)
+        .values(
+            id=hold_id,
+            bet_id=command.bet_id,
+            user_id=command.user_id,
+            amount_minor=command.amount_minor,
+            currency=command.currency,
+            status=HoldStatus.pending.value,
+        )
+        .on_conflict_do_nothing(index_elements=["bet_id"])
+        .returning(hold.c.id)
+    )
+    if inserted is None:
+        existing = await _find_hold(session, command.bet_id)
+        if existing is None:  # deleted by a rejection committed since: answer it
+            rejection = await _find_rejection(session, command.bet_id)
+            if rejection is None:
+                raise HoldNotFound(f"bet {command.bet_id}: hold vanished")
+            return _rejected(command, rejection)
+        _check_same(existing, command.user_id, command.amount_minor, command.bet_id)
+        return _reserved(command, existing.id)
+
+    rejection = await _find_rejection(session, command.bet_id)
+    reason = rejection or await _try_hold(session, command)
+    if reason is None:
+        return _reserved(command, hold_id)
+    await session.execute(delete(hold).where(hold.c.id == hold_id))
+    await session.execute(
+        insert(stake_rejection)
+        .values(
+            bet_id=command.bet_id,
+            user_id=command.user_id,
+            amount_minor=command.amount_minor,
+            reason=reason,
+        )
+        .on_conflict_do_nothing(index_elements=["bet_id"])
+    )
+    return _rejected(command, reason)
+
+
+async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
+    """Move the stake available → held (conditional debit); the rejection reason if not."""
+    found = await find_wallet(session, command.user_id)
+    if found is None:
+        return NO_WALLET
+    if found.is_blocked:
+        return USER_BLOCKED
+    if found.currency != command.currency:
+        return CURRENCY_MISMATCH
+    line = HistoryLine(
+        type=HistoryType.bet_placed,
+        amount_minor=-command.amount_minor,
+        description=describe(command.legs),
+        reference=str(command.bet_id),
+        metadata=_bet_metadata(command.bet_id, command.legs),
+    )
+    try:
+        await Ledger(session).post(
+            rules.hold_stake(command.user_id, command.bet_id, command.amount_minor), line
+        )
+    except InsufficientFunds:
+        return INSUFFICIENT_FUNDS
+    return None
+
+
+def _reserved(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
+    return StakeReserved(
+        bet_id=command.bet_id,
+        user_id=command.user_id,
+        hold_id=hold_id,
+        amount_minor=command.amount_minor,
+        currency=command.currency,
+    )
+
+
+def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
+    return StakeReservationRejected(bet_id=command.bet_id, user_id=command.user_id, reason=reason)
+
+
+async def on_reserve_stake(payload: ReserveStake, ctx: MessageContext) -> None:
+    await ctx.emit(await reserve_stake(ctx.session, payload))
+
+
+# --- release / settle ------------------------------------------------------------------------
+
+
+async def release_stake(session: AsyncSession, command: ReleaseStake) -> bool:
+    """Void the bet's hold (held → available, ``refund +S``) once; True if money moved now."""
+    found = await _lock_hold(session, command.bet_id)
+    if found is None:
+        if await _find_rejection(session, command.bet_id) is not None:
+            return False  # the stake was never held: nothing to give back
+        raise HoldNotFound(f"bet {command.bet_id}: no hold yet (ReleaseStake before ReserveStake)")
+    if found.user_id != command.user_id:
+        raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
+    if found.status is not HoldStatus.pending:
+        return False
+    await _void(session, command.bet_id, found, command.legs)
+    return True
+
+
+async def on_release_stake(payload: ReleaseStake, ctx: MessageContext) -> None:
+    await release_stake(ctx.session, payload)
+
+
+async def settle_bet(session: AsyncSession, event: BetSettled) -> bool:
+    """Capture the stake and pay out (won), capture (lost) or give it back (void); once."""
+    found = await _lock_hold(session, event.bet_id)
+    if found is None:
+        raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
+    _check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    returned = found.status is HoldStatus.voided
+    if found.status is not HoldStatus.pending and returned != (event.result == "void"):
+        # A stake given back cannot be won or lost, nor a captured one voided: a correction
+        # comes as BetResettled. Raised so it stays visible (retries, then the DLQ).
+        raise HoldMismatch(f"bet {event.bet_id}: {event.result} but the hold is {found.status}")
+    await bet_read_model.record_settled(
+        session,
+        bet_id=event.bet_id,
+        user_id=event.user_id,
+        result=event.result,
+        stake_minor=event.stake_minor,
+        payout_minor=event.payout_minor,
+        currency=event.currency,
+        legs=event.legs,
+        settled_at=event.settled_at,
+    )
+    if found.status is not HoldStatus.pending:
+        return False  # settled (or released) before: no money moves again
+    if event.result == "void":
+        await _void(session, event.bet_id, found, event.legs)
+        return True
+
+    ledger = Ledger(session)
+    user = event.user_id
+    await ledger.lock_available(user)  # lock order: available before held, always
+    is_coupon = len(event.legs) > 1
+    kind = settlement_type(event.result, is_coupon=is_coupon)
+    description = describe(event.legs)
+    metadata = _bet_metadata(event.bet_id, event.legs)
+    capture = rules.post_stake(user, event.bet_id, found.amount_minor)
+    if event.result == "won" and event.payout_minor > 0:
+        await ledger.post(capture)
+        await ledger.post(
+            rules.pay_out(user, event.bet_id, event.payout_minor),
+            HistoryLine(
+                kind, event.payout_minor, description, str(event.bet_id), metadata=metadata
+            ),
+        )
+    else:  # lost (or a won bet paying nothing): the row shows 0, the stake is gone
+        metadata = {**metadata, "stake": format_minor(found.amount_minor)}
+        await ledger.post(
+            capture, HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata)
+        )
+    await _finish_hold(session, found.id, HoldStatus.posted)
+    return True
+
+
+async def on_bet_settled(payload: BetSettled, ctx: MessageContext) -> None:
+    await settle_bet(ctx.session, payload)
+
+
+async def resettle_bet(session: AsyncSession, event: BetResettled) -> bool:
+    """Post the signed payout delta once per settlement version; may leave a debt."""
+    found = await _lock_hold(session, event.bet_id)
+    if found is None or found.status is HoldStatus.pending:
+        raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
+    if found.user_id != event.user_id:
+        raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
+    ledger = Ledger(session)
+    moved = False
+    if event.payout_delta_minor != 0:
+        await ledger.lock_available(event.user_id)
+        description = f"Resettled ({event.old_result} → {event.new_result}): {describe(event.legs)}"
+        try:
+            await ledger.post(
+                rules.resettle(
+                    event.user_id, event.bet_id, event.settlement_version, event.payout_delta_minor
+                ),
+                HistoryLine(
+                    HistoryType.bet_resettled,
+                    event.payout_delta_minor,
+                    description,
+                    str(event.bet_id),
+                    metadata={
+                        **_bet_metadata(event.bet_id, event.legs),
+                        "settlement_version": event.settlement_version,
+                    },
+                ),
+            )
+        except TransferAlreadyPosted:
+            return False
+        moved = True
+    await bet_read_model.record_resettled(
+        session,
+        bet_id=event.bet_id,
+        settlement_version=event.settlement_version,
+        new_result=event.new_result,
+        payout_delta_minor=event.payout_delta_minor,
+        settled_at=event.resettled_at,
+    )
+    return moved
+
+
+async def on_bet_resettled(payload: BetResettled, ctx: MessageContext) -> None:
+    await resettle_bet(ctx.session, payload)
+
+
+# --- read model only -------------------------------------------------------------------------
+
+
+async def on_bet_placed(payload: BetPlaced, ctx: MessageContext) -> None:
+    await bet_read_model.record_placed(
+        ctx.session,
+        bet_id=payload.bet_id,
+        user_id=payload.user_id,
+        bet_type=payload.bet_type,
+        stake_minor=payload.stake_minor,
+        currency=payload.currency,
+        coefficient=payload.coefficient,
+        potential_win_minor=payload.potential_win_minor,
+        legs=payload.legs,
+        placed_at=payload.placed_at,
+    )
+
+
+async def on_bet_cancelled(payload: BetCancelled, ctx: MessageContext) -> None:
+    """Read model only: the stake comes back with ReleaseStake (ARCHITECTURE.md §3.6)."""
+    found = await find_wallet(ctx.session, payload.user_id)
+    await bet_read_model.record_cancelled(
+        ctx.session,
+        bet_id=payload.bet_id,
+        user_id=payload.user_id,
+        reason=payload.reason,
+        currency=found.currency if found else "XXX",
+        legs=payload.legs,
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+async def _void(
+    session: AsyncSession, bet_id: uuid.UUID, found: HoldRow, legs: list[BetLeg]
+) -> None:
+    await Ledger(session).post(
+        rules.void_stake(found.user_id, bet_id, found.amount_minor),
+        HistoryLine(
+            HistoryType.refund,
+            found.amount_minor,
+            f"Stake returned: {describe(legs)}",
+            str(bet_id),
+            metadata=_bet_metadata(bet_id, legs),
+        ),
+    )
+    await _finish_hold(session, found.id, HoldStatus.voided)
+
+
+async def _finish_hold(session: AsyncSession, hold_id: uuid.UUID, status: HoldStatus) -> None:
+    rules.finish_hold(HoldStatus.pending, status)
+    await session.execute(
+        update(hold)
+        .where(hold.c.id == hold_id, hold.c.status == HoldStatus.pending.value)
+        .values(status=status.value, finished_at=func.now())
+    )
+
+
+def _hold_columns() -> Select[Any]:
+    return select(hold.c.id, hold.c.user_id, hold.c.amount_minor, hold.c.currency, hold.c.status)
+
+
+def _to_hold(row: Row[Any]) -> HoldRow:
+    return HoldRow(
+        id=row.id,
+        user_id=row.user_id,
+        amount_minor=int(row.amount_minor),
+        currency=row.currency,
+        status=HoldStatus(row.status),
+    )
+
+
+async def _find_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
+    row = (await session.execute(_hold_columns().where(hold.c.bet_id == bet_id))).one_or_none()
+    return None if row is None else _to_hold(row)
+
+
+async def _lock_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
+    row = (
+        await session.execute(_hold_columns().where(hold.c.bet_id == bet_id).with_for_update())
+    ).one_or_none()
+    return None if row is None else _to_hold(row)
+
+
+async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | None:
+    reason = await session.scalar(
+        select(stake_rejection.c.reason).where(stake_rejection.c.bet_id == bet_id)
+    )
+    return None if reason is None else str(reason)
+
+
+def _check_same(found: HoldRow, user_id: uuid.UUID, amount_minor: int, bet_id: uuid.UUID) -> None:
+    if found.user_id != user_id or found.amount_minor != amount_minor:
+        raise HoldMismatch(
+            f"bet {bet_id}: hold is {found.amount_minor} for {found.user_id}, "
+            f"message says {amount_minor} for {user_id}"
+        )
