@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from sqlalchemy import text
 
 from common.contracts.auth import UserBlocked, UserRegistered
 from common.messaging.envelope import Envelope, wrap
@@ -77,6 +78,18 @@ async def replicas(make_settings: Any, wallet_db: WalletDb) -> AsyncIterator[lis
             await runtime.stop()
 
 
+async def saga_audit(db: WalletDb, user: uuid.UUID) -> dict[str, int]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT action, count(*) AS n FROM wallet.audit_log WHERE user_id = :u"
+                " AND (action LIKE 'stake_%' OR action LIKE 'bet_%') GROUP BY action"
+            ),
+            {"u": user},
+        )
+        return {r.action: int(r.n) for r in rows}
+
+
 async def publish(runtime: ServiceRuntime, *messages: BaseModel | Envelope) -> list[Envelope]:
     envelopes = [m if isinstance(m, Envelope) else wrap(m) for m in messages]
     assert runtime.broker is not None
@@ -138,6 +151,13 @@ async def test_every_message_type_delivered_twice_and_renamed_moves_money_once(
     replies = await wallet_db.emitted("StakeReserved", user_id=user)
     assert len(replies) == 10  # each reservation answered twice (two event_ids), one hold each
     assert len({r["hold_id"] for r in replies}) == 5
+    # one audit row per money action, none for a redelivery or a renamed duplicate
+    assert await saga_audit(wallet_db, user) == {
+        "stake_reserved": 5,
+        "bet_settled": 3,
+        "stake_released": 2,
+        "bet_resettled": 1,
+    }
     assert (
         await wallet_db.count(
             "SELECT count(*) FROM wallet.wallet WHERE user_id = :u AND status = 'blocked'", u=user
@@ -171,3 +191,4 @@ async def test_fifty_reservations_through_two_competing_consumers(
     assert len(await wallet_db.emitted("StakeReserved", user_id=user)) == 10
     assert len(await wallet_db.emitted("StakeReservationRejected", user_id=user)) == 40
     assert await wallet_db.balances(user) == (0, 10_000)
+    assert await saga_audit(wallet_db, user) == {"stake_reserved": 10, "stake_rejected": 40}

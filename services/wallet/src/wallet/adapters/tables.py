@@ -159,10 +159,16 @@ withdrawal_method = Table(
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("user_id", UUID(as_uuid=True), nullable=False),
     Column("withdrawal_type", Text, nullable=False),
-    Column("iban_ciphertext", LargeBinary, nullable=False),
-    Column("iban_masked", Text, nullable=False),
+    Column("iban_ciphertext", LargeBinary),  # bank_transfer by IBAN
+    Column("iban_masked", Text),
     Column("swift_code", Text),
-    Column("account_holder_name", Text, nullable=False),
+    Column("account_number_ciphertext", LargeBinary),  # bank_transfer by account + bank code
+    Column("bank_code", Text),
+    Column("country", Text),
+    Column("crypto_network", Text),  # crypto
+    Column("crypto_address_ciphertext", LargeBinary),
+    Column("destination_masked", Text, nullable=False),  # what the user and admin see
+    Column("account_holder_name", Text),
     Column("bank_name", Text),
     Column("is_verified", Boolean, nullable=False, server_default="false"),
     Column("is_active", Boolean, nullable=False, server_default="true"),

@@ -19,6 +19,12 @@ class AuditAction(StrEnum):
     withdrawal_method_deleted = "withdrawal_method_deleted"
     withdrawal_method_verified = "withdrawal_method_verified"
     suspicious_activity = "suspicious_activity"
+    # the bet saga (written by the consumer, in the money movement's transaction)
+    stake_reserved = "stake_reserved"
+    stake_rejected = "stake_rejected"
+    stake_released = "stake_released"
+    bet_settled = "bet_settled"
+    bet_resettled = "bet_resettled"
 
 
 class AuditStatus(StrEnum):
@@ -26,6 +32,7 @@ class AuditStatus(StrEnum):
     pending = "pending"
     failed = "failed"
     flagged = "flagged"
+    rejected = "rejected"  # a stake reservation refused (no money moved)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,11 @@ with the inbox row, so a redelivered envelope changes nothing. Every money effec
 by ``bet_id`` (the hold, unique per bet; ``(kind, reference)`` unique per transfer), so the same
 bet arriving again under a new ``event_id`` is answered the same way and moves no money twice.
 
+Each money movement (stake reserved, released, settled, resettled) and each first rejection of
+a reservation writes one ``audit_log`` row in the same transaction (one INSERT per message at
+most, ``ip_address``/``user_agent`` null, ``details`` with bet_id, correlation_id, event_id); a
+duplicate that moves nothing writes nothing.
+
 A settle or release for a bet whose hold does not exist yet *raises*: the batch rolls back, the
 message goes through the retry queue and is applied once the reservation has been processed
 (never dropped, never applied twice).
@@ -33,11 +38,14 @@ from common.contracts.bets import (
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
+from common.messaging.envelope import Envelope
 from common.money import format_minor
 from wallet.adapters import bet_read_model
+from wallet.adapters.audit import write_audit
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.tables import hold, stake_rejection
 from wallet.domain import ledger as rules
+from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
 from wallet.domain.errors import (
     HoldMismatch,
     HoldNotFound,
@@ -63,6 +71,46 @@ class HoldRow:
     amount_minor: int
     currency: str
     status: HoldStatus
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The message a saga action came from, for its audit row."""
+
+    event_id: uuid.UUID | None = None
+    correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> Origin:
+        return cls(event_id=envelope.event_id, correlation_id=envelope.correlation_id)
+
+
+async def _audit(
+    session: AsyncSession,
+    origin: Origin,
+    action: AuditAction,
+    *,
+    user_id: uuid.UUID,
+    bet_id: uuid.UUID,
+    amount_minor: int | None,
+    status: AuditStatus = AuditStatus.success,
+    **details: object,
+) -> None:
+    await write_audit(
+        session,
+        AuditEntry(
+            action=action,
+            status=status,
+            user_id=user_id,
+            amount_minor=amount_minor,
+            details={
+                "bet_id": str(bet_id),
+                "correlation_id": origin.correlation_id,
+                "event_id": None if origin.event_id is None else str(origin.event_id),
+                **details,
+            },
+        ),
+    )
 
 
 def describe(legs: list[BetLeg]) -> str:
@@ -95,7 +143,7 @@ async def on_user_blocked(payload: UserBlocked, ctx: MessageContext, *, currency
 
 
 async def reserve_stake(
-    session: AsyncSession, command: ReserveStake
+    session: AsyncSession, command: ReserveStake, origin: Origin | None = None
 ) -> StakeReserved | StakeReservationRejected:
     """Hold the stake, or say why not. The same bet always gets the same answer.
 
@@ -127,12 +175,22 @@ async def reserve_stake(
         _check_same(existing, command.user_id, command.amount_minor, command.bet_id)
         return _reserved(command, existing.id)
 
+    origin = origin or Origin()
     rejection = await _find_rejection(session, command.bet_id)
     reason = rejection or await _try_hold(session, command)
     if reason is None:
+        await _audit(
+            session,
+            origin,
+            AuditAction.stake_reserved,
+            user_id=command.user_id,
+            bet_id=command.bet_id,
+            amount_minor=command.amount_minor,
+            hold_id=str(hold_id),
+        )
         return _reserved(command, hold_id)
     await session.execute(delete(hold).where(hold.c.id == hold_id))
-    await session.execute(
+    recorded = await session.scalar(
         insert(stake_rejection)
         .values(
             bet_id=command.bet_id,
@@ -141,7 +199,19 @@ async def reserve_stake(
             reason=reason,
         )
         .on_conflict_do_nothing(index_elements=["bet_id"])
+        .returning(stake_rejection.c.bet_id)
     )
+    if recorded is not None:  # the first answer for this bet; a repeat is not audited again
+        await _audit(
+            session,
+            origin,
+            AuditAction.stake_rejected,
+            user_id=command.user_id,
+            bet_id=command.bet_id,
+            amount_minor=command.amount_minor,
+            status=AuditStatus.rejected,
+            reason=reason,
+        )
     return _rejected(command, reason)
 
 
@@ -185,13 +255,15 @@ def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
 
 
 async def on_reserve_stake(payload: ReserveStake, ctx: MessageContext) -> None:
-    await ctx.emit(await reserve_stake(ctx.session, payload))
+    await ctx.emit(await reserve_stake(ctx.session, payload, Origin.of(ctx.envelope)))
 
 
 # --- release / settle ------------------------------------------------------------------------
 
 
-async def release_stake(session: AsyncSession, command: ReleaseStake) -> bool:
+async def release_stake(
+    session: AsyncSession, command: ReleaseStake, origin: Origin | None = None
+) -> bool:
     """Void the bet's hold (held → available, ``refund +S``) once; True if money moved now."""
     found = await _lock_hold(session, command.bet_id)
     if found is None:
@@ -203,14 +275,24 @@ async def release_stake(session: AsyncSession, command: ReleaseStake) -> bool:
     if found.status is not HoldStatus.pending:
         return False
     await _void(session, command.bet_id, found, command.legs)
+    await _audit(
+        session,
+        origin or Origin(),
+        AuditAction.stake_released,
+        user_id=found.user_id,
+        bet_id=command.bet_id,
+        amount_minor=found.amount_minor,
+    )
     return True
 
 
 async def on_release_stake(payload: ReleaseStake, ctx: MessageContext) -> None:
-    await release_stake(ctx.session, payload)
+    await release_stake(ctx.session, payload, Origin.of(ctx.envelope))
 
 
-async def settle_bet(session: AsyncSession, event: BetSettled) -> bool:
+async def settle_bet(
+    session: AsyncSession, event: BetSettled, origin: Origin | None = None
+) -> bool:
     """Capture the stake and pay out (won), capture (lost) or give it back (void); once."""
     found = await _lock_hold(session, event.bet_id)
     if found is None:
@@ -234,6 +316,19 @@ async def settle_bet(session: AsyncSession, event: BetSettled) -> bool:
     )
     if found.status is not HoldStatus.pending:
         return False  # settled (or released) before: no money moves again
+    paid = event.payout_minor if event.result == "won" else 0
+    await _audit(
+        session,
+        origin or Origin(),
+        AuditAction.bet_settled,
+        user_id=event.user_id,
+        bet_id=event.bet_id,
+        # what reached the user's available balance: the payout, the stake back, or nothing
+        amount_minor=found.amount_minor if event.result == "void" else paid,
+        result=event.result,
+        stake=format_minor(found.amount_minor),
+        payout=format_minor(paid),
+    )
     if event.result == "void":
         await _void(session, event.bet_id, found, event.legs)
         return True
@@ -264,10 +359,12 @@ async def settle_bet(session: AsyncSession, event: BetSettled) -> bool:
 
 
 async def on_bet_settled(payload: BetSettled, ctx: MessageContext) -> None:
-    await settle_bet(ctx.session, payload)
+    await settle_bet(ctx.session, payload, Origin.of(ctx.envelope))
 
 
-async def resettle_bet(session: AsyncSession, event: BetResettled) -> bool:
+async def resettle_bet(
+    session: AsyncSession, event: BetResettled, origin: Origin | None = None
+) -> bool:
     """Post the signed payout delta once per settlement version; may leave a debt."""
     found = await _lock_hold(session, event.bet_id)
     if found is None or found.status is HoldStatus.pending:
@@ -298,6 +395,17 @@ async def resettle_bet(session: AsyncSession, event: BetResettled) -> bool:
         except TransferAlreadyPosted:
             return False
         moved = True
+        await _audit(
+            session,
+            origin or Origin(),
+            AuditAction.bet_resettled,
+            user_id=event.user_id,
+            bet_id=event.bet_id,
+            amount_minor=event.payout_delta_minor,
+            settlement_version=event.settlement_version,
+            old_result=event.old_result,
+            new_result=event.new_result,
+        )
     await bet_read_model.record_resettled(
         session,
         bet_id=event.bet_id,
@@ -310,7 +418,7 @@ async def resettle_bet(session: AsyncSession, event: BetResettled) -> bool:
 
 
 async def on_bet_resettled(payload: BetResettled, ctx: MessageContext) -> None:
-    await resettle_bet(ctx.session, payload)
+    await resettle_bet(ctx.session, payload, Origin.of(ctx.envelope))
 
 
 # --- read model only -------------------------------------------------------------------------

@@ -1,8 +1,15 @@
-"""Withdrawal methods: bank accounts the user withdraws to, verified by an admin first.
+"""Withdrawal methods: where a user's withdrawals go, verified by an admin first.
 
-The IBAN is validated (checksum, country format) with schwifty, stored encrypted (AES-GCM) and
-shown masked; the SWIFT/BIC code is validated and stored as is. Deleting a method deactivates
-it (past withdrawals keep pointing at it for the audit trail).
+Three kinds, one table (``withdrawal_method``), exactly one destination per row:
+- ``bank_transfer`` by IBAN: validated (checksum, country format) with schwifty; the SWIFT/BIC
+  code is validated and stored as is (taken from schwifty's bank registry when not given);
+- ``bank_transfer`` by account number + bank code, for countries without IBAN (rules in
+  ``wallet.domain.payout_destinations``);
+- ``crypto``: a bitcoin, ethereum or tron address, checked per network.
+
+The account number / IBAN / address is stored encrypted (AES-GCM, bound to the row and field)
+and shown masked (``destination_masked``). Deleting a method deactivates it (past withdrawals
+keep pointing at it for the audit trail).
 """
 
 from __future__ import annotations
@@ -10,10 +17,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import pycountry
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
+from schwifty.registry import get_iban_spec
 from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,8 +32,43 @@ from wallet.adapters.crypto import FieldCipher
 from wallet.adapters.tables import withdrawal_method
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import WithdrawalMethodInvalid, WithdrawalMethodNotFound
+from wallet.domain.payout_destinations import (
+    CryptoNetwork,
+    DestinationInvalid,
+    mask_account_number,
+    mask_address,
+    validate_bank_account,
+    validate_crypto_address,
+)
 
 BANK_TRANSFER = "bank_transfer"
+CRYPTO = "crypto"
+
+
+# --- what the user gives ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IbanDestination:
+    iban: str
+    swift_code: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountDestination:
+    account_number: str
+    bank_code: str
+    country: str
+    swift_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CryptoDestination:
+    network: CryptoNetwork
+    address: str
+
+
+Destination = IbanDestination | AccountDestination | CryptoDestination
 
 
 @dataclass(frozen=True)
@@ -31,9 +76,14 @@ class MethodView:
     method_id: uuid.UUID
     user_id: uuid.UUID
     withdrawal_type: str
-    iban_masked: str
+    destination_masked: str
+    iban_masked: str | None
+    account_number_masked: str | None
+    bank_code: str | None
+    country: str | None
+    crypto_network: str | None
     swift_code: str | None
-    account_holder_name: str
+    account_holder_name: str | None
     bank_name: str | None
     is_verified: bool
     created_at: datetime
@@ -49,30 +99,129 @@ def iban_context(method_id: uuid.UUID) -> str:
     return f"withdrawal_method.iban:{method_id}"
 
 
+def account_number_context(method_id: uuid.UUID) -> str:
+    return f"withdrawal_method.account_number:{method_id}"
+
+
+def crypto_address_context(method_id: uuid.UUID) -> str:
+    return f"withdrawal_method.crypto_address:{method_id}"
+
+
+@cache
+def iban_countries() -> frozenset[str]:
+    """Countries with an IBAN format in schwifty's registry."""
+    found = set()
+    for country in pycountry.countries:
+        try:
+            get_iban_spec(country.alpha_2)
+        except SchwiftyException:
+            continue
+        found.add(country.alpha_2)
+    return frozenset(found)
+
+
+def _bic(swift_code: str | None, errors: list[dict[str, str]]) -> str | None:
+    if not swift_code:
+        return None
+    try:
+        return str(BIC(swift_code))
+    except SchwiftyException as exc:
+        errors.append({"field": "swift_code", "problem": type(exc).__name__})
+        return None
+
+
 def validate_bank_details(iban: str, swift_code: str | None) -> tuple[IBAN, str | None]:
     errors: list[dict[str, str]] = []
     parsed_iban: IBAN | None = None
-    bic: str | None = None
     try:
         parsed_iban = IBAN(iban)
     except SchwiftyException as exc:
         errors.append({"field": "iban", "problem": type(exc).__name__})
-    if swift_code:
-        try:
-            bic = str(BIC(swift_code))
-        except SchwiftyException as exc:
-            errors.append({"field": "swift_code", "problem": type(exc).__name__})
+    bic = _bic(swift_code, errors)
     if errors or parsed_iban is None:
         raise WithdrawalMethodInvalid(details=errors)
     return parsed_iban, bic
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """Column values of a validated destination (ciphertexts made once the row id is known)."""
+
+    withdrawal_type: str
+    secret: str
+    secret_column: str
+    context: str
+    masked: str
+    values: dict[str, Any]
+
+
+def _prepare(destination: Destination, method_id: uuid.UUID) -> _Stored:
+    if isinstance(destination, IbanDestination):
+        parsed, bic = validate_bank_details(destination.iban, destination.swift_code)
+        if bic is None and parsed.bic is not None:
+            bic = str(parsed.bic)  # the bank's code, known from the IBAN's bank registry
+        masked = mask_iban(parsed.compact)
+        return _Stored(
+            BANK_TRANSFER,
+            parsed.compact,
+            "iban_ciphertext",
+            iban_context(method_id),
+            masked,
+            {"iban_masked": masked, "swift_code": bic},
+        )
+    if isinstance(destination, AccountDestination):
+        errors: list[dict[str, str]] = []
+        bic = _bic(destination.swift_code, errors)
+        try:
+            account = validate_bank_account(
+                destination.account_number,
+                destination.bank_code,
+                destination.country,
+                iban_countries=iban_countries(),
+            )
+        except DestinationInvalid as exc:
+            errors.insert(0, {"field": exc.field, "problem": exc.problem})
+            raise WithdrawalMethodInvalid(details=errors) from exc
+        if errors:
+            raise WithdrawalMethodInvalid(details=errors)
+        masked = mask_account_number(account.account_number)
+        return _Stored(
+            BANK_TRANSFER,
+            account.account_number,
+            "account_number_ciphertext",
+            account_number_context(method_id),
+            masked,
+            {"bank_code": account.bank_code, "country": account.country, "swift_code": bic},
+        )
+    try:
+        address = validate_crypto_address(destination.network, destination.address)
+    except DestinationInvalid as exc:
+        raise WithdrawalMethodInvalid(
+            "The crypto address is not valid.",
+            details=[{"field": exc.field, "problem": exc.problem}],
+        ) from exc
+    return _Stored(
+        CRYPTO,
+        address,
+        "crypto_address_ciphertext",
+        crypto_address_context(method_id),
+        mask_address(address),
+        {"crypto_network": destination.network.value},
+    )
+
+
 def _view(row: Row[Any] | Any) -> MethodView:
+    is_account = row.withdrawal_type == BANK_TRANSFER and row.iban_masked is None
     return MethodView(
         method_id=row.id,
         user_id=row.user_id,
         withdrawal_type=row.withdrawal_type,
+        destination_masked=row.destination_masked,
         iban_masked=row.iban_masked,
+        account_number_masked=row.destination_masked if is_account else None,
+        bank_code=row.bank_code,
+        country=row.country,
+        crypto_network=row.crypto_network,
         swift_code=row.swift_code,
         account_holder_name=row.account_holder_name,
         bank_name=row.bank_name,
@@ -86,7 +235,11 @@ _COLUMNS = (
     withdrawal_method.c.id,
     withdrawal_method.c.user_id,
     withdrawal_method.c.withdrawal_type,
+    withdrawal_method.c.destination_masked,
     withdrawal_method.c.iban_masked,
+    withdrawal_method.c.bank_code,
+    withdrawal_method.c.country,
+    withdrawal_method.c.crypto_network,
     withdrawal_method.c.swift_code,
     withdrawal_method.c.account_holder_name,
     withdrawal_method.c.bank_name,
@@ -101,39 +254,51 @@ async def add_method(
     cipher: FieldCipher,
     *,
     user_id: uuid.UUID,
-    iban: str,
-    swift_code: str | None,
-    account_holder_name: str,
+    destination: Destination,
+    account_holder_name: str | None,
     bank_name: str | None,
     client: ClientInfo,
 ) -> MethodView:
-    parsed, bic = validate_bank_details(iban, swift_code)
-    if bic is None and parsed.bic is not None:
-        bic = str(parsed.bic)  # the bank's code, known from the IBAN's bank registry
     method_id = uuid.uuid4()
+    stored = _prepare(destination, method_id)
+    if stored.withdrawal_type == BANK_TRANSFER and not account_holder_name:
+        raise WithdrawalMethodInvalid(
+            details=[{"field": "account_holder_name", "problem": "required for a bank transfer"}]
+        )
     row = (
         await session.execute(
             withdrawal_method.insert()
             .values(
                 id=method_id,
                 user_id=user_id,
-                withdrawal_type=BANK_TRANSFER,
-                iban_ciphertext=cipher.encrypt(parsed.compact, context=iban_context(method_id)),
-                iban_masked=mask_iban(parsed.compact),
-                swift_code=bic,
+                withdrawal_type=stored.withdrawal_type,
+                destination_masked=stored.masked,
                 account_holder_name=account_holder_name,
                 bank_name=bank_name,
+                **{stored.secret_column: cipher.encrypt(stored.secret, context=stored.context)},
+                **stored.values,
             )
             .returning(*_COLUMNS)
         )
     ).one()
+    details: dict[str, Any] = {
+        "method_id": str(method_id),
+        "withdrawal_type": stored.withdrawal_type,
+        "destination": stored.masked,
+    }
+    if stored.withdrawal_type == BANK_TRANSFER and row.iban_masked is not None:
+        details["iban"] = stored.masked
+    if row.crypto_network is not None:
+        details["network"] = row.crypto_network
+    if row.country is not None:
+        details["country"] = row.country
     await write_audit(
         session,
         AuditEntry(
             action=AuditAction.withdrawal_method_added,
             status=AuditStatus.success,
             user_id=user_id,
-            details={"method_id": str(method_id), "iban": mask_iban(parsed.compact)},
+            details=details,
             client=client,
         ),
     )
@@ -206,10 +371,35 @@ async def verify_method(
     return _view(row)
 
 
+async def reveal_destination(
+    session: AsyncSession, cipher: FieldCipher, method_id: uuid.UUID
+) -> str | None:
+    """The full IBAN, account number or address, for the payout step (never sent to a browser)."""
+    row = (
+        await session.execute(
+            select(
+                withdrawal_method.c.iban_ciphertext,
+                withdrawal_method.c.account_number_ciphertext,
+                withdrawal_method.c.crypto_address_ciphertext,
+            ).where(withdrawal_method.c.id == method_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    for blob, context in (
+        (row.iban_ciphertext, iban_context),
+        (row.account_number_ciphertext, account_number_context),
+        (row.crypto_address_ciphertext, crypto_address_context),
+    ):
+        if blob is not None:
+            return cipher.decrypt(bytes(blob), context=context(method_id))
+    return None
+
+
 async def reveal_iban(
     session: AsyncSession, cipher: FieldCipher, method_id: uuid.UUID
 ) -> str | None:
-    """The full IBAN, for the payout step (never sent to the browser)."""
+    """The full IBAN of an IBAN method (None for other kinds)."""
     blob = await session.scalar(
         select(withdrawal_method.c.iban_ciphertext).where(withdrawal_method.c.id == method_id)
     )

@@ -118,7 +118,7 @@ async def request_withdrawal(
     found = await usable_wallet(session, user_id, for_update=True)  # one request per user at a time
     method = (
         await session.execute(
-            select(withdrawal_method.c.is_verified, withdrawal_method.c.iban_masked).where(
+            select(withdrawal_method.c.is_verified, withdrawal_method.c.destination_masked).where(
                 withdrawal_method.c.id == method_id,
                 withdrawal_method.c.user_id == user_id,  # another user's method: not found
                 withdrawal_method.c.is_active,
@@ -151,7 +151,7 @@ async def request_withdrawal(
         type=HistoryType.withdrawal,
         amount_minor=-amount_minor,
         status=HistoryStatus.pending,
-        description=f"Withdrawal to {method.iban_masked}",
+        description=f"Withdrawal to {method.destination_masked}",
         reference=str(operation_id),
         metadata={"operation_id": str(operation_id), "method_id": str(method_id)},
     )

@@ -7,12 +7,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.money import AmountMinor, MoneyStr, format_minor
+from wallet.domain.payout_destinations import CryptoNetwork
 from wallet.domain.stats import BetTotals, Streaks
 from wallet.service_layer.queries import BalanceView, HistoryPage
-from wallet.service_layer.withdrawal_methods import MethodView
+from wallet.service_layer.withdrawal_methods import (
+    AccountDestination,
+    CryptoDestination,
+    Destination,
+    IbanDestination,
+    MethodView,
+)
 from wallet.service_layer.withdrawals import WithdrawalView
 
 
@@ -27,16 +34,74 @@ class WithdrawRequest(Request):
 
 
 class WithdrawalMethodRequest(Request):
-    withdrawal_type: Literal["bank_transfer"] = "bank_transfer"
-    iban: str = Field(min_length=5, max_length=64)
+    """One of: ``bank_transfer`` with ``iban`` (+ ``swift_code``?), ``bank_transfer`` with
+    ``account_number`` + ``bank_code`` + ``country`` (+ ``swift_code``?), or ``crypto`` with
+    ``network`` + ``address``. Any other combination is a 422."""
+
+    withdrawal_type: Literal["bank_transfer", "crypto"] = "bank_transfer"
+    iban: str | None = Field(default=None, min_length=5, max_length=64)
+    account_number: str | None = Field(default=None, min_length=1, max_length=64)
+    bank_code: str | None = Field(default=None, min_length=1, max_length=32)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
     swift_code: str | None = Field(default=None, max_length=20)
-    account_holder_name: str = Field(min_length=1, max_length=100)
+    account_holder_name: str | None = Field(default=None, min_length=1, max_length=100)
     bank_name: str | None = Field(default=None, max_length=100)
+    network: CryptoNetwork | None = None
+    address: str | None = Field(default=None, min_length=1, max_length=128)
 
     @field_validator("swift_code", "bank_name")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> WithdrawalMethodRequest:
+        def given(*names: str) -> list[str]:
+            return [n for n in names if getattr(self, n) is not None]
+
+        if self.withdrawal_type == "crypto":
+            extra = given(
+                "iban",
+                "account_number",
+                "bank_code",
+                "country",
+                "swift_code",
+                "account_holder_name",
+            ) + given("bank_name")
+            if self.network is None or self.address is None or extra:
+                raise ValueError(
+                    "a crypto method takes network and address only"
+                    + (f" (not {', '.join(extra)})" if extra else "")
+                )
+            return self
+        if given("network", "address"):
+            raise ValueError("network and address belong to a crypto method")
+        by_iban = self.iban is not None
+        by_account = bool(given("account_number", "bank_code", "country"))
+        if by_iban == by_account:
+            raise ValueError("give exactly one of iban, or account_number + bank_code + country")
+        if by_account and len(given("account_number", "bank_code", "country")) != 3:
+            raise ValueError("account_number, bank_code and country go together")
+        if self.account_holder_name is None:
+            raise ValueError("account_holder_name is required for a bank transfer")
+        return self
+
+    def destination(self) -> Destination:
+        if self.withdrawal_type == "crypto":
+            assert self.network is not None
+            assert self.address is not None
+            return CryptoDestination(network=self.network, address=self.address)
+        if self.iban is not None:
+            return IbanDestination(iban=self.iban, swift_code=self.swift_code)
+        assert self.account_number
+        assert self.bank_code
+        assert self.country
+        return AccountDestination(
+            account_number=self.account_number,
+            bank_code=self.bank_code,
+            country=self.country,
+            swift_code=self.swift_code,
+        )
 
 
 class RejectRequest(Request):
@@ -109,9 +174,15 @@ class Balance(Answer):
 class Method(Answer):
     method_id: uuid.UUID
     withdrawal_type: str
-    iban: str  # masked
+    destination: str  # masked, whatever the kind
+    iban: str | None  # masked
+    account_number: str | None  # masked
+    bank_code: str | None
+    country: str | None
+    network: str | None
+    address: str | None  # masked: first four and last four
     swift_code: str | None
-    account_holder_name: str
+    account_holder_name: str | None
     bank_name: str | None
     is_verified: bool
     verification_status: Literal["pending", "verified"]
@@ -123,7 +194,13 @@ class Method(Answer):
         return cls(
             method_id=view.method_id,
             withdrawal_type=view.withdrawal_type,
+            destination=view.destination_masked,
             iban=view.iban_masked,
+            account_number=view.account_number_masked,
+            bank_code=view.bank_code,
+            country=view.country,
+            network=view.crypto_network,
+            address=view.destination_masked if view.crypto_network else None,
             swift_code=view.swift_code,
             account_holder_name=view.account_holder_name,
             bank_name=view.bank_name,
