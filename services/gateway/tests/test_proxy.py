@@ -2,86 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import Request
-
-from events.entrypoints.api.app import create_app as create_events_app
-from events.settings import Settings as EventsSettings
-from gateway.entrypoints.api.app import create_app as create_gateway_app
-from gateway.settings import Settings as GatewaySettings
-
-# Nothing listens on these ports: connecting is refused at once.
-DOWN_AUTH = "http://127.0.0.1:1"
-DOWN_BETS = "http://127.0.0.1:2"
-DOWN_WALLET = "http://127.0.0.1:3"
-
-
-@dataclass
-class Upstream:
-    url: str
-    server: uvicorn.Server
-
-
-@pytest.fixture(scope="module")
-async def events_upstream(test_database: Any, make_settings: Any) -> AsyncIterator[Upstream]:
-    """The real events app on a free 127.0.0.1 port, with one echo route to see what arrives."""
-    await test_database.migrate("events")
-    app = create_events_app(make_settings(EventsSettings))
-
-    @app.get("/api/events/_echo/{rest:path}")
-    async def echo(request: Request, rest: str) -> dict[str, Any]:
-        return {
-            "path": request.url.path,
-            "query": sorted(request.query_params.multi_items()),
-            "request_id": request.headers.get("x-request-id"),
-            "forwarded_for": request.headers.get("x-forwarded-for"),
-        }
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]), name="events-upstream")
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                assert not task.done(), "the events upstream exited while starting"
-                await asyncio.sleep(0.02)
-        await app.state.runtime.broker.wait_connected(10)
-        async with asyncio.timeout(10):  # consumers declared too: the upstream is fully ready
-            while not all((await app.state.runtime.readiness()).values()):  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
-        yield Upstream(f"http://127.0.0.1:{port}", server)
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
-        sock.close()
-
-
-@pytest.fixture
-async def gateway(
-    events_upstream: Upstream, make_settings: Any, app_client: Any
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = make_settings(
-        GatewaySettings,
-        auth_url=DOWN_AUTH,
-        events_url=events_upstream.url,
-        bets_url=DOWN_BETS,
-        wallet_url=DOWN_WALLET,
-        upstream_timeout_s=5.0,
-    )
-    async with app_client(create_gateway_app(settings)) as client:
-        yield client
 
 
 async def test_upstream_404_reaches_client_in_error_shape_with_request_id(
@@ -116,7 +41,7 @@ async def test_path_query_and_request_id_are_forwarded_to_upstream(
 
 
 async def test_health_is_503_with_upstreams_map_when_some_are_down(
-    gateway: httpx.AsyncClient, events_upstream: Upstream
+    gateway: httpx.AsyncClient,
 ) -> None:
     answer = await gateway.get("/health")
     assert answer.status_code == 503
@@ -134,8 +59,13 @@ async def test_unknown_api_prefix_is_404_in_error_shape(gateway: httpx.AsyncClie
     }
 
 
-async def test_down_upstream_is_503_upstream_unavailable(gateway: httpx.AsyncClient) -> None:
-    answer = await gateway.post("/api/bets/place", json={"stake": "10.00"})
+async def test_down_upstream_is_503_upstream_unavailable(
+    gateway: httpx.AsyncClient, token_issuer: Any
+) -> None:
+    token = token_issuer.issue()
+    answer = await gateway.post(
+        "/api/bets/place", json={"stake": "10.00"}, headers={"authorization": f"Bearer {token}"}
+    )
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "upstream_unavailable"
 

@@ -1,1 +1,2 @@
-"""LOOSELINE gateway: the one public entry (routing now; JWT, rate limits, stream later)."""
+"""LOOSELINE gateway: the one public entry (routing, JWT at the edge, rate limits, browser
+headers, live stream, merged OpenAPI). See docs/gateway.md."""

@@ -1,17 +1,30 @@
-"""Forwarding public paths to the service that owns them, unchanged, over one pooled client."""
+"""Forwarding public paths to the service that owns them, unchanged, over one pooled client.
+
+Per request: path guard → route → per-IP (and strict) rate limits → bearer verification and
+admin check → per-user limits → body size limit → forward to one of the service's addresses
+(round-robin; a refused address is skipped) → stream the answer back.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import itertools
 import re
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from prometheus_client import Counter, Histogram
+from starlette.background import BackgroundTask
 
+from common.auth.tokens import TokenVerifier
 from common.context import request_id_var
-from common.errors import error_body
+from common.errors import DomainError, error_body
+from gateway.access import authorize
+from gateway.ratelimit import Limit, RateLimiter, is_strict
 from gateway.settings import Settings
 
 # Hop-by-hop headers are the connection's own, never forwarded (RFC 9110 §7.6.1).
@@ -32,16 +45,34 @@ _HOP_BY_HOP = frozenset(
 
 
 # Set again by the gateway's own server/middleware: forwarding them would duplicate them.
-_UPSTREAM_OWN = frozenset({"content-encoding", "x-request-id", "date", "server"})
+_UPSTREAM_OWN = frozenset({"x-request-id", "date", "server"})
 _UNSAFE_PATH = re.compile(r"%2f|%5c|%2e|\\", re.IGNORECASE)
 _DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
+
+GATEWAY_REQUESTS = Counter(
+    "looseline_gateway_requests_total",
+    "Requests answered by the gateway's proxy, by route prefix, status and upstream",
+    ["route", "status", "upstream"],
+)
+UPSTREAM_LATENCY = Histogram(
+    "looseline_gateway_upstream_seconds",
+    "Time until the upstream's response headers, by upstream",
+    ["upstream"],
+)
+RATE_LIMITED = Counter(
+    "looseline_gateway_rate_limited_total", "Requests refused with 429, by bucket", ["bucket"]
+)
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 class Upstreams:
     def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
         self.services = settings.upstreams()
         self.routes = sorted(
-            ((prefix, self.services[name]) for prefix, name in settings.routes().items()),
+            ((prefix, name) for prefix, name in settings.routes().items()),
             key=lambda route: -len(route[0]),
         )
         self.client = client
@@ -50,24 +81,43 @@ class Upstreams:
             for p in settings.trusted_proxies.split(",")
             if p.strip()
         }
+        self._turns = {name: itertools.count() for name in self.services}
 
-    def target(self, path: str) -> str | None:
-        for prefix, base in self.routes:
+    def target(self, path: str) -> tuple[str, str] | None:
+        """(route prefix, service name) owning ``path``."""
+        for prefix, name in self.routes:
             if path == prefix or path.startswith(prefix + "/"):
-                return base
+                return prefix, name
         return None
+
+    def addresses(self, service: str) -> list[str]:
+        """The service's addresses, starting with the next one's turn (round-robin)."""
+        urls = self.services[service]
+        start = next(self._turns[service]) % len(urls)
+        return urls[start:] + urls[:start]
+
+    def is_trusted(self, host: str) -> bool:
+        try:
+            return ipaddress.ip_address(host) in self.trusted
+        except ValueError:
+            return False
 
     def client_chain(self, request: Request) -> str:
         peer = request.client.host if request.client else ""
         forwarded = request.headers.get("x-forwarded-for", "")
-        try:
-            trusted_peer = ipaddress.ip_address(peer) in self.trusted
-        except ValueError:
-            trusted_peer = False
-        return f"{forwarded}, {peer}" if forwarded and trusted_peer else peer
+        return f"{forwarded}, {peer}" if forwarded and self.is_trusted(peer) else peer
+
+    def client_ip(self, request: Request) -> str:
+        """The first address, from the right, that is not one of our trusted proxies."""
+        hops = [h.strip() for h in self.client_chain(request).split(",") if h.strip()]
+        for hop in reversed(hops):
+            if not self.is_trusted(hop):
+                return hop
+        return hops[0] if hops else "unknown"
 
     async def health(self) -> dict[str, bool]:
-        """Service name → its /health/ready answered 200 (addresses stay internal)."""
+        """Service name → one of its addresses' /health/ready answered 200 (addresses stay
+        internal)."""
         names = sorted(self.services)
 
         async def ready(base: str) -> bool:
@@ -77,16 +127,51 @@ class Upstreams:
                 return False
             return answer.status_code == 200
 
-        results = await asyncio.gather(*(ready(self.services[n]) for n in names))
+        async def any_ready(name: str) -> bool:
+            return any(await asyncio.gather(*(ready(u) for u in self.services[name])))
+
+        results = await asyncio.gather(*(any_ready(n) for n in names))
         return dict(zip(names, results, strict=True))
 
 
-def proxy_router(upstreams: Upstreams) -> APIRouter:
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(error_body(code, message), status_code=status)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def proxy_router(
+    upstreams: Upstreams, settings: Settings, verifier: TokenVerifier, limiter: RateLimiter
+) -> APIRouter:
     router = APIRouter()
+    window = settings.rate_limit_window_s
+    strict_window = settings.rate_limit_strict_window_s
+
+    async def limited(limits: Iterator[tuple[Limit, str]]) -> JSONResponse | None:
+        for limit, subject in limits:
+            wait_s = await limiter.retry_after(limit, subject)
+            if wait_s:
+                RATE_LIMITED.labels(limit.bucket).inc()
+                answer = _error(429, "rate_limited", "Too many requests; retry later.")
+                answer.headers["Retry-After"] = str(wait_s)
+                return answer
+        return None
 
     @router.api_route(
         "/api/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
         include_in_schema=False,
     )
     async def forward(request: Request, path: str) -> Response:
@@ -94,34 +179,92 @@ def proxy_router(upstreams: Upstreams) -> APIRouter:
         # slash could otherwise match one prefix's rules and reach another path upstream.
         raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
         if _UNSAFE_PATH.search(raw_path) or _DOT_SEGMENT.search(request.url.path):
-            return JSONResponse(error_body("bad_request", "Malformed path."), status_code=400)
-        base = upstreams.target(request.url.path)
-        if base is None:
-            return JSONResponse(error_body("not_found", "No such API path."), status_code=404)
+            return _error(400, "bad_request", "Malformed path.")
+        found = upstreams.target(request.url.path)
+        if found is None:
+            return _error(404, "not_found", "No such API path.")
+        prefix, service = found
+        try:
+            answer = await _handle(request, raw_path, prefix, service)
+        except DomainError as exc:  # 401/403/503 from verification, counted like the rest
+            answer = JSONResponse(
+                error_body(exc.code, exc.message, exc.details),
+                status_code=exc.status_code,
+                headers=exc.headers,
+            )
+        GATEWAY_REQUESTS.labels(prefix, str(answer.status_code), service).inc()
+        return answer
+
+    async def _handle(request: Request, raw_path: str, prefix: str, service: str) -> Response:
+        method, path = request.method, request.url.path
+        ip = upstreams.client_ip(request)
+        strict = is_strict(method, path)
+
+        def ip_limits() -> Iterator[tuple[Limit, str]]:
+            yield Limit("ip", settings.rate_limit_per_ip, window), ip
+            if strict:
+                yield Limit(f"strict-ip:{path}", settings.rate_limit_strict, strict_window), ip
+
+        refused = await limited(ip_limits())
+        if refused is not None:
+            return refused
+        principal = await authorize(verifier, request)  # DomainError → 401/403 error shape
+        if principal is not None:
+            user = str(principal.user_id)
+
+            def user_limits() -> Iterator[tuple[Limit, str]]:
+                yield Limit("user", settings.rate_limit_per_user, window), user
+                if strict:
+                    bucket = f"strict-user:{path}"
+                    yield Limit(bucket, settings.rate_limit_strict, strict_window), user
+
+            refused = await limited(user_limits())
+            if refused is not None:
+                return refused
+        try:
+            body = await _read_body(request, settings.max_body_bytes)
+        except BodyTooLarge:
+            return _error(413, "payload_too_large", "The request body is too large.")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["x-request-id"] = request_id_var.get() or ""
         headers["x-forwarded-for"] = upstreams.client_chain(request)
         query = f"?{request.url.query}" if request.url.query else ""
-        try:
-            answer = await upstreams.client.request(
-                request.method,
-                f"{base}{raw_path}{query}",
-                content=await request.body(),
-                headers=headers,
+        for base in upstreams.addresses(service):
+            outgoing = upstreams.client.build_request(
+                method, f"{base}{raw_path}{query}", content=body, headers=headers
             )
-        except httpx.HTTPError:
-            return JSONResponse(
-                error_body("upstream_unavailable", "The service is unavailable, retry shortly."),
-                status_code=503,
+            started = time.perf_counter()
+            try:
+                answer = await upstreams.client.send(outgoing, stream=True)
+            except httpx.ConnectError:
+                continue  # refused or unresolvable: the next address may answer
+            except httpx.TimeoutException:
+                return _error(504, "upstream_timeout", "The service did not answer in time.")
+            except httpx.HTTPError:
+                break
+            UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+            out_headers = {
+                k: v
+                for k, v in answer.headers.items()
+                if k.lower() not in _HOP_BY_HOP and k.lower() not in _UPSTREAM_OWN
+            }
+            if "content-length" in answer.headers:  # raw bytes relayed: the length holds
+                out_headers["content-length"] = answer.headers["content-length"]
+            return StreamingResponse(
+                _relay(answer),
+                status_code=answer.status_code,
+                headers=out_headers,
+                background=BackgroundTask(answer.aclose),
             )
-        out_headers = {
-            k: v
-            for k, v in answer.headers.items()
-            if k.lower() not in _HOP_BY_HOP and k.lower() not in _UPSTREAM_OWN
-        }
-        return Response(answer.content, status_code=answer.status_code, headers=out_headers)
+        return _error(503, "upstream_unavailable", "The service is unavailable, retry shortly.")
 
     return router
+
+
+async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:
+    # Raw bytes: the upstream's Content-Encoding is passed through unchanged.
+    async for chunk in answer.aiter_raw():
+        yield chunk
 
 
 def gateway_health_router(upstreams: Upstreams) -> APIRouter:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import CommonSettings
@@ -21,14 +22,39 @@ class Settings(CommonSettings):
     upstream_timeout_s: float = 10.0
     # Only these proxies' X-Forwarded-For is believed (comma-separated IPs).
     trusted_proxies: str = ""
+    # Sliding-window rate limits (Redis, shared by replicas): requests per window.
+    rate_limit_window_s: float = Field(60.0, gt=0)
+    rate_limit_per_ip: int = Field(600, ge=1)
+    rate_limit_per_user: int = Field(300, ge=1)
+    # Sign-in, sign-up, forgot-password, deposit, withdraw: per IP and per user.
+    rate_limit_strict: int = Field(10, ge=1)
+    rate_limit_strict_window_s: float = Field(60.0, gt=0)
+    # Larger request bodies are refused with 413.
+    max_body_bytes: int = Field(1_048_576, ge=0)
+    # Browser origins allowed by CORS (comma-separated, exact "https://host[:port]").
+    cors_origins: str = ""
+    # Live stream (GET /api/stream): heartbeat comment period, per-client buffer (a client
+    # that falls this far behind is dropped), events remembered for Last-Event-ID, ticket life.
+    stream_heartbeat_s: float = Field(15.0, gt=0)
+    stream_client_buffer: int = Field(256, ge=1)
+    stream_replay_size: int = Field(1000, ge=0)
+    stream_ticket_ttl_s: int = Field(60, ge=1)
 
-    def upstreams(self) -> dict[str, str]:
-        """Service name → base URL."""
-        return {
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def upstreams(self) -> dict[str, list[str]]:
+        """Service name → its base URLs (each ``*_URL`` may list several, comma-separated)."""
+        urls = {
             "auth": self.auth_url,
             "events": self.events_url,
             "bets": self.bets_url,
             "wallet": self.wallet_url,
+        }
+        return {
+            name: [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
+            for name, value in urls.items()
         }
 
     def routes(self) -> dict[str, str]:

@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
+from gateway import security
 from gateway.bootstrap import build
+from gateway.openapi import MergedOpenApi, docs_router
 from gateway.proxy import gateway_health_router, proxy_router
 from gateway.settings import Settings
+from gateway.stream import stream_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime, upstreams = build(settings)
-    return create_service_app(
+    gateway = build(settings)
+    assert gateway.runtime.revocations is not None
+    merged = MergedOpenApi(gateway.upstreams, lambda: app.openapi())
+    app = create_service_app(
         settings,
-        runtime,
+        gateway.runtime,
         title="LOOSELINE",
-        routers=[gateway_health_router(upstreams), proxy_router(upstreams)],
+        routers=[
+            gateway_health_router(gateway.upstreams),
+            # Before the proxy's catch-all /api/{path}.
+            docs_router(merged),
+            stream_router(
+                gateway.hub,
+                gateway.tickets,
+                gateway.verifier,
+                gateway.runtime.revocations,
+                settings,
+            ),
+            proxy_router(gateway.upstreams, settings, gateway.verifier, gateway.limiter),
+        ],
     )
+    app.state.stream_hub = gateway.hub
+    # The one public docs page is /api/docs (merged); FastAPI's gateway-only page is dropped.
+    app.router.routes[:] = [
+        r
+        for r in app.router.routes
+        if getattr(r, "path", None) not in ("/docs", "/docs/oauth2-redirect")
+    ]
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The stream's broker connects in the background: the proxy works while it is down.
+        async with service_lifespan(app):
+            await gateway.hub.start()
+            try:
+                yield
+            finally:
+                await gateway.hub.stop()
+
+    app.router.lifespan_context = lifespan
+    security.install(app, settings, gateway.upstreams.is_trusted)
+    return app

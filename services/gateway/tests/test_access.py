@@ -1,0 +1,141 @@
+"""JWT at the edge: public routes open, everything else verified; admin routes need admin."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from common.auth.revocation import RevocationList
+from common.testing.tokens import TokenIssuer, forge_token
+from gateway.access import is_admin_route, is_public
+
+PROTECTED = "/api/events/_echo/private"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+async def test_valid_token_is_forwarded_with_request_id(
+    gateway: httpx.AsyncClient, token_issuer: TokenIssuer
+) -> None:
+    token = token_issuer.issue()
+    answer = await gateway.post(
+        PROTECTED, json={"a": 1}, headers={**bearer(token), "x-request-id": "gw-access-1"}
+    )
+    assert answer.status_code == 200, answer.text
+    seen = answer.json()
+    assert seen["authorization"] == f"Bearer {token}"  # the original token, unchanged
+    assert seen["request_id"] == "gw-access-1"
+    assert seen["method"] == "POST"
+
+
+def _bad_tokens(issuer: TokenIssuer) -> dict[str, str | None]:
+    other = TokenIssuer()
+    return {
+        "missing": None,
+        "garbage": "not-a-jwt",
+        "expired": issuer.issue(ttl_s=-3600),
+        "wrong_audience": issuer.issue(audience="someone-else"),
+        "wrong_issuer": issuer.issue(issuer="someone-else"),
+        "unknown_key": other.issue(),
+        "tampered": issuer.issue()[:-4] + "AAAA",
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["missing", "garbage", "expired", "wrong_audience", "wrong_issuer", "unknown_key", "tampered"],
+)
+async def test_bad_tokens_are_401_in_error_shape(
+    gateway: httpx.AsyncClient, token_issuer: TokenIssuer, case: str
+) -> None:
+    token = _bad_tokens(token_issuer)[case]
+    answer = await gateway.post(PROTECTED, headers=bearer(token) if token else {})
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["error"]["code"] == "auth.invalid_token"
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("kind", ["none", "hmac_with_public_key"])
+async def test_forged_algorithms_are_401(
+    gateway: httpx.AsyncClient, token_issuer: TokenIssuer, kind: str
+) -> None:
+    claims = token_issuer.claims()
+    if kind == "none":
+        token = forge_token(claims, alg="none", kid=token_issuer.kid)
+    else:
+        token = forge_token(
+            claims, alg="HS256", kid=token_issuer.kid, secret=token_issuer.public_key_pem
+        )
+    answer = await gateway.post(PROTECTED, headers=bearer(token))
+    assert answer.status_code == 401
+
+
+async def test_user_token_on_admin_route_is_403_admin_passes(
+    gateway: httpx.AsyncClient, token_issuer: TokenIssuer
+) -> None:
+    user = await gateway.get("/api/events/admin/_echo", headers=bearer(token_issuer.issue()))
+    assert user.status_code == 403
+    assert user.json()["error"]["code"] == "auth.admin_required"
+    admin = await gateway.get(
+        "/api/events/admin/_echo", headers=bearer(token_issuer.issue(role="admin"))
+    )
+    assert admin.status_code == 200, admin.text
+
+
+async def test_public_event_reads_need_no_token(gateway: httpx.AsyncClient) -> None:
+    answer = await gateway.get("/api/events/_echo/x")
+    assert answer.status_code == 200
+    assert (await gateway.get("/api/events/sports")).status_code == 200
+
+
+def test_public_route_table() -> None:
+    assert is_public("POST", "/api/auth/sign-in")
+    assert is_public("POST", "/api/auth/verify-email/resend")
+    assert is_public("GET", "/api/auth/google/callback")
+    assert is_public("GET", "/api/auth/.well-known/jwks.json")
+    assert is_public("GET", "/api/events")
+    assert is_public("GET", "/api/events/by-sport/football")
+    assert is_public("POST", "/api/webhook/stripe")
+    assert not is_public("POST", "/api/auth/sign-out")
+    assert not is_public("GET", "/api/auth/session")
+    assert not is_public("POST", "/api/events")  # event admin writes
+    assert not is_public("GET", "/api/events/admin/x")
+    assert not is_public("GET", "/api/wallet/balance")
+    assert is_admin_route("/api/wallet/admin/withdrawals")
+    assert not is_admin_route("/api/wallet/balance")
+
+
+async def test_signed_out_session_is_401_within_a_second_on_every_instance(
+    gateway_factory: Any, token_issuer: TokenIssuer, infrastructure: Any, redis_prefix: str
+) -> None:
+    session_id = uuid.uuid4()
+    token = token_issuer.issue(session_id=session_id)
+    async with gateway_factory() as first, gateway_factory() as second:
+        for instance in (first, second):
+            assert (await instance.post(PROTECTED, headers=bearer(token))).status_code == 200
+        # Sign-out as auth does it: the sid goes onto the shared deny-list in Redis.
+        redis = Redis.from_url(infrastructure.redis_url)
+        try:
+            revocations = RevocationList(redis, prefix=redis_prefix, grace_s=30)
+            await revocations.revoke(session_id, until=datetime.now(UTC) + timedelta(minutes=15))
+        finally:
+            await redis.aclose()
+        signed_out_at = time.monotonic()
+        for instance in (first, second):
+            while True:
+                answer = await instance.post(PROTECTED, headers=bearer(token))
+                if answer.status_code == 401 or time.monotonic() - signed_out_at > 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert answer.status_code == 401
+            assert answer.json()["error"]["code"] == "auth.session_revoked"
+        assert time.monotonic() - signed_out_at < 1

@@ -1,0 +1,259 @@
+"""The live stream over real HTTP: tickets, public odds from the real bus, private isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from common.auth.revocation import RevocationList
+from common.messaging.broker import Broker
+from common.messaging.envelope import Envelope
+from common.testing.tokens import TokenIssuer
+from gateway.entrypoints.api.app import create_app as create_gateway_app
+from gateway.settings import Settings as GatewaySettings
+from gateway.stream import StreamHub, Subscriber
+
+Frame = dict[str, Any]
+
+
+def envelope(producer: Any, type_: str, **payload: Any) -> Envelope:
+    return Envelope(type=type_, version=1, producer=producer, payload=payload)
+
+
+def odds_changed(event_id: uuid.UUID, coefficient: str = "1.95") -> Envelope:
+    return envelope(
+        "events",
+        "OddsChanged",
+        event_id=str(event_id),
+        market_id=str(uuid.uuid4()),
+        odds_id=str(uuid.uuid4()),
+        market="match_winner",
+        selection="home",
+        old_coefficient="1.90",
+        new_coefficient=coefficient,
+        odds_version=2,
+    )
+
+
+def bet_settled(user_id: uuid.UUID) -> Envelope:
+    return envelope(
+        "bets", "BetSettled", bet_id=str(uuid.uuid4()), user_id=str(user_id), result="won"
+    )
+
+
+async def frames(response: httpx.Response) -> AsyncIterator[Frame]:
+    frame: Frame = {}
+    async for line in response.aiter_lines():
+        if not line:
+            if "event" in frame:
+                yield frame
+            frame = {}
+        elif line.startswith("id: "):
+            frame["id"] = line[4:]
+        elif line.startswith("event: "):
+            frame["event"] = line[7:]
+        elif line.startswith("data: "):
+            frame["data"] = json.loads(line[6:])
+
+
+async def read_until(response: httpx.Response, marker: str) -> list[Frame]:
+    seen: list[Frame] = []
+    async with asyncio.timeout(10):
+        async for frame in frames(response):
+            seen.append(frame)
+            if frame["id"] == marker:
+                return seen
+    raise AssertionError(f"the stream ended before {marker}: {seen}")
+
+
+@pytest.fixture
+async def publisher(infrastructure: Any, broker_namespace: Any) -> AsyncIterator[Broker]:
+    broker = Broker(infrastructure.rabbitmq_url, exchange_name=broker_namespace.exchange_name)
+    await broker.start()
+    await broker.wait_connected(10)
+    yield broker
+    await broker.stop()
+
+
+async def publish(broker: Broker, *envelopes: Envelope) -> None:
+    await broker.publish(
+        (e.routing_key, e.model_dump_json().encode(), str(e.event_id), {}) for e in envelopes
+    )
+
+
+async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
+    make_settings: Any,
+    events_upstream: Any,
+    serve_app: Any,
+    token_issuer: TokenIssuer,
+    publisher: Broker,
+) -> None:
+    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
+    app = create_gateway_app(settings)
+    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
+        hub: StreamHub = app.state.stream_hub
+        await asyncio.wait_for(hub.ready.wait(), 10)
+        alice, bob = uuid.uuid4(), uuid.uuid4()
+        token = token_issuer.issue(user_id=alice)
+        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
+        assert issued.status_code == 200, issued.text
+        ticket = issued.json()["ticket"]
+        async with (
+            http.stream("GET", "/api/stream", params={"ticket": ticket}) as private,
+            http.stream("GET", "/api/stream") as public,
+        ):
+            assert private.status_code == 200
+            assert private.headers["content-type"].startswith("text/event-stream")
+            async with asyncio.timeout(5):
+                while hub.subscriber_count < 2:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            event_id = uuid.uuid4()
+            odds, bobs, alices = odds_changed(event_id), bet_settled(bob), bet_settled(alice)
+            marker = odds_changed(event_id, "2.10")
+            await publish(publisher, odds, bobs, alices, marker)
+
+            private_seen = await read_until(private, str(marker.event_id))
+            assert [f["id"] for f in private_seen] == [
+                str(odds.event_id),
+                str(alices.event_id),
+                str(marker.event_id),
+            ]
+            assert private_seen[0]["event"] == "OddsChanged"
+            assert private_seen[0]["data"]["new_coefficient"] == "1.95"
+            assert private_seen[1]["data"]["user_id"] == str(alice)
+
+            public_seen = await read_until(public, str(marker.event_id))
+            assert [f["event"] for f in public_seen] == ["OddsChanged", "OddsChanged"]
+
+        # the ticket was one-time
+        again = await http.get("/api/stream", params={"ticket": ticket})
+        assert again.status_code == 401
+        assert again.json()["error"]["code"] == "stream.invalid_ticket"
+
+
+async def test_heartbeat_comments_keep_an_idle_stream_alive(
+    make_settings: Any, events_upstream: Any, serve_app: Any
+) -> None:
+    settings = make_settings(
+        GatewaySettings, events_url=events_upstream.url, stream_heartbeat_s=0.2
+    )
+    app = create_gateway_app(settings)
+    async with (
+        serve_app(app) as served,
+        httpx.AsyncClient(base_url=served.url) as http,
+        http.stream("GET", "/api/stream", params={"sport": "football"}) as stream,
+    ):
+        lines: list[str] = []
+        async with asyncio.timeout(5):
+            async for line in stream.aiter_lines():
+                lines.append(line)
+                if line == ": heartbeat":
+                    break
+        assert lines[0] == "retry: 3000"
+        assert ": heartbeat" in lines
+
+
+async def test_ticket_needs_a_valid_bearer(gateway: httpx.AsyncClient) -> None:
+    assert (await gateway.post("/api/stream/ticket")).status_code == 401
+    bad = await gateway.post("/api/stream/ticket", headers={"authorization": "Bearer nope"})
+    assert bad.status_code == 401
+
+
+def _hub(make_settings: Any, **overrides: Any) -> StreamHub:
+    return StreamHub(make_settings(GatewaySettings, **overrides))
+
+
+async def test_filters_by_event_and_sport(make_settings: Any) -> None:
+    hub = _hub(make_settings)
+    football, tennis = uuid.uuid4(), uuid.uuid4()
+    hub.dispatch(envelope("events", "EventCreated", event_id=str(football), sport="football"))
+    hub.dispatch(envelope("events", "EventUpdated", event_id=str(tennis), sport="tennis"))
+    by_event = Subscriber(user_id=None, event_id=str(tennis), sport=None)
+    by_sport = Subscriber(user_id=None, event_id=None, sport="football")
+    hub.subscribe(by_event, None)
+    hub.subscribe(by_sport, None)
+    hub.dispatch(odds_changed(football))
+    hub.dispatch(odds_changed(tennis))
+    assert by_event.queue.get_nowait().event_id == str(tennis)
+    assert by_event.queue.empty()
+    assert by_sport.queue.get_nowait().event_id == str(football)
+    assert by_sport.queue.empty()
+
+
+async def test_slow_client_is_dropped_without_blocking_others(make_settings: Any) -> None:
+    hub = _hub(make_settings)
+    slow = Subscriber(user_id=None, event_id=None, sport=None, queue=asyncio.Queue(maxsize=2))
+    fast = Subscriber(user_id=None, event_id=None, sport=None, queue=asyncio.Queue(maxsize=100))
+    hub.subscribe(slow, None)
+    hub.subscribe(fast, None)
+    for _ in range(5):
+        hub.dispatch(odds_changed(uuid.uuid4()))
+    assert slow.dropped.is_set()
+    assert fast.queue.qsize() == 5
+    assert hub.subscriber_count == 1
+
+
+async def test_last_event_id_replays_what_was_missed(make_settings: Any) -> None:
+    hub = _hub(make_settings)
+    sent = [odds_changed(uuid.uuid4()) for _ in range(3)]
+    someone_elses = bet_settled(uuid.uuid4())
+    for item in (sent[0], someone_elses, sent[1], sent[2]):
+        hub.dispatch(item)
+    back = Subscriber(user_id=str(uuid.uuid4()), event_id=None, sport=None)
+    hub.subscribe(back, str(sent[0].event_id))
+    replayed = [back.queue.get_nowait().id for _ in range(back.queue.qsize())]
+    assert replayed == [str(sent[1].event_id), str(sent[2].event_id)]
+
+
+async def test_session_revoked_message_ends_private_stream_and_fills_deny_list(
+    make_settings: Any,
+    events_upstream: Any,
+    serve_app: Any,
+    token_issuer: TokenIssuer,
+    publisher: Broker,
+    infrastructure: Any,
+    redis_prefix: str,
+) -> None:
+    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
+    app = create_gateway_app(settings)
+    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
+        hub: StreamHub = app.state.stream_hub
+        await asyncio.wait_for(hub.ready.wait(), 10)
+        user_id, session_id = uuid.uuid4(), uuid.uuid4()
+        token = token_issuer.issue(user_id=user_id, session_id=session_id)
+        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
+        ticket = issued.json()["ticket"]
+        async with http.stream("GET", "/api/stream", params={"ticket": ticket}) as private:
+            async with asyncio.timeout(5):
+                while hub.subscriber_count < 1:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            expires_at = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
+            revoked = envelope(
+                "auth",
+                "SessionRevoked",
+                session_id=str(session_id),
+                user_id=str(user_id),
+                expires_at=expires_at,
+            )
+            await publish(publisher, revoked)
+            async with asyncio.timeout(5):  # the stream ends: the loop finishes
+                async for _ in private.aiter_lines():
+                    pass
+        assert hub.subscriber_count == 0
+        redis = Redis.from_url(infrastructure.redis_url)
+        try:
+            assert await RevocationList(redis, prefix=redis_prefix).is_revoked(session_id)
+        finally:
+            await redis.aclose()
+        refused = await http.post(
+            "/api/stream/ticket", headers={"authorization": f"Bearer {token}"}
+        )
+        assert refused.status_code == 401
