@@ -161,7 +161,8 @@ async def test_odds_change_bumps_version_writes_history_and_emits_odds_changed(
         ("1.850", "1.950", 2, str(admin_id)),
         ("1.950", "2.050", 3, str(admin_id)),
     ]
-    published = await tap.wait_for("OddsChanged", count=2, odds_id=home["odds_id"], timeout_s=10)
+    # version 1 (the new selection), then the two changes: wait for all three, not the first two
+    published = await tap.wait_for("OddsChanged", count=3, odds_id=home["odds_id"], timeout_s=10)
     published = [e for e in published if e.payload["odds_version"] > 1]
     assert sorted(
         (e.payload["odds_version"], e.payload["old_coefficient"], e.payload["new_coefficient"])
