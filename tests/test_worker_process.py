@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from bets.settings import Settings as BetsSettings
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -19,11 +21,17 @@ def free_port() -> int:
 
 
 async def test_worker_answers_ready_then_stops_on_sigterm(
-    test_database: Any, broker_namespace: Any, infrastructure: Any
+    test_database: Any, broker_namespace: Any, infrastructure: Any, make_settings: Any
 ) -> None:
     await test_database.migrate("bets")
     port = free_port()
+    # Declared exactly as the in-process bets apps of this session declare the same queues:
+    # RabbitMQ refuses to redeclare a queue with another retry delay.
+    shared = make_settings(BetsSettings)
     env = {
+        "BETS_CONSUMER_RETRY_DELAY_MS": str(shared.consumer_retry_delay_ms),
+        "JWT_JWKS": shared.jwt_jwks or "",
+        "REDIS_PREFIX": shared.redis_prefix,
         **os.environ,
         "BETS_DATABASE_URL": test_database.url_for("bets"),
         "BETS_PORT": str(port),
@@ -53,7 +61,7 @@ async def test_worker_answers_ready_then_stops_on_sigterm(
                 await asyncio.sleep(0.1)
             assert ready is not None
             assert ready.status_code == 200, ready.text
-            assert ready.json()["checks"] == {"database": True, "broker": True}
+            assert ready.json()["checks"] == {"database": True, "broker": True, "consumer": True}
             assert (await client.get("/api/bets/anything")).status_code == 404  # no API here
     finally:
         worker.send_signal(signal.SIGTERM)

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bets.entrypoints.worker import SUBSCRIPTIONS
 from bets.settings import Settings
-from common.runtime import ServiceRuntime, build_runtime
+from common.idempotency import IdempotencyStore
+from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
+
+
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    return IdempotencyStore("bets", ttl=timedelta(hours=settings.idempotency_ttl_h))
 
 
 def build(settings: Settings) -> ServiceRuntime:
-    return build_runtime(settings, subscriptions=SUBSCRIPTIONS)
+    store = idempotency_store(settings)
+
+    async def purge_idempotency_keys(engine: AsyncEngine) -> None:
+        await store.purge_expired(engine)
+
+    return build_runtime(
+        settings,
+        subscriptions=SUBSCRIPTIONS,
+        periodic=[PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys)],
+    )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from bets.domain.limits import BetLimits
 from common.settings import ServiceSettings, dev_database_url
 
 
@@ -15,3 +17,24 @@ class Settings(ServiceSettings):
 
     port: int = 8003
     database_url: str = dev_database_url("bets")
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    # Limits (ARCHITECTURE.md §4), in minor units.
+    min_stake_minor: int = Field(default=100, ge=1)
+    max_stake_minor: int = Field(default=1_000_000, ge=1)
+    max_payout_minor: int = Field(default=10_000_000, ge=1)
+    min_coupon_legs: int = Field(default=2, ge=2)
+    # The message contracts carry at most 15 legs.
+    max_coupon_legs: int = Field(default=15, ge=2, le=15)
+    # How long a placement call waits for the wallet's answer before a 202.
+    placement_wait_s: float = Field(default=2.0, ge=0, le=10)
+    idempotency_ttl_h: int = Field(default=24, ge=1)
+
+    @property
+    def limits(self) -> BetLimits:
+        return BetLimits(
+            min_stake_minor=self.min_stake_minor,
+            max_stake_minor=self.max_stake_minor,
+            max_payout_minor=self.max_payout_minor,
+            min_coupon_legs=self.min_coupon_legs,
+            max_coupon_legs=self.max_coupon_legs,
+        )

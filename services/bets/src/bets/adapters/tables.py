@@ -1,9 +1,129 @@
-"""Tables of the `bets` schema (the metadata Alembic compares against)."""
+"""Tables of the `bets` schema (the metadata Alembic compares against).
+
+The read model of the events service (``event``, ``market``, ``selection``) is fed by its
+messages only; each row keeps the version it was written from (``revision``, ``odds_version``)
+so an older or repeated message changes nothing.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
 from common.db import schema_metadata
+from common.idempotency import define_idempotency_table
 from common.messaging.tables import define_messaging_tables
 
 metadata = schema_metadata("bets")
 outbox, inbox = define_messaging_tables(metadata)
+idempotency_key = define_idempotency_table(metadata)
+SCHEMA = "bets"
+
+COEFFICIENT = Numeric(8, 3)
+
+event = Table(
+    "event",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    # 0 while only status/market/odds messages have been seen (no snapshot yet).
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("event_name", Text),
+    Column("sport", Text),
+    Column("league", Text),
+    Column("home_team", Text),
+    Column("away_team", Text),
+    Column("starts_at", DateTime(timezone=True)),
+    Column("status", Text),
+    # The settlement version applied to this event's legs (None: not settled yet).
+    Column("settlement_version", Integer),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("id"),
+)
+
+market = Table(
+    "market",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("market", Text, nullable=False),
+    Column("market_type", Text),
+    Column("status", Text, nullable=False, server_default="open"),
+    PrimaryKeyConstraint("id"),
+    Index("ix_market_event_id", "event_id"),
+)
+
+selection = Table(
+    "selection",
+    metadata,
+    Column("odds_id", UUID(as_uuid=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("market_id", UUID(as_uuid=True), nullable=False),
+    Column("market", Text, nullable=False),
+    Column("selection", Text, nullable=False),
+    Column("coefficient", COEFFICIENT, nullable=False),
+    Column("odds_version", Integer, nullable=False),
+    PrimaryKeyConstraint("odds_id"),
+    Index("ix_selection_event_id", "event_id"),
+)
+
+BET_STATUSES = ("pending", "open", "rejected", "won", "lost", "void", "cancelled")
+
+bet = Table(
+    "bet",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("bet_type", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("stake_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    # The single's coefficient or the coupon's combined one, fixed at acceptance.
+    Column("coefficient", Numeric(14, 3), nullable=False),
+    Column("potential_win_minor", BigInteger, nullable=False),
+    Column("accept_odds_change", Text, nullable=False),
+    Column("reason", Text),  # why it was rejected
+    Column("result", Text),  # won / lost / void once settled
+    Column("payout_minor", BigInteger),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("settled_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("id"),
+    CheckConstraint(
+        "status IN ('pending', 'open', 'rejected', 'won', 'lost', 'void', 'cancelled')",
+        name="status",
+    ),
+    CheckConstraint("stake_minor > 0", name="stake_positive"),
+    Index("ix_bet_user_id_created_at", "user_id", "created_at"),
+)
+
+bet_leg = Table(
+    "bet_leg",
+    metadata,
+    Column("bet_id", UUID(as_uuid=True), nullable=False),
+    Column("position", SmallInteger, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("market_id", UUID(as_uuid=True), nullable=False),
+    Column("odds_id", UUID(as_uuid=True), nullable=False),
+    Column("event_name", Text, nullable=False),
+    Column("market", Text, nullable=False),
+    Column("selection", Text, nullable=False),
+    Column("coefficient", COEFFICIENT, nullable=False),
+    Column("outcome", Text),  # won / lost / void once the event resolves
+    PrimaryKeyConstraint("bet_id", "position"),
+    ForeignKeyConstraint(["bet_id"], ["bets.bet.id"], ondelete="CASCADE"),
+    Index("ix_bet_leg_event_id", "event_id"),
+)

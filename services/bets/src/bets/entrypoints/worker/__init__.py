@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+from bets.service_layer import read_model, saga, settlement
+from common.contracts.events import (
+    EventCancelled,
+    EventCreated,
+    EventSettled,
+    EventStatusChanged,
+    EventUpdated,
+    MarketChanged,
+    OddsChanged,
+)
+from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.messaging.consumer import Subscriptions
 
-SUBSCRIPTIONS: Subscriptions = {}
+SUBSCRIPTIONS: Subscriptions = {
+    EventCreated: read_model.on_event_snapshot,
+    EventUpdated: read_model.on_event_snapshot,
+    EventStatusChanged: read_model.on_event_status_changed,
+    MarketChanged: read_model.on_market_changed,
+    OddsChanged: read_model.on_odds_changed,
+    StakeReserved: saga.on_stake_reserved,
+    StakeReservationRejected: saga.on_stake_reservation_rejected,
+    EventSettled: settlement.on_event_settled,
+    EventCancelled: settlement.on_event_cancelled,
+}

@@ -1,0 +1,39 @@
+"""What routes need, wired once by the app factory (``Depends`` only at the HTTP edge)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bets.settings import Settings
+from common.idempotency import IdempotencyStore
+
+
+@dataclass
+class BetsServices:
+    settings: Settings
+    idempotency: IdempotencyStore
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+    @property
+    def db(self) -> async_sessionmaker[AsyncSession]:
+        assert self.sessionmaker is not None, "the runtime has no database"
+        return self.sessionmaker
+
+    @property
+    def db_engine(self) -> AsyncEngine:
+        assert self.engine is not None, "the runtime has no database"
+        return self.engine
+
+
+def bets_services(request: Request) -> BetsServices:
+    services = request.app.state.bets
+    assert isinstance(services, BetsServices)
+    return services
+
+
+Services = Annotated[BetsServices, Depends(bets_services)]

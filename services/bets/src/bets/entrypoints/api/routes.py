@@ -1,0 +1,216 @@
+"""The bets HTTP API: place a single or a coupon, look at a bet, calculate a potential win."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+
+from bets.domain.odds import OddsPolicy, combined_coefficient, payout_minor
+from bets.entrypoints.api.deps import BetsServices, Services
+from bets.entrypoints.api.schemas import Coefficient, PlaceBetRequest, PlaceCouponRequest
+from bets.service_layer.cancellation import cancel_bet
+from bets.service_layer.placement import LegRequest, place_bet
+from bets.service_layer.unit_of_work import BetsUnitOfWork
+from bets.service_layer.views import bet_history, bet_view, user_stats, wait_until_decided
+from common.auth.deps import CurrentUser
+from common.errors import DomainError, error_body
+from common.idempotency import HEADER, Claim, Replay
+from common.money import AmountMinor, format_minor
+
+router = APIRouter(prefix="/api/bets", tags=["bets"])
+
+BetStatus = Literal["pending", "open", "rejected", "won", "lost", "void", "cancelled"]
+
+
+async def _answer(
+    services: BetsServices, bet_id: uuid.UUID, user_id: uuid.UUID, *, replayed: bool = False
+) -> JSONResponse:
+    """Wait (bounded) for the saga's outcome: 201 open, 409 rejected (the reason), 202 pending."""
+    await wait_until_decided(
+        services.db_engine, bet_id, timeout_s=services.settings.placement_wait_s
+    )
+    async with services.db() as session:
+        view = await bet_view(session, bet_id, user_id=user_id)
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    if view["status"] == "rejected":
+        body = error_body(view["reason"] or "bet.rejected", "The bet was rejected.", {"bet": view})
+        return JSONResponse(body, status_code=409, headers=headers)
+    status_code = 202 if view["status"] == "pending" else 201
+    return JSONResponse({"success": True, "bet": view}, status_code=status_code, headers=headers)
+
+
+async def _place(
+    request: Request,
+    services: BetsServices,
+    *,
+    user_id: uuid.UUID,
+    body: Any,
+    legs: list[LegRequest],
+    stake_minor: int,
+    is_coupon: bool,
+    policy: OddsPolicy,
+) -> JSONResponse:
+    """Run a placement once per ``Idempotency-Key``: a retry answers with the bet as it is now
+    (the first call's refusal, 4xx, is replayed as it was)."""
+    key = request.headers.get(HEADER)
+    claim: Claim | None = None
+    if key is not None:
+        found = await services.idempotency.claim(
+            services.db_engine,
+            user_id=str(user_id),
+            endpoint=f"{request.method} {request.url.path}",
+            key=key,
+            body=body,
+        )
+        if isinstance(found, Replay):
+            if found.status_code == 202 and isinstance(found.body, dict):
+                bet_id = uuid.UUID(found.body["bet"]["bet_id"])
+                return await _answer(services, bet_id, user_id, replayed=True)
+            return JSONResponse(
+                found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
+            )
+        claim = found
+    try:
+        async with BetsUnitOfWork(services.db) as uow:
+            bet_id = await place_bet(
+                uow,
+                user_id=user_id,
+                legs=legs,
+                stake_minor=stake_minor,
+                is_coupon=is_coupon,
+                policy=policy,
+                limits=services.settings.limits,
+                currency=services.settings.currency,
+                now=datetime.now(UTC),
+            )
+            if claim is not None:
+                await services.idempotency.record(
+                    uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
+                )
+            await uow.commit()
+    except DomainError as exc:
+        if claim is not None:
+            await services.idempotency.record_failure(
+                services.db_engine,
+                claim,
+                exc.status_code,
+                error_body(exc.code, exc.message, exc.details),
+            )
+        raise
+    except BaseException:
+        if claim is not None:
+            await services.idempotency.release(services.db_engine, claim)
+        raise
+    return await _answer(services, bet_id, user_id)
+
+
+@router.post("/place", status_code=201)
+async def place(
+    body: PlaceBetRequest, request: Request, principal: CurrentUser, services: Services
+) -> JSONResponse:
+    return await _place(
+        request,
+        services,
+        user_id=principal.user_id,
+        body=body.model_dump(mode="json"),
+        legs=[LegRequest(body.event_id, body.odds_id, body.expected_coefficient)],
+        stake_minor=body.bet_amount,
+        is_coupon=False,
+        policy=body.accept_odds_change,
+    )
+
+
+@router.post("/place-coupon", status_code=201)
+async def place_coupon(
+    body: PlaceCouponRequest, request: Request, principal: CurrentUser, services: Services
+) -> JSONResponse:
+    return await _place(
+        request,
+        services,
+        user_id=principal.user_id,
+        body=body.model_dump(mode="json"),
+        legs=[LegRequest(b.event_id, b.odds_id, b.expected_coefficient) for b in body.bets],
+        stake_minor=body.bet_amount,
+        is_coupon=True,
+        policy=body.accept_odds_change,
+    )
+
+
+@router.get("/calculate")
+async def calculate(
+    _principal: CurrentUser,
+    bet_amount: Annotated[AmountMinor, Query()],
+    coefficient: Annotated[list[Coefficient], Query(min_length=1, max_length=15)],
+) -> dict[str, Any]:
+    """The potential win of a single (one coefficient) or a coupon (several), as placement
+    computes it: a coupon's combined odds rounded half-up to 2 decimals, the payout rounded down."""
+    is_coupon = len(coefficient) > 1
+    total = combined_coefficient(coefficient) if is_coupon else Decimal(coefficient[0])
+    return {
+        "success": True,
+        "bet_type": "coupon" if is_coupon else "single",
+        "bet_amount": format_minor(bet_amount),
+        "total_coefficient": str(total),
+        "potential_win": format_minor(payout_minor(bet_amount, total)),
+    }
+
+
+@router.get("/history")
+async def history(
+    principal: CurrentUser,
+    services: Services,
+    status: Annotated[BetStatus | None, Query()] = None,
+    result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
+    date_from: Annotated[AwareDatetime | None, Query()] = None,
+    date_to: Annotated[AwareDatetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
+    async with services.db() as session:
+        bets, total = await bet_history(
+            session,
+            user_id=principal.user_id,
+            status=status,
+            result=result,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+    return {
+        "success": True,
+        "bets": bets,
+        "pagination": {"total": total, "limit": limit, "offset": offset},
+    }
+
+
+@router.get("/stats")
+async def stats(principal: CurrentUser, services: Services) -> dict[str, Any]:
+    """Total, wins, losses, win rate, ROI, net profit, average stake, biggest win/loss, streaks."""
+    async with services.db() as session:
+        return {"success": True, "stats": await user_stats(session, user_id=principal.user_id)}
+
+
+@router.get("/{bet_id}")
+async def get_bet(bet_id: uuid.UUID, principal: CurrentUser, services: Services) -> dict[str, Any]:
+    async with services.db() as session:
+        view = await bet_view(session, bet_id, user_id=principal.user_id)
+    return {"success": True, "bet": view}
+
+
+@router.post("/{bet_id}/cancel")
+async def cancel(bet_id: uuid.UUID, principal: CurrentUser, services: Services) -> dict[str, Any]:
+    """Cancel an open bet whose events have not started; the stake is released once."""
+    async with BetsUnitOfWork(services.db) as uow:
+        await cancel_bet(uow, bet_id=bet_id, user_id=principal.user_id, now=datetime.now(UTC))
+        await uow.commit()
+    async with services.db() as session:
+        view = await bet_view(session, bet_id, user_id=principal.user_id)
+    return {"success": True, "bet": view}

@@ -1,0 +1,39 @@
+"""Request bodies of the bets API (the seed's shapes plus the odds-change fields)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bets.domain.odds import OddsPolicy
+from common.money import AmountMinor
+
+Coefficient = Annotated[Decimal, Field(gt=1, max_digits=10, decimal_places=3)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceBetRequest(_Body):
+    event_id: uuid.UUID
+    odds_id: uuid.UUID
+    bet_amount: AmountMinor
+    bet_type: Literal["single"] = "single"
+    expected_coefficient: Coefficient | None = None
+    accept_odds_change: OddsPolicy = "none"
+
+
+class CouponLegRequest(_Body):
+    event_id: uuid.UUID
+    odds_id: uuid.UUID
+    expected_coefficient: Coefficient | None = None
+
+
+class PlaceCouponRequest(_Body):
+    bets: list[CouponLegRequest] = Field(min_length=1, max_length=50)
+    bet_amount: AmountMinor
+    accept_odds_change: OddsPolicy = "none"

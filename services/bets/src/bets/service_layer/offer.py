@@ -1,0 +1,81 @@
+"""What the read model offers now: selections open for betting, checked leg by leg.
+
+Used at placement (with the odds policy) and again when the wallet's reservation arrives (the
+bet may have turned invalid while it was pending).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bets.adapters.tables import event, market, selection
+from bets.domain.errors import EventNotOpen, EventStarted, MarketSuspended, SelectionNotFound
+
+
+@dataclass(frozen=True)
+class Offer:
+    event_id: uuid.UUID
+    market_id: uuid.UUID
+    odds_id: uuid.UUID
+    event_name: str
+    market: str
+    selection: str
+    coefficient: Decimal
+
+
+async def open_offers(
+    session: AsyncSession, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
+) -> list[Offer]:
+    """The offer for each ``(event_id, odds_id)``, in order; raises the first reason it cannot
+    be bet on (unknown selection, event not open or started, market suspended or closed)."""
+    rows = (
+        await session.execute(
+            select(
+                selection.c.odds_id,
+                selection.c.event_id,
+                selection.c.market_id,
+                selection.c.market,
+                selection.c.selection,
+                selection.c.coefficient,
+                market.c.status.label("market_status"),
+                event.c.event_name,
+                event.c.status.label("event_status"),
+                event.c.starts_at,
+            )
+            .join(market, market.c.id == selection.c.market_id)
+            .join(event, event.c.id == selection.c.event_id)
+            .where(selection.c.odds_id.in_([odds_id for _, odds_id in legs]))
+        )
+    ).all()
+    by_odds = {row.odds_id: row for row in rows}
+    offers: list[Offer] = []
+    for event_id, odds_id in legs:
+        row = by_odds.get(odds_id)
+        details = {"event_id": str(event_id), "odds_id": str(odds_id)}
+        if row is None or row.event_id != event_id or row.event_name is None:
+            raise SelectionNotFound(details=details)
+        if row.event_status == "live" or (row.starts_at is not None and row.starts_at <= now):
+            raise EventStarted(details=details)
+        if row.event_status != "scheduled":
+            raise EventNotOpen(details={**details, "status": row.event_status})
+        if row.market_status != "open":
+            raise MarketSuspended(details={**details, "market_status": row.market_status})
+        offers.append(
+            Offer(
+                event_id=row.event_id,
+                market_id=row.market_id,
+                odds_id=row.odds_id,
+                event_name=row.event_name,
+                market=row.market,
+                selection=row.selection,
+                coefficient=Decimal(row.coefficient),
+            )
+        )
+    return offers

@@ -1,0 +1,124 @@
+"""Placing a single or a coupon: step 1 of the saga (ARCHITECTURE.md §3.1).
+
+Validates against the read model (selection open, odds acceptable under the request's policy,
+limits), then inserts the bet ``pending`` with its legs and ``ReserveStake`` in the outbox, in
+the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert
+
+from bets.adapters.tables import bet, bet_leg
+from bets.domain.errors import OddsChanged
+from bets.domain.limits import BetLimits
+from bets.domain.odds import OddsPolicy, accepts_odds, combined_coefficient, payout_minor
+from bets.service_layer.offer import Offer, open_offers
+from bets.service_layer.unit_of_work import BetsUnitOfWork
+from common.contracts.bets import BetLeg, ReserveStake
+
+
+@dataclass(frozen=True)
+class LegRequest:
+    event_id: uuid.UUID
+    odds_id: uuid.UUID
+    expected_coefficient: Decimal | None = None
+
+
+def contract_legs(offers: Sequence[Offer]) -> list[BetLeg]:
+    return [
+        BetLeg(
+            event_id=o.event_id,
+            event_name=o.event_name,
+            market=o.market,
+            selection=o.selection,
+            coefficient=o.coefficient,
+            odds_id=o.odds_id,
+        )
+        for o in offers
+    ]
+
+
+async def place_bet(
+    uow: BetsUnitOfWork,
+    *,
+    user_id: uuid.UUID,
+    legs: Sequence[LegRequest],
+    stake_minor: int,
+    is_coupon: bool,
+    policy: OddsPolicy,
+    limits: BetLimits,
+    currency: str,
+    now: datetime,
+) -> uuid.UUID:
+    """Insert the bet ``pending`` and queue ``ReserveStake``; raises the reason it is refused."""
+    session = uow.db
+    limits.check_stake(stake_minor)
+    if is_coupon:
+        limits.check_coupon_legs([leg.event_id for leg in legs])
+    offers = await open_offers(session, [(leg.event_id, leg.odds_id) for leg in legs], now=now)
+    for leg, offer in zip(legs, offers, strict=True):
+        if not accepts_odds(policy, expected=leg.expected_coefficient, current=offer.coefficient):
+            raise OddsChanged(
+                f"The coefficient is now {offer.coefficient}.",
+                details={
+                    "event_id": str(offer.event_id),
+                    "odds_id": str(offer.odds_id),
+                    "expected_coefficient": str(leg.expected_coefficient),
+                    "current_coefficient": str(offer.coefficient),
+                },
+            )
+    coefficient = (
+        combined_coefficient(o.coefficient for o in offers) if is_coupon else offers[0].coefficient
+    )
+    potential_win_minor = payout_minor(stake_minor, coefficient)
+    limits.check_payout(potential_win_minor)
+
+    bet_id = uuid.uuid4()
+    await session.execute(
+        insert(bet).values(
+            id=bet_id,
+            user_id=user_id,
+            bet_type="coupon" if is_coupon else "single",
+            status="pending",
+            stake_minor=stake_minor,
+            currency=currency,
+            coefficient=coefficient,
+            potential_win_minor=potential_win_minor,
+            accept_odds_change=policy,
+            created_at=now,
+        )
+    )
+    await session.execute(
+        insert(bet_leg),
+        [
+            {
+                "bet_id": bet_id,
+                "position": position,
+                "event_id": o.event_id,
+                "market_id": o.market_id,
+                "odds_id": o.odds_id,
+                "event_name": o.event_name,
+                "market": o.market,
+                "selection": o.selection,
+                "coefficient": o.coefficient,
+            }
+            for position, o in enumerate(offers)
+        ],
+    )
+    await uow.emit(
+        ReserveStake(
+            bet_id=bet_id,
+            user_id=user_id,
+            amount_minor=stake_minor,
+            currency=currency,
+            legs=contract_legs(offers),
+        ),
+    )
+    return bet_id

@@ -1,0 +1,181 @@
+"""Read side: one bet as the API shows it, and waiting for a pending bet to be decided."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from bets.adapters.tables import bet, bet_leg
+from bets.domain.errors import BetNotFound
+from bets.domain.stats import SettledBet, bet_stats
+from bets.service_layer.saga import DECIDED_CHANNEL, bet_legs
+from common.money import format_minor
+
+# The seed's screens show results as win / loss / void.
+_RESULT = {"won": "win", "lost": "loss", "void": "void"}
+
+
+def _coefficient(value: Decimal) -> str:
+    """Two decimals unless the third one counts: ``2.100`` → ``"2.10"``, ``1.555`` stays."""
+    two = value.quantize(Decimal("0.01"))
+    return str(two if two == value else value)
+
+
+def _render(row: Any, legs: list[Any]) -> dict[str, Any]:
+    coefficient = _coefficient(Decimal(row.coefficient))
+    return {
+        "bet_id": str(row.id),
+        "user_id": str(row.user_id),
+        "bet_type": row.bet_type,
+        "status": row.status,
+        "bet_amount": format_minor(row.stake_minor),
+        "currency": row.currency,
+        "coefficient": coefficient,
+        "total_coefficient": coefficient,
+        "potential_win": format_minor(row.potential_win_minor),
+        "accept_odds_change": row.accept_odds_change,
+        "reason": row.reason,
+        "result": _RESULT.get(row.result) if row.result else None,
+        "payout": None if row.payout_minor is None else format_minor(row.payout_minor),
+        "created_at": row.created_at.isoformat(),
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "settled_at": row.settled_at.isoformat() if row.settled_at else None,
+        "legs": [
+            {
+                "event_id": str(leg.event_id),
+                "odds_id": str(leg.odds_id),
+                "event_name": leg.event_name,
+                "market": leg.market,
+                "selection": leg.selection,
+                "coefficient": _coefficient(Decimal(leg.coefficient)),
+                "result": _RESULT.get(leg.outcome) if leg.outcome else None,
+            }
+            for leg in legs
+        ],
+    }
+
+
+async def bet_view(
+    session: AsyncSession, bet_id: uuid.UUID, *, user_id: uuid.UUID
+) -> dict[str, Any]:
+    """The user's own bet with its legs; another user's bet is not found."""
+    row = (
+        await session.execute(select(bet).where(bet.c.id == bet_id, bet.c.user_id == user_id))
+    ).one_or_none()
+    if row is None:
+        raise BetNotFound()
+    return _render(row, await bet_legs(session, bet_id))
+
+
+# The API's ``result`` filter speaks the seed's words.
+RESULT_FILTER = {"win": "won", "loss": "lost", "void": "void"}
+
+
+async def bet_history(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    status: str | None = None,
+    result: str | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """The user's bets, newest first, with their legs (two queries), and the total matching."""
+    where = [bet.c.user_id == user_id]
+    if status is not None:
+        where.append(bet.c.status == status)
+    if result is not None:
+        where.append(bet.c.result == RESULT_FILTER[result])
+    if date_from is not None:
+        where.append(bet.c.created_at >= date_from)
+    if date_to is not None:
+        where.append(bet.c.created_at < date_to)
+    total = int(await session.scalar(select(func.count()).select_from(bet).where(*where)) or 0)
+    rows = (
+        await session.execute(
+            select(bet)
+            .where(*where)
+            .order_by(bet.c.created_at.desc(), bet.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    legs: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    if rows:
+        for leg in (
+            await session.execute(
+                select(bet_leg)
+                .where(bet_leg.c.bet_id.in_([r.id for r in rows]))
+                .order_by(bet_leg.c.bet_id, bet_leg.c.position)
+            )
+        ).all():
+            legs[leg.bet_id].append(leg)
+    return [_render(r, legs[r.id]) for r in rows], total
+
+
+async def wait_until_decided(engine: AsyncEngine, bet_id: uuid.UUID, *, timeout_s: float) -> None:
+    """Return once the bet is no longer ``pending`` or after ``timeout_s``.
+
+    Woken by ``NOTIFY bet_decided`` from whichever replica consumed the wallet's reply: LISTEN
+    first, then look at the bet (it may have been decided already), then wait outside any
+    transaction (PostgreSQL delivers notifications between transactions).
+    """
+    woken = asyncio.Event()
+    wanted = str(bet_id)
+
+    def on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload == wanted:
+            woken.set()
+
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        listener = raw.driver_connection
+        assert listener is not None
+        await listener.add_listener(DECIDED_CHANNEL, on_notify)
+        try:
+            status = await conn.scalar(select(bet.c.status).where(bet.c.id == bet_id))
+            await conn.commit()
+            if status != "pending":
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), timeout_s)
+        finally:
+            await listener.remove_listener(DECIDED_CHANNEL, on_notify)
+
+
+async def user_stats(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:
+    """The user's statistics over their bets settled won or lost."""
+    rows = (
+        await session.execute(
+            select(bet.c.result, bet.c.stake_minor, bet.c.payout_minor)
+            .where(bet.c.user_id == user_id, bet.c.status.in_(["won", "lost"]))
+            .order_by(bet.c.settled_at, bet.c.id)
+        )
+    ).all()
+    stats = bet_stats([SettledBet(r.result, r.stake_minor, r.payout_minor) for r in rows])
+    return {
+        "total_bets": stats.total_bets,
+        "wins": stats.wins,
+        "losses": stats.losses,
+        "win_rate": str(stats.win_rate),
+        "total_bet": format_minor(stats.total_bet_minor),
+        "total_won": format_minor(stats.total_won_minor),
+        "net_profit": format_minor(stats.net_profit_minor),
+        "roi_percent": str(stats.roi_percent),
+        "average_stake": format_minor(stats.average_stake_minor),
+        "biggest_win": format_minor(stats.biggest_win_minor),
+        "biggest_loss": format_minor(stats.biggest_loss_minor),
+        "current_streak": stats.current_streak,
+        "longest_win_streak": stats.longest_win_streak,
+        "longest_loss_streak": stats.longest_loss_streak,
+    }

@@ -1,0 +1,164 @@
+"""Builders for the bets tests: events' messages with overrides, and a helper to run a handler."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bets.service_layer import read_model
+from common.contracts.bets import ReserveStake
+from common.contracts.events import (
+    EventCreated,
+    EventSettled,
+    MarketChanged,
+    OddsChanged,
+    SelectionOutcome,
+)
+from common.messaging.consumer import MessageContext
+from common.messaging.envelope import Envelope, wrap
+from wallet.service_layer import saga as wallet_saga
+from wallet.testing import WalletDb
+from wallet.testing import handle as wallet_handle
+
+
+@dataclass
+class BetsDb:
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    async def rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        async with self.engine.connect() as conn:
+            result = await conn.execute(text(sql), params)
+            return [dict(r._mapping) for r in result]
+
+    async def one(self, sql: str, **params: Any) -> dict[str, Any]:
+        rows = await self.rows(sql, **params)
+        assert len(rows) == 1, rows
+        return rows[0]
+
+
+async def handle(
+    db: BetsDb, handler: Any, payload: BaseModel, envelope: Envelope | None = None
+) -> None:
+    """Run a subscription handler in a transaction of its own, as the consumer would."""
+    envelope = envelope or wrap(payload)
+    async with db.sessionmaker.begin() as session:
+        await handler(payload, MessageContext(session, envelope, "bets"))
+
+
+def make_event_created(**overrides: Any) -> EventCreated:
+    values: dict[str, Any] = {
+        "event_id": uuid.uuid4(),
+        "revision": 1,
+        "event_name": "Real Madrid \u2013 Barcelona",
+        "sport": "Football",
+        "league": "La Liga",
+        "home_team": "Real Madrid",
+        "away_team": "Barcelona",
+        "starts_at": datetime.now(UTC) + timedelta(days=1),
+        "status": "scheduled",
+    }
+    values.update(overrides)
+    return EventCreated(**values)
+
+
+def make_odds_changed(event_id: uuid.UUID, **overrides: Any) -> OddsChanged:
+    values: dict[str, Any] = {
+        "event_id": event_id,
+        "market_id": uuid.uuid4(),
+        "odds_id": uuid.uuid4(),
+        "market": "1X2",
+        "selection": "1",
+        "new_coefficient": Decimal("2.10"),
+        "odds_version": 1,
+    }
+    values.update(overrides)
+    return OddsChanged(**values)
+
+
+def make_market_changed(odds: OddsChanged, status: str) -> MarketChanged:
+    return MarketChanged(
+        event_id=odds.event_id,
+        market_id=odds.market_id,
+        market_type="1x2",
+        market=odds.market,
+        status=status,  # type: ignore[arg-type]
+    )
+
+
+async def offer(
+    db: BetsDb, coefficient: str = "2.10", **event_overrides: Any
+) -> tuple[EventCreated, OddsChanged]:
+    """An open event with one selection at ``coefficient`` in the read model."""
+    created = make_event_created(**event_overrides)
+    odds = make_odds_changed(created.event_id, new_coefficient=Decimal(coefficient))
+    await handle(db, read_model.on_event_snapshot, created)
+    await handle(db, read_model.on_odds_changed, odds)
+    return created, odds
+
+
+async def outbox_messages(db: BetsDb, type_: str, bet_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Payloads of bets' outbox messages of a type for a bet."""
+    rows = await db.rows(
+        "SELECT body FROM bets.outbox"
+        " WHERE routing_key = :key AND body->'payload'->>'bet_id' = :id",
+        key=f"bets.{type_}",
+        id=str(bet_id),
+    )
+    return [r["body"]["payload"] for r in rows]
+
+
+async def take_outbox(db: BetsDb, type_: str, bet_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Like ``outbox_messages``, and marks them published (a test delivers them by hand)."""
+    found = await outbox_messages(db, type_, bet_id)
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE bets.outbox SET published_at = now() WHERE routing_key = :key"
+                " AND body->'payload'->>'bet_id' = :id"
+            ),
+            {"key": f"bets.{type_}", "id": str(bet_id)},
+        )
+    return found
+
+
+def make_event_settled(
+    event_id: uuid.UUID, outcomes: dict[uuid.UUID, str], *, version: int = 1
+) -> EventSettled:
+    return EventSettled(
+        event_id=event_id,
+        settlement_version=version,
+        home_score=2,
+        away_score=0,
+        outcomes=[
+            SelectionOutcome(odds_id=odds_id, market="1X2", selection="1", outcome=outcome)  # type: ignore[arg-type]
+            for odds_id, outcome in outcomes.items()
+        ],
+    )
+
+
+async def reserve_in_wallet(
+    bets_db: BetsDb, wallet_db: WalletDb, bet_id: uuid.UUID
+) -> dict[str, Any]:
+    """Deliver the bet's ReserveStake to the wallet's handler; the wallet's reply payload."""
+    [command] = await take_outbox(bets_db, "ReserveStake", bet_id)
+    await wallet_handle(wallet_db, wallet_saga.on_reserve_stake, ReserveStake(**command))
+    replies = await wallet_db.emitted("StakeReserved", bet_id=bet_id)
+    replies += await wallet_db.emitted("StakeReservationRejected", bet_id=bet_id)
+    async with wallet_db.engine.begin() as conn:  # delivered by hand, not by a relay
+        await conn.execute(
+            text(
+                "UPDATE wallet.outbox SET published_at = now()"
+                " WHERE body->'payload'->>'bet_id' = :id"
+            ),
+            {"id": str(bet_id)},
+        )
+    [reply] = replies
+    return reply

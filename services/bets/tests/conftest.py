@@ -1,0 +1,42 @@
+"""Bets test fixtures: the migrated schema and an engine as the bets role; the wallet's schema
+(its real handlers answer the saga)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from services.bets.tests.builders import BetsDb
+
+from bets.settings import Settings
+from common.db import create_engine, create_sessionmaker
+from wallet.testing import WalletDb
+
+
+@pytest.fixture(scope="session")
+async def bets_db(test_database: Any) -> AsyncIterator[BetsDb]:
+    await test_database.migrate("bets")
+    engine = create_engine(test_database.url_for("bets"))
+    yield BetsDb(engine, create_sessionmaker(engine))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def wallet_db(test_database: Any) -> AsyncIterator[WalletDb]:
+    """The wallet's schema and engine: its real handlers answer the saga."""
+    await test_database.migrate("wallet")
+    engine = create_engine(test_database.url_for("wallet"))
+    yield WalletDb(engine, create_sessionmaker(engine))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def bets_settings(make_settings: Any) -> Any:
+    """Settings for a bets app with its workers (the session's shared test values)."""
+
+    def build(**overrides: Any) -> Settings:
+        settings: Settings = make_settings(Settings, **overrides)
+        return settings
+
+    return build
