@@ -29,10 +29,10 @@ async def test_worker_answers_ready_then_stops_on_sigterm(
     # RabbitMQ refuses to redeclare a queue with another retry delay.
     shared = make_settings(BetsSettings)
     env = {
+        **os.environ,
         "BETS_CONSUMER_RETRY_DELAY_MS": str(shared.consumer_retry_delay_ms),
         "JWT_JWKS": shared.jwt_jwks or "",
         "REDIS_PREFIX": shared.redis_prefix,
-        **os.environ,
         "BETS_DATABASE_URL": test_database.url_for("bets"),
         "BETS_PORT": str(port),
         "RABBITMQ_URL": infrastructure.rabbitmq_url,
