@@ -32,7 +32,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
@@ -57,7 +57,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from common.db import schema_metadata
-from common.errors import DomainError
+from common.errors import DomainError, error_body
 
 __all__ = [
     "HEADER",
@@ -312,6 +312,24 @@ class IdempotencyStore:
             # someone else owns the key now: their answer stands
             with contextlib.suppress(IdempotencyLost):
                 await self.record(conn, claim, status_code, body)
+
+    @contextlib.asynccontextmanager
+    async def settle_on_error(
+        self, engine: AsyncEngine, claim: Claim | None
+    ) -> AsyncIterator[None]:
+        """Around an operation under a claim: a refusal (DomainError) becomes the key's first
+        answer; any other failure frees the key so a retry runs again."""
+        try:
+            yield
+        except DomainError as exc:
+            if claim is not None:
+                body = error_body(exc.code, exc.message, exc.details)
+                await self.record_failure(engine, claim, exc.status_code, body)
+            raise
+        except BaseException:
+            if claim is not None:
+                await self.release(engine, claim)
+            raise
 
     async def release(self, engine: AsyncEngine, claim: Claim) -> None:
         """Forget an in-progress claim (an unexpected error): a retry will run again."""

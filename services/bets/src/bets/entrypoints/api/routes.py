@@ -19,7 +19,7 @@ from bets.service_layer.placement import LegRequest, place_bet
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import bet_history, bet_view, user_stats, wait_until_decided
 from common.auth.deps import CurrentUser
-from common.errors import DomainError, error_body
+from common.errors import error_body
 from common.idempotency import HEADER, Claim, Replay
 from common.money import AmountMinor, format_minor
 
@@ -76,37 +76,24 @@ async def _place(
                 found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
             )
         claim = found
-    try:
-        async with BetsUnitOfWork(services.db) as uow:
-            bet_id = await place_bet(
-                uow,
-                user_id=user_id,
-                legs=legs,
-                stake_minor=stake_minor,
-                is_coupon=is_coupon,
-                policy=policy,
-                limits=services.settings.limits,
-                currency=services.settings.currency,
-                now=datetime.now(UTC),
-            )
-            if claim is not None:
-                await services.idempotency.record(
-                    uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
-                )
-            await uow.commit()
-    except DomainError as exc:
+    async with (
+        services.idempotency.settle_on_error(services.db_engine, claim),
+        BetsUnitOfWork(services.db) as uow,
+    ):
+        bet_id = await place_bet(
+            uow,
+            user_id=user_id,
+            legs=legs,
+            stake_minor=stake_minor,
+            is_coupon=is_coupon,
+            policy=policy,
+            limits=services.settings.limits,
+            currency=services.settings.currency,
+            now=datetime.now(UTC),
+        )
         if claim is not None:
-            await services.idempotency.record_failure(
-                services.db_engine,
-                claim,
-                exc.status_code,
-                error_body(exc.code, exc.message, exc.details),
-            )
-        raise
-    except BaseException:
-        if claim is not None:
-            await services.idempotency.release(services.db_engine, claim)
-        raise
+            await services.idempotency.record(uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}})
+        await uow.commit()
     return await _answer(services, bet_id, user_id)
 
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from common.errors import DomainError, error_body
+from common.errors import DomainError
 from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
 from wallet.adapters.crypto import FieldCipher
 from wallet.domain.audit import ClientInfo
@@ -94,23 +94,15 @@ async def run_idempotent(
             )
         claim = found
     try:
-        async with services.db.begin() as session:
+        async with (
+            services.idempotency.settle_on_error(services.db_engine, claim),
+            services.db.begin() as session,
+        ):
             status_code, answer = await operation(session)
             if claim is not None:
                 await services.idempotency.record(session, claim, status_code, answer)
     except DomainError as exc:
         if on_refused is not None:
             await on_refused(exc)
-        if claim is not None:
-            await services.idempotency.record_failure(
-                services.db_engine,
-                claim,
-                exc.status_code,
-                error_body(exc.code, exc.message, exc.details),
-            )
-        raise
-    except BaseException:
-        if claim is not None:
-            await services.idempotency.release(services.db_engine, claim)
         raise
     return JSONResponse(answer, status_code=status_code)
