@@ -43,7 +43,7 @@ test: install infra
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src
+	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src
 
 fmt: install
 	$(UV) run --no-sync ruff check --fix .

@@ -10,6 +10,8 @@ from common.idempotency import IdempotencyStore
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 from wallet.adapters.tables import SCHEMA
 from wallet.entrypoints.worker import subscriptions
+from wallet.service_layer.report_jobs import report_periodic_jobs
+from wallet.service_layer.stripe_jobs import stripe_periodic_jobs
 from wallet.settings import Settings
 
 
@@ -26,5 +28,9 @@ def build(settings: Settings) -> ServiceRuntime:
     return build_runtime(
         settings,
         subscriptions=subscriptions(settings.currency),
-        periodic=[PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys)],
+        periodic=[
+            PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys),
+            *stripe_periodic_jobs(settings),
+            *report_periodic_jobs(settings),
+        ],
     )

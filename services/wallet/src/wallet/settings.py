@@ -37,6 +37,12 @@ class Settings(ServiceSettings):
     suspicious_velocity_count: int = Field(3, gt=0)
     suspicious_velocity_window_min: float = Field(60.0, gt=0)
 
+    # --- Stripe deposits (issue 8): edit only inside this block ---
+    # --- end Stripe deposits ---
+
+    # --- reports and statements (issue 9): edit only inside this block ---
+    # --- end reports ---
+
     @field_validator("data_encryption_key")
     @classmethod
     def _key_is_32_bytes(cls, value: str) -> str:

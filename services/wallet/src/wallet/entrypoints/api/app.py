@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from common.app import create_app as create_service_app
 from wallet.adapters.crypto import FieldCipher
 from wallet.bootstrap import build, idempotency_store
-from wallet.entrypoints.api import admin, routes
+from wallet.entrypoints.api import admin, deposits, reports, routes
 from wallet.entrypoints.api.deps import WalletServices
 from wallet.settings import Settings
 
@@ -16,7 +16,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build(settings)
     app = create_service_app(
-        settings, runtime, title="LOOSELINE wallet", routers=[routes.router, admin.router]
+        settings,
+        runtime,
+        title="LOOSELINE wallet",
+        routers=[routes.router, admin.router, deposits.router, reports.router],
     )
     services = WalletServices(
         settings=settings,

@@ -1,0 +1,1 @@
+"""A local stand-in for the Stripe API (issue 8): dev and test only."""
