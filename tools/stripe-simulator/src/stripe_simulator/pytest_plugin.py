@@ -1,0 +1,1 @@
+"""pytest fixtures for the Stripe simulator (filled in by issue 8)."""
