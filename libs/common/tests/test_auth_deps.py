@@ -19,6 +19,7 @@ from common.auth import (
     StaticKeySource,
     TokenVerifier,
     VerificationUnavailable,
+    VerifiedUser,
 )
 from common.runtime import build_runtime
 from common.settings import CommonSettings, ServiceSettings
@@ -35,6 +36,11 @@ async def me(user: CurrentUser) -> dict[str, Any]:
 @router.post("/admin/things")
 async def admin_thing(admin: AdminUser) -> dict[str, Any]:
     return {"by": str(admin.user_id)}
+
+
+@router.post("/stakes")
+async def place_stake(user: VerifiedUser) -> dict[str, Any]:
+    return {"by": str(user.user_id)}
 
 
 class EdgeSettings(CommonSettings):
@@ -110,6 +116,29 @@ async def test_admin_token_on_an_admin_route_is_200(
     async with app_client(edge_app(make_settings)) as client:
         response = await client.post("/admin/things", headers=bearer(token))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("claims", "status"),
+    [({"email_verified": True}, 200), ({"email_verified": False}, 403), ({}, 403)],
+)
+async def test_money_routes_need_a_verified_email(
+    make_settings: Callable[..., Any],
+    app_client: Any,
+    token_issuer: TokenIssuer,
+    claims: dict[str, Any],
+    status: int,
+) -> None:
+    omit = () if claims else ("email_verified",)
+    token = token_issuer.issue(omit=omit, **claims)
+    async with app_client(edge_app(make_settings)) as client:
+        response = await client.post("/stakes", headers=bearer(token))
+        reading = await client.get("/me", headers=bearer(token))
+    assert reading.status_code == 200  # an unverified account may still read
+    if status == 403:
+        assert_error(response, 403, "account.unverified")
+    else:
+        assert response.status_code == 200
 
 
 async def test_revoked_session_is_401_through_the_runtime_deny_list(

@@ -308,6 +308,26 @@ async def test_unverified_users_may_sign_in(api: Any) -> None:
     assert response.json()["user"]["is_verified"] is False
 
 
+def token_claims(access_token: str) -> dict[str, Any]:
+    import jwt
+
+    claims: dict[str, Any] = jwt.decode(access_token, options={"verify_signature": False})
+    return claims
+
+
+async def test_access_token_says_whether_the_email_is_verified(api: Any) -> None:
+    """Services refuse money moves to unverified accounts by this claim (account.unverified)."""
+    signed = await api.new_user(verified=False)
+    assert token_claims(signed.body["access_token"])["email_verified"] is False
+    email = signed.body["user"]["email"]
+    code = await api.mailed_code(email, "verification code")
+    assert (await api.post("/verify-email", {"email": email, "code": code})).status_code == 200
+    # The next token of the same session (refresh) carries the new state.
+    response = await api.post("/refresh", {"refresh_token": signed.body["refresh_token"]})
+    assert response.status_code == 200, response.text
+    assert token_claims(response.json()["access_token"])["email_verified"] is True
+
+
 async def test_sign_up_survives_smtp_being_down_and_resend_recovers(api: Any) -> None:
     from auth.adapters.mail import SmtpMailer
 

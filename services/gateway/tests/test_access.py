@@ -114,6 +114,18 @@ def test_public_route_table() -> None:
     assert not is_admin_route("/api/wallet/balance")
 
 
+def test_report_downloads_pass_without_a_bearer_and_nothing_else_of_reports_does() -> None:
+    download = "/api/wallet/reports/5f0c7a1e-4d7e-4a63-9d36-1f4c2b7d9e10/download"
+    assert is_public("GET", download)
+    assert is_public("HEAD", download)
+    assert not is_public("POST", download)
+    assert not is_public("GET", "/api/wallet/reports")
+    assert not is_public("GET", "/api/wallet/reports/5f0c7a1e-4d7e-4a63-9d36-1f4c2b7d9e10")
+    assert not is_public("GET", "/api/wallet/reports/a/b/download")
+    assert not is_public("POST", "/api/wallet/export")
+    assert not is_public("GET", "/api/wallet/statements/2026/11")
+
+
 async def test_signed_out_session_is_401_within_a_second_on_every_instance(
     gateway_factory: Any, token_issuer: TokenIssuer, infrastructure: Any, redis_prefix: str
 ) -> None:

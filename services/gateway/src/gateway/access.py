@@ -30,6 +30,8 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     # Event reads: listing, live, sports, leagues, by-sport, by-league, one event, odds history.
     (_READ, re.compile(r"/api/events(/(?!admin(/|$))[^?]*)?")),
     (frozenset({"POST"}), re.compile(r"/api/webhook/(events|stripe)(/.*)?")),
+    # Report downloads: a browser follows a plain link; its HMAC signature is the credential.
+    (_READ, re.compile(r"/api/wallet/reports/[^/]+/download")),
 )
 _ADMIN = re.compile(r"/api/[^/]+/admin(/.*)?")
 

@@ -38,9 +38,75 @@ class Settings(ServiceSettings):
     suspicious_velocity_window_min: float = Field(60.0, gt=0)
 
     # --- Stripe deposits (issue 8): edit only inside this block ---
+    # Stripe's own names, unprefixed, so the Stripe CLI and Stripe's docs read the same. The
+    # defaults are the local simulator's keys (tools/stripe-simulator); production refuses them.
+    DEV_STRIPE_SECRET_KEY: ClassVar[str] = "sk_test_looseline_simulator"  # noqa: S105
+    DEV_STRIPE_WEBHOOK_SECRET: ClassVar[str] = "whsec_looseline_simulator"  # noqa: S105
+    stripe_secret_key: str = Field(DEV_STRIPE_SECRET_KEY, validation_alias="STRIPE_SECRET_KEY")
+    stripe_publishable_key: str = Field(
+        "pk_test_looseline_simulator", validation_alias="STRIPE_PUBLISHABLE_KEY"
+    )
+    stripe_webhook_secret: str = Field(
+        DEV_STRIPE_WEBHOOK_SECRET, validation_alias="STRIPE_WEBHOOK_SECRET"
+    )
+    # None: the SDK's default (https://api.stripe.com); `make run` points it at the simulator.
+    stripe_api_base: str | None = Field(None, validation_alias="STRIPE_API_BASE")
+    stripe_timeout_s: float = Field(20.0, gt=0)
+    stripe_max_network_retries: int = Field(2, ge=0, le=5)
+    deposit_min_minor: int = Field(100, gt=0)
+    deposit_max_minor: int = Field(10_000_000, gt=0)
+    # A webhook whose signed timestamp is older than this is refused (replay protection).
+    stripe_webhook_tolerance_s: int = Field(300, gt=0)
+    # Pending deposits older than this are re-checked with Stripe (a webhook may be lost).
+    deposit_recheck_after_min: float = Field(10.0, gt=0)
+    deposit_recheck_interval_s: float = Field(60.0, gt=0)
+    # A PaymentIntent not paid within this is cancelled at Stripe and the deposit expires.
+    deposit_expiry_h: float = Field(24.0, gt=0)
+    checkout_success_url: str = "http://localhost:8000/wallet?deposit=success"
+    checkout_cancel_url: str = "http://localhost:8000/wallet?deposit=cancelled"
+
+    @field_validator("stripe_api_base", mode="before")
+    @classmethod
+    def _empty_api_base_is_stripe(cls, value: object) -> object:
+        return value or None
+
+    def stripe_weak_secrets(self) -> list[str]:
+        weak = []
+        if self.stripe_secret_key == self.DEV_STRIPE_SECRET_KEY:
+            weak.append("STRIPE_SECRET_KEY")
+        if self.stripe_webhook_secret == self.DEV_STRIPE_WEBHOOK_SECRET:
+            weak.append("STRIPE_WEBHOOK_SECRET")
+        return weak
+
     # --- end Stripe deposits ---
 
     # --- reports and statements (issue 9): edit only inside this block ---
+    # Where report files live: "filesystem" (report_dir) or "s3" (any S3-compatible store).
+    report_storage: str = Field("filesystem", pattern=r"^(filesystem|s3)$")
+    report_dir: str = "var/reports"
+    report_s3_endpoint_url: str = ""  # empty: AWS itself; e.g. http://minio:9000
+    report_s3_bucket: str = "looseline-reports"
+    report_s3_region: str = "us-east-1"
+    report_s3_access_key_id: str = ""
+    report_s3_secret_access_key: str = ""
+    # Answer a download with a redirect to an S3 presigned URL (the store must be reachable by
+    # browsers) instead of streaming the file through the wallet.
+    report_s3_redirect: bool = False
+    # HMAC key of the download links (production refuses the development value).
+    DEV_REPORT_LINK_KEY: ClassVar[str] = "dev-only-report-link-key"
+    report_link_key: str = DEV_REPORT_LINK_KEY
+    report_link_ttl_s: int = Field(900, gt=0)  # each download link: 15 minutes
+    report_retention_h: float = Field(168.0, gt=0)  # the report file: 7 days
+    # Periods with more rows (bets + history rows) than this are generated in the background.
+    report_inline_max_rows: int = Field(2_000, ge=0)
+    report_max_period_days: int = Field(366, gt=0)
+    report_pdf_max_rows: int = Field(5_000, gt=0)  # per table; the CSV has every row
+    report_job_interval_s: float = Field(5.0, gt=0)
+    # Kick the generation of a background report in-process right after the request commits.
+    report_kick_in_process: bool = True
+    statement_job_interval_s: float = Field(3_600.0, gt=0)
+    # A month's statement is generated once the month has been over this long (late commits).
+    statement_grace_min: float = Field(10.0, ge=0)
     # --- end reports ---
 
     @field_validator("data_encryption_key")
@@ -53,6 +119,9 @@ class Settings(ServiceSettings):
         weak = super().weak_secrets()
         if self.data_encryption_key == DEV_DATA_ENCRYPTION_KEY:
             weak.append("WALLET_DATA_ENCRYPTION_KEY")
+        if self.report_link_key == self.DEV_REPORT_LINK_KEY or len(self.report_link_key) < 32:
+            weak.append("WALLET_REPORT_LINK_KEY")
+        weak.extend(self.stripe_weak_secrets())
         return weak
 
     @property

@@ -1,8 +1,16 @@
 """Access tokens: verification, the session deny-list, and the FastAPI dependencies."""
 
-from common.auth.deps import AdminUser, CurrentUser, current_principal, require_admin
+from common.auth.deps import (
+    AdminUser,
+    CurrentUser,
+    VerifiedUser,
+    current_principal,
+    require_admin,
+    require_verified,
+)
 from common.auth.revocation import RevocationList
 from common.auth.tokens import (
+    AccountUnverified,
     AdminRequired,
     InvalidToken,
     JwksKeySource,
@@ -16,6 +24,7 @@ from common.auth.tokens import (
 )
 
 __all__ = [
+    "AccountUnverified",
     "AdminRequired",
     "AdminUser",
     "CurrentUser",
@@ -28,7 +37,9 @@ __all__ = [
     "StaticKeySource",
     "TokenVerifier",
     "VerificationUnavailable",
+    "VerifiedUser",
     "current_principal",
     "parse_jwks",
     "require_admin",
+    "require_verified",
 ]

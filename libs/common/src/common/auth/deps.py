@@ -1,7 +1,8 @@
 """FastAPI dependencies for the HTTP edge: who is calling, and are they an administrator.
 
-Routes take ``CurrentUser`` or ``AdminUser``; the verifier is the one the composition root put
-on ``app.state.runtime.token_verifier`` (``common.runtime.build_runtime`` wires it).
+Routes take ``CurrentUser``, ``VerifiedUser`` (money-moving calls) or ``AdminUser``; the
+verifier is the one the composition root put on ``app.state.runtime.token_verifier``
+(``common.runtime.build_runtime`` wires it).
 """
 
 from __future__ import annotations
@@ -10,7 +11,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from common.auth.tokens import AdminRequired, InvalidToken, Principal, TokenVerifier
+from common.auth.tokens import (
+    AccountUnverified,
+    AdminRequired,
+    InvalidToken,
+    Principal,
+    TokenVerifier,
+)
 
 
 async def current_principal(request: Request) -> Principal:
@@ -46,3 +53,13 @@ async def require_admin(principal: CurrentUser) -> Principal:
 
 
 AdminUser = Annotated[Principal, Depends(require_admin)]
+
+
+async def require_verified(principal: CurrentUser) -> Principal:
+    """Deposits, bets and withdrawals need a verified email (ARCHITECTURE §5): 403 otherwise."""
+    if not principal.email_verified:
+        raise AccountUnverified()
+    return principal
+
+
+VerifiedUser = Annotated[Principal, Depends(require_verified)]

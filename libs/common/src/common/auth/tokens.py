@@ -56,6 +56,8 @@ class Principal:
     role: Role
     expires_at: datetime
     token: str = field(repr=False)  # forwarded upstream; never in a log line or repr
+    # OIDC's ``email_verified`` claim: an unverified account may read, not move money (§5).
+    email_verified: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -81,6 +83,12 @@ class AdminRequired(DomainError):
     code = "auth.admin_required"
     status_code = 403
     default_message = "This action needs an administrator."
+
+
+class AccountUnverified(DomainError):
+    code = "account.unverified"
+    status_code = 403
+    default_message = "Verify your email address first: an unverified account cannot do this."
 
 
 class VerificationUnavailable(DomainError):
@@ -288,6 +296,7 @@ def _principal(claims: dict[str, Any], token: str) -> Principal:
         role="admin" if role == "admin" else "user",
         expires_at=_expiry(claims["exp"]),
         token=token,
+        email_verified=claims.get("email_verified") is True,
     )
 
 

@@ -88,6 +88,8 @@ class TokenIssuer:
             "sub": str(user_id or uuid.uuid4()),
             "sid": str(session_id or uuid.uuid4()),
             "role": role,
+            # Most tests act as a verified bettor; pass email_verified=False to test the refusal.
+            "email_verified": True,
             "iat": now,
             "exp": now + ttl_s,
             **extra_claims,

@@ -89,6 +89,7 @@ async def issue_tokens(
             "sub": str(user.id),
             "sid": str(session.id),
             "role": user.role.value,
+            "email_verified": user.is_verified,
             "iat": issued_at,
             "exp": int(expires_at.timestamp()),
             "jti": uuid.uuid4().hex,

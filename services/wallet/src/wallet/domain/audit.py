@@ -25,6 +25,16 @@ class AuditAction(StrEnum):
     stake_released = "stake_released"
     bet_settled = "bet_settled"
     bet_resettled = "bet_resettled"
+    # reports (issue 9)
+    export_requested = "export_requested"
+    # card deposits through Stripe (issue 8)
+    deposit_initiated = "deposit_initiated"
+    deposit_failed = "deposit_failed"
+    deposit_refunded = "deposit_refunded"
+    deposit_disputed = "deposit_disputed"
+    dispute_closed = "dispute_closed"
+    payment_method_added = "payment_method_added"
+    payment_method_deleted = "payment_method_deleted"
 
 
 class AuditStatus(StrEnum):

@@ -102,3 +102,56 @@ class WithdrawalCancelDisabled(DomainError):
     code = "wallet.withdrawal_cancel_disabled"
     status_code = 403
     default_message = "Withdrawals cannot be cancelled by the user here."
+
+
+# --- card deposits through Stripe (issue 8) -------------------------------------------------
+
+
+class DepositBelowMinimum(DomainError):
+    code = "wallet.deposit_below_minimum"
+    status_code = 422
+    default_message = "The amount is below the minimum deposit."
+
+
+class DepositAboveMaximum(DomainError):
+    code = "wallet.deposit_above_maximum"
+    status_code = 422
+    default_message = "The amount is above the maximum deposit per payment."
+
+
+class DepositNotFound(NotFound):
+    code = "wallet.deposit_not_found"
+    default_message = "Deposit not found."
+
+
+class PaymentMethodNotFound(NotFound):
+    code = "wallet.payment_method_not_found"
+    default_message = "Payment method not found."
+
+
+class CardDeclined(DomainError):
+    """Stripe refused the card; ``details`` carry Stripe's ``decline_code``."""
+
+    code = "wallet.card_declined"
+    status_code = 402
+    default_message = "The card was declined."
+
+
+class PaymentProviderUnavailable(DomainError):
+    code = "wallet.payment_provider_unavailable"
+    status_code = 503
+    default_message = "The payment provider could not be reached; try again."
+
+
+class AccountFlagged(DomainError):
+    """An open card dispute (chargeback): withdrawals wait until it is settled."""
+
+    code = "wallet.account_flagged"
+    status_code = 403
+    default_message = "The account is under review because of a card dispute."
+
+
+class WalletInDebt(DomainError):
+    code = "wallet.in_debt"
+    status_code = 403
+    default_message = "The wallet is in debt; a deposit must cover it first."

@@ -89,6 +89,10 @@ class TransferKind(StrEnum):
     withdrawal_request = "withdrawal_request"  # available → withdrawals_payable
     withdrawal_payout = "withdrawal_payout"  # withdrawals_payable → clearing (approved)
     withdrawal_return = "withdrawal_return"  # withdrawals_payable → available (rejected/cancelled)
+    # card payments (domain/card_payments.py): house corrections that may leave a debt
+    card_refund = "card_refund"  # available → clearing (a deposit refunded to the card)
+    chargeback = "chargeback"  # available → clearing (a card dispute opened)
+    chargeback_reversal = "chargeback_reversal"  # clearing → available (a dispute won)
 
 
 @dataclass(frozen=True)

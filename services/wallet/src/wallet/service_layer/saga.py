@@ -43,6 +43,7 @@ from common.money import format_minor
 from wallet.adapters import bet_read_model
 from wallet.adapters.audit import write_audit
 from wallet.adapters.ledger import Ledger
+from wallet.adapters.report_holders import record_account_holder
 from wallet.adapters.tables import hold, stake_rejection
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
@@ -133,6 +134,10 @@ async def on_user_registered(
     payload: UserRegistered, ctx: MessageContext, *, currency: str
 ) -> None:
     await open_wallet(ctx.session, payload.user_id, currency)
+    # Reports show whose wallet it is (issue 9).
+    await record_account_holder(
+        ctx.session, payload.user_id, email=payload.email, name=payload.name
+    )
 
 
 async def on_user_blocked(payload: UserBlocked, ctx: MessageContext, *, currency: str) -> None:

@@ -1,10 +1,100 @@
-"""Periodic jobs of the Stripe deposits (issue 8): reconciliation with Stripe, expiry."""
+"""Periodic jobs of the Stripe deposits (issue 8): reconciliation with Stripe, expiry.
+
+Both run on one replica at a time (``PeriodicSpec`` jobs hold a PostgreSQL advisory lock) and
+settle each deposit in a transaction of its own, through the same code as the webhook and the
+re-check (the deposit row locked, the credit keyed by operation id): whatever races them, a
+deposit is credited once.
+
+- ``recheck``: deposits still pending after ``WALLET_DEPOSIT_RECHECK_AFTER_MIN`` are compared
+  with Stripe (a webhook lost or not configured) and settled.
+- ``expire``: deposits still pending at ``expires_at`` (24 h) are cancelled at Stripe and marked
+  ``expired`` — unless Stripe says they were paid after all, then they are credited.
+"""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from common.db import create_sessionmaker
+from common.logging import get_logger
 from common.runtime import PeriodicSpec
+from wallet.adapters.stripe_payments import StripePayments
+from wallet.adapters.stripe_tables import card_deposit
+from wallet.domain.card_payments import DepositStatus
+from wallet.service_layer import card_deposits
 from wallet.settings import Settings
+
+log = get_logger(__name__)
+BATCH = 100
 
 
 def stripe_periodic_jobs(settings: Settings) -> list[PeriodicSpec]:
-    return []
+    async def recheck(engine: AsyncEngine) -> None:
+        await recheck_pending_deposits(engine, settings)
+
+    async def expire(engine: AsyncEngine) -> None:
+        await expire_stale_deposits(engine, settings)
+
+    interval = settings.deposit_recheck_interval_s
+    return [
+        PeriodicSpec("stripe-deposit-recheck", interval, recheck),
+        PeriodicSpec("stripe-deposit-expiry", interval, expire),
+    ]
+
+
+async def _pending(
+    engine: AsyncEngine, *, older_than: timedelta | None, expired: bool
+) -> list[uuid.UUID]:
+    """Pending deposits: past their expiry, or (not yet expired) older than ``older_than``."""
+    statement = select(card_deposit.c.operation_id).where(
+        card_deposit.c.status == DepositStatus.pending.value
+    )
+    if expired:
+        statement = statement.where(card_deposit.c.expires_at <= func.now())
+    else:
+        statement = statement.where(card_deposit.c.expires_at > func.now())
+    if older_than is not None:
+        statement = statement.where(card_deposit.c.created_at < func.now() - older_than)
+    async with engine.connect() as conn:
+        rows = await conn.scalars(statement.order_by(card_deposit.c.created_at).limit(BATCH))
+        return list(rows)
+
+
+async def recheck_pending_deposits(engine: AsyncEngine, settings: Settings) -> int:
+    """Settle pending deposits older than the re-check age; returns how many were credited."""
+    found = await _pending(
+        engine, older_than=timedelta(minutes=settings.deposit_recheck_after_min), expired=False
+    )
+    return await _each(engine, settings, found, expire=False)
+
+
+async def expire_stale_deposits(engine: AsyncEngine, settings: Settings) -> int:
+    found = await _pending(engine, older_than=None, expired=True)
+    return await _each(engine, settings, found, expire=True)
+
+
+async def _each(
+    engine: AsyncEngine, settings: Settings, operation_ids: list[uuid.UUID], *, expire: bool
+) -> int:
+    if not operation_ids:
+        return 0
+    provider = StripePayments(settings)
+    sessions = create_sessionmaker(engine)
+    credited = 0
+    try:
+        for operation_id in operation_ids:
+            try:
+                async with sessions.begin() as session:
+                    settled = await card_deposits.reconcile_with_stripe(
+                        session, provider, operation_id, expire=expire
+                    )
+                credited += settled
+            except Exception:  # one bad deposit must not stop the others; retried next run
+                log.exception("stripe reconciliation failed", operation_id=str(operation_id))
+    finally:
+        await provider.close()
+    return credited

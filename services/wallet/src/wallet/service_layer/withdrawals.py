@@ -63,6 +63,7 @@ from wallet.domain.withdrawals import (
     suspicious_patterns,
     utc_day_bounds,
 )
+from wallet.service_layer.card_deposits import check_withdrawals_allowed
 from wallet.service_layer.wallets import usable_wallet
 
 
@@ -116,6 +117,7 @@ async def request_withdrawal(
 ) -> WithdrawalOutcome:
     check_amount(amount_minor, limits)
     found = await usable_wallet(session, user_id, for_update=True)  # one request per user at a time
+    await check_withdrawals_allowed(session, user_id)  # no open card dispute, no debt
     method = (
         await session.execute(
             select(withdrawal_method.c.is_verified, withdrawal_method.c.destination_masked).where(

@@ -1,7 +1,371 @@
-"""Card deposits through Stripe and the Stripe webhook (issue 8)."""
+"""Card deposits through Stripe, saved cards, and the Stripe webhook (issue 8).
+
+Every user call is scoped to the token's ``sub``: another user's deposit or card is a 404.
+Mutating calls accept ``Idempotency-Key``; the deposit's operation id (and so the Stripe
+idempotency key) is derived from it, so a retry never charges twice.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.auth.deps import CurrentUser, VerifiedUser
+from common.errors import error_body
+from common.idempotency import HEADER
+from common.logging import get_logger
+from common.money import AmountMinor, format_minor
+from wallet.adapters.stripe_payments import PaymentProvider, ProviderUnreachable, StripePayments
+from wallet.domain.errors import PaymentProviderUnavailable
+from wallet.entrypoints.api.deps import Client, Services, run_idempotent, wallet_services
+from wallet.service_layer import card_deposits, payment_methods, stripe_metrics, stripe_webhooks
+from wallet.service_layer.card_deposits import (
+    ActionRequired,
+    Credited,
+    Declined,
+    DepositLimits,
+    DepositView,
+    PaymentForm,
+)
+from wallet.service_layer.payment_methods import MethodView
+from wallet.settings import Settings
+
+log = get_logger(__name__)
 router = APIRouter(tags=["deposits"])
+
+
+def payment_provider(request: Request) -> PaymentProvider:
+    """One Stripe client per app, closed with the runtime."""
+    provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
+    if provider is None:
+        provider = StripePayments(wallet_services(request).settings)
+        request.app.state.payment_provider = provider
+        runtime = getattr(request.app.state, "runtime", None)
+        if runtime is not None:
+            runtime.closers.append(provider.close)
+    return provider
+
+
+Provider = Annotated[PaymentProvider, Depends(payment_provider)]
+
+
+@asynccontextmanager
+async def provider_errors() -> AsyncIterator[None]:
+    """Stripe unreachable → 503 (raised outside ``run_idempotent``, so the key stays free)."""
+    try:
+        yield
+    except ProviderUnreachable as exc:
+        log.warning("stripe unreachable", error=str(exc))
+        raise PaymentProviderUnavailable() from exc
+
+
+def deposit_limits(settings: Settings) -> DepositLimits:
+    return DepositLimits(
+        min_minor=settings.deposit_min_minor,
+        max_minor=settings.deposit_max_minor,
+        expiry=timedelta(hours=settings.deposit_expiry_h),
+    )
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DepositRequest(_Body):
+    amount: AmountMinor
+    save_method: bool = False
+    # Our saved card's method_id (never a raw Stripe pm_…).
+    payment_method_id: uuid.UUID | None = None
+
+
+class CheckoutRequest(_Body):
+    amount: AmountMinor
+
+
+def deposit_json(deposit: DepositView) -> dict[str, Any]:
+    return {
+        "operation_id": str(deposit.operation_id),
+        "intent_id": deposit.intent_id,
+        "checkout_session_id": deposit.checkout_session_id,
+        "kind": deposit.kind,
+        "amount": format_minor(deposit.amount_minor),
+        "credited_amount": (
+            None if deposit.credited_minor is None else format_minor(deposit.credited_minor)
+        ),
+        "refunded_amount": format_minor(deposit.refunded_minor),
+        "currency": deposit.currency,
+        "status": deposit.status.value,
+        "stripe_status": deposit.stripe_status,
+        "decline_code": deposit.decline_code,
+        "transaction_id": deposit.charge_id,
+        "payment_method_id": None if deposit.method_id is None else str(deposit.method_id),
+        "expires_at": deposit.expires_at.isoformat(),
+        "created_at": deposit.created_at.isoformat(),
+        "completed_at": None if deposit.completed_at is None else deposit.completed_at.isoformat(),
+    }
+
+
+def method_json(method: MethodView) -> dict[str, Any]:
+    return {
+        "method_id": str(method.method_id),
+        "payment_type": method.payment_type,
+        "card_brand": method.card_brand,
+        "card_last4": method.card_last4,
+        "card_exp_month": method.card_exp_month,
+        "card_exp_year": method.card_exp_year,
+        "is_default": method.is_default,
+        "created_at": method.created_at.isoformat(),
+        "last_used_at": None if method.last_used_at is None else method.last_used_at.isoformat(),
+    }
+
+
+def _saved_card_answer(
+    outcome: card_deposits.SavedCardOutcome, publishable_key: str
+) -> tuple[int, Any]:
+    deposit = outcome.deposit
+    if isinstance(outcome, Credited):
+        return 200, {
+            "success": True,
+            "new_balance": format_minor(outcome.available_after_minor),
+            "transaction_id": deposit.charge_id or deposit.intent_id,
+            "amount": format_minor(deposit.credited_minor or deposit.amount_minor),
+            "currency": deposit.currency,
+            "intent_id": deposit.intent_id,
+            "operation_id": str(deposit.operation_id),
+        }
+    if isinstance(outcome, ActionRequired):
+        return 200, {
+            "success": False,
+            "action": "requires_action",
+            "client_secret": outcome.client_secret,
+            "intent_id": deposit.intent_id,
+            "operation_id": str(deposit.operation_id),
+            "next_action": outcome.next_action,
+            "payment_method": outcome.payment_method,
+            "publishable_key": publishable_key,
+        }
+    if isinstance(outcome, Declined):
+        details = {
+            "decline_code": deposit.decline_code,
+            "intent_id": deposit.intent_id,
+            "operation_id": str(deposit.operation_id),
+        }
+        return 402, error_body(outcome.error.code, outcome.error.message, details)
+    return 202, {"success": True, "action": "processing", "deposit": deposit_json(deposit)}
+
+
+@router.post("/api/wallet/deposit")
+async def deposit(
+    body: DepositRequest,
+    request: Request,
+    principal: VerifiedUser,
+    services: Services,
+    provider: Provider,
+    client: Client,
+) -> JSONResponse:
+    settings = services.settings
+    limits = deposit_limits(settings)
+    operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
+
+    async def operation(session: AsyncSession) -> tuple[int, Any]:
+        if body.payment_method_id is not None:
+            outcome = await card_deposits.charge_saved_card(
+                session,
+                provider,
+                user_id=principal.user_id,
+                operation_id=operation_id,
+                amount_minor=body.amount,
+                method_id=body.payment_method_id,
+                limits=limits,
+                client=client,
+            )
+            return _saved_card_answer(outcome, settings.stripe_publishable_key)
+        form: PaymentForm = await card_deposits.start_card_deposit(
+            session,
+            provider,
+            user_id=principal.user_id,
+            operation_id=operation_id,
+            amount_minor=body.amount,
+            save_method=body.save_method,
+            limits=limits,
+            client=client,
+        )
+        return 200, {
+            "success": True,
+            "action": "requires_payment_form",
+            "client_secret": form.client_secret,
+            "intent_id": form.deposit.intent_id,
+            "operation_id": str(form.deposit.operation_id),
+            "amount": format_minor(form.deposit.amount_minor),
+            "currency": form.deposit.currency,
+            "publishable_key": settings.stripe_publishable_key,
+        }
+
+    async with provider_errors():
+        return await run_idempotent(
+            request,
+            services,
+            user_id=str(principal.user_id),
+            body=body.model_dump(mode="json"),
+            operation=operation,
+        )
+
+
+@router.post("/api/wallet/deposit/checkout")
+async def deposit_checkout(
+    body: CheckoutRequest,
+    request: Request,
+    principal: VerifiedUser,
+    services: Services,
+    provider: Provider,
+    client: Client,
+) -> JSONResponse:
+    settings = services.settings
+    operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
+
+    async def operation(session: AsyncSession) -> tuple[int, Any]:
+        found, url = await card_deposits.start_checkout(
+            session,
+            provider,
+            user_id=principal.user_id,
+            operation_id=operation_id,
+            amount_minor=body.amount,
+            limits=deposit_limits(settings),
+            success_url=settings.checkout_success_url,
+            cancel_url=settings.checkout_cancel_url,
+            client=client,
+        )
+        return 200, {
+            "success": True,
+            "confirmation_url": url,
+            "session_id": found.checkout_session_id,
+            "operation_id": str(found.operation_id),
+        }
+
+    async with provider_errors():
+        return await run_idempotent(
+            request,
+            services,
+            user_id=str(principal.user_id),
+            body=body.model_dump(mode="json"),
+            operation=operation,
+        )
+
+
+@router.get("/api/wallet/deposits/{intent_id}")
+async def get_deposit(
+    intent_id: str, principal: CurrentUser, services: Services, provider: Provider
+) -> dict[str, Any]:
+    """The deposit's status; a pending one is re-checked with Stripe (and credited, once)."""
+    async with provider_errors(), services.db.begin() as session:
+        found = await card_deposits.find_deposit(
+            session, user_id=principal.user_id, intent_id=intent_id
+        )
+        found = await card_deposits.recheck(session, provider, found)
+        available = await card_deposits.available_minor(session, principal.user_id)
+    return {
+        "success": True,
+        "deposit": deposit_json(found),
+        "available_balance": format_minor(available),
+    }
+
+
+# --- saved cards -------------------------------------------------------------------------------
+
+
+@router.get("/api/wallet/payment-methods")
+async def list_payment_methods(
+    principal: CurrentUser, services: Services, provider: Provider
+) -> dict[str, Any]:
+    async with provider_errors(), services.db.begin() as session:
+        await payment_methods.recheck_setups(session, provider, user_id=principal.user_id)
+        found = await payment_methods.list_methods(session, principal.user_id)
+    return {"success": True, "methods": [method_json(m) for m in found]}
+
+
+@router.post("/api/wallet/payment-methods", status_code=201)
+async def add_payment_method(
+    request: Request, principal: CurrentUser, services: Services, provider: Provider
+) -> JSONResponse:
+    """A SetupIntent: the SPA confirms it with Stripe.js; the card appears once it succeeds."""
+
+    async def operation(session: AsyncSession) -> tuple[int, Any]:
+        setup = await payment_methods.start_setup(session, provider, user_id=principal.user_id)
+        return 201, {
+            "success": True,
+            "action": "requires_payment_form",
+            "setup_intent_id": setup.id,
+            "client_secret": setup.client_secret,
+            "publishable_key": services.settings.stripe_publishable_key,
+        }
+
+    async with provider_errors():
+        return await run_idempotent(
+            request, services, user_id=str(principal.user_id), body={}, operation=operation
+        )
+
+
+@router.delete("/api/wallet/payment-methods/{method_id}")
+async def delete_payment_method(
+    method_id: uuid.UUID,
+    principal: CurrentUser,
+    services: Services,
+    provider: Provider,
+    client: Client,
+) -> dict[str, Any]:
+    async with provider_errors(), services.db.begin() as session:
+        await payment_methods.delete_method(
+            session, provider, user_id=principal.user_id, method_id=method_id, client=client
+        )
+    return {"success": True}
+
+
+@router.post("/api/wallet/payment-methods/{method_id}/default")
+async def make_default_payment_method(
+    method_id: uuid.UUID, principal: CurrentUser, services: Services
+) -> dict[str, Any]:
+    async with services.db.begin() as session:
+        await payment_methods.make_default(session, user_id=principal.user_id, method_id=method_id)
+        found = await payment_methods.list_methods(session, principal.user_id)
+    return {"success": True, "methods": [method_json(m) for m in found]}
+
+
+# --- the webhook -------------------------------------------------------------------------------
+
+
+@router.post("/api/webhook/stripe")
+async def stripe_webhook(request: Request, services: Services, provider: Provider) -> JSONResponse:
+    """Stripe's signed events: 400 if the signature or its timestamp is wrong (nothing applied);
+    200 once applied or already applied; a failure answers 500 and Stripe retries."""
+    payload = await request.body()
+    try:
+        event = provider.verify_event(payload, request.headers.get("stripe-signature"))
+    except ValueError as exc:
+        stripe_metrics.webhooks.labels("unknown", "invalid").inc()
+        log.warning("stripe webhook refused", reason=str(exc))
+        return JSONResponse(
+            error_body("webhook.invalid_signature", "The Stripe signature is not valid."),
+            status_code=400,
+        )
+    event_type = str(event.get("type") or "")
+    try:
+        async with provider_errors(), services.db.begin() as session:
+            outcome = await stripe_webhooks.handle_event(
+                session,
+                provider,
+                event,
+                expiry=timedelta(hours=services.settings.deposit_expiry_h),
+            )
+    except Exception:
+        stripe_metrics.webhooks.labels(event_type, "failed").inc()
+        raise
+    stripe_metrics.webhooks.labels(event_type, outcome).inc()
+    return JSONResponse({"received": True, "outcome": outcome})

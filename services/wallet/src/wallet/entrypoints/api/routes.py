@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth.deps import CurrentUser
+from common.auth.deps import CurrentUser, VerifiedUser
 from common.errors import DomainError
 from wallet.domain.history import HistoryType
 from wallet.entrypoints.api.deps import Client, Services, run_idempotent
@@ -136,7 +136,7 @@ async def delete_withdrawal_method(
 async def withdraw(
     body: WithdrawRequest,
     request: Request,
-    principal: CurrentUser,
+    principal: VerifiedUser,
     services: Services,
     client: Client,
 ) -> JSONResponse:
