@@ -281,9 +281,16 @@ async def test_3ds_new_card_requires_action_then_webhook_credits(world: StripeWo
     assert challenged["status"] == "requires_action"
     await world.deliver(answer["intent_id"], "payment_intent.requires_action")
     assert (await world.deposit_row(answer["intent_id"]))["stripe_status"] == "requires_action"
+    assert await pending_deposits(world, user) == "75.00"  # waiting for the bank's challenge
     await world.sim_call(world.sim.complete_3ds, answer["intent_id"])
     await world.deliver(answer["intent_id"], "payment_intent.succeeded")
     assert await world.available(user) == 7_500
+    assert await pending_deposits(world, user) == "0.00"
+
+
+async def pending_deposits(world: StripeWorld, user: uuid.UUID) -> str:
+    balance = (await world.api.get("/api/wallet/balance", user)).json()["balance"]
+    return str(balance["pending_deposits"])
 
 
 async def test_3ds_saved_card_answers_client_secret_and_is_credited_after_the_challenge(

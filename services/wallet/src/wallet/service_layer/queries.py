@@ -25,6 +25,7 @@ class BalanceView:
     available_minor: int
     held_minor: int
     pending_withdrawals_minor: int
+    pending_deposits_minor: int
     total_deposited_minor: int
     total_withdrawn_minor: int
     last_transaction_at: datetime | None
@@ -72,9 +73,16 @@ _BALANCE_SQL = """
             AS pending_withdrawals,
           max(created_at) AS last_at
         FROM wallet.balance_transaction WHERE user_id = :user_id
+    ), d AS (
+        -- Card payments the user has submitted and the bank has not decided yet (3-D Secure
+        -- challenge, processing); an intent nobody paid is not money on its way.
+        SELECT COALESCE(sum(amount_minor), 0) AS pending_deposits
+        FROM wallet.card_deposit
+        WHERE user_id = :user_id AND status = 'pending'
+          AND stripe_status IN ('processing', 'requires_action')
     )
-    SELECT w.*, h.*, b.*
-    FROM w CROSS JOIN h CROSS JOIN ({bet_totals}) b
+    SELECT w.*, h.*, d.*, b.*
+    FROM w CROSS JOIN h CROSS JOIN d CROSS JOIN ({bet_totals}) b
 """
 
 _BALANCE = text(_BALANCE_SQL.format(bet_totals=_BET_TOTALS.format(period="")))
@@ -103,6 +111,7 @@ async def get_balance(session: AsyncSession, user_id: uuid.UUID) -> BalanceView:
         available_minor=int(row.available_minor),
         held_minor=int(row.held_minor),
         pending_withdrawals_minor=int(row.pending_withdrawals),
+        pending_deposits_minor=int(row.pending_deposits),
         total_deposited_minor=int(row.deposited),
         total_withdrawn_minor=int(row.withdrawn),
         last_transaction_at=row.last_at,

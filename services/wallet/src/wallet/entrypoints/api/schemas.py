@@ -154,7 +154,7 @@ class Balance(Answer):
             available_balance=view.available_minor,
             locked_in_bets=view.held_minor,
             pending_withdrawals=view.pending_withdrawals_minor,
-            pending_deposits=0,
+            pending_deposits=view.pending_deposits_minor,
             debt=view.debt_minor,
             total_deposited=view.total_deposited_minor,
             total_withdrawn=view.total_withdrawn_minor,
