@@ -126,6 +126,21 @@ class Consumer:
         await self.queues.main.consume(self.on_message)
         log.info("consumer.started", queue=self.names.main, routing_keys=self.routing_keys)
 
+    async def declare(self) -> ServiceQueues:
+        """Declare this consumer's queues and bindings without consuming (a deploy step).
+
+        RabbitMQ drops a message no queue is bound for: a publisher that starts before a
+        consumer has ever run would lose what it sends. ``common.messaging.declare`` runs this
+        for every service before any of them starts.
+        """
+        channel = await self.broker.connection.channel()
+        try:
+            return await self.broker.declare_service_queues(
+                channel, self.names, self.routing_keys, retry_delay_ms=self.retry_delay_ms
+            )
+        finally:
+            await channel.close()
+
     async def stop(self) -> None:
         for worker in self._workers:
             worker.cancel()
