@@ -25,6 +25,8 @@ migrate: install infra
 	  echo "migrate: $$svc"; \
 	  $(UV) run --no-sync alembic -c services/$$svc/alembic.ini upgrade head || exit 1; \
 	done
+	@# Every consumer's queues exist before any publisher starts (docs/runbook.md, Migrate).
+	$(UV) run --no-sync python -m common.messaging.declare $(DOMAIN_SERVICES)
 
 # The events demo catalogue (~200 events, idempotent): a new user sees a living sportsbook.
 demo-data: migrate
@@ -57,3 +59,4 @@ compose-check:
 
 bench: install infra
 	$(UV) run --no-sync python scripts/bench_bus.py
+	$(UV) run --no-sync python scripts/bench_settlement.py

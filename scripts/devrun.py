@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Start all five services as local processes with prefixed logs (``make run``).
 
-Before them, the local stand-ins for outside services (libs/devtools): the SMTP sink
-(``mailsink``: SMTP on ``SMTP_PORT``, inbox on ``MAILSINK_HTTP_PORT``) and the OAuth provider
-(``oauth``, on ``OAUTH_PROVIDER_PORT``), waited for before the services start.
-Ctrl-C (or SIGTERM) stops them all; if one dies, the rest are stopped too.
+Before them, the local stand-ins for outside services: the SMTP sink (``mailsink``: SMTP on
+``SMTP_PORT``, inbox on ``MAILSINK_HTTP_PORT``), the OAuth provider (``oauth``, on
+``OAUTH_PROVIDER_PORT``) — both libs/devtools — and, when no real Stripe key is set, the Stripe
+simulator (``stripe``, tools/stripe-simulator, on ``STRIPE_SIMULATOR_PORT``, its webhooks sent to
+the gateway's ``/api/webhook/stripe``; the wallet is pointed at it with ``STRIPE_API_BASE``).
+Then the services that consume messages (events, bets, wallet), and once their queues exist,
+auth and the gateway: a message published before any queue is bound for it would be dropped
+(auth's ``UserRegistered`` of the first admin, at its startup).
+Ctrl-C (or SIGTERM) stops them all; if one dies, the rest are stopped too. The data stays in
+PostgreSQL: the next ``make run`` starts where this one stopped.
 ``--smoke`` starts them, checks every ``/health/ready``, the gateway's ``/health`` and the
 stand-ins, prints the answers and stops: CI runs it to prove ``make run`` works.
 """
@@ -23,8 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"auth": 8001, "events": 8002, "bets": 8003, "wallet": 8004, "gateway": 8000}
-# Local stand-ins (libs/devtools), started first: name -> the URL path that proves it ready.
-STANDINS = {"mailsink": "/api/messages", "oauth": "/health"}
+# Started (and ready) before the others: their queues must exist before anything is published.
+CONSUMERS_FIRST = ("events", "bets", "wallet")
+# Local stand-ins, started first: name -> the URL path that proves it ready.
+STANDINS = {"mailsink": "/api/messages", "oauth": "/health", "stripe": "/health"}
+# The Stripe simulator's own keys (tools/stripe-simulator): only it accepts them.
+SIMULATOR_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_looseline_simulator",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_looseline_simulator",
+    "STRIPE_WEBHOOK_SECRET": "whsec_looseline_simulator",
+}
 COLOURS = {
     "auth": 35,
     "events": 36,
@@ -33,6 +47,7 @@ COLOURS = {
     "gateway": 34,
     "mailsink": 37,
     "oauth": 91,
+    "stripe": 95,
 }
 
 
@@ -68,12 +83,37 @@ def oauth_port() -> int:
     return env_port("OAUTH_PROVIDER_PORT", 8030)
 
 
+def simulator_port() -> int:
+    return env_port("STRIPE_SIMULATOR_PORT", 12111)
+
+
+def simulator_wanted() -> bool:
+    """No real key set (empty, or the simulator's own): deposits go to the local simulator."""
+    key = os.environ.get("STRIPE_SECRET_KEY", "")
+    return key in ("", SIMULATOR_KEYS["STRIPE_SECRET_KEY"])
+
+
+def use_simulator() -> None:
+    """Give every child the simulator's keys and address (set values win)."""
+    for name, value in SIMULATOR_KEYS.items():
+        if not os.environ.get(name):
+            os.environ[name] = value
+    if not os.environ.get("STRIPE_API_BASE"):
+        os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{simulator_port()}"
+
+
+def standins() -> list[str]:
+    return [n for n in STANDINS if n != "stripe" or simulator_wanted()]
+
+
 def ready_url(name: str) -> str:
     """What proves ``name`` ready: a service's /health/ready, a stand-in's STANDINS path."""
     if name == "mailsink":
         return f"http://127.0.0.1:{mailsink_http_port()}{STANDINS[name]}"
     if name == "oauth":
         return f"http://127.0.0.1:{oauth_port()}{STANDINS[name]}"
+    if name == "stripe":
+        return f"http://127.0.0.1:{simulator_port()}{STANDINS[name]}"
     return f"http://127.0.0.1:{port_of(name)}/health/ready"
 
 
@@ -102,6 +142,12 @@ def command_of(name: str) -> list[str]:
         return ["-m", "devtools.mailsink", "--host", host, *ports]
     if name == "oauth":
         return ["-m", "devtools.oauth_provider", "--host", host, "--port", str(oauth_port())]
+    if name == "stripe":
+        webhook = (
+            os.environ.get("STRIPE_SIMULATOR_WEBHOOK_URL")
+            or f"http://127.0.0.1:{port_of('gateway')}/api/webhook/stripe"
+        )
+        return ["-m", "stripe_simulator", "--port", str(simulator_port()), "--webhook-url", webhook]
     app = f"{name}.entrypoints.api.app:create_app"
     return ["-m", "uvicorn", app, "--factory", "--host", host, "--port", str(port_of(name))]
 
@@ -136,49 +182,105 @@ async def wait_ready(
     return status
 
 
-async def main(smoke: bool, timeout_s: float) -> int:
-    load_dotenv(ROOT / ".env")
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    procs = {name: await start(name) for name in STANDINS}
-    pipes = [asyncio.create_task(pipe(n, p.stdout)) for n, p in procs.items() if p.stdout]
-    # The services may reach the stand-ins as they start (auth: SMTP, OAuth): those come first.
-    await wait_ready(dict(procs), timeout_s, stop)
-    standins_alive = all(proc.returncode is None for proc in procs.values())
-    for name in SERVICES if standins_alive and not stop.is_set() else ():
+async def start_all(
+    names: list[str],
+    procs: dict[str, asyncio.subprocess.Process],
+    pipes: list[asyncio.Task[None]],
+) -> None:
+    for name in names:
         procs[name] = proc = await start(name)
         if proc.stdout:
             pipes.append(asyncio.create_task(pipe(name, proc.stdout)))
+
+
+async def start_in_order(
+    procs: dict[str, asyncio.subprocess.Process],
+    pipes: list[asyncio.Task[None]],
+    timeout_s: float,
+    stop: asyncio.Event,
+) -> dict[str, int]:
+    """Stand-ins, then the consumers, then auth and the gateway: each group ready first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    last = [n for n in SERVICES if n not in CONSUMERS_FIRST]
+    status: dict[str, int] = {}
+    for group in (standins(), list(CONSUMERS_FIRST), last):
+        await start_all(group, procs, pipes)
+        status = await wait_ready(procs, max(deadline - loop.time(), 1.0), stop)
+        if not all(code == 200 for code in status.values()):
+            break
+    return status
+
+
+def where_to_go() -> str:
+    gateway = f"http://127.0.0.1:{port_of('gateway')}"
+    admin = os.environ.get("ADMIN_EMAIL") or "admin@example.com"
+    password = (
+        "ADMIN_PASSWORD from your environment / .env"
+        if os.environ.get("ADMIN_PASSWORD")
+        else "printed above by auth the first time (search the log for 'development admin')"
+    )
+    lines = [
+        "",
+        f"LOOSELINE is up: {gateway}",
+        f"  API docs (Swagger UI): {gateway}/api/docs   health: {gateway}/health",
+        f"  mail inbox (verification codes): http://127.0.0.1:{mailsink_http_port()}/api/messages"
+        f"   (SMTP sink on 127.0.0.1:{smtp_port()})",
+        f"  OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev)",
+    ]
+    if simulator_wanted():
+        lines.append(
+            f"  Stripe simulator: http://127.0.0.1:{simulator_port()} (test card pm_card_visa;"
+            " webhooks to the gateway)"
+        )
+    else:
+        lines.append("  Stripe: the real API with your STRIPE_SECRET_KEY")
+    lines += [
+        f"  admin: {admin}, password {password}",
+        "  first bet as a new user: README.md, 'Your first bet'.  Ctrl-C stops everything.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def smoke_check() -> int:
+    rc = 0
+    for name in SERVICES:
+        code, body = get_json(ready_url(name))
+        print(f"smoke: {name} /health/ready -> {code} {json.dumps(body)}", flush=True)
+        rc = rc or (0 if code == 200 else 1)
+    for name in standins():
+        code, body = get_json(ready_url(name))
+        print(f"smoke: {name} {STANDINS[name]} -> {code} {json.dumps(body)}", flush=True)
+        rc = rc or (0 if code == 200 else 1)
+    gateway = f"http://127.0.0.1:{port_of('gateway')}"
+    code, body = get_json(f"{gateway}/health")
+    print(f"smoke: gateway /health -> {code} {json.dumps(body)}", flush=True)
+    return rc or (0 if code == 200 else 1)
+
+
+async def main(smoke: bool, timeout_s: float) -> int:
+    load_dotenv(ROOT / ".env")
+    if simulator_wanted():
+        use_simulator()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    procs: dict[str, asyncio.subprocess.Process] = {}
+    pipes: list[asyncio.Task[None]] = []
+    status = await start_in_order(procs, pipes, timeout_s, stop)
     exits = {n: asyncio.create_task(p.wait()) for n, p in procs.items()}
 
     rc = 0
-    status = await wait_ready(procs, max(timeout_s - (loop.time() - started), 1.0), stop)
-    gateway = f"http://127.0.0.1:{port_of('gateway')}"
-    if all(code == 200 for code in status.values()):
-        print(
-            f"\nLOOSELINE is up: {gateway}  (docs: {gateway}/docs, health: {gateway}/health)\n"
-            f"mail sink: smtp://127.0.0.1:{smtp_port()}, inbox {ready_url('mailsink')}\n"
-            f"OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev)\n",
-            flush=True,
-        )
+    everyone = [*standins(), *SERVICES]
+    if all(status.get(name) == 200 for name in everyone):
+        print(where_to_go(), flush=True)
     else:
         print(f"\nnot ready in {timeout_s:.0f} s: {status}\n", flush=True)
         rc = 1
     if smoke:
-        for name in SERVICES:
-            code, body = get_json(ready_url(name))
-            print(f"smoke: {name} /health/ready -> {code} {json.dumps(body)}", flush=True)
-            rc = rc or (0 if code == 200 else 1)
-        for name, path in STANDINS.items():
-            code, body = get_json(ready_url(name))
-            print(f"smoke: {name} {path} -> {code} {json.dumps(body)}", flush=True)
-            rc = rc or (0 if code == 200 else 1)
-        code, body = get_json(f"{gateway}/health")
-        print(f"smoke: gateway /health -> {code} {json.dumps(body)}", flush=True)
-        rc = rc or (0 if code == 200 else 1)
+        rc = rc or smoke_check()
     elif rc == 0:
         died = asyncio.create_task(asyncio.wait(exits.values(), return_when="FIRST_COMPLETED"))
         await asyncio.wait([died, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED")

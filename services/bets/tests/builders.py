@@ -12,15 +12,20 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bets.service_layer import read_model
-from common.contracts.bets import ReserveStake
+from bets.domain.limits import BetLimits
+from bets.service_layer import read_model, saga
+from bets.service_layer.placement import LegRequest, place_bet
+from bets.service_layer.unit_of_work import BetsUnitOfWork
+from common.contracts.bets import BetResettled, BetSettled, ReserveStake
 from common.contracts.events import (
     EventCreated,
+    EventResettled,
     EventSettled,
     MarketChanged,
     OddsChanged,
     SelectionOutcome,
 )
+from common.contracts.wallet import StakeReserved
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.service_layer import saga as wallet_saga
@@ -104,11 +109,15 @@ async def offer(
     return created, odds
 
 
-async def outbox_messages(db: BetsDb, type_: str, bet_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Payloads of bets' outbox messages of a type for a bet."""
+async def outbox_messages(
+    db: BetsDb, type_: str, bet_id: uuid.UUID, *, unpublished: bool = False
+) -> list[dict[str, Any]]:
+    """Payloads of bets' outbox messages of a type for a bet (oldest first)."""
     rows = await db.rows(
         "SELECT body FROM bets.outbox"
-        " WHERE routing_key = :key AND body->'payload'->>'bet_id' = :id",
+        " WHERE routing_key = :key AND body->'payload'->>'bet_id' = :id"
+        + (" AND published_at IS NULL" if unpublished else "")
+        + " ORDER BY id",
         key=f"bets.{type_}",
         id=str(bet_id),
     )
@@ -127,6 +136,22 @@ async def take_outbox(db: BetsDb, type_: str, bet_id: uuid.UUID) -> list[dict[st
             {"key": f"bets.{type_}", "id": str(bet_id)},
         )
     return found
+
+
+def make_event_resettled(
+    event_id: uuid.UUID, outcomes: dict[uuid.UUID, str], *, version: int = 2
+) -> EventResettled:
+    return EventResettled(
+        event_id=event_id,
+        settlement_version=version,
+        home_score=0,
+        away_score=2,
+        outcomes=[
+            SelectionOutcome(odds_id=odds_id, market="1X2", selection="1", outcome=outcome)  # type: ignore[arg-type]
+            for odds_id, outcome in outcomes.items()
+        ],
+        reason="Result corrected",
+    )
 
 
 def make_event_settled(
@@ -162,3 +187,59 @@ async def reserve_in_wallet(
         )
     [reply] = replies
     return reply
+
+
+async def open_bet(
+    bets_db: BetsDb,
+    wallet_db: WalletDb,
+    user_id: uuid.UUID,
+    coefficients: list[str],
+    stake: int,
+    *,
+    legs: list[tuple[EventCreated, OddsChanged]] | None = None,
+    placed_at: datetime | None = None,
+) -> tuple[uuid.UUID, list[Any]]:
+    """A bet placed (on new offers at ``coefficients``, or on ``legs``), reserved by the wallet
+    and open; its (event, odds) per leg."""
+    legs = legs or [await offer(bets_db, c) for c in coefficients]
+    async with BetsUnitOfWork(bets_db.sessionmaker) as uow:
+        bet_id = await place_bet(
+            uow,
+            user_id=user_id,
+            legs=[LegRequest(e.event_id, o.odds_id) for e, o in legs],
+            stake_minor=stake,
+            is_coupon=len(legs) > 1,
+            policy="none",
+            limits=BetLimits(),
+            currency="USD",
+            now=placed_at or datetime.now(UTC),
+        )
+        await uow.commit()
+    reply = await reserve_in_wallet(bets_db, wallet_db, bet_id)
+    await handle(bets_db, saga.on_stake_reserved, StakeReserved(**reply))
+    await take_outbox(bets_db, "BetPlaced", bet_id)
+    return bet_id, legs
+
+
+async def pay_out(bets_db: BetsDb, wallet_db: WalletDb, bet_id: uuid.UUID) -> dict[str, Any]:
+    """Deliver the bet's one BetSettled to the wallet's handler; its payload."""
+    [settled] = await take_outbox(bets_db, "BetSettled", bet_id)
+    await wallet_handle(wallet_db, wallet_saga.on_bet_settled, BetSettled(**settled))
+    return settled
+
+
+async def bet_row(bets_db: BetsDb, bet_id: uuid.UUID) -> dict[str, Any]:
+    return await bets_db.one(
+        "SELECT status, result, payout_minor FROM bets.bet WHERE id = :id", id=bet_id
+    )
+
+
+async def pay_resettled(
+    bets_db: BetsDb, wallet_db: WalletDb, bet_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Deliver the bet's unpublished BetResettled messages to the wallet's handler."""
+    found = await outbox_messages(bets_db, "BetResettled", bet_id, unpublished=True)
+    await take_outbox(bets_db, "BetResettled", bet_id)
+    for payload in found:
+        await wallet_handle(wallet_db, wallet_saga.on_bet_resettled, BetResettled(**payload))
+    return found

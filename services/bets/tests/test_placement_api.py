@@ -421,7 +421,7 @@ async def test_stats_over_won_and_lost_bets(
         "net_profit": "-9.00",
         "roi_percent": "-30.00",
         "average_stake": "15.00",
-        "biggest_win": "11.00",
+        "biggest_win": "21.00",
         "biggest_loss": "20.00",
         "current_streak": -1,
         "longest_win_streak": 1,

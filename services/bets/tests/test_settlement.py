@@ -4,65 +4,20 @@ bet on it, the wallet's ledger shows the exact amounts, duplicates change nothin
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 
 from services.bets.tests.builders import (
     BetsDb,
+    bet_row,
     handle,
     make_event_settled,
-    offer,
-    reserve_in_wallet,
+    open_bet,
+    pay_out,
     take_outbox,
 )
 
-from bets.domain.limits import BetLimits
-from bets.service_layer import saga, settlement
-from bets.service_layer.placement import LegRequest, place_bet
-from bets.service_layer.unit_of_work import BetsUnitOfWork
-from common.contracts.bets import BetSettled
+from bets.service_layer import settlement
 from common.contracts.events import EventCancelled
-from common.contracts.wallet import StakeReserved
-from wallet.service_layer import saga as wallet_saga
 from wallet.testing import WalletDb, make_wallet
-from wallet.testing import handle as wallet_handle
-
-
-async def open_bet(
-    bets_db: BetsDb, wallet_db: WalletDb, user_id: uuid.UUID, coefficients: list[str], stake: int
-) -> tuple[uuid.UUID, list[Any]]:
-    """A bet placed, reserved by the wallet and open; its (event, odds) per leg."""
-    legs = [await offer(bets_db, c) for c in coefficients]
-    async with BetsUnitOfWork(bets_db.sessionmaker) as uow:
-        bet_id = await place_bet(
-            uow,
-            user_id=user_id,
-            legs=[LegRequest(e.event_id, o.odds_id) for e, o in legs],
-            stake_minor=stake,
-            is_coupon=len(legs) > 1,
-            policy="none",
-            limits=BetLimits(),
-            currency="USD",
-            now=datetime.now(UTC),
-        )
-        await uow.commit()
-    reply = await reserve_in_wallet(bets_db, wallet_db, bet_id)
-    await handle(bets_db, saga.on_stake_reserved, StakeReserved(**reply))
-    await take_outbox(bets_db, "BetPlaced", bet_id)
-    return bet_id, legs
-
-
-async def pay_out(bets_db: BetsDb, wallet_db: WalletDb, bet_id: uuid.UUID) -> dict[str, Any]:
-    """Deliver the bet's one BetSettled to the wallet's handler; its payload."""
-    [settled] = await take_outbox(bets_db, "BetSettled", bet_id)
-    await wallet_handle(wallet_db, wallet_saga.on_bet_settled, BetSettled(**settled))
-    return settled
-
-
-async def bet_row(bets_db: BetsDb, bet_id: uuid.UUID) -> dict[str, Any]:
-    return await bets_db.one(
-        "SELECT status, result, payout_minor FROM bets.bet WHERE id = :id", id=bet_id
-    )
 
 
 async def test_a_won_single_pays_stake_times_odds_once(
@@ -158,3 +113,49 @@ async def test_a_coupon_with_a_lost_leg_is_lost(bets_db: BetsDb, wallet_db: Wall
     assert await bet_row(bets_db, bet_id) == {"status": "lost", "result": "lost", "payout_minor": 0}
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (9_000, 0)
+
+
+async def test_the_wallet_ledger_shows_the_exact_lines(
+    bets_db: BetsDb, wallet_db: WalletDb
+) -> None:
+    """A won single, a lost coupon and a coupon with every event cancelled: one history line per
+    money movement, with the exact amounts, adding up to the balance."""
+    user_id = await make_wallet(wallet_db, balance_minor=50_000)
+    won, [(won_event, won_odds)] = await open_bet(bets_db, wallet_db, user_id, ["1.555"], 333)
+    lost, lost_legs = await open_bet(bets_db, wallet_db, user_id, ["1.85", "2.10"], 1_000)
+    void, void_legs = await open_bet(bets_db, wallet_db, user_id, ["1.50", "3.00"], 2_000)
+    await handle(
+        bets_db,
+        settlement.on_event_settled,
+        make_event_settled(won_event.event_id, {won_odds.odds_id: "won"}),
+    )
+    for (event, odds), outcome in zip(lost_legs, ["won", "lost"], strict=True):
+        await handle(
+            bets_db,
+            settlement.on_event_settled,
+            make_event_settled(event.event_id, {odds.odds_id: outcome}),
+        )
+    for event, _ in void_legs:
+        await handle(
+            bets_db,
+            settlement.on_event_cancelled,
+            EventCancelled(event_id=event.event_id, reason="Abandoned"),
+        )
+    for bet_id in (won, lost, void):
+        await pay_out(bets_db, wallet_db, bet_id)
+    lines = [(r["type"], r["amount_minor"]) for r in await wallet_db.history(user_id)]
+    assert lines == [
+        ("deposit", 50_000),
+        ("bet_placed", -333),
+        ("bet_placed", -1_000),
+        ("bet_placed", -2_000),
+        ("bet_won", 517),  # 3.33 x 1.555 = 5.178… -> 5.17
+        ("coupon_lost", 0),
+        ("refund", 2_000),
+    ]
+    assert await bet_row(bets_db, void) == {
+        "status": "void",
+        "result": "void",
+        "payout_minor": 2_000,
+    }
+    assert await wallet_db.balances(user_id) == (50_000 - 333 - 1_000 + 517, 0)

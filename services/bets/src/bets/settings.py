@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from bets.domain.limits import BetLimits
+from bets.domain.watchdog import WatchdogPolicy
 from common.settings import ServiceSettings, dev_database_url
 
 
@@ -28,6 +30,17 @@ class Settings(ServiceSettings):
     # How long a placement call waits for the wallet's answer before a 202.
     placement_wait_s: float = Field(default=2.0, ge=0, le=10)
     idempotency_ttl_h: int = Field(default=24, ge=1)
+    # The pending-bet watchdog: a bet pending this long since its last ReserveStake gets it
+    # again, up to `reserve_resends` times, then is rejected and its stake released.
+    pending_timeout_s: float = Field(default=30.0, gt=0)
+    reserve_resends: int = Field(default=3, ge=0, le=20)
+    watchdog_interval_s: float = Field(default=10.0, gt=0)
+
+    @property
+    def watchdog(self) -> WatchdogPolicy:
+        return WatchdogPolicy(
+            timeout=timedelta(seconds=self.pending_timeout_s), max_resends=self.reserve_resends
+        )
 
     @property
     def limits(self) -> BetLimits:

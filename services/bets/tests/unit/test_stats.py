@@ -33,7 +33,7 @@ def test_hand_computed_case() -> None:
     assert stats.net_profit_minor == 6_630
     assert stats.roi_percent == Decimal("31.57")  # 6630 / 21000 = 31.571…
     assert stats.average_stake_minor == 4_200
-    assert stats.biggest_win_minor == 8_500
+    assert stats.biggest_win_minor == 18_500  # the largest payout
     assert stats.biggest_loss_minor == 5_000
     assert (stats.current_streak, stats.longest_win_streak, stats.longest_loss_streak) == (2, 2, 2)
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
@@ -101,6 +102,11 @@ bet = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("decided_at", DateTime(timezone=True)),
     Column("settled_at", DateTime(timezone=True)),
+    # The bet's own settlement count: 1 at BetSettled, +1 per BetResettled.
+    Column("settlement_version", Integer),
+    # The watchdog's re-sends of ReserveStake, and when the last one (or the first) went out.
+    Column("reserve_attempts", SmallInteger, nullable=False, server_default="0"),
+    Column("reserve_sent_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("id"),
     CheckConstraint(
         "status IN ('pending', 'open', 'rejected', 'won', 'lost', 'void', 'cancelled')",
@@ -108,6 +114,9 @@ bet = Table(
     ),
     CheckConstraint("stake_minor > 0", name="stake_positive"),
     Index("ix_bet_user_id_created_at", "user_id", "created_at"),
+    Index("ix_bet_created_at", "created_at"),
+    Index("ix_bet_pending_created_at", "created_at", postgresql_where=text("status = 'pending'")),
+    Index("ix_bet_open", "id", postgresql_where=text("status = 'open'")),
 )
 
 bet_leg = Table(

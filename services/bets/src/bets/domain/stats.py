@@ -4,7 +4,8 @@ Over bets settled ``won`` or ``lost`` only (fully void, cancelled, rejected and 
 out; a coupon with some void legs counts as won or lost). ``total_won`` is gross payouts;
 ``net_profit = total_won - total_bet``; ``roi_percent = net_profit / total_bet x 100``;
 ``win_rate = wins / (wins + losses) x 100``; percentages rounded half-up to 2 decimals. The
-biggest win is the largest net gain (payout - stake), the biggest loss the largest stake lost.
+biggest win is the largest gross payout of a won bet (as the wallet's copy reports it: the two
+must agree), the biggest loss the largest stake lost.
 Streaks follow settlement order.
 """
 
@@ -78,9 +79,7 @@ def bet_stats(bets: Sequence[SettledBet]) -> BetStats:
             if bets
             else 0
         ),
-        biggest_win_minor=max(
-            (b.payout_minor - b.stake_minor for b in bets if b.result == "won"), default=0
-        ),
+        biggest_win_minor=max((b.payout_minor for b in bets if b.result == "won"), default=0),
         biggest_loss_minor=max((b.stake_minor for b in bets if b.result == "lost"), default=0),
         current_streak=current,
         longest_win_streak=longest_win,

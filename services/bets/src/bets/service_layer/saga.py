@@ -32,6 +32,8 @@ from common.messaging.consumer import MessageContext
 log = get_logger(__name__)
 
 DECIDED_CHANNEL = "bet_decided"
+# Why the watchdog rejects a bet the wallet never answered for (see ``watchdog``).
+RESERVATION_TIMEOUT = "bet.reservation_timeout"
 
 
 async def notify_decided(session: AsyncSession, bet_id: uuid.UUID) -> None:
@@ -42,13 +44,18 @@ async def notify_decided(session: AsyncSession, bet_id: uuid.UUID) -> None:
     )
 
 
-async def _lock_pending(session: AsyncSession, bet_id: uuid.UUID) -> Row[Any] | None:
+async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> Row[Any]:
     row = (
         await session.execute(select(bet).where(bet.c.id == bet_id).with_for_update())
     ).one_or_none()
     if row is None:
         # Our own outbox sent the ReserveStake, so the bet exists: retry rather than drop.
         raise BetNotFound(details={"bet_id": str(bet_id)})
+    return row
+
+
+async def _lock_pending(session: AsyncSession, bet_id: uuid.UUID) -> Row[Any] | None:
+    row = await _lock_bet(session, bet_id)
     return row if row.status == "pending" else None
 
 
@@ -86,8 +93,16 @@ async def _reject(session: AsyncSession, bet_id: uuid.UUID, reason: str) -> None
 
 
 async def on_stake_reserved(payload: StakeReserved, ctx: MessageContext) -> None:
-    row = await _lock_pending(ctx.session, payload.bet_id)
-    if row is None:
+    row = await _lock_bet(ctx.session, payload.bet_id)
+    if row.status == "rejected" and row.reason == RESERVATION_TIMEOUT:
+        # A hold made after the watchdog gave up: release it again (the wallet voids a hold
+        # once), in case the first ReleaseStake reached the wallet before the hold did.
+        labels = contract_legs(await bet_legs(ctx.session, row.id))
+        await ctx.emit(
+            ReleaseStake(bet_id=row.id, user_id=row.user_id, reason=row.reason, legs=labels)
+        )
+        return
+    if row.status != "pending":
         return  # already decided: a duplicate reply changes nothing
     legs = await bet_legs(ctx.session, payload.bet_id)
     labels = contract_legs(legs)

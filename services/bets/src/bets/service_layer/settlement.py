@@ -1,13 +1,17 @@
-"""Settlement (ARCHITECTURE.md §3.5, §3.7): an event's result resolves every open leg on it.
+"""Settlement and resettlement (ARCHITECTURE.md §3.5, §3.7): an event's result resolves its legs.
 
-``EventSettled`` writes each leg's outcome in one set-based ``UPDATE`` (a selection missing from
-the result is void); ``EventCancelled`` voids every leg on the event. Then every open bet with a
-leg on the event and none unresolved is settled (domain rules: a coupon lost if any leg lost,
-void legs at 1.00, all void → stake back), in batches: one ``UPDATE`` and one outbox ``INSERT``
-of ``BetSettled`` per batch. A coupon with a leg on another, unresolved event stays open.
+``EventSettled`` / ``EventResettled`` (the full outcome list of a settlement version) write each
+leg's outcome in set-based ``UPDATE``s (a selection missing from the result is void; only legs
+whose outcome changes are written); ``EventCancelled`` voids every unresolved leg on the event.
+Then every open bet with a leg on the event and none unresolved is settled (domain rules: a
+coupon lost if any leg lost, void legs at 1.00, all void → stake back), in batches: one
+``UPDATE`` and one outbox ``INSERT`` of ``BetSettled`` per batch. A coupon with a leg on another,
+unresolved event stays open. Settled bets whose legs changed under a newer version are
+recomputed the same way; each whose result or payout differs gets ``BetResettled`` (its own
+settlement version + 1, the signed payout delta).
 
-Idempotent: the event's ``settlement_version`` is applied once (a repeated or older
-``EventSettled`` changes nothing), and only unresolved legs of ``open`` bets move.
+Idempotent: the event's ``settlement_version`` is applied once (a repeated or older result
+changes nothing), and the wallet moves each bet's settlement and each correction once.
 """
 
 from __future__ import annotations
@@ -19,50 +23,73 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg, event
 from bets.domain.settlement import LegState, settle
 from bets.service_layer.saga import contract_legs
-from common.contracts.bets import BetSettled
-from common.contracts.events import EventCancelled, EventSettled
+from common.contracts.bets import BetResettled, BetSettled
+from common.contracts.events import EventCancelled, EventResettled, EventSettled
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
 
 log = get_logger(__name__)
 
 BATCH_SIZE = 1000
+SETTLED = ("won", "lost", "void")
+
+
+# The new outcome of a leg: its selection's in the result, void if missing. A correlated lookup
+# in the (small) outcome list, so the plan stays one pass over the event's legs whatever the
+# table statistics say.
+_NEW_OUTCOME = """coalesce(
+    (SELECT o.outcome
+       FROM unnest(CAST(:odds_ids AS uuid[]), CAST(:outcomes AS text[])) AS o(odds_id, outcome)
+      WHERE o.odds_id = l.odds_id),
+    'void')"""
+
+_RESOLVE_LEGS = """
+    UPDATE bets.bet_leg AS l
+       SET outcome = {new_outcome}
+      FROM bets.bet AS b
+     WHERE b.id = l.bet_id
+       AND l.event_id = :event_id
+       AND b.status = ANY(CAST(:statuses AS text[]))
+       AND l.outcome IS DISTINCT FROM {new_outcome}
+       {only_unresolved}
+    {returning}
+"""
 
 
 async def _resolve_legs(
-    session: AsyncSession, event_id: uuid.UUID, outcomes: Mapping[uuid.UUID, str]
-) -> None:
-    """One UPDATE: every unresolved leg of an open bet on the event gets its outcome."""
-    await session.execute(
-        text(
-            """
-            UPDATE bets.bet_leg AS l
-               SET outcome = coalesce(
-                       (SELECT o.outcome
-                          FROM unnest(CAST(:odds_ids AS uuid[]), CAST(:outcomes AS text[]))
-                               AS o(odds_id, outcome)
-                         WHERE o.odds_id = l.odds_id),
-                       'void')
-              FROM bets.bet AS b
-             WHERE b.id = l.bet_id
-               AND b.status = 'open'
-               AND l.event_id = :event_id
-               AND l.outcome IS NULL
-            """
-        ),
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    outcomes: Mapping[uuid.UUID, str],
+    *,
+    statuses: tuple[str, ...] = ("open",),
+    only_unresolved: bool = False,
+    returning: bool = False,
+) -> set[uuid.UUID]:
+    """One UPDATE: the legs on the event of bets in ``statuses`` take their outcome (a selection
+    missing from the result is void); only legs whose outcome changes are written. With
+    ``returning``, the ids of the bets whose legs changed."""
+    sql = _RESOLVE_LEGS.format(
+        new_outcome=_NEW_OUTCOME,
+        only_unresolved="AND l.outcome IS NULL" if only_unresolved else "",
+        returning="RETURNING l.bet_id" if returning else "",
+    )
+    result = await session.execute(
+        text(sql),
         {
             "event_id": event_id,
             "odds_ids": list(outcomes),
             "outcomes": list(outcomes.values()),
+            "statuses": list(statuses),
         },
     )
+    return {row.bet_id for row in result} if returning else set()
 
 
 async def _claim_version(session: AsyncSession, event_id: uuid.UUID, version: int) -> bool:
@@ -82,33 +109,38 @@ async def _claim_version(session: AsyncSession, event_id: uuid.UUID, version: in
     return claimed is not None
 
 
+async def _bets_on_event(session: AsyncSession, event_id: uuid.UUID) -> list[uuid.UUID]:
+    """Ids of the bets with a leg on the event, from its legs' index alone (no join: the work
+    grows with the event's bets, whatever the table statistics say after a burst of bets)."""
+    return list(
+        (
+            await session.scalars(
+                select(bet_leg.c.bet_id)
+                .where(bet_leg.c.event_id == event_id)
+                .order_by(bet_leg.c.bet_id)
+            )
+        ).all()
+    )
+
+
 async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int:
-    """Settle, batch by batch, the open bets on the event whose legs have all resolved."""
+    """Settle, batch by batch, the open bets on the event whose legs have all resolved (a
+    coupon with a leg still to come stays open)."""
     session = ctx.session
-    unresolved = exists().where(bet_leg.c.bet_id == bet.c.id, bet_leg.c.outcome.is_(None))
-    on_event = exists().where(bet_leg.c.bet_id == bet.c.id, bet_leg.c.event_id == event_id)
     settled = 0
-    while True:
+    candidates = await _bets_on_event(session, event_id)
+    for start in range(0, len(candidates), BATCH_SIZE):
         bets = (
             await session.execute(
                 select(bet)
-                .where(bet.c.status == "open", on_event, ~unresolved)
+                .where(bet.c.id.in_(candidates[start : start + BATCH_SIZE]), bet.c.status == "open")
                 .order_by(bet.c.id)
-                .limit(BATCH_SIZE)
                 .with_for_update()
             )
         ).all()
         if not bets:
-            return settled
-        legs_by_bet: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        for leg in (
-            await session.execute(
-                select(bet_leg)
-                .where(bet_leg.c.bet_id.in_([b.id for b in bets]))
-                .order_by(bet_leg.c.bet_id, bet_leg.c.position)
-            )
-        ).all():
-            legs_by_bet[leg.bet_id].append(leg)
+            continue
+        legs_by_bet = await _legs_of(session, [b.id for b in bets])
         settled_at = datetime.now(UTC)
         rows: list[dict[str, Any]] = []
         messages: list[BetSettled] = []
@@ -119,7 +151,8 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
                 stake_minor=b.stake_minor,
                 legs=[LegState(Decimal(leg.coefficient), leg.outcome) for leg in legs],
             )
-            assert outcome is not None  # every leg resolved
+            if outcome is None:
+                continue  # a leg on another event is still to come
             rows.append(
                 {"b_id": b.id, "b_result": outcome.result, "b_payout": outcome.payout_minor}
             )
@@ -135,6 +168,8 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
                     settled_at=settled_at,
                 )
             )
+        if not rows:
+            continue
         await session.execute(
             update(bet)
             .where(bet.c.id == bindparam("b_id"))
@@ -143,20 +178,135 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
                 result=bindparam("b_result"),
                 payout_minor=bindparam("b_payout"),
                 settled_at=settled_at,
+                settlement_version=1,
             ),
             rows,
         )
         await ctx.emit(*messages)
-        settled += len(bets)
+        settled += len(rows)
+    return settled
+
+
+async def _legs_of(session: AsyncSession, bet_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
+    legs_by_bet: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for leg in (
+        await session.execute(
+            select(bet_leg)
+            .where(bet_leg.c.bet_id.in_(bet_ids))
+            .order_by(bet_leg.c.bet_id, bet_leg.c.position)
+        )
+    ).all():
+        legs_by_bet[leg.bet_id].append(leg)
+    return legs_by_bet
+
+
+async def _resettle_bets(ctx: MessageContext, bet_ids: set[uuid.UUID]) -> int:
+    """Recompute settled bets whose legs changed, batch by batch; a bet whose result or payout
+    differs now gets its next settlement version and a ``BetResettled`` with the signed payout
+    delta (the wallet moves it once). Returns how many bets changed."""
+    session = ctx.session
+    changed = 0
+    ordered = sorted(bet_ids)
+    for start in range(0, len(ordered), BATCH_SIZE):
+        bets = (
+            await session.execute(
+                select(bet)
+                .where(bet.c.id.in_(ordered[start : start + BATCH_SIZE]), bet.c.status.in_(SETTLED))
+                .order_by(bet.c.id)
+                .with_for_update()
+            )
+        ).all()
+        if not bets:
+            continue
+        legs_by_bet = await _legs_of(session, [b.id for b in bets])
+        resettled_at = datetime.now(UTC)
+        rows: list[dict[str, Any]] = []
+        messages: list[BetResettled] = []
+        for b in bets:
+            legs = legs_by_bet[b.id]
+            outcome = settle(
+                is_coupon=b.bet_type == "coupon",
+                stake_minor=b.stake_minor,
+                legs=[LegState(Decimal(leg.coefficient), leg.outcome) for leg in legs],
+            )
+            assert outcome is not None  # a settled bet's legs stay resolved
+            if (outcome.result, outcome.payout_minor) == (b.result, b.payout_minor):
+                continue  # e.g. a coupon already lost on another leg
+            version = (b.settlement_version or 1) + 1
+            rows.append(
+                {
+                    "b_id": b.id,
+                    "b_result": outcome.result,
+                    "b_payout": outcome.payout_minor,
+                    "b_version": version,
+                }
+            )
+            messages.append(
+                BetResettled(
+                    bet_id=b.id,
+                    user_id=b.user_id,
+                    settlement_version=version,
+                    old_result=b.result,
+                    new_result=outcome.result,
+                    payout_delta_minor=outcome.payout_minor - b.payout_minor,
+                    currency=b.currency,
+                    legs=contract_legs(legs),
+                    resettled_at=resettled_at,
+                )
+            )
+        if not rows:
+            continue
+        await session.execute(
+            update(bet)
+            .where(bet.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_result"),
+                result=bindparam("b_result"),
+                payout_minor=bindparam("b_payout"),
+                settlement_version=bindparam("b_version"),
+                # The wallet's copy orders by the latest settlement too (streaks agree).
+                settled_at=resettled_at,
+            ),
+            rows,
+        )
+        await ctx.emit(*messages)
+        changed += len(rows)
+    return changed
+
+
+async def _apply_result(
+    ctx: MessageContext, event_id: uuid.UUID, version: int, outcomes: Mapping[uuid.UUID, str]
+) -> None:
+    """Apply an event's result of ``version`` once: open bets' legs take it and settle when
+    resolved; settled bets whose legs change are resettled."""
+    if not await _claim_version(ctx.session, event_id, version):
+        log.info("event.result_ignored", event_id=str(event_id), settlement_version=version)
+        return  # this version (or a newer one) was applied already
+    await _resolve_legs(ctx.session, event_id, outcomes)
+    affected = await _resolve_legs(
+        ctx.session, event_id, outcomes, statuses=SETTLED, returning=True
+    )
+    settled = await _settle_resolved_bets(ctx, event_id)
+    resettled = await _resettle_bets(ctx, affected) if affected else 0
+    log.info(
+        "event.result_applied",
+        event_id=str(event_id),
+        settlement_version=version,
+        bets_settled=settled,
+        bets_resettled=resettled,
+    )
 
 
 async def on_event_settled(payload: EventSettled, ctx: MessageContext) -> None:
-    if not await _claim_version(ctx.session, payload.event_id, payload.settlement_version):
-        return  # this version (or a newer one) was applied already
     outcomes = {o.odds_id: o.outcome for o in payload.outcomes}
-    await _resolve_legs(ctx.session, payload.event_id, outcomes)
-    settled = await _settle_resolved_bets(ctx, payload.event_id)
-    log.info("event.settled", event_id=str(payload.event_id), bets_settled=settled)
+    await _apply_result(ctx, payload.event_id, payload.settlement_version, outcomes)
+
+
+async def on_event_resettled(payload: EventResettled, ctx: MessageContext) -> None:
+    """A corrected result (the full list as of its version): applied like a settlement over
+    every leg on the event, open or settled."""
+    outcomes = {o.odds_id: o.outcome for o in payload.outcomes}
+    await _apply_result(ctx, payload.event_id, payload.settlement_version, outcomes)
 
 
 async def on_event_cancelled(payload: EventCancelled, ctx: MessageContext) -> None:
@@ -168,6 +318,6 @@ async def on_event_cancelled(payload: EventCancelled, ctx: MessageContext) -> No
             index_elements=[event.c.id], set_={"status": "cancelled", "updated_at": func.now()}
         )
     )
-    await _resolve_legs(ctx.session, payload.event_id, {})
+    await _resolve_legs(ctx.session, payload.event_id, {}, only_unresolved=True)
     settled = await _settle_resolved_bets(ctx, payload.event_id)
     log.info("event.cancelled", event_id=str(payload.event_id), bets_settled=settled)

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bets.adapters.tables import bet, bet_leg
@@ -79,19 +79,14 @@ async def bet_view(
 RESULT_FILTER = {"win": "won", "loss": "lost", "void": "void"}
 
 
-async def bet_history(
-    session: AsyncSession,
+def _filters(
     *,
-    user_id: uuid.UUID,
-    status: str | None = None,
-    result: str | None = None,
-    date_from: datetime | None = None,
-    date_to: datetime | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """The user's bets, newest first, with their legs (two queries), and the total matching."""
-    where = [bet.c.user_id == user_id]
+    status: str | None,
+    result: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
     if status is not None:
         where.append(bet.c.status == status)
     if result is not None:
@@ -100,6 +95,13 @@ async def bet_history(
         where.append(bet.c.created_at >= date_from)
     if date_to is not None:
         where.append(bet.c.created_at < date_to)
+    return where
+
+
+async def _page(
+    session: AsyncSession, where: list[ColumnElement[bool]], *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Bets matching ``where``, newest first, with their legs (three queries), and the total."""
     total = int(await session.scalar(select(func.count()).select_from(bet).where(*where)) or 0)
     rows = (
         await session.execute(
@@ -121,6 +123,46 @@ async def bet_history(
         ).all():
             legs[leg.bet_id].append(leg)
     return [_render(r, legs[r.id]) for r in rows], total
+
+
+async def bet_history(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    status: str | None = None,
+    result: str | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """The user's bets, newest first, with their legs, and the total matching."""
+    where = [
+        bet.c.user_id == user_id,
+        *_filters(status=status, result=result, date_from=date_from, date_to=date_to),
+    ]
+    return await _page(session, where, limit=limit, offset=offset)
+
+
+async def admin_bets(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID | None = None,
+    event_id: uuid.UUID | None = None,
+    status: str | None = None,
+    result: str | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Every user's bets with the same filters, plus by user and by event (any leg on it)."""
+    where = _filters(status=status, result=result, date_from=date_from, date_to=date_to)
+    if user_id is not None:
+        where.append(bet.c.user_id == user_id)
+    if event_id is not None:
+        where.append(exists().where(bet_leg.c.bet_id == bet.c.id, bet_leg.c.event_id == event_id))
+    return await _page(session, where, limit=limit, offset=offset)
 
 
 async def wait_until_decided(engine: AsyncEngine, bet_id: uuid.UUID, *, timeout_s: float) -> None:

@@ -18,7 +18,7 @@ from bets.service_layer.cancellation import cancel_bet
 from bets.service_layer.placement import LegRequest, place_bet
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import bet_history, bet_view, user_stats, wait_until_decided
-from common.auth.deps import CurrentUser
+from common.auth.deps import CurrentUser, VerifiedUser
 from common.errors import error_body
 from common.idempotency import HEADER, Claim, Replay
 from common.money import AmountMinor, format_minor
@@ -99,7 +99,7 @@ async def _place(
 
 @router.post("/place", status_code=201)
 async def place(
-    body: PlaceBetRequest, request: Request, principal: CurrentUser, services: Services
+    body: PlaceBetRequest, request: Request, principal: VerifiedUser, services: Services
 ) -> JSONResponse:
     return await _place(
         request,
@@ -115,7 +115,7 @@ async def place(
 
 @router.post("/place-coupon", status_code=201)
 async def place_coupon(
-    body: PlaceCouponRequest, request: Request, principal: CurrentUser, services: Services
+    body: PlaceCouponRequest, request: Request, principal: VerifiedUser, services: Services
 ) -> JSONResponse:
     return await _place(
         request,

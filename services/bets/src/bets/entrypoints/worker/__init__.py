@@ -6,6 +6,7 @@ from bets.service_layer import read_model, saga, settlement
 from common.contracts.events import (
     EventCancelled,
     EventCreated,
+    EventResettled,
     EventSettled,
     EventStatusChanged,
     EventUpdated,
@@ -24,5 +25,6 @@ SUBSCRIPTIONS: Subscriptions = {
     StakeReserved: saga.on_stake_reserved,
     StakeReservationRejected: saga.on_stake_reservation_rejected,
     EventSettled: settlement.on_event_settled,
+    EventResettled: settlement.on_event_resettled,
     EventCancelled: settlement.on_event_cancelled,
 }

@@ -1,0 +1,66 @@
+"""Admin bets API: volume, payout rate and open liabilities; every user's bets with filters."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+
+from bets.entrypoints.api.deps import Services
+from bets.service_layer.admin import admin_stats
+from bets.service_layer.views import admin_bets
+from common.auth.deps import AdminUser
+
+router = APIRouter(prefix="/api/bets/admin", tags=["bets admin"])
+
+BetStatus = Literal["pending", "open", "rejected", "won", "lost", "void", "cancelled"]
+
+
+@router.get("/stats")
+async def stats(
+    _admin: AdminUser,
+    services: Services,
+    date_from: Annotated[AwareDatetime | None, Query()] = None,
+    date_to: Annotated[AwareDatetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Volume and payout rate of bets placed in ``[date_from, date_to)``; the open liabilities
+    now, per event and per selection (the ``limit`` largest)."""
+    async with services.db() as session:
+        found = await admin_stats(session, date_from=date_from, date_to=date_to, limit=limit)
+    return {"success": True, "stats": found}
+
+
+@router.get("/bets")
+async def bets(
+    _admin: AdminUser,
+    services: Services,
+    user_id: Annotated[uuid.UUID | None, Query()] = None,
+    event_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[BetStatus | None, Query()] = None,
+    result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
+    date_from: Annotated[AwareDatetime | None, Query()] = None,
+    date_to: Annotated[AwareDatetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Every user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
+    async with services.db() as session:
+        found, total = await admin_bets(
+            session,
+            user_id=user_id,
+            event_id=event_id,
+            status=status,
+            result=result,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            offset=offset,
+        )
+    return {
+        "success": True,
+        "bets": found,
+        "pagination": {"total": total, "limit": limit, "offset": offset},
+    }
