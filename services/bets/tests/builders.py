@@ -88,13 +88,16 @@ def make_odds_changed(event_id: uuid.UUID, **overrides: Any) -> OddsChanged:
     return OddsChanged(**values)
 
 
-def make_market_changed(odds: OddsChanged, status: str) -> MarketChanged:
+def make_market_changed(
+    odds: OddsChanged, status: str, *, live_betting: bool = False
+) -> MarketChanged:
     return MarketChanged(
         event_id=odds.event_id,
         market_id=odds.market_id,
         market_type="1x2",
         market=odds.market,
         status=status,  # type: ignore[arg-type]
+        live_betting=live_betting,
     )
 
 
@@ -106,6 +109,19 @@ async def offer(
     odds = make_odds_changed(created.event_id, new_coefficient=Decimal(coefficient))
     await handle(db, read_model.on_event_snapshot, created)
     await handle(db, read_model.on_odds_changed, odds)
+    return created, odds
+
+
+async def live_offer(
+    db: BetsDb, *, live_betting: bool, market_status: str = "open", **event_overrides: Any
+) -> tuple[EventCreated, OddsChanged]:
+    """A live event (unless overridden) whose market takes live bets or not."""
+    created, odds = await offer(db, **{"status": "live", **event_overrides})
+    await handle(
+        db,
+        read_model.on_market_changed,
+        make_market_changed(odds, market_status, live_betting=live_betting),
+    )
     return created, odds
 
 

@@ -17,7 +17,8 @@ from wallet.testing import WalletDb
 @pytest.fixture(scope="session")
 async def bets_db(test_database: Any) -> AsyncIterator[BetsDb]:
     await test_database.migrate("bets")
-    engine = create_engine(test_database.url_for("bets"))
+    # Few idle connections kept for the whole session (the e2e suite runs later and needs room).
+    engine = create_engine(test_database.url_for("bets"), pool_size=2, max_overflow=30)
     yield BetsDb(engine, create_sessionmaker(engine))
     await engine.dispose()
 
@@ -26,7 +27,7 @@ async def bets_db(test_database: Any) -> AsyncIterator[BetsDb]:
 async def wallet_db(test_database: Any) -> AsyncIterator[WalletDb]:
     """The wallet's schema and engine: its real handlers answer the saga."""
     await test_database.migrate("wallet")
-    engine = create_engine(test_database.url_for("wallet"))
+    engine = create_engine(test_database.url_for("wallet"), pool_size=2, max_overflow=30)
     yield WalletDb(engine, create_sessionmaker(engine))
     await engine.dispose()
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
-from services.bets.tests.builders import BetsDb, handle, make_event_settled, offer
+from services.bets.tests.builders import BetsDb, handle, live_offer, make_event_settled, offer
 
 from bets.entrypoints.api.app import create_app
 from bets.service_layer import read_model, settlement
@@ -224,6 +225,48 @@ async def test_refusals_before_the_saga(
     )
     assert (live.status_code, live.json()["error"]["code"]) == (409, "bet.event_started")
     assert await wallet_db.balances(user_id) == (10_000, 0)
+
+
+async def test_a_live_event_takes_bets_on_its_live_betting_markets_only(
+    http: httpx.AsyncClient, bets_db: BetsDb, wallet_db: WalletDb, token_issuer: Any
+) -> None:
+    user_id = await make_wallet(wallet_db, balance_minor=10_000)
+    headers = auth(token_issuer, user_id)
+
+    async def place(event_id: uuid.UUID, odds_id: uuid.UUID) -> httpx.Response:
+        body = {"event_id": str(event_id), "odds_id": str(odds_id), "bet_amount": 10}
+        return await http.post("/api/bets/place", json=body, headers=headers)
+
+    live, live_odds = await live_offer(bets_db, live_betting=True)
+    taken = await place(live.event_id, live_odds.odds_id)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["bet"]["status"] == "open"
+    assert await wallet_db.balances(user_id) == (9_000, 1_000)
+
+    pre_match, pre_match_odds = await live_offer(bets_db, live_betting=False)
+    refused = await place(pre_match.event_id, pre_match_odds.odds_id)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "bet.event_started")
+
+    suspended, suspended_odds = await live_offer(
+        bets_db, live_betting=True, market_status="suspended"
+    )
+    paused = await place(suspended.event_id, suspended_odds.odds_id)
+    assert (paused.status_code, paused.json()["error"]["code"]) == (409, "bet.market_suspended")
+
+    # The flag does not open other states: finished refused, a scheduled event past its start
+    # refused as before.
+    finished, finished_odds = await live_offer(bets_db, live_betting=True, status="finished")
+    over = await place(finished.event_id, finished_odds.odds_id)
+    assert (over.status_code, over.json()["error"]["code"]) == (409, "bet.event_not_open")
+    late, late_odds = await live_offer(
+        bets_db,
+        live_betting=True,
+        status="scheduled",
+        starts_at=datetime.now(UTC) - timedelta(minutes=1),
+    )
+    too_late = await place(late.event_id, late_odds.odds_id)
+    assert (too_late.status_code, too_late.json()["error"]["code"]) == (409, "bet.event_started")
+    assert await wallet_db.balances(user_id) == (9_000, 1_000)
 
 
 async def test_calculate_uses_the_placement_rounding(

@@ -73,3 +73,16 @@ async def test_market_status_follows_market_changed_in_any_order(bets_db: BetsDb
     await handle(bets_db, read_model.on_market_changed, make_market_changed(odds, "open"))
     row = await bets_db.one("SELECT status FROM bets.market WHERE id = :id", id=odds.market_id)
     assert row == {"status": "open"}
+
+
+async def test_the_live_betting_flag_follows_market_changed(bets_db: BetsDb) -> None:
+    created = make_event_created()
+    odds = make_odds_changed(created.event_id)
+    await handle(bets_db, read_model.on_odds_changed, odds)  # no MarketChanged yet: not live
+    query = "SELECT live_betting FROM bets.market WHERE id = :id"
+    assert await bets_db.one(query, id=odds.market_id) == {"live_betting": False}
+    live = make_market_changed(odds, "open", live_betting=True)
+    await handle(bets_db, read_model.on_market_changed, live)
+    assert await bets_db.one(query, id=odds.market_id) == {"live_betting": True}
+    await handle(bets_db, read_model.on_market_changed, make_market_changed(odds, "open"))
+    assert await bets_db.one(query, id=odds.market_id) == {"live_betting": False}

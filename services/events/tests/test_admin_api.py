@@ -39,6 +39,7 @@ ADMIN_CALLS = [
     ("POST", "/api/events/{id}/markets", {}),
     ("PUT", "/api/events/{id}/odds/{odds}", {"coefficient": 2}),
     ("POST", "/api/events/{id}/markets/{market}/suspend", None),
+    ("PATCH", "/api/events/{id}/markets/{market}", {"live_betting": True}),
     ("POST", "/api/events/{id}/odds/{odds}/suspend", None),
     ("POST", "/api/events/{id}/start", None),
     ("POST", "/api/events/{id}/score", {"home_score": 1, "away_score": 0}),
@@ -281,6 +282,71 @@ async def test_suspending_a_market_and_a_selection(
     assert changed[0].payload["old_coefficient"] == changed[0].payload["new_coefficient"]
     back = await api.post(f"/api/events/{event_id}/odds/{odds['odds_id']}/resume", headers=admin)
     assert (back.json()["odds"]["status"], back.json()["odds"]["version"]) == ("open", 3)
+
+
+async def test_live_betting_is_set_at_creation_and_by_update_and_travels_in_market_changed(
+    api: httpx.AsyncClient, admin: dict[str, str], catalogue: Catalogue, tap: Tap
+) -> None:
+    event = await create_event(api, admin, catalogue)
+    event_id = event["event_id"]
+    main = event["markets"][0]
+    assert main["live_betting"] is False
+    assert {o["market_live_betting"] for o in event["odds"]} == {False}
+    [created] = await tap.wait_for("MarketChanged", market_id=main["market_id"])
+    assert created.payload["live_betting"] is False
+
+    body = {
+        "market_type": "btts",
+        "odds": [{"bet_type": "yes", "coefficient": 1.7}, {"bet_type": "no", "coefficient": 2.1}],
+        "live_betting": True,
+    }
+    answer = await api.post(f"/api/events/{event_id}/markets", json=body, headers=admin)
+    assert answer.status_code == 201, answer.text
+    btts = answer.json()["event"]["markets"][1]
+    assert (btts["market"], btts["live_betting"]) == ("Both teams to score", True)
+    await tap.wait_for("MarketChanged", market_id=btts["market_id"], live_betting=True)
+
+    started = await api.post(f"/api/events/{event_id}/start", headers=admin)
+    assert started.status_code == 200, started.text
+    url = f"/api/events/{event_id}/markets/{main['market_id']}"
+    live = await api.patch(url, json={"live_betting": True}, headers=admin)
+    assert live.status_code == 200, live.text
+    assert live.json()["event"]["markets"][0]["live_betting"] is True
+    [changed] = await tap.wait_for("MarketChanged", market_id=main["market_id"], live_betting=True)
+    assert changed.payload["status"] == "open"
+    shown = (await api.get(f"/api/events/{event_id}")).json()["event"]
+    assert shown["markets"][0]["live_betting"] is True
+    assert odds_of(shown, "1X2", "1")["market_live_betting"] is True
+
+    # The same value again: no new message; back off: one more.
+    assert (await api.patch(url, json={"live_betting": True}, headers=admin)).status_code == 200
+    off = await api.patch(url, json={"live_betting": False}, headers=admin)
+    assert off.json()["event"]["markets"][0]["live_betting"] is False
+    await tap.wait_for("MarketChanged", market_id=main["market_id"], count=3)
+    await asyncio.sleep(0.2)
+    flags = [
+        e.payload["live_betting"] for e in tap.of("MarketChanged", market_id=main["market_id"])
+    ]
+    assert flags == [False, True, False]
+
+
+async def test_live_betting_update_refusals(
+    api: httpx.AsyncClient, admin: dict[str, str], catalogue: Catalogue
+) -> None:
+    event = await create_event(api, admin, catalogue)
+    url = f"/api/events/{event['event_id']}/markets/{event['markets'][0]['market_id']}"
+    for bad in ({"live_betting": "yes"}, {"live_betting": None}, {}, {"other": True}):
+        assert_error(await api.patch(url, json=bad, headers=admin), 422, "validation_error")
+    unknown = f"/api/events/{event['event_id']}/markets/{uuid.uuid4()}"
+    assert_error(
+        await api.patch(unknown, json={"live_betting": True}, headers=admin),
+        404,
+        "events.market_not_found",
+    )
+    cancelled = await api.post(f"/api/events/{event['event_id']}/cancel", headers=admin)
+    assert cancelled.status_code == 200, cancelled.text
+    closed = await api.patch(url, json={"live_betting": True}, headers=admin)
+    assert_error(closed, 409, "events.event_closed")
 
 
 async def test_lifecycle_start_score_postpone_reschedule_cancel(

@@ -40,3 +40,18 @@ async def test_demo_data_loads_a_living_catalogue_once(
     for event in demo:
         await tap.wait_for("EventCreated", event_id=event["event_id"], timeout_s=15)
     await tap.wait_for("EventSettled", event_id=finished[0]["event_id"])
+    # Live demo events take live bets on their main market (the first one) only.
+    for event in demo:
+        live_flags = [o["market_live_betting"] for o in event["odds"]]
+        main_market = event["odds"][0]["market_id"]
+        main_flags = {
+            o["market_live_betting"] for o in event["odds"] if o["market_id"] == main_market
+        }
+        assert main_flags == {event["status"] == "live"}, event
+        assert sum(live_flags) == len(
+            [
+                o
+                for o in event["odds"]
+                if o["market_id"] == main_market and event["status"] == "live"
+            ]
+        )

@@ -19,8 +19,9 @@ from wallet.testing import Api, WalletDb
 @pytest.fixture(scope="session")
 async def wallet_db(test_database: Any) -> AsyncIterator[WalletDb]:
     await test_database.migrate("wallet")
-    # Room for 50 truly concurrent sessions (the concurrency tests).
-    engine = create_engine(test_database.url_for("wallet"), pool_size=10, max_overflow=50)
+    # Room for 50 truly concurrent sessions (the concurrency tests), but only two kept idle for
+    # the rest of the session: PostgreSQL's 100 slots are shared with the e2e suite's processes.
+    engine = create_engine(test_database.url_for("wallet"), pool_size=2, max_overflow=58)
     yield WalletDb(engine, create_sessionmaker(engine))
     await engine.dispose()
 

@@ -164,15 +164,18 @@ async def test_release_voids_the_hold_once(wallet_db: WalletDb) -> None:
     assert await wallet_db.balances(user) == (10_000, 0)
 
 
-async def test_release_of_a_rejected_bet_is_a_no_op_and_of_an_unknown_bet_raises(
+async def test_release_of_a_rejected_bet_is_a_no_op_and_of_an_unknown_bet_leaves_a_tombstone(
     wallet_db: WalletDb,
 ) -> None:
     user = await make_wallet(wallet_db, balance_minor=100)
     rejected = make_reserve(user, 200)
     await handle(wallet_db, saga.on_reserve_stake, rejected)
     await handle(wallet_db, saga.on_release_stake, make_release(rejected))
-    with pytest.raises(HoldNotFound):
-        await handle(wallet_db, saga.on_release_stake, make_release(make_reserve(user, 50)))
+    unknown = make_reserve(user, 50)
+    await handle(wallet_db, saga.on_release_stake, make_release(unknown))  # acknowledged
+    tombstones = "SELECT count(*) FROM wallet.release_tombstone WHERE bet_id = :b"
+    assert await wallet_db.count(tombstones, b=rejected.bet_id) == 0
+    assert await wallet_db.count(tombstones, b=unknown.bet_id) == 1
     assert await wallet_db.balances(user) == (100, 0)
 
 

@@ -49,11 +49,15 @@ class EventUpdated(EventSnapshot):
 
 @message(producer="events", type="MarketChanged")
 class MarketChanged(ContractModel):
+    """``live_betting``: the market takes bets once its event is live (absent in messages from
+    before the flag existed: False)."""
+
     event_id: uuid.UUID
     market_id: uuid.UUID
     market_type: Label
     market: Label
     status: MarketStatus
+    live_betting: bool = False
 
 
 @message(producer="events", type="OddsChanged")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     SmallInteger,
     Table,
     Text,
+    false,
     func,
     text,
 )
@@ -63,6 +65,8 @@ market = Table(
     Column("market", Text, nullable=False),
     Column("market_type", Text),
     Column("status", Text, nullable=False, server_default="open"),
+    # Takes bets while the event is live (every other market refuses them then).
+    Column("live_betting", Boolean, nullable=False, server_default=false()),
     PrimaryKeyConstraint("id"),
     Index("ix_market_event_id", "event_id"),
 )

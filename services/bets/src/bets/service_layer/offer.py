@@ -30,6 +30,16 @@ class Offer:
     coefficient: Decimal
 
 
+def _takes_bets_now(
+    event_status: str | None, starts_at: datetime | None, live_betting: bool, now: datetime
+) -> bool:
+    """Whether the event's start no longer stops bets on the market: a live event takes them
+    on its live-betting markets only; a scheduled one until its start time."""
+    if event_status == "live":
+        return live_betting
+    return starts_at is None or starts_at > now
+
+
 async def open_offers(
     session: AsyncSession, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
 ) -> list[Offer]:
@@ -45,6 +55,7 @@ async def open_offers(
                 selection.c.selection,
                 selection.c.coefficient,
                 market.c.status.label("market_status"),
+                market.c.live_betting,
                 event.c.event_name,
                 event.c.status.label("event_status"),
                 event.c.starts_at,
@@ -61,9 +72,9 @@ async def open_offers(
         details = {"event_id": str(event_id), "odds_id": str(odds_id)}
         if row is None or row.event_id != event_id or row.event_name is None:
             raise SelectionNotFound(details=details)
-        if row.event_status == "live" or (row.starts_at is not None and row.starts_at <= now):
+        if not _takes_bets_now(row.event_status, row.starts_at, row.live_betting, now):
             raise EventStarted(details=details)
-        if row.event_status != "scheduled":
+        if row.event_status not in ("scheduled", "live"):
             raise EventNotOpen(details={**details, "status": row.event_status})
         if row.market_status != "open":
             raise MarketSuspended(details={**details, "market_status": row.market_status})

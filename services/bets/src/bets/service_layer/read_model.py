@@ -63,6 +63,7 @@ async def on_market_changed(payload: MarketChanged, ctx: MessageContext) -> None
         "market": payload.market,
         "market_type": payload.market_type,
         "status": payload.status,
+        "live_betting": payload.live_betting,
     }
     stmt = insert(market).values(id=payload.market_id, **values)
     await ctx.session.execute(stmt.on_conflict_do_update(index_elements=[market.c.id], set_=values))

@@ -10,6 +10,13 @@ unresolved event stays open. Settled bets whose legs changed under a newer versi
 recomputed the same way; each whose result or payout differs gets ``BetResettled`` (its own
 settlement version + 1, the signed payout delta).
 
+Concurrency: two events of one coupon may be settled at the same moment by two consumer
+transactions. Each first locks the coupons with a leg on its event (``FOR UPDATE``, in id order,
+so two transactions never wait on each other in a cycle) and only then writes and reads legs; the
+later one waits for the earlier's commit and (READ COMMITTED: each statement sees what was
+committed before it) reads the earlier's legs and bet statuses, so the coupon settles exactly
+once, and a correction racing a settlement sees the coupon as settled and resettles it.
+
 Idempotent: the event's ``settlement_version`` is applied once (a repeated or older result
 changes nothing), and the wallet moves each bet's settlement and each correction once.
 """
@@ -120,6 +127,24 @@ async def _bets_on_event(session: AsyncSession, event_id: uuid.UUID) -> list[uui
                 .order_by(bet_leg.c.bet_id)
             )
         ).all()
+    )
+
+
+async def _lock_coupons_on_event(session: AsyncSession, event_id: uuid.UUID) -> None:
+    """Lock the coupons with a leg on the event, in id order, before their legs are touched.
+
+    Singles need no lock here: their one leg is on this event, whose messages are serialized by
+    the event row (``_claim_version``)."""
+    bet_ids = await _bets_on_event(session, event_id)
+    if not bet_ids:
+        return
+    # One array parameter: an event may carry tens of thousands of bets.
+    await session.execute(
+        text(
+            "SELECT id FROM bets.bet WHERE id = ANY(CAST(:ids AS uuid[]))"
+            " AND bet_type = 'coupon' ORDER BY id FOR UPDATE"
+        ),
+        {"ids": bet_ids},
     )
 
 
@@ -282,6 +307,7 @@ async def _apply_result(
     if not await _claim_version(ctx.session, event_id, version):
         log.info("event.result_ignored", event_id=str(event_id), settlement_version=version)
         return  # this version (or a newer one) was applied already
+    await _lock_coupons_on_event(ctx.session, event_id)
     await _resolve_legs(ctx.session, event_id, outcomes)
     affected = await _resolve_legs(
         ctx.session, event_id, outcomes, statuses=SETTLED, returning=True
@@ -318,6 +344,7 @@ async def on_event_cancelled(payload: EventCancelled, ctx: MessageContext) -> No
             index_elements=[event.c.id], set_={"status": "cancelled", "updated_at": func.now()}
         )
     )
+    await _lock_coupons_on_event(ctx.session, payload.event_id)
     await _resolve_legs(ctx.session, payload.event_id, {}, only_unresolved=True)
     settled = await _settle_resolved_bets(ctx, payload.event_id)
     log.info("event.cancelled", event_id=str(payload.event_id), bets_settled=settled)

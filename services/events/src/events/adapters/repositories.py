@@ -106,6 +106,7 @@ def _market(row: Row[Any]) -> Market:
         market_type=row.market_type,
         line=row.line,
         status=row.status,
+        live_betting=row.live_betting,
     )
 
 
@@ -234,6 +235,13 @@ class EventRepository:
                 .where(t.market.c.id.in_(market_ids))
                 .values(status=status, updated_at=func.now())
             )
+
+    async def set_market_live_betting(self, market_id: uuid.UUID, live_betting: bool) -> None:
+        await self.db.execute(
+            update(t.market)
+            .where(t.market.c.id == market_id)
+            .values(live_betting=live_betting, updated_at=func.now())
+        )
 
     async def add_selections(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
@@ -119,6 +121,8 @@ market = Table(
     Column("market_type", Text, nullable=False),
     Column("line", LINE),
     Column("status", Text, nullable=False, server_default="open"),
+    # Whether the market takes bets once its event is live (bets refuse every other market then).
+    Column("live_betting", Boolean, nullable=False, server_default=false()),
     Column("sort_order", Integer, nullable=False, server_default="0"),
     _now("created_at"),
     _now("updated_at"),

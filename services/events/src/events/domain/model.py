@@ -43,6 +43,7 @@ class Market:
     market_type: MarketType
     line: Decimal | None
     status: MarketStatus
+    live_betting: bool = False
 
     @property
     def label(self) -> str:

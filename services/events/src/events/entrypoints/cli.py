@@ -355,6 +355,8 @@ async def load_demo(
                 by=DEMO_ACTOR,
                 now=now,
                 allow_past_start=True,
+                # Live demo events take live bets on their main market.
+                main_live_betting=fate == "live",
             )
             if fate in {"live", "finished"}:
                 await handlers.start_event(work, event_id)

@@ -59,6 +59,7 @@ class NewMarket:
     market_type: str
     line: object
     prices: Sequence[Price]
+    live_betting: bool = False
 
 
 # catalogue --------------------------------------------------------------------------------------
@@ -94,9 +95,11 @@ async def create_event(
     by: str,
     now: datetime,
     allow_past_start: bool = False,
+    main_live_betting: bool = False,
 ) -> uuid.UUID:
     """A new scheduled event; ``main_odds`` (``1``/``X``/``2``, or ``1``/``2``) open its main
-    market. ``allow_past_start`` is for loading history (demo data), never for the API."""
+    market (taking bets while live with ``main_live_betting``). ``allow_past_start`` is for
+    loading history (demo data), never for the API."""
     sport_row = await uow.catalogue.sport(sport)
     if sport_row is None:
         raise SportUnknown(details={"sport": sport[:100]})
@@ -111,7 +114,7 @@ async def create_event(
     new_markets = list(extra_markets)
     if main_odds:
         main_type = markets.market_for_main_odds(p.selection for p in main_odds)
-        new_markets.insert(0, NewMarket(main_type, None, main_odds))
+        new_markets.insert(0, NewMarket(main_type, None, main_odds, main_live_betting))
 
     event = Event(
         id=uuid.uuid4(),
@@ -227,13 +230,14 @@ async def add_market(
     market_type: str,
     line: object = None,
     prices: Sequence[Price],
+    live_betting: bool = False,
     by: str,
 ) -> uuid.UUID:
     event = await _event(uow, event_id)
     lifecycle.check_trading(event.status)
     order = await uow.events.next_market_order(event.id)
     market = await _open_market(
-        uow, event, NewMarket(market_type, line, prices), by=by, sort_order=order
+        uow, event, NewMarket(market_type, line, prices, live_betting), by=by, sort_order=order
     )
     return market.id
 
@@ -248,7 +252,12 @@ async def _open_market(
     if await uow.events.find_market(event.id, market_type, line) is not None:
         raise MarketExists(details={"market_type": market_type, "line": _line_json(line)})
     market = Market(
-        id=uuid.uuid4(), event_id=event.id, market_type=market_type, line=line, status="open"
+        id=uuid.uuid4(),
+        event_id=event.id,
+        market_type=market_type,
+        line=line,
+        status="open",
+        live_betting=new.live_betting,
     )
     await uow.events.add_market(
         {
@@ -257,6 +266,7 @@ async def _open_market(
             "market_type": market_type,
             "line": line,
             "status": "open",
+            "live_betting": market.live_betting,
             "sort_order": sort_order,
         }
     )
@@ -347,6 +357,23 @@ async def set_market_status(
     if market.status != status:
         market.status = status
         await uow.events.set_market_status([market.id], status)
+        await uow.emit(messages.market_changed(market))
+    return market
+
+
+async def set_market_live_betting(
+    uow: UnitOfWork, event_id: uuid.UUID, market_id: uuid.UUID, *, live_betting: bool
+) -> Market:
+    """Let a market take bets while its event is live (or stop it); emits ``MarketChanged``.
+    The same value is a no-op."""
+    event = await _event(uow, event_id)
+    lifecycle.check_trading(event.status)
+    market = await uow.events.market(event.id, market_id)
+    if market is None:
+        raise MarketNotFound()
+    if market.live_betting != live_betting:
+        market.live_betting = live_betting
+        await uow.events.set_market_live_betting(market.id, live_betting)
         await uow.emit(messages.market_changed(market))
     return market
 

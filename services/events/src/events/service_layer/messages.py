@@ -55,6 +55,7 @@ def market_changed(market: Market) -> MarketChanged:
         market_type=market.market_type,
         market=market.label,
         status=market.status,
+        live_betting=market.live_betting,
     )
 
 

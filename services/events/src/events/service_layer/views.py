@@ -44,6 +44,7 @@ class OddsView(BaseModel):
     version: int
     status: Literal["open", "suspended"]
     market_status: Literal["open", "suspended", "closed"]
+    market_live_betting: bool
     outcome: Literal["won", "lost", "void"] | None
 
 
@@ -53,6 +54,8 @@ class MarketView(BaseModel):
     market: str
     line: JsonDecimal | None
     status: Literal["open", "suspended", "closed"]
+    # Takes bets while the event is live.
+    live_betting: bool
     odds: list[OddsView]
 
 
@@ -235,6 +238,7 @@ async def event_detail(db: AsyncSession, event_id: uuid.UUID) -> EventDetailView
                 market=o.market,
                 line=o.line,
                 status=o.market_status,
+                live_betting=o.market_live_betting,
                 odds=[],
             )
         market.odds.append(o)
@@ -258,6 +262,7 @@ async def _odds_of(event_ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UU
             t.market.c.market_type,
             t.market.c.line,
             t.market.c.status.label("market_status"),
+            t.market.c.live_betting.label("market_live_betting"),
         )
         .select_from(t.odds.join(t.market, t.market.c.id == t.odds.c.market_id))
         .where(t.odds.c.event_id.in_(event_ids))
@@ -283,6 +288,7 @@ async def _odds_of(event_ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UU
                 version=r.version,
                 status=r.status,
                 market_status=r.market_status,
+                market_live_betting=r.market_live_betting,
                 outcome=r.outcome,
             )
         )

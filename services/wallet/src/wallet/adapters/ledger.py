@@ -289,8 +289,13 @@ _INSERT_ENTRIES_AND_HISTORY = text(
     RETURNING id
     """  # noqa: S608 - built from this module's constant, no input
 )
+# FOR NO KEY UPDATE, not FOR UPDATE: every entry INSERT holds FOR KEY SHARE on its account row
+# (the foreign key) until commit, and FOR UPDATE conflicts with that — two transactions that
+# both wrote entries on a shard deadlocked at commit. NO KEY UPDATE (the mode the balance
+# UPDATE takes anyway) ignores key-share locks and still queues committers one at a time.
 _LOCK_SYSTEM = text(
-    "SELECT id FROM wallet.account WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id FOR UPDATE"
+    "SELECT id FROM wallet.account WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id"
+    " FOR NO KEY UPDATE"
 )
 _APPLY_SYSTEM = text(
     """

@@ -10,9 +10,13 @@ a reservation writes one ``audit_log`` row in the same transaction (one INSERT p
 most, ``ip_address``/``user_agent`` null, ``details`` with bet_id, correlation_id, event_id); a
 duplicate that moves nothing writes nothing.
 
-A settle or release for a bet whose hold does not exist yet *raises*: the batch rolls back, the
-message goes through the retry queue and is applied once the reservation has been processed
-(never dropped, never applied twice).
+A settle for a bet whose hold does not exist yet *raises*: the batch rolls back, the message
+goes through the retry queue and is applied once the reservation has been processed (never
+dropped, never applied twice). A release for a bet never reserved here is different: the bets
+watchdog gave up on it, and its ReserveStake may be lost or still in flight. The release leaves a
+tombstone and is acknowledged; a ReserveStake arriving later is rejected (``wallet.bet_released``)
+and holds nothing. A reservation and a release of one bet take the bet's advisory lock, so they
+decide one after the other whatever the timing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, select, update
+from sqlalchemy import Row, Select, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,6 +48,7 @@ from wallet.adapters import bet_read_model
 from wallet.adapters.audit import write_audit
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
+from wallet.adapters.saga_tables import release_tombstone
 from wallet.adapters.tables import hold, stake_rejection
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
@@ -63,6 +68,7 @@ NO_WALLET = "wallet.no_wallet"
 USER_BLOCKED = "wallet.user_blocked"
 INSUFFICIENT_FUNDS = "wallet.insufficient_funds"
 CURRENCY_MISMATCH = "wallet.currency_mismatch"
+BET_RELEASED = "wallet.bet_released"  # ReleaseStake came first: the bet is over before it began
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,11 @@ async def reserve_stake(
         return _reserved(command, existing.id)
 
     origin = origin or Origin()
+    # After our hold row exists: a release that waits on this lock will then see it.
+    await _lock_bet(session, command.bet_id)
     rejection = await _find_rejection(session, command.bet_id)
+    if rejection is None and await _was_released(session, command.bet_id):
+        rejection = BET_RELEASED
     reason = rejection or await _try_hold(session, command)
     if reason is None:
         await _audit(
@@ -269,12 +279,20 @@ async def on_reserve_stake(payload: ReserveStake, ctx: MessageContext) -> None:
 async def release_stake(
     session: AsyncSession, command: ReleaseStake, origin: Origin | None = None
 ) -> bool:
-    """Void the bet's hold (held → available, ``refund +S``) once; True if money moved now."""
+    """Void the bet's hold (held → available, ``refund +S``) once; True if money moved now.
+
+    No hold and no rejection: the bet was released before its reservation reached us. Leave a
+    tombstone so that reservation is refused, and move nothing.
+    """
     found = await _lock_hold(session, command.bet_id)
     if found is None:
-        if await _find_rejection(session, command.bet_id) is not None:
-            return False  # the stake was never held: nothing to give back
-        raise HoldNotFound(f"bet {command.bet_id}: no hold yet (ReleaseStake before ReserveStake)")
+        # A reservation of this bet may be under way: wait for it, then look again.
+        await _lock_bet(session, command.bet_id)
+        found = await _lock_hold(session, command.bet_id)
+    if found is None:
+        if await _find_rejection(session, command.bet_id) is None:
+            await _bury(session, command)
+        return False  # the stake was never held: nothing to give back
     if found.user_id != command.user_id:
         raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
     if found.status is not HoldStatus.pending:
@@ -509,6 +527,35 @@ async def _lock_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None
         await session.execute(_hold_columns().where(hold.c.bet_id == bet_id).with_for_update())
     ).one_or_none()
     return None if row is None else _to_hold(row)
+
+
+async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> None:
+    """The bet's transaction-level lock: its reservation and its release decide in turn.
+
+    The hold row cannot serve: a release that finds no hold has no row to wait on. Two bets
+    sharing a hash only wait for each other briefly.
+    """
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('wallet.bet'), hashtext(:bet_id))"),
+        {"bet_id": str(bet_id)},
+    )
+
+
+async def _was_released(session: AsyncSession, bet_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(release_tombstone.c.bet_id).where(release_tombstone.c.bet_id == bet_id)
+    )
+    return found is not None
+
+
+async def _bury(session: AsyncSession, command: ReleaseStake) -> None:
+    """Record that this bet was released before it was reserved (once; no money moves)."""
+    await session.execute(
+        insert(release_tombstone)
+        .values(bet_id=command.bet_id, user_id=command.user_id, reason=command.reason)
+        .on_conflict_do_nothing(index_elements=["bet_id"])
+    )
+    log.info("wallet.released_before_reserved", bet_id=str(command.bet_id), reason=command.reason)
 
 
 async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | None:

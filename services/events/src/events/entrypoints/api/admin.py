@@ -126,7 +126,8 @@ async def create_market(
     event_id: uuid.UUID, body: schemas.MarketCreateIn, admin: AdminUser, uow: Uow, db: Db
 ) -> schemas.EventOut:
     """``market_type``: ``1x2``, ``winner``, ``double_chance``, ``total`` (with ``line``),
-    ``btts``; ``odds`` prices every selection of the market once."""
+    ``btts``; ``odds`` prices every selection of the market once; ``live_betting``: the market
+    takes bets while the event is live."""
     async with uow:
         await handlers.add_market(
             uow,
@@ -134,7 +135,27 @@ async def create_market(
             market_type=body.market_type,
             line=body.line,
             prices=[Price(p.bet_type, p.coefficient) for p in body.odds],
+            live_betting=body.live_betting,
             by=str(admin.user_id),
+        )
+        await uow.commit()
+    return await _event_out(db, event_id)
+
+
+@router.patch("/{event_id}/markets/{market_id}", response_model=schemas.EventOut)
+async def update_market(
+    event_id: uuid.UUID,
+    market_id: uuid.UUID,
+    body: schemas.MarketUpdateIn,
+    admin: AdminUser,
+    uow: Uow,
+    db: Db,
+) -> schemas.EventOut:
+    """``live_betting``: whether the market takes bets while the event is live
+    (``MarketChanged`` carries it)."""
+    async with uow:
+        await handlers.set_market_live_betting(
+            uow, event_id, market_id, live_betting=body.live_betting
         )
         await uow.commit()
     return await _event_out(db, event_id)

@@ -6,7 +6,15 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 from pydantic_core import PydanticCustomError
 
 from events.domain.errors import CoefficientInvalid
@@ -72,6 +80,11 @@ class MarketCreateIn(Body):
     market_type: str = Field(min_length=1, max_length=50, examples=["total"])
     line: float | str | None = Field(default=None, examples=[2.5])
     odds: list[PriceIn] = Field(min_length=1, max_length=10)
+    live_betting: StrictBool = False
+
+
+class MarketUpdateIn(Body):
+    live_betting: StrictBool
 
 
 class OddsUpdateIn(Body):
