@@ -195,8 +195,8 @@ class PlatformLayout:
                 {
                     f"{prefix}_DATABASE_URL": self.database_urls[service],
                     # Two replicas of four services share PostgreSQL's 100 connection slots.
-                    f"{prefix}_DB_POOL_SIZE": "4",
-                    f"{prefix}_DB_MAX_OVERFLOW": "2",
+                    f"{prefix}_DB_POOL_SIZE": "5",
+                    f"{prefix}_DB_MAX_OVERFLOW": "3",
                     # Fast hand-over between services: the relay also wakes on NOTIFY.
                     f"{prefix}_OUTBOX_POLL_INTERVAL_S": "0.5",
                     f"{prefix}_CONSUMER_RETRY_DELAY_MS": "300",

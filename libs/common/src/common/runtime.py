@@ -26,7 +26,7 @@ from common.messaging.broker import Broker
 from common.messaging.consumer import Consumer, Subscriptions
 from common.messaging.relay import OutboxRelay
 from common.messaging.tables import messaging_tables
-from common.periodic import PeriodicJob
+from common.periodic import LeaderLocks, PeriodicJob
 from common.settings import CommonSettings, ServiceSettings
 
 log = get_logger(__name__)
@@ -97,10 +97,10 @@ class ServiceRuntime:
                 await self.consumer.stop()
         if self.broker is not None:
             await self.broker.stop()
+        for close in self.closers:  # before the engine goes: a closer may hold a connection
+            await close()
         if self.engine is not None:
             await self.engine.dispose()
-        for close in self.closers:
-            await close()
         if self.redis is not None:
             await self.redis.aclose()
 
@@ -171,12 +171,19 @@ def build_runtime(
             retry_delay_ms=settings.consumer_retry_delay_ms,
         )
     specs = [_outbox_cleanup(settings), *(periodic or [])]
+    # One connection holds the leader locks of all this process's jobs (not one per job).
+    locks = LeaderLocks(runtime.engine)
     runtime.periodic = [
         PeriodicJob(
-            name=f"{service}.{s.name}", interval_s=s.interval_s, job=s.job, engine=runtime.engine
+            name=f"{service}.{s.name}",
+            interval_s=s.interval_s,
+            job=s.job,
+            engine=runtime.engine,
+            locks=locks,
         )
         for s in specs
     ]
+    runtime.closers.append(locks.close)
     return runtime
 
 
