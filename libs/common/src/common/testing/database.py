@@ -6,13 +6,17 @@ import asyncio
 import importlib.util
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from sqlalchemy.engine import make_url
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection, make_url
 
-from common.db import libpq_url
+from common.db import create_engine, libpq_url
 from common.db.bootstrap import DEFAULT_SERVICES, ServiceDatabase, bootstrap
 from common.settings import dev_database_url
 
@@ -74,6 +78,34 @@ class TestDatabase:
             # Alembic's env.py runs its own event loop: give it a thread.
             await asyncio.to_thread(command.upgrade, config, "head")
             self._migrated.add(service)
+
+    async def schema_drift(self, service: str, metadata: MetaData) -> list[Any]:
+        """What Alembic would change to make ``service``'s migrated schema match ``metadata``.
+
+        Empty when the migrations build exactly the tables the code declares. Compared as the
+        superuser (default schema ``public``), so the service's schema is a named one.
+        """
+        await self.migrate(service)
+        url = self.admin_dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+        engine = create_engine(url, pool_size=1)
+
+        def diff(conn: Connection) -> list[Any]:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "include_schemas": True,
+                    "include_name": lambda name, type_, _: type_ != "schema" or name == service,
+                    "compare_type": True,
+                    "version_table_schema": service,
+                },
+            )
+            return list(compare_metadata(context, metadata))
+
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(diff)
+        finally:
+            await engine.dispose()
 
     async def drop(self) -> None:
         conn = await asyncpg.connect(libpq_url(self.admin_url))
