@@ -50,6 +50,19 @@ def auth(token_issuer: Any, user_id: uuid.UUID, key: str | None = None) -> dict[
     return headers
 
 
+async def place_single(
+    http: httpx.AsyncClient,
+    token_issuer: Any,
+    user_id: uuid.UUID,
+    event: Any,
+    odds: Any,
+    amount: str,
+) -> httpx.Response:
+    """POST /api/bets/place for a single at the current coefficient."""
+    body = {"event_id": str(event.event_id), "odds_id": str(odds.odds_id), "bet_amount": amount}
+    return await http.post("/api/bets/place", json=body, headers=auth(token_issuer, user_id))
+
+
 async def test_single_is_reserved_by_the_wallet_and_opens(
     http: httpx.AsyncClient, bets_db: BetsDb, wallet_db: WalletDb, token_issuer: Any
 ) -> None:
@@ -96,11 +109,7 @@ async def test_insufficient_funds_rejects_and_holds_nothing(
 ) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=500)
     event, odds = await offer(bets_db)
-    answer = await http.post(
-        "/api/bets/place",
-        json={"event_id": str(event.event_id), "odds_id": str(odds.odds_id), "bet_amount": "10"},
-        headers=auth(token_issuer, user_id),
-    )
+    answer = await place_single(http, token_issuer, user_id, event, odds, "10")
     assert answer.status_code == 409, answer.text
     error = answer.json()["error"]
     assert error["code"] == "wallet.insufficient_funds"
@@ -299,11 +308,7 @@ async def test_settlement_reaches_the_wallet_over_the_bus(
     """Place -> reserved -> open -> EventSettled -> BetSettled through the relay -> wallet pays."""
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     event, odds = await offer(bets_db, "1.85")
-    answer = await http.post(
-        "/api/bets/place",
-        json={"event_id": str(event.event_id), "odds_id": str(odds.odds_id), "bet_amount": "33.33"},
-        headers=auth(token_issuer, user_id),
-    )
+    answer = await place_single(http, token_issuer, user_id, event, odds, "33.33")
     assert answer.status_code == 201, answer.text
     bet_id = answer.json()["bet"]["bet_id"]
     assert answer.json()["bet"]["potential_win"] == "61.66"  # 33.33 x 1.85 = 61.6605
@@ -331,11 +336,7 @@ async def test_cancel_an_open_bet_refunds_once(
 ) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     event, odds = await offer(bets_db)
-    placed = await http.post(
-        "/api/bets/place",
-        json={"event_id": str(event.event_id), "odds_id": str(odds.odds_id), "bet_amount": "20"},
-        headers=auth(token_issuer, user_id),
-    )
+    placed = await place_single(http, token_issuer, user_id, event, odds, "20")
     assert placed.status_code == 201, placed.text
     bet_id = placed.json()["bet"]["bet_id"]
     assert await wallet_db.balances(user_id) == (8_000, 2_000)
@@ -360,11 +361,7 @@ async def test_a_bet_cannot_be_cancelled_once_its_event_started(
 ) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     event, odds = await offer(bets_db)
-    placed = await http.post(
-        "/api/bets/place",
-        json={"event_id": str(event.event_id), "odds_id": str(odds.odds_id), "bet_amount": "20"},
-        headers=auth(token_issuer, user_id),
-    )
+    placed = await place_single(http, token_issuer, user_id, event, odds, "20")
     bet_id = placed.json()["bet"]["bet_id"]
     await handle(
         bets_db,
