@@ -49,3 +49,27 @@ def libpq_url(url: str) -> str:
     """The same URL for asyncpg/psql (``postgresql://``) without SQLAlchemy's driver suffix."""
     parsed = make_url(url).set(drivername="postgresql")
     return parsed.render_as_string(hide_password=False)
+
+
+class DatabaseHandles:
+    """The runtime's engine and sessionmaker as a service's request dependencies carry them.
+
+    A service's ``<Svc>Services`` dataclass declares ``engine`` and ``sessionmaker`` fields
+    (``None`` until the app factory binds the runtime's) and inherits the accessors.
+    """
+
+    engine: AsyncEngine | None
+    sessionmaker: async_sessionmaker[AsyncSession] | None
+
+    def bind(self, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.engine, self.sessionmaker = engine, sessionmaker
+
+    @property
+    def db(self) -> async_sessionmaker[AsyncSession]:
+        assert self.sessionmaker is not None, "the runtime has no database"
+        return self.sessionmaker
+
+    @property
+    def db_engine(self) -> AsyncEngine:
+        assert self.engine is not None, "the runtime has no database"
+        return self.engine

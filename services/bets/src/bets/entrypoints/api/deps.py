@@ -9,25 +9,16 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bets.settings import Settings
+from common.db import DatabaseHandles
 from common.idempotency import IdempotencyStore
 
 
 @dataclass
-class BetsServices:
+class BetsServices(DatabaseHandles):
     settings: Settings
     idempotency: IdempotencyStore
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
-
-    @property
-    def db(self) -> async_sessionmaker[AsyncSession]:
-        assert self.sessionmaker is not None, "the runtime has no database"
-        return self.sessionmaker
-
-    @property
-    def db_engine(self) -> AsyncEngine:
-        assert self.engine is not None, "the runtime has no database"
-        return self.engine
 
 
 def bets_services(request: Request) -> BetsServices:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from common.db import DatabaseHandles
 from common.errors import DomainError
 from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
 from wallet.adapters.crypto import FieldCipher
@@ -18,25 +19,12 @@ from wallet.settings import Settings
 
 
 @dataclass
-class WalletServices:
+class WalletServices(DatabaseHandles):
     settings: Settings
     cipher: FieldCipher
     idempotency: IdempotencyStore
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
-
-    def bind(self, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.engine, self.sessionmaker = engine, sessionmaker
-
-    @property
-    def db(self) -> async_sessionmaker[AsyncSession]:
-        assert self.sessionmaker is not None, "the runtime has no database"
-        return self.sessionmaker
-
-    @property
-    def db_engine(self) -> AsyncEngine:
-        assert self.engine is not None, "the runtime has no database"
-        return self.engine
 
 
 def wallet_services(request: Request) -> WalletServices:
