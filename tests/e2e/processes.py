@@ -125,6 +125,8 @@ class PlatformLayout:
     redis_url: str
     redis_prefix: str
     log_dir: Path
+    # Settings a suite adds to (or overrides in) every process's environment.
+    extra_env: dict[str, str] = field(default_factory=dict)
     ports: Iterator[int] = field(init=False)
     service_ports: dict[str, list[int]] = field(init=False)
     gateway_ports: list[int] = field(init=False)
@@ -228,6 +230,7 @@ class PlatformLayout:
                     "GATEWAY_STREAM_HEARTBEAT_S": "2",
                 }
             )
+        env.update(self.extra_env)
         return env
 
     def processes(self) -> list[Process]:
