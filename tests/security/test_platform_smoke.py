@@ -6,7 +6,9 @@ from tests.e2e.client import Platform
 from tests.security.conftest import Cast
 
 
-async def test_the_cast_is_signed_in_with_the_roles_it_plays(platform: Platform, cast: Cast) -> None:
+async def test_the_cast_is_signed_in_with_the_roles_it_plays(
+    platform: Platform, cast: Cast
+) -> None:
     admin = await platform.ok("GET", "/api/auth/session", cast.admin)
     ann = await platform.ok("GET", "/api/auth/session", cast.ann)
     assert admin["user"]["role"] == "admin"
