@@ -7,10 +7,10 @@ DOMAIN_SERVICES := auth events bets wallet
 -include .env
 export
 
-.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench
+.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench audit
 
 help:
-	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench"
+	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench | audit"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -56,6 +56,11 @@ up:
 
 compose-check:
 	@scripts/validate-compose.sh
+
+# Known vulnerabilities in uv.lock (pip-audit) and web/ (npm audit); says plainly when no
+# vulnerability database answers from this machine (docs/security.md).
+audit: install
+	$(UV) run --no-sync python scripts/audit.py
 
 bench: install infra
 	$(UV) run --no-sync python scripts/bench_bus.py
