@@ -25,6 +25,8 @@ migrate: install infra
 	  echo "migrate: $$svc"; \
 	  $(UV) run --no-sync alembic -c services/$$svc/alembic.ini upgrade head || exit 1; \
 	done
+	@# The bus's exchanges and one RabbitMQ user per service (docs/runbook.md, RabbitMQ users).
+	$(UV) run --no-sync python -m common.messaging.users $(DOMAIN_SERVICES) gateway
 	@# Every consumer's queues exist before any publisher starts (docs/runbook.md, Migrate).
 	$(UV) run --no-sync python -m common.messaging.declare $(DOMAIN_SERVICES)
 

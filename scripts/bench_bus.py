@@ -38,11 +38,12 @@ class Tick(BaseModel):
 
 
 REGISTRY = MessageRegistry()
-REGISTRY.add(MessageSpec(producer="gateway", type="Tick", version=1, model=Tick))
+# Published as bets, by bets' own broker user (the only one allowed bets.* keys).
+REGISTRY.add(MessageSpec(producer="bets", type="Tick", version=1, model=Tick))
 
 
 def tick(n: int) -> Envelope:
-    return Envelope(type="Tick", version=1, producer="gateway", payload={"n": n})
+    return Envelope(type="Tick", version=1, producer="bets", payload={"n": n})
 
 
 async def wait_until(check: Any, timeout_s: float = 300) -> None:
@@ -57,11 +58,12 @@ async def main(count: int) -> None:
     infra = await discover()
     database = TestDatabase(infra.postgres_admin_url)
     await database.create()
-    namespace = BrokerNamespace(infra.rabbitmq_url)
+    namespace = BrokerNamespace(infra.rabbitmq_url, infra.rabbitmq_admin_url)
+    await namespace.create()
     url = database.admin_dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
     engine = create_engine(url, pool_size=10)
     sessionmaker = create_sessionmaker(engine)
-    broker = Broker(infra.rabbitmq_url, exchange_name=namespace.exchange_name)
+    broker = Broker(namespace.url_for("bets"), exchange_name=namespace.exchange_name)
     rows: list[tuple[str, str]] = []
     try:
         await broker.start()
@@ -126,7 +128,7 @@ async def main(count: int) -> None:
 
         for batch_size in (1, 100):
             schema = "bench_1"
-            service = f"bench-consumer-{batch_size}-{uuid.uuid4().hex[:6]}"
+            service = f"bets.bench-consumer-{batch_size}-{uuid.uuid4().hex[:6]}"  # bets' queues
             namespace.queue_names(service)
 
             async def handle(payload: Tick, ctx: MessageContext, s: str = schema) -> None:

@@ -87,6 +87,11 @@ def simulator_port() -> int:
     return env_port("STRIPE_SIMULATOR_PORT", 12111)
 
 
+def metrics_port() -> int:
+    """The gateway's Prometheus port (never the public one): 8090 unless .env says otherwise."""
+    return env_port("GATEWAY_METRICS_PORT", 8090) or 8090
+
+
 def simulator_wanted() -> bool:
     """No real key set (empty, or the simulator's own): deposits go to the local simulator."""
     key = os.environ.get("STRIPE_SECRET_KEY", "")
@@ -115,6 +120,16 @@ def ready_url(name: str) -> str:
     if name == "stripe":
         return f"http://127.0.0.1:{simulator_port()}{STANDINS[name]}"
     return f"http://127.0.0.1:{port_of(name)}/health/ready"
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 (local http only)
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return 0
 
 
 def get_json(url: str) -> tuple[int, object]:
@@ -153,10 +168,13 @@ def command_of(name: str) -> list[str]:
 
 
 async def start(name: str) -> asyncio.subprocess.Process:
+    # --no-proxy-headers: the gateway alone resolves the client from X-Forwarded-For (its
+    # trusted proxies); uvicorn's rewrite would believe any local caller's header.
+    uvicorn_flags = ["--no-access-log", "--no-proxy-headers"]
     return await asyncio.create_subprocess_exec(
         sys.executable,
         *command_of(name),
-        *(["--no-access-log"] if name in SERVICES else []),
+        *(uvicorn_flags if name in SERVICES else []),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,  # our Ctrl-C handling stops them in order
@@ -224,6 +242,7 @@ def where_to_go() -> str:
         "",
         f"LOOSELINE is up: {gateway}",
         f"  API docs (Swagger UI): {gateway}/api/docs   health: {gateway}/health",
+        f"  gateway metrics (its own port): http://127.0.0.1:{metrics_port()}/metrics",
         f"  mail inbox (verification codes): http://127.0.0.1:{mailsink_http_port()}/api/messages"
         f"   (SMTP sink on 127.0.0.1:{smtp_port()})",
         f"  OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev)",
@@ -256,11 +275,18 @@ def smoke_check() -> int:
     gateway = f"http://127.0.0.1:{port_of('gateway')}"
     code, body = get_json(f"{gateway}/health")
     print(f"smoke: gateway /health -> {code} {json.dumps(body)}", flush=True)
-    return rc or (0 if code == 200 else 1)
+    rc = rc or (0 if code == 200 else 1)
+    # Metrics answer on their own port and never on the public one.
+    public, _ = get_json(f"{gateway}/metrics")
+    scraped = status_of(f"http://127.0.0.1:{metrics_port()}/metrics")
+    print(f"smoke: gateway metrics -> {scraped}, public /metrics -> {public}", flush=True)
+    return rc or (0 if scraped == 200 and public == 404 else 1)
 
 
 async def main(smoke: bool, timeout_s: float) -> int:
     load_dotenv(ROOT / ".env")
+    # A stable metrics port for `make run` (the gateway's own default, 0, is any free port).
+    os.environ["GATEWAY_METRICS_PORT"] = str(metrics_port())
     if simulator_wanted():
         use_simulator()
     loop = asyncio.get_running_loop()

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL, RabbitMQ and Redis answer; start the local ones if installed but down.
 # Hosts/ports come from the environment (PGHOST/PGPORT, RABBITMQ_HOST/PORT, REDIS_HOST/PORT).
+# RabbitMQ's management API (RABBITMQ_MANAGEMENT_PORT) must answer too: the broker's users and
+# permissions are provisioned through it (python -m common.messaging.users, docs/runbook.md).
 set -euo pipefail
 
 PGHOST=${PGHOST:-127.0.0.1}; PGPORT=${PGPORT:-5432}
 RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1}; RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
+RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
+RABBITMQ_CONF=${RABBITMQ_CONFIG_FILE:-/etc/rabbitmq/rabbitmq.conf}
 REDIS_HOST=${REDIS_HOST:-127.0.0.1}; REDIS_PORT=${REDIS_PORT:-6379}
 
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -29,6 +33,21 @@ start_rabbitmq() {
   else echo "infra: RabbitMQ is down on $RABBITMQ_HOST:$RABBITMQ_PORT and not installed" >&2; return 1; fi
 }
 
+# A local node gets the management plugin, listening on loopback only like its AMQP port: set
+# for the running node (no restart) and, when the config file is writable, for its next boots.
+enable_rabbitmq_management() {
+  if ! command -v rabbitmq-plugins >/dev/null || ! command -v rabbitmqctl >/dev/null; then
+    echo "infra: RabbitMQ's management API is down on $RABBITMQ_HOST:$RABBITMQ_MANAGEMENT_PORT;" \
+      "enable the rabbitmq_management plugin" >&2; return 1
+  fi
+  if [ -w "$RABBITMQ_CONF" ] && ! grep -q '^management\.tcp\.' "$RABBITMQ_CONF"; then
+    printf 'management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = %s\n' "$RABBITMQ_MANAGEMENT_PORT" >>"$RABBITMQ_CONF"
+  fi
+  rabbitmqctl -q eval "application:set_env(rabbitmq_management, tcp_config, \
+[{ip, \"127.0.0.1\"}, {port, $RABBITMQ_MANAGEMENT_PORT}])." >/dev/null
+  rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+}
+
 start_redis() {
   if command -v redis-server >/dev/null; then
     mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
@@ -42,4 +61,6 @@ answers "$RABBITMQ_HOST" "$RABBITMQ_PORT" || start_rabbitmq
 answers "$REDIS_HOST" "$REDIS_PORT" || start_redis
 wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
 wait_for RabbitMQ "$RABBITMQ_HOST" "$RABBITMQ_PORT" 90
+answers "$RABBITMQ_HOST" "$RABBITMQ_MANAGEMENT_PORT" || enable_rabbitmq_management
+wait_for "RabbitMQ management API" "$RABBITMQ_HOST" "$RABBITMQ_MANAGEMENT_PORT" 60
 wait_for Redis "$REDIS_HOST" "$REDIS_PORT" 15

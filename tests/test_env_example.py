@@ -42,4 +42,4 @@ def test_each_service_variable_is_listed_for_auth_and_its_url_for_every_service(
     shared = {f"{prefix}{n}".upper() for n in ServiceSettings.model_fields}
     documented = {n.replace(prefix, "AUTH_", 1) if n in shared else n for n in env_names(settings)}
     assert documented - LISTED == set()
-    assert {f"{prefix}DATABASE_URL", f"{prefix}PORT"} <= LISTED
+    assert {f"{prefix}DATABASE_URL", f"{prefix}RABBITMQ_URL", f"{prefix}PORT"} <= LISTED

@@ -35,7 +35,7 @@ async def test_worker_answers_ready_then_stops_on_sigterm(
         "REDIS_PREFIX": shared.redis_prefix,
         "BETS_DATABASE_URL": test_database.url_for("bets"),
         "BETS_PORT": str(port),
-        "RABBITMQ_URL": infrastructure.rabbitmq_url,
+        "BETS_RABBITMQ_URL": shared.rabbitmq_url,  # bets' own broker user
         "EXCHANGE_NAME": broker_namespace.exchange_name,
         "QUEUE_PREFIX": broker_namespace.queue_prefix,
         "ENVIRONMENT": "test",

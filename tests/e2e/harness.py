@@ -34,12 +34,12 @@ async def running_platform(
 ) -> AsyncIterator[Platform]:
     """Every service (``replicas`` of each, and as many gateways) ready behind its gateways."""
     database = TestDatabase(infrastructure.postgres_admin_url)
-    namespace = BrokerNamespace(infrastructure.rabbitmq_url)
+    namespace = BrokerNamespace(infrastructure.rabbitmq_url, infrastructure.rabbitmq_admin_url)
     redis_prefix = f"looseline_e2e_{uuid.uuid4().hex[:10]}:"
     layout = PlatformLayout(
         replicas=replicas,
         database_urls={svc: database.url_for(svc) for svc in DOMAIN_SERVICES},
-        rabbitmq_url=infrastructure.rabbitmq_url,
+        rabbitmq_urls={svc: namespace.url_for(svc) for svc in (*DOMAIN_SERVICES, "gateway")},
         exchange_name=namespace.exchange_name,
         queue_prefix=namespace.queue_prefix,
         redis_url=infrastructure.redis_url,
@@ -57,6 +57,7 @@ async def running_platform(
     atexit.register(stop_all, processes, 5.0)
     try:
         await database.create()
+        await namespace.create()  # the run's vhost, exchanges and the services' broker users
         for service in DOMAIN_SERVICES:
             await database.migrate(service)
         for phase in (0, 1):

@@ -119,7 +119,8 @@ class PlatformLayout:
 
     replicas: int
     database_urls: dict[str, str]
-    rabbitmq_url: str
+    # Each service's (and the gateway's) own broker login: user named as the service.
+    rabbitmq_urls: dict[str, str]
     exchange_name: str
     queue_prefix: str
     redis_url: str
@@ -171,7 +172,6 @@ class PlatformLayout:
                 "ENVIRONMENT": "test",
                 "LOG_LEVEL": "INFO",
                 "LOG_JSON": "true",
-                "RABBITMQ_URL": self.rabbitmq_url,
                 "EXCHANGE_NAME": self.exchange_name,
                 "QUEUE_PREFIX": self.queue_prefix,
                 "REDIS_URL": self.redis_url,
@@ -192,6 +192,7 @@ class PlatformLayout:
         prefix = service.upper()
         env = self.shared_env()
         env[f"{prefix}_PORT"] = str(port)
+        env[f"{prefix}_RABBITMQ_URL"] = self.rabbitmq_urls[service]
         if service in self.database_urls:
             env.update(
                 {
@@ -274,7 +275,7 @@ class PlatformLayout:
                 name = f"{service}-{replica}"
                 app = f"{service}.entrypoints.api.app:create_app"
                 argv = ["-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
-                argv += ["--port", str(port), "--no-access-log"]
+                argv += ["--port", str(port), "--no-access-log", "--no-proxy-headers"]
                 found.append(
                     Process(
                         name,

@@ -26,7 +26,8 @@ class Ping(BaseModel):
 
 
 TEST_REGISTRY = MessageRegistry()
-TEST_REGISTRY.add(MessageSpec(producer="gateway", type="Ping", version=1, model=Ping))
+# Published by bets' user (the only one allowed bets.* keys), as a real producer would be.
+TEST_REGISTRY.add(MessageSpec(producer="bets", type="Ping", version=1, model=Ping))
 
 
 def ping(note: str, event_id: uuid.UUID | None = None) -> Envelope:
@@ -34,7 +35,7 @@ def ping(note: str, event_id: uuid.UUID | None = None) -> Envelope:
         event_id=event_id or uuid.uuid4(),
         type="Ping",
         version=1,
-        producer="gateway",
+        producer="bets",
         payload={"note": note},
     )
 
@@ -54,7 +55,7 @@ async def eventually(check: Callable[[], Any], timeout_s: float = 10.0) -> None:
 
 @pytest.fixture
 async def broker(broker_namespace: BrokerNamespace) -> AsyncIterator[Broker]:
-    b = Broker(broker_namespace.url, exchange_name=broker_namespace.exchange_name)
+    b = Broker(broker_namespace.url_for("bets"), exchange_name=broker_namespace.exchange_name)
     await b.start()
     await b.wait_connected(10)
     yield b
@@ -220,8 +221,9 @@ async def record_effect(payload: Ping, ctx: MessageContext) -> None:
 def make_consumer(
     scratch: Any, broker: Broker, ns: BrokerNamespace, handler: Any, **kwargs: Any
 ) -> Consumer:
-    # One queue per test (named after its scratch schema): no test sees another's messages.
-    service = f"consumer-{scratch.schema}"
+    # One queue per test (named after its scratch schema): no test sees another's messages. It
+    # sits under bets' names, the only queues the bets user may create.
+    service = f"bets.consumer-{scratch.schema}"
     ns.queue_names(service)
     return Consumer(
         service=service,
@@ -327,8 +329,8 @@ async def test_unreadable_and_unknown_messages_go_straight_to_the_dlq(
 ) -> None:
     consumer = make_consumer(scratch, broker, broker_namespace, record_effect)
     await consumer.start()
-    unknown_version = Envelope(type="Ping", version=9, producer="gateway", payload={"note": "x"})
-    await broker.publish([("gateway.Ping", b"{not json", "raw-1", {})])
+    unknown_version = Envelope(type="Ping", version=9, producer="bets", payload={"note": "x"})
+    await broker.publish([("bets.Ping", b"{not json", "raw-1", {})])
     await publish_raw(broker, unknown_version)
     await eventually(lambda: dlq_has(consumer, 2), timeout_s=5)
     assert await scratch.effects() == []
@@ -347,7 +349,7 @@ async def test_follow_up_messages_carry_correlation_and_causation(
     question = Envelope(
         type="Ping",
         version=1,
-        producer="gateway",
+        producer="bets",
         payload={"note": "question"},
         correlation_id="req-42",
     )

@@ -130,7 +130,7 @@ class Signed:
 
 
 class Api:
-    """The auth API as one test's client sees it: its own IP (X-Forwarded-For) and agent."""
+    """The auth API as one test's client sees it: its own IP (X-Real-IP) and agent."""
 
     def __init__(self, app: FastAPI, client: httpx.AsyncClient, mail_sink: MailSink) -> None:
         self.app = app
@@ -139,7 +139,7 @@ class Api:
         self.ip = (
             f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
         )
-        self.headers = {"X-Forwarded-For": self.ip, "User-Agent": "pytest-auth/1.0"}
+        self.headers = {"X-Real-IP": self.ip, "User-Agent": "pytest-auth/1.0"}
 
     @property
     def services(self) -> AuthServices:

@@ -125,19 +125,19 @@ async def test_role_change_emits_and_a_demotion_ends_sessions(api: Any) -> None:
 async def test_ensure_admin_is_idempotent_and_promotes(api: Any) -> None:
     origin = RequestOrigin(user_agent="test")
     email = api.new_email("ops")
-    user, created = await ensure_admin(
+    first = await ensure_admin(
         api.services, email=email, password="ops-admin-passphrase-1", origin=origin
     )
-    assert created
-    assert user.role.value == "admin"
-    assert user.is_verified
-    again, created_again = await ensure_admin(
+    assert first.outcome == "created"
+    assert first.user.role.value == "admin"
+    assert first.user.is_verified
+    again = await ensure_admin(
         api.services, email=email.upper(), password="ops-admin-passphrase-1", origin=origin
     )
-    assert (again.id, created_again) == (user.id, False)
+    assert (again.user.id, again.outcome) == (first.user.id, "unchanged")
 
+    # An existing account is promoted with its own password (test_security_admin.py: the rest).
     plain = await api.new_user()
-    promoted, created = await ensure_admin(
-        api.services, email=plain.email, password=None, origin=origin
-    )
-    assert (promoted.id, promoted.role.value, created) == (plain.user_id, "admin", False)
+    promoted = await ensure_admin(api.services, email=plain.email, password=PASSWORD, origin=origin)
+    assert (promoted.user.id, promoted.user.role.value) == (plain.user_id, "admin")
+    assert promoted.outcome == "promoted"

@@ -14,7 +14,7 @@ def auth_env(auth_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settin
     for name, value in {
         "ENVIRONMENT": "test",
         "AUTH_DATABASE_URL": auth_settings.database_url,
-        "RABBITMQ_URL": auth_settings.rabbitmq_url,
+        "AUTH_RABBITMQ_URL": auth_settings.rabbitmq_url,
         "REDIS_URL": auth_settings.redis_url,
         "REDIS_PREFIX": auth_settings.redis_prefix,
         "AUTH_KEY_ENCRYPTION_KEY": auth_settings.key_encryption_key,

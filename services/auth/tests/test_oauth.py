@@ -156,14 +156,15 @@ async def test_linking_needs_both_sides_verified(api: Any, oauth_provider: Any) 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "auth.oauth_link_unverified"
 
-    # The provider's side unverified.
+    # The provider's side unverified: it proves nothing, whoever signed in there (400).
     other = await api.new_user()
     oauth_provider.set_user(
         sub=uuid.uuid4().hex, email=other.email, name="Unproven", email_verified=False
     )
     path, _ = await _authorize(api, "google")
     response = await _callback(api, path)
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "auth.oauth_email_unverified"
 
 
 async def test_unknown_provider_is_404(api: Any) -> None:
@@ -176,9 +177,11 @@ async def test_provider_sign_in_of_a_two_factor_account_needs_the_second_step(
     api: Any, oauth_provider: Any
 ) -> None:
     signed = await api.new_user()
-    secret = (await api.post("/2fa/setup", headers=signed.auth)).json()["secret"]
-    totp = pyotp.TOTP(secret)
-    enabled = await api.post("/2fa/enable", {"code": totp.now()}, headers=signed.auth)
+    setup = await api.post("/2fa/setup", {"password": PASSWORD}, headers=signed.auth)
+    totp = pyotp.TOTP(setup.json()["secret"])
+    enabled = await api.post(
+        "/2fa/enable", {"code": totp.now(), "password": PASSWORD}, headers=signed.auth
+    )
     assert enabled.status_code == 200
     oauth_provider.set_user(sub=uuid.uuid4().hex, email=signed.email, name="Two Factor")
     path, _ = await _authorize(api, "google")

@@ -1,12 +1,15 @@
-"""Settings: OWASP argon2 defaults, production refuses development secrets."""
+"""Settings: OWASP argon2 defaults, production refuses development secrets, plain-http URLs and
+mail without TLS."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from auth.adapters.crypto import SecretBox, new_key_encryption_key
-from auth.settings import Settings
+from auth.settings import DEV_CODE_PEPPER, DEV_KEY_ENCRYPTION_KEY, Settings
 
 
 def test_defaults_are_owasp_argon2id_and_short_lived_tokens() -> None:
@@ -22,24 +25,60 @@ def test_defaults_are_owasp_argon2id_and_short_lived_tokens() -> None:
     assert (settings.code_ttl_s, settings.code_max_attempts) == (900, 5)
 
 
+# Every shared and auth setting production checks, at a safe value.
+SAFE: dict[str, Any] = {
+    "environment": "production",
+    "rabbitmq_url": "amqps://auth:s3cret-broker@mq:5671/",
+    "database_url": "postgresql+asyncpg://looseline_auth:s3cret-pw@db:5432/looseline",
+    "redis_url": "rediss://:s3cret-redis@redis:6380/0",
+    "jwt_jwks_url": "http://auth:8000/api/auth/.well-known/jwks.json",
+    "trusted_gateway_networks": "10.42.0.0/16",
+    "public_url": "https://looseline.example",
+    "smtp_starttls": True,
+    "code_pepper": "a-long-random-production-pepper",
+}
+
+
+def refused(**overrides: Any) -> set[str]:
+    """The settings production refuses (by name) with ``overrides`` on top of SAFE."""
+    with pytest.raises(ValidationError) as error:
+        Settings(**{**SAFE, "key_encryption_key": new_key_encryption_key(), **overrides})
+    message = str(error.value).split("unsafe settings for: ", 1)[1].split(" [type=")[0]
+    return {entry.split(" ", 1)[0] for entry in message.split(", ") if entry[:1].isupper()}
+
+
 def test_production_refuses_development_secrets() -> None:
-    good_db = "postgresql+asyncpg://looseline_auth:s3cret-pw@db:5432/looseline"
-    with pytest.raises(ValidationError) as refused:
-        Settings(
-            environment="production",
-            rabbitmq_url="amqp://app:s3cret@mq:5672/",
-            database_url=good_db,
-        )
-    assert "AUTH_CODE_PEPPER" in str(refused.value)
-    assert "AUTH_KEY_ENCRYPTION_KEY" in str(refused.value)
-    accepted = Settings(
-        environment="production",
-        rabbitmq_url="amqp://app:s3cret@mq:5672/",
-        database_url=good_db,
-        code_pepper="a-long-random-production-pepper",
+    assert refused(code_pepper=DEV_CODE_PEPPER, key_encryption_key=DEV_KEY_ENCRYPTION_KEY) == {
+        "AUTH_CODE_PEPPER",
+        "AUTH_KEY_ENCRYPTION_KEY",
+    }
+    accepted = Settings(**SAFE, key_encryption_key=new_key_encryption_key())
+    assert accepted.weak_secrets() == []
+
+
+def test_production_refuses_a_plain_http_public_url() -> None:
+    # OAuth redirect URIs are built from it: codes would come back over plain http.
+    assert refused(public_url="http://looseline.example") == {"AUTH_PUBLIC_URL"}
+
+
+@pytest.mark.parametrize("field", ["google_token_url", "github_authorize_url", "github_user_url"])
+def test_production_refuses_plain_http_oauth_provider_endpoints(field: str) -> None:
+    assert refused(**{field: "http://provider.example/x"}) == {f"AUTH_{field.upper()}"}
+
+
+def test_production_refuses_mail_without_tls() -> None:
+    assert refused(smtp_starttls=False) == {"AUTH_SMTP_STARTTLS/AUTH_SMTP_USE_TLS"}
+    implicit = Settings(
+        **{**SAFE, "smtp_starttls": False},
+        smtp_use_tls=True,
         key_encryption_key=new_key_encryption_key(),
     )
-    assert accepted.weak_secrets() == []
+    assert implicit.weak_secrets() == []
+
+
+def test_the_client_address_setting_is_gone() -> None:
+    # X-Forwarded-For is never read: TRUSTED_GATEWAY_NETWORKS decides whose X-Real-IP counts.
+    assert "trust_forwarded_for" not in Settings.model_fields
 
 
 def test_secret_box_binds_ciphertext_to_its_context() -> None:

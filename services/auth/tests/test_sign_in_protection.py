@@ -29,7 +29,7 @@ async def test_account_lockout_after_five_failures_answers_429_with_retry_after(
     assert 0 < retry_after <= 60
     # Even the right password waits; from another IP too (the account is the target).
     await api.sign_in(signed.email, PASSWORD, expect=429)
-    api.headers["X-Forwarded-For"] = "10.250.0.1"
+    api.headers["X-Real-IP"] = "10.250.0.1"
     await api.sign_in(signed.email, PASSWORD, expect=429)
     assert "lockout" in await api.audit_actions(signed.user_id)
 
@@ -73,7 +73,7 @@ async def test_unknown_accounts_lock_too_and_per_ip_limit_holds(api: Any) -> Non
     locked = await api.sign_in(api.new_email("spray-last"), PASSWORD, expect=429)
     assert int(locked.headers["Retry-After"]) > 0
     # Another IP is not affected.
-    api.headers["X-Forwarded-For"] = "10.251.0.2"
+    api.headers["X-Real-IP"] = "10.251.0.2"
     signed = await api.new_user()
     assert signed.access_token
 
@@ -93,18 +93,22 @@ def _totp_at(secret: str, offset_s: int) -> str:
 
 async def test_two_factor_with_totp_and_single_use_recovery_codes(api: Any) -> None:
     signed = await api.new_user()
-    setup = await api.post("/2fa/setup", headers=signed.auth)
+    setup = await api.post("/2fa/setup", {"password": PASSWORD}, headers=signed.auth)
     assert setup.status_code == 200, setup.text
     secret = setup.json()["secret"]
     uri = setup.json()["otpauth_uri"]
     assert uri.startswith("otpauth://totp/")
     assert "issuer=LOOSELINE" in uri
 
-    bad = await api.post("/2fa/enable", {"code": "000000"}, headers=signed.auth)
+    bad = await api.post(
+        "/2fa/enable", {"code": "000000", "password": PASSWORD}, headers=signed.auth
+    )
     if _totp_at(secret, 0) != "000000":
         assert bad.status_code == 400
         assert bad.json()["error"]["code"] == "auth.totp_code_incorrect"
-    enabled = await api.post("/2fa/enable", {"code": _totp_at(secret, 0)}, headers=signed.auth)
+    enabled = await api.post(
+        "/2fa/enable", {"code": _totp_at(secret, 0), "password": PASSWORD}, headers=signed.auth
+    )
     assert enabled.status_code == 200, enabled.text
     recovery = enabled.json()["recovery_codes"]
     assert len(recovery) == 10
@@ -151,6 +155,8 @@ async def test_two_factor_with_totp_and_single_use_recovery_codes(api: Any) -> N
 
 async def test_enable_needs_setup_first(api: Any) -> None:
     signed = await api.new_user()
-    response = await api.post("/2fa/enable", {"code": "123456"}, headers=signed.auth)
+    response = await api.post(
+        "/2fa/enable", {"code": "123456", "password": PASSWORD}, headers=signed.auth
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "auth.totp_not_set_up"

@@ -25,6 +25,7 @@ from services.events.tests.conftest import Tap
 
 from common.contracts.bets import BetLeg, BetPlaced
 from common.messaging.envelope import wrap
+from common.testing.broker import publish_as_producers
 
 
 @pytest.fixture(scope="module")
@@ -457,14 +458,10 @@ async def test_delete_only_without_bets(
         ],
         placed_at=datetime.now(UTC),
     )
-    broker = events_app[0].state.runtime.broker
+    settings = events_app[0].state.runtime.settings
     envelope = wrap(bet)
-    await broker.publish(
-        [(envelope.routing_key, envelope.model_dump_json().encode(), str(envelope.event_id), {})]
-    )
-    await broker.publish(
-        [(envelope.routing_key, envelope.model_dump_json().encode(), str(envelope.event_id), {})]
-    )
+    # As bets' own broker user (events may not publish bets.* keys); twice: a redelivery.
+    await publish_as_producers(settings.rabbitmq_url, settings.exchange_name, envelope, envelope)
     for _ in range(100):
         count = await pg.fetchval(
             "SELECT bet_count FROM events.event_bet_count WHERE event_id = $1",

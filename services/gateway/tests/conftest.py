@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,8 @@ async def events_upstream(test_database: Any, make_settings: Any) -> AsyncIterat
             "query": sorted(request.query_params.multi_items()),
             "request_id": request.headers.get("x-request-id"),
             "forwarded_for": request.headers.get("x-forwarded-for"),
+            "real_ip": request.headers.get("x-real-ip"),
+            "headers": dict(request.headers),
             "authorization": request.headers.get("authorization"),
             "body_length": len(await request.body()),
         }
@@ -89,6 +92,40 @@ async def events_upstream(test_database: Any, make_settings: Any) -> AsyncIterat
         yield upstream
 
 
+# auth's per-IP sign-in lock-out trips after this many failures (the client-address tests).
+AUTH_IP_MAX_FAILURES = 3
+
+
+@pytest.fixture(scope="session")
+async def auth_upstream(test_database: Any, make_settings: Any) -> AsyncIterator[Upstream]:
+    """The real auth app (cheap argon2), trusting the default gateway network (loopback)."""
+    # Imported here: only the tests that go through to auth depend on it.
+    from auth.entrypoints.api.app import create_app as create_auth_app
+    from auth.settings import Settings as AuthSettings
+
+    await test_database.migrate("auth")
+    settings = make_settings(
+        AuthSettings,
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+        signin_ip_max_failures=AUTH_IP_MAX_FAILURES,
+        signin_account_max_failures=100,
+    )
+    async with serve(create_auth_app(settings)) as upstream:
+        yield upstream
+
+
+@pytest.fixture(scope="session")
+async def wallet_upstream(test_database: Any, make_settings: Any) -> AsyncIterator[Upstream]:
+    """The real wallet app (no background workers), trusting the default gateway network."""
+    from wallet.entrypoints.api.app import create_app as create_wallet_app
+    from wallet.settings import Settings as WalletSettings
+
+    await test_database.migrate("wallet")
+    async with serve(create_wallet_app(make_settings(WalletSettings, run_workers=False))) as up:
+        yield up
+
+
 GatewayFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
@@ -104,12 +141,32 @@ def gateway_factory(events_upstream: Upstream, make_settings: Any, app_client: A
             "bets_url": DOWN_BETS,
             "wallet_url": DOWN_WALLET,
             "upstream_timeout_s": 5.0,
+            "metrics_port": 0,  # an ephemeral port of its own: gateways in one process coexist
             **overrides,
         }
-        async with app_client(create_gateway_app(make_settings(GatewaySettings, **values))) as c:
-            yield c
+        app = create_gateway_app(make_settings(GatewaySettings, **values))
+        async with app_client(app) as client:
+            _METRICS_URLS[client] = f"http://127.0.0.1:{app.state.metrics.port}/metrics"
+            yield client
 
     return build
+
+
+# A gateway client → its app's metrics listener (its own port, not the public one).
+_METRICS_URLS: weakref.WeakKeyDictionary[httpx.AsyncClient, str] = weakref.WeakKeyDictionary()
+
+
+@pytest.fixture
+def scrape() -> Callable[[httpx.AsyncClient], Awaitable[str]]:
+    """``await scrape(gateway)``: the Prometheus text from that gateway's metrics port."""
+
+    async def get(gateway: httpx.AsyncClient) -> str:
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(_METRICS_URLS[gateway])
+        assert answer.status_code == 200
+        return answer.text
+
+    return get
 
 
 @pytest.fixture

@@ -114,6 +114,16 @@ def test_public_route_table() -> None:
     assert not is_admin_route("/api/wallet/balance")
 
 
+def test_the_second_step_of_a_sign_in_and_avatars_need_no_bearer() -> None:
+    # A provider sign-in with 2-FA has no token yet; an <img> cannot send one.
+    assert is_public("POST", "/api/auth/2fa/verify")
+    assert not is_public("POST", "/api/auth/2fa/setup")
+    assert not is_public("POST", "/api/auth/2fa/disable")
+    assert is_public("GET", "/api/auth/avatars/5f0c7a1e/3b1d.webp")
+    assert not is_public("PUT", "/api/auth/avatars/5f0c7a1e/3b1d.webp")
+    assert not is_public("GET", "/api/auth/avatars/5f0c7a1e/a/b")
+
+
 def test_report_downloads_pass_without_a_bearer_and_nothing_else_of_reports_does() -> None:
     download = "/api/wallet/reports/5f0c7a1e-4d7e-4a63-9d36-1f4c2b7d9e10/download"
     assert is_public("GET", download)

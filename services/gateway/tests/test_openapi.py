@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from gateway.openapi import merge
 
@@ -74,6 +75,29 @@ def test_clashing_component_names_are_prefixed_and_refs_rewritten() -> None:
     # identical components are shared, not duplicated
     same = merge({"bets": document("bets"), "other": document("bets")}, title="t")
     assert set(same["components"]["schemas"]) == {"Item"}
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "bearer"),
+    [
+        ("GET", "/api/auth/{provider}/authorize", False),
+        ("GET", "/api/auth/{provider}/callback", False),
+        ("POST", "/api/auth/2fa/verify", False),
+        ("GET", "/api/auth/avatars/{user_id}/{name}", False),
+        ("GET", "/api/events/{event_id}", False),
+        ("GET", "/api/stream", False),
+        ("GET", "/health/ready", False),
+        ("POST", "/api/stream/ticket", True),
+        ("GET", "/api/bets/{bet_id}", True),
+        ("POST", "/api/events/{event_id}/settle", True),
+    ],
+)
+def test_the_document_asks_for_a_token_exactly_where_the_gateway_does(
+    method: str, template: str, bearer: bool
+) -> None:
+    operation = {"responses": {"200": {"description": "ok"}}}
+    merged = merge({"x": {"paths": {template: {method.lower(): operation}}}}, title="t")
+    assert ("security" in merged["paths"][template][method.lower()]) is bearer
 
 
 async def test_docs_page_points_at_merged_document_with_its_own_csp(

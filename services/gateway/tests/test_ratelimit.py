@@ -6,6 +6,8 @@ import asyncio
 import uuid
 from typing import Any
 
+import pytest
+
 from common.testing.tokens import TokenIssuer
 
 
@@ -16,7 +18,9 @@ def client_ip() -> dict[str, str]:
     return {"x-forwarded-for": f"192.0.2.99, 198.{a}.{b}.{c}"}
 
 
-async def test_ip_limit_hits_429_with_retry_after_and_recovers(gateway_factory: Any) -> None:
+async def test_ip_limit_hits_429_with_retry_after_and_recovers(
+    gateway_factory: Any, scrape: Any
+) -> None:
     ip = client_ip()
     settings = {"rate_limit_per_ip": 3, "rate_limit_window_s": 1.0, "trusted_proxies": "127.0.0.1"}
     async with gateway_factory(**settings) as gateway:
@@ -26,7 +30,7 @@ async def test_ip_limit_hits_429_with_retry_after_and_recovers(gateway_factory: 
         assert refused.status_code == 429
         assert refused.json()["error"]["code"] == "rate_limited"
         assert refused.headers["retry-after"] == "1"
-        metrics = (await gateway.get("/metrics")).text
+        metrics = await scrape(gateway)
         assert 'looseline_gateway_rate_limited_total{bucket="ip"}' in metrics
         # another client is not affected
         assert (await gateway.get("/api/events/_echo/rl", headers=client_ip())).status_code == 200
@@ -65,6 +69,26 @@ async def test_sign_in_has_a_stricter_bucket(gateway_factory: Any) -> None:
         assert codes == [503, 503, 429]
         # other routes still pass for the same client
         assert (await gateway.get("/api/events/_echo/ok", headers=ip)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "route", ["reset-password", "verify-email", "verify-email/resend", "2fa/verify"]
+)
+async def test_emailed_code_routes_have_the_stricter_bucket(
+    gateway_factory: Any, route: str
+) -> None:
+    ip = client_ip()
+    settings = {
+        "rate_limit_strict": 2,
+        "rate_limit_strict_window_s": 5.0,
+        "trusted_proxies": "127.0.0.1",
+    }
+    async with gateway_factory(**settings) as gateway:
+        codes = [
+            (await gateway.post(f"/api/auth/{route}", json={}, headers=ip)).status_code
+            for _ in range(3)
+        ]
+    assert codes == [503, 503, 429]  # a 6-digit code is not guessed 10 a minute per address
 
 
 async def test_oversized_body_is_413(gateway_factory: Any, token_issuer: TokenIssuer) -> None:

@@ -11,11 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from common.auth.revocation import RevocationList
 from common.messaging.broker import Broker
 from common.messaging.envelope import Envelope
+from common.testing.broker import BrokerNamespace
 from common.testing.tokens import TokenIssuer
 from gateway.entrypoints.api.app import create_app as create_gateway_app
 from gateway.settings import Settings as GatewaySettings
@@ -75,18 +77,13 @@ async def read_until(response: httpx.Response, marker: str) -> list[Frame]:
 
 
 @pytest.fixture
-async def publisher(infrastructure: Any, broker_namespace: Any) -> AsyncIterator[Broker]:
-    broker = Broker(infrastructure.rabbitmq_url, exchange_name=broker_namespace.exchange_name)
-    await broker.start()
-    await broker.wait_connected(10)
-    yield broker
-    await broker.stop()
+def publisher(broker_namespace: BrokerNamespace) -> BrokerNamespace:
+    """Publishes each message as its producer's own broker user, as the services do."""
+    return broker_namespace
 
 
-async def publish(broker: Broker, *envelopes: Envelope) -> None:
-    await broker.publish(
-        (e.routing_key, e.model_dump_json().encode(), str(e.event_id), {}) for e in envelopes
-    )
+async def publish(publisher: BrokerNamespace, *envelopes: Envelope) -> None:
+    await publisher.publish(*envelopes)
 
 
 async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
@@ -94,7 +91,7 @@ async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
     events_upstream: Any,
     serve_app: Any,
     token_issuer: TokenIssuer,
-    publisher: Broker,
+    publisher: BrokerNamespace,
 ) -> None:
     settings = make_settings(GatewaySettings, events_url=events_upstream.url)
     app = create_gateway_app(settings)
@@ -218,7 +215,7 @@ async def test_session_revoked_message_ends_private_stream_and_fills_deny_list(
     events_upstream: Any,
     serve_app: Any,
     token_issuer: TokenIssuer,
-    publisher: Broker,
+    publisher: BrokerNamespace,
     infrastructure: Any,
     redis_prefix: str,
 ) -> None:
@@ -257,3 +254,37 @@ async def test_session_revoked_message_ends_private_stream_and_fills_deny_list(
             "/api/stream/ticket", headers={"authorization": f"Bearer {token}"}
         )
         assert refused.status_code == 401
+
+
+async def test_a_forged_producer_never_reaches_a_browser(
+    make_settings: Any, broker_namespace: BrokerNamespace
+) -> None:
+    hub = _hub(make_settings)
+    await hub.start()
+    try:
+        await asyncio.wait_for(hub.ready.wait(), 10)
+        watcher = Subscriber(user_id=None, event_id=None, sport=None)
+        hub.subscribe(watcher, None)
+        labels = {"service": "gateway", "reason": "forged_producer"}
+        before = REGISTRY.get_sample_value("looseline_messages_rejected_total", labels) or 0.0
+        event_id = uuid.uuid4()
+        # bets' user, on a key it may write and the stream is bound to, claiming to be events
+        forged = odds_changed(event_id, "100.00")
+        forger = Broker(broker_namespace.url_for("bets"), exchange_name=hub.broker.exchange_name)
+        await forger.start()
+        try:
+            await forger.wait_connected(10)
+            body = forged.model_dump_json().encode()
+            await forger.publish([("bets.BetPlaced", body, str(forged.event_id), {})])
+        finally:
+            await forger.stop()
+        marker = odds_changed(event_id, "1.80")
+        await broker_namespace.publish(marker)
+
+        seen = await asyncio.wait_for(watcher.queue.get(), 5)
+        assert seen.id == str(marker.event_id)  # the forgery, sent first, was never dispatched
+        assert watcher.queue.empty()
+        after = REGISTRY.get_sample_value("looseline_messages_rejected_total", labels)
+        assert after == before + 1
+    finally:
+        await hub.stop()

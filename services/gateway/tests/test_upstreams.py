@@ -28,12 +28,10 @@ async def test_refused_address_is_skipped_round_robin(
         assert health.json()["upstreams"]["events"] is True
 
 
-async def test_metrics_count_requests_by_route_status_upstream(
-    gateway: Any,
-) -> None:
+async def test_metrics_count_requests_by_route_status_upstream(gateway: Any, scrape: Any) -> None:
     await gateway.get("/api/events/_echo/m")
     await gateway.post("/api/bets/place")  # no token: refused at the edge
-    text = (await gateway.get("/metrics")).text
+    text = await scrape(gateway)
     assert (
         'looseline_gateway_requests_total{route="/api/bets",status="401",upstream="bets"}' in text
     )
@@ -42,6 +40,15 @@ async def test_metrics_count_requests_by_route_status_upstream(
         in text
     )
     assert "looseline_gateway_upstream_seconds" in text
+
+
+async def test_metrics_are_not_served_on_the_public_port(gateway: Any, scrape: Any) -> None:
+    public = await gateway.get("/metrics")
+    assert public.status_code == 404
+    assert public.json()["error"]["code"] == "not_found"
+    assert "looseline_gateway_requests_total" not in public.text
+    assert (await gateway.post("/metrics")).status_code == 404
+    assert "looseline_http_request_duration_seconds" in await scrape(gateway)
 
 
 async def test_over_real_http_lengths_and_empty_answers_pass_through(

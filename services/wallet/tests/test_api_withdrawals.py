@@ -177,9 +177,9 @@ async def test_seed_withdraw_4_daily_limit_counts_pending_and_completed(
 ) -> None:
     user, method = await ready_user(api, wallet_db, 6_000_000)  # 60 000.00
     first = await api.post(WITHDRAW, user, {"amount": "30000.00", "withdrawal_method_id": method})
-    approved = await api.admin_post(
-        f"/api/wallet/admin/withdrawals/{first.json()['withdrawal']['operation_id']}/approve"
-    )
+    approve = f"/api/wallet/admin/withdrawals/{first.json()['withdrawal']['operation_id']}/approve"
+    assert (await api.admin_post(approve)).json()["withdrawal"]["status"] == "pending"
+    approved = await api.admin_post(approve)  # a second admin: four eyes above 5 000.00
     assert approved.json()["withdrawal"]["status"] == "completed"
     second = await api.post(WITHDRAW, user, {"amount": "10000.00", "withdrawal_method_id": method})
     assert second.status_code == 201  # 40 000.00 used today: 30 000 completed + 10 000 pending

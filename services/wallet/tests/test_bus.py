@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from common.contracts.auth import UserBlocked, UserRegistered
 from common.messaging.envelope import Envelope, wrap
 from common.runtime import ServiceRuntime
+from common.testing.broker import publish_as_producers
 from wallet.bootstrap import build
 from wallet.settings import Settings
 from wallet.testing import (
@@ -31,14 +33,15 @@ from wallet.testing import (
 )
 
 
-async def eventually(check: Callable[[], Any], timeout_s: float = 15.0) -> None:
+async def eventually(check: Callable[[], Any], timeout_s: float = 15.0) -> Any:
+    """The check's first truthy result, polled until ``timeout_s``."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         result = check()
         if asyncio.iscoroutine(result):
             result = await result
         if result:
-            return
+            return result
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
@@ -91,11 +94,10 @@ async def saga_audit(db: WalletDb, user: uuid.UUID) -> dict[str, int]:
 
 
 async def publish(runtime: ServiceRuntime, *messages: BaseModel | Envelope) -> list[Envelope]:
+    """Onto ``runtime``'s bus, each message as its producer's own broker user (bets, auth)."""
     envelopes = [m if isinstance(m, Envelope) else wrap(m) for m in messages]
-    assert runtime.broker is not None
-    await runtime.broker.publish(
-        (e.routing_key, e.model_dump_json().encode(), str(e.event_id), {}) for e in envelopes
-    )
+    settings = runtime.settings
+    await publish_as_producers(settings.rabbitmq_url, settings.exchange_name, *envelopes)
     return envelopes
 
 
@@ -192,3 +194,62 @@ async def test_fifty_reservations_through_two_competing_consumers(
     assert len(await wallet_db.emitted("StakeReservationRejected", user_id=user)) == 40
     assert await wallet_db.balances(user) == (0, 10_000)
     assert await saga_audit(wallet_db, user) == {"stake_reserved": 10, "stake_rejected": 40}
+
+
+async def test_a_forged_settlement_is_dead_lettered_credits_nothing_and_is_counted_once(
+    make_settings: Any, wallet_db: WalletDb
+) -> None:
+    """Issue 20: BetSettled paying past the bet's potential win (from its ReserveStake)."""
+    settings = make_settings(Settings, consumer_max_attempts=20)
+    runtime = await start(settings)
+    try:
+        user = await make_wallet(wallet_db, balance_minor=10_000)
+        reserve = make_reserve(user, 1_000, potential_win_minor=1_850)  # 10.00 at 1.85
+        reserved = await publish(runtime, reserve)
+        await eventually(lambda: inbox_has(wallet_db, *reserved))
+        before = await wallet_db.balances(user)
+        counted = refused_payouts()
+
+        [forged] = await publish(runtime, make_settled(reserve, "won", payout_minor=100_000_000))
+        assert runtime.consumer is not None
+        queues = runtime.consumer.queues
+        assert queues is not None
+        # At once, by its verdict, not after the retries (there are 20 to spare).
+        assert await eventually(lambda: dead_lettered(queues, forged)) == "payout_refused"
+
+        assert await wallet_db.balances(user) == before == (9_000, 1_000)
+        assert await wallet_db.hold_status(reserve.bet_id) == "pending"
+        assert not await inbox_has(wallet_db, forged)
+        assert refused_payouts() == counted + 1  # once, though handled twice (and in a batch)
+        refusals = await wallet_db.count(
+            "SELECT count(*) FROM wallet.audit_log WHERE action = 'payout_refused'"
+            " AND details ->> 'event_id' = :e",
+            e=str(forged.event_id),
+        )
+        assert refusals == 1
+        # the genuine settlement, paying exactly the potential win, goes through
+        genuine = await publish(runtime, make_settled(reserve, "won", payout_minor=1_850))
+        await eventually(lambda: inbox_has(wallet_db, *genuine))
+        assert await wallet_db.balances(user) == (9_000 + 1_850, 0)
+    finally:
+        await runtime.stop()
+
+
+def refused_payouts() -> float:
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "wallet_payouts_refused"
+        for sample in metric.samples
+        if sample.name == "wallet_payouts_refused_total"
+    )
+
+
+async def dead_lettered(queues: Any, envelope: Envelope) -> str | None:
+    """Why the envelope is in the wallet's DLQ, once it is (other dead messages are taken out
+    on the way); None while it is not."""
+    while (message := await queues.dead_letter.get(fail=False, timeout=5)) is not None:
+        await message.ack()
+        if Envelope.model_validate_json(message.body).event_id == envelope.event_id:
+            return str((message.headers or {}).get("x-looseline-dead-reason"))
+    return None

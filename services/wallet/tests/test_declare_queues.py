@@ -20,7 +20,7 @@ from wallet.testing import WalletDb
 
 
 async def publish_user_registered(namespace: BrokerNamespace, user_id: uuid.UUID) -> None:
-    broker = Broker(namespace.url, exchange_name=namespace.exchange_name)
+    broker = Broker(namespace.url_for("auth"), exchange_name=namespace.exchange_name)  # as auth
     await broker.start()
     try:
         await broker.wait_connected(10)
@@ -53,8 +53,9 @@ async def wallet_opened(db: WalletDb, user_id: uuid.UUID) -> bool:
 async def test_queues_declared_before_any_wallet_runs_keep_early_messages(
     make_settings: Any, broker_namespace: BrokerNamespace, wallet_db: WalletDb
 ) -> None:
-    # A queue prefix of this test's own: no wallet consumer of this session has declared it.
-    prefix = f"{broker_namespace.queue_prefix}declare{uuid.uuid4().hex[:6]}."
+    # A queue prefix of this test's own: no wallet consumer of this session has declared it. It
+    # stays under wallet's names, the only queues the wallet's broker user may create.
+    prefix = f"{broker_namespace.queue_prefix}wallet.declare{uuid.uuid4().hex[:6]}."
     settings = make_settings(Settings, queue_prefix=prefix)
     names = await declare_queues(build(settings))
     for name in names:
@@ -81,7 +82,7 @@ async def test_queues_declared_before_any_wallet_runs_keep_early_messages(
 async def test_declaring_twice_is_harmless(
     make_settings: Any, broker_namespace: BrokerNamespace
 ) -> None:
-    prefix = f"{broker_namespace.queue_prefix}again{uuid.uuid4().hex[:6]}."
+    prefix = f"{broker_namespace.queue_prefix}wallet.again{uuid.uuid4().hex[:6]}."
     settings = make_settings(Settings, queue_prefix=prefix)
     first = await declare_queues(build(settings))
     for name in first:

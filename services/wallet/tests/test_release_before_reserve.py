@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from common.messaging.envelope import Envelope, wrap
 from common.runtime import ServiceRuntime
+from common.testing.broker import publish_as_producers
 from wallet.bootstrap import build
 from wallet.service_layer import saga
 from wallet.settings import Settings
@@ -178,13 +179,12 @@ async def test_over_the_bus_a_release_first_is_acknowledged_and_the_reserve_reje
     reserve = make_reserve(user, 3_000)
     release = wrap(make_release(reserve, reason="bet.reservation_timeout"))
     reservation = wrap(reserve)
-    broker = worker.broker
-    assert broker is not None
+    settings = worker.settings
 
     async def deliver_twice(envelope: Envelope) -> None:
-        body = envelope.model_dump_json().encode()
-        await broker.publish(
-            (envelope.routing_key, body, str(envelope.event_id), {}) for _ in range(2)
+        # As bets' own broker user: the only one allowed to publish bets.* keys.
+        await publish_as_producers(
+            settings.rabbitmq_url, settings.exchange_name, envelope, envelope
         )
 
         async def handled() -> bool:

@@ -91,6 +91,7 @@ async def pending_report(db: WalletDb, user: uuid.UUID) -> reports.ReportView:
             req=req,
             retention=timedelta(days=7),
             client=ClientInfo(),
+            in_progress_max=2,
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from common.periodic import LeaderLocks, advisory_key
 from wallet.adapters.report_holders import record_account_holder
 from wallet.domain.statements import Month, month_due
 from wallet.service_layer import saga
@@ -214,3 +215,20 @@ def test_the_month_due_waits_for_the_grace_period() -> None:
     assert Month(2025, 12).next() == Month(2026, 1)
     assert Month(2026, 1).previous() == Month(2025, 12)
     assert Month(2024, 2).last_day.day == 29
+
+
+async def test_the_statement_job_generates_while_its_runner_holds_the_leader_lock(
+    api: Api, wallet_db: WalletDb
+) -> None:
+    """The periodic runner holds ``wallet.monthly-statements`` for as long as it leads; the
+    generation it runs must not wait for that same lock (it then made nothing, ever)."""
+    user = await two_months(api, wallet_db)
+    leader = LeaderLocks(wallet_db.engine)
+    try:
+        assert await leader.try_acquire(advisory_key("wallet.monthly-statements")) is not None
+        assert await generate_statements(wallet_db.engine, LAST) >= 1
+    finally:
+        await leader.close()
+    assert [(s["year"], s["month"]) for s in await statements_of(wallet_db, user)] == [
+        (LAST.year, LAST.month)
+    ]

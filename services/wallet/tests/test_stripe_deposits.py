@@ -15,7 +15,11 @@ import pytest
 from sqlalchemy import text
 
 from wallet.entrypoints.api.app import create_app
-from wallet.service_layer.stripe_jobs import expire_stale_deposits, recheck_pending_deposits
+from wallet.service_layer.stripe_jobs import (
+    expire_stale_deposits,
+    recheck_pending_deposits,
+    recheck_pending_setups,
+)
 from wallet.settings import Settings
 from wallet.stripe_testing import StripeWorld
 from wallet.testing import Api
@@ -414,7 +418,7 @@ async def test_payment_methods_add_list_default_delete(world: StripeWorld) -> No
 
 
 async def test_a_card_added_by_setup_intent_appears_on_recheck_without_webhook(
-    world: StripeWorld,
+    world: StripeWorld, make_settings: Any
 ) -> None:
     user = await world.user()
     started = (await world.api.post(CARDS, user)).json()
@@ -424,6 +428,13 @@ async def test_a_card_added_by_setup_intent_appears_on_recheck_without_webhook(
         started["client_secret"],
         "pm_card_visa",
     )
+    assert (await world.api.get(CARDS, user)).json()["methods"] == []  # a list asks no one
+    await world.execute(
+        "UPDATE wallet.card_setup SET created_at = now() - interval '5 minutes'"
+        " WHERE setup_intent_id = :s",
+        s=started["setup_intent_id"],
+    )
+    await recheck_pending_setups(world.db.engine, stripe_settings(make_settings, world.sim))
     listed = (await world.api.get(CARDS, user)).json()["methods"]
     assert [(m["card_brand"], m["card_last4"]) for m in listed] == [("visa", "4242")]
     await world.deliver(started["setup_intent_id"], "setup_intent.succeeded")  # late webhook

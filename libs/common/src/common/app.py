@@ -13,10 +13,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.api import RequestTextMiddleware
 from common.context import correlation_id_var, request_id_var
+from common.db.refusals import refusal_for, sqlstate_of
 from common.errors import DomainError, error_body
 from common.logging import configure_logging, get_logger
 from common.runtime import ServiceRuntime
@@ -112,6 +115,15 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return _error(422, "validation_error", "The request is not valid.", details)
 
+    @app.exception_handler(DBAPIError)
+    async def database_refusal(_: Request, exc: DBAPIError) -> JSONResponse:
+        refusal = refusal_for(exc)
+        if refusal is None:
+            raise exc  # a server fault: RequestContextMiddleware logs it and answers 500
+        # The statement and its parameters stay out of the log too: they are the client's input.
+        log.warning("http.database_refused", sqlstate=sqlstate_of(exc), code=refusal.code)
+        return _error(refusal.status_code, refusal.code, refusal.message)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
@@ -120,6 +132,53 @@ def install_error_handlers(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+
+# The one error shape, as the OpenAPI document states it (FastAPI's default 422 is another).
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "ErrorResponse",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
+def _with_error_shape(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get("$ref") == _FASTAPI_422:
+            return dict(_ERROR_REF)
+        return {key: _with_error_shape(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_error_shape(value) for value in node]
+    return node
+
+
+def document_error_shape(document: dict[str, Any]) -> dict[str, Any]:
+    """Every 422 and every other 4xx of every operation answers ``ErrorResponse``."""
+    document = _with_error_shape(document)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    # FastAPI's 422 body and its item, referenced by nothing once the refs are rewritten.
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["ErrorResponse"] = ERROR_SCHEMA
+    error = {"description": "Error", "content": {"application/json": {"schema": _ERROR_REF}}}
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("4XX", error)
+    return document
 
 
 def health_router(runtime: ServiceRuntime) -> APIRouter:
@@ -178,5 +237,15 @@ def create_app(
     app.include_router(health_router(runtime))
     for router in routers:
         app.include_router(router)
+    fastapi_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_error_shape(fastapi_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    # Inside the request context (ids, latency), before any route or body is read.
+    app.add_middleware(RequestTextMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     return app

@@ -43,3 +43,15 @@ class Forbidden(DomainError):
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
+
+
+class PoisonMessage(Exception):
+    """A message no retry can make acceptable (e.g. a settlement that would pay more than the
+    bet can win): the consumer dead-letters it at once, as ``dead_letter_reason``, unretried.
+
+    Raise it only for a verdict about the message itself; a missing precondition that a later
+    message may bring (an early settlement, an unknown hold) must stay an ordinary exception,
+    so it is retried.
+    """
+
+    dead_letter_reason: ClassVar[str] = "poison"

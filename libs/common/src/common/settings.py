@@ -1,18 +1,20 @@
 """The one settings pattern: pydantic-settings, environment only.
 
-Shared variables (``RABBITMQ_URL``, ``LOG_LEVEL`` …) are read unprefixed; a service's own
-variables carry its prefix (``BETS_DATABASE_URL``, ``BETS_PORT``) so one ``.env`` serves
-every process. Production refuses to start with the development defaults.
+Shared variables (``EXCHANGE_NAME``, ``LOG_LEVEL`` …) are read unprefixed; a service's own
+variables carry its prefix (``BETS_DATABASE_URL``, ``BETS_RABBITMQ_URL``, ``BETS_PORT``) so one
+``.env`` serves every process. Production refuses to start with the development defaults.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import ClassVar, Self
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.client_address import parse_networks
 
 
 class Environment(StrEnum):
@@ -21,14 +23,35 @@ class Environment(StrEnum):
     production = "production"
 
 
-DEV_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEV_JWKS_URL = "http://127.0.0.1:8001/api/auth/.well-known/jwks.json"
+# Where the gateway connects from in development: this machine.
+DEV_GATEWAY_NETWORKS = "127.0.0.1/32,::1/128"
 
 
 def dev_database_url(service: str) -> str:
     """Local default: role ``looseline_<service>`` whose password is its name (dev only)."""
     role = f"looseline_{service}"
     return f"postgresql+asyncpg://{role}:{role}@127.0.0.1:5432/looseline"
+
+
+def dev_rabbitmq_url(service: str) -> str:
+    """Local default: the broker user named as the service, its password its name (dev only).
+
+    Consumers trust a message only from the user named as its producer (ARCHITECTURE.md §9),
+    so each process logs in as its own user; ``python -m common.messaging.users`` creates them.
+    """
+    return f"amqp://{service}:{service}@127.0.0.1:5672/"
+
+
+def weak_rabbitmq_url(url: str, service: str) -> str | None:
+    """Why ``url`` is not fit for production as ``service``'s broker login, or ``None``."""
+    parts = urlsplit(url)
+    user, password = unquote(parts.username or "guest"), unquote(parts.password or "")
+    if user != service:  # its messages would all be dead-lettered as forged
+        return f"logs in as {user!r}, not as the service's own user {service!r}"
+    if password in ("", user, "guest"):  # the dev convention, or RabbitMQ's default
+        return "has a development password"
+    return None
 
 
 class CommonSettings(BaseSettings):
@@ -44,7 +67,6 @@ class CommonSettings(BaseSettings):
     environment: Environment = Field(Environment.development, validation_alias="ENVIRONMENT")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(True, validation_alias="LOG_JSON")
-    rabbitmq_url: str = Field(DEV_RABBITMQ_URL, validation_alias="RABBITMQ_URL")
     exchange_name: str = Field("looseline", validation_alias="EXCHANGE_NAME")
     # Tests isolate themselves on a shared broker with a unique prefix on every queue name.
     queue_prefix: str = Field("", validation_alias="QUEUE_PREFIX")
@@ -62,13 +84,30 @@ class CommonSettings(BaseSettings):
     # Bounded: clock skew must not quietly lengthen every token's life.
     jwt_leeway_s: float = Field(30.0, ge=0, le=120, validation_alias="JWT_LEEWAY_S")
     jwt_jwks_cache_s: float = Field(300.0, gt=0, validation_alias="JWT_JWKS_CACHE_S")
+    # Where the gateway connects from (IPs and CIDRs): only these peers' X-Real-IP is believed
+    # (common.client_address); production sets it to the cluster's pod network.
+    trusted_gateway_networks: str = Field(
+        DEV_GATEWAY_NETWORKS, validation_alias="TRUSTED_GATEWAY_NETWORKS"
+    )
 
     # the process's own (prefixed)
     port: int = 8000
+    # The broker login, as the process's own user (``<PREFIX>RABBITMQ_URL``; each service's
+    # settings give its dev default, ``dev_rabbitmq_url``).
+    rabbitmq_url: str = ""
 
     @property
     def jwt_algorithm_list(self) -> tuple[str, ...]:
         return tuple(a.strip() for a in self.jwt_algorithms.split(",") if a.strip())
+
+    @field_validator("trusted_gateway_networks")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"TRUSTED_GATEWAY_NETWORKS: {exc}") from None
+        return value
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Self:
@@ -76,14 +115,37 @@ class CommonSettings(BaseSettings):
             return self
         weak = self.weak_secrets()
         if weak:
-            raise ValueError(f"production refuses development defaults for: {', '.join(weak)}")
+            raise ValueError(
+                "production refuses development defaults and unsafe settings for: "
+                + ", ".join(weak)
+            )
         return self
+
+    def env_name(self, field: str) -> str:
+        """The environment variable that sets ``field`` (its alias, or prefix + name)."""
+        alias = type(self).model_fields[field].validation_alias
+        if isinstance(alias, str):
+            return alias
+        return f"{self.model_config.get('env_prefix', '')}{field}".upper()
+
+    def not_https(self, *fields: str) -> list[str]:
+        """``weak_secrets`` entries for the URL settings among ``fields`` that are not https."""
+        return [
+            f"{self.env_name(f)} (not https)"
+            for f in fields
+            if urlsplit(str(getattr(self, f))).scheme.lower() != "https"
+        ]
 
     def weak_secrets(self) -> list[str]:
         """Names of secrets still at a development default (subclasses add their own)."""
         weak = []
-        if self.rabbitmq_url == DEV_RABBITMQ_URL or "guest:guest@" in self.rabbitmq_url:
-            weak.append("RABBITMQ_URL")
+        broker_login = weak_rabbitmq_url(self.rabbitmq_url, self.service_name)
+        if broker_login is not None:
+            weak.append(f"{self.model_config.get('env_prefix', '')}RABBITMQ_URL ({broker_login})")
+        if self.jwt_jwks_url == DEV_JWKS_URL and not self.jwt_jwks:
+            weak.append("JWT_JWKS_URL (the development default)")
+        if not _redis_password(self.redis_url):
+            weak.append("REDIS_URL (no password)")
         return weak
 
 
@@ -112,4 +174,21 @@ class ServiceSettings(CommonSettings):
         parts = urlsplit(self.database_url)
         if not parts.password or parts.password == parts.username:
             weak.append(f"{self.model_config.get('env_prefix', '')}DATABASE_URL")
+        weak.extend(_gateway_networks_refusals(self))
         return weak
+
+
+def _redis_password(url: str) -> str:
+    """The password in a Redis URL (``redis[s]://[user]:pw@…`` or ``?password=``), or ''."""
+    parts = urlsplit(url)
+    return parts.password or "".join(parse_qs(parts.query).get("password", []))
+
+
+def _gateway_networks_refusals(settings: CommonSettings) -> list[str]:
+    """A service believes X-Real-IP from these networks: production names them on purpose, and
+    never as "everyone" (anyone could then choose the address audits and lock-outs see)."""
+    if "trusted_gateway_networks" not in settings.model_fields_set:
+        return ["TRUSTED_GATEWAY_NETWORKS (not set: the cluster's pod network)"]
+    if any(n.prefixlen == 0 for n in parse_networks(settings.trusted_gateway_networks)):
+        return ["TRUSTED_GATEWAY_NETWORKS (trusts every address)"]
+    return []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.adapters import tables
@@ -20,11 +20,12 @@ from auth.adapters.password_hashing import Argon2Passwords
 from auth.adapters.signing_keys import KeyRing
 from auth.adapters.throttle import SignInThrottle
 from auth.domain.model import OAuthProvider
-from auth.domain.throttling import LockoutPolicy
+from auth.domain.throttling import LockoutPolicy, RateLimit
 from auth.entrypoints.worker import SUBSCRIPTIONS
 from auth.service_layer.services import AuthServices
 from auth.service_layer.unit_of_work import UnitOfWork
 from auth.settings import Settings
+from common.auth.revocation import RevocationList
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 
 # Expired sessions, codes and their refresh tokens are kept this long for support questions.
@@ -49,17 +50,74 @@ async def _delete_expired(engine: AsyncEngine) -> None:
         await conn.execute(delete(tables.session).where(tables.session.c.expires_at < before))
         for table in (tables.verification, tables.password_reset):
             await conn.execute(delete(table).where(table.c.expires_at < before))
+        # Code-attempt counters whose window and pause are long over (defaults: 24 h).
+        attempts = tables.code_attempt.c
+        await conn.execute(
+            delete(tables.code_attempt).where(
+                attempts.window_started_at < before,
+                or_(attempts.locked_until.is_(None), attempts.locked_until < before),
+            )
+        )
+
+
+class DenyListResend:
+    """Writes every session revoked within the last access-token lifetime to the Redis
+    deny-list again (a periodic job, one runner across replicas).
+
+    The request that ends a session writes the deny-list right after its commit; if Redis
+    refused that write, the revocation would be lost and the session's access tokens would
+    keep passing every verifier until they expire. The database is the record (``revoked_at``):
+    this job retries the write every ``AUTH_DENY_LIST_RESEND_INTERVAL_S`` until the session's
+    last token has expired. Writing twice is harmless (``RevocationList`` never shortens).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._access_ttl = timedelta(seconds=settings.access_ttl_s)
+        self._leeway = timedelta(seconds=settings.jwt_leeway_s)
+        self._revocations: RevocationList | None = None
+
+    def attach(self, revocations: RevocationList) -> None:
+        self._revocations = revocations
+
+    async def __call__(self, engine: AsyncEngine) -> None:
+        assert self._revocations is not None, "attach() the deny-list first"
+        now = datetime.now(UTC)
+        c = tables.session.c
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(c.id, c.revoked_at, c.expires_at).where(
+                        c.revoked_at > now - self._access_ttl - self._leeway
+                    )
+                )
+            ).all()
+        # Until the session's last access token dies: issued at the latest when it was
+        # revoked, never valid past the session's own end (as in SessionRevoked.expires_at).
+        until = {r.id: min(r.revoked_at + self._access_ttl, r.expires_at) for r in rows}
+        await self._revocations.revoke_each(
+            {sid: at for sid, at in until.items() if at + self._leeway > now}
+        )
 
 
 def build(settings: Settings, *, keys: KeyRing | None = None) -> ServiceRuntime:
     """The runtime; its token verifier reads auth's own signing-key table (no HTTP to itself)."""
     keys = keys or _key_ring(settings)
+    resend = DenyListResend(settings)
     runtime = build_runtime(
         settings,
         subscriptions=SUBSCRIPTIONS,
-        periodic=[PeriodicSpec(name="delete-expired", interval_s=3600, job=_delete_expired)],
+        periodic=[
+            PeriodicSpec(name="delete-expired", interval_s=3600, job=_delete_expired),
+            PeriodicSpec(
+                name="deny-list-resend",
+                interval_s=settings.deny_list_resend_interval_s,
+                job=resend,
+            ),
+        ],
         key_source=keys,
     )
+    assert runtime.revocations is not None
+    resend.attach(runtime.revocations)
     assert runtime.sessionmaker is not None
     keys.attach(runtime.sessionmaker)
     return runtime
@@ -140,6 +198,12 @@ def build_process(settings: Settings) -> AuthProcess:
                 window_s=window,
                 base_lockout_s=settings.signin_lockout_base_s,
                 max_lockout_s=settings.signin_lockout_max_s,
+            ),
+            code_check_limit=RateLimit(
+                max_hits=settings.code_check_max_per_email, window_s=settings.code_check_window_s
+            ),
+            code_mail_limit=RateLimit(
+                max_hits=settings.code_mail_max_per_email, window_s=settings.code_mail_window_s
             ),
         ),
         ephemeral=EphemeralStore(runtime.redis, prefix=f"{settings.redis_prefix}auth:"),

@@ -5,7 +5,7 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import ServiceSettings, dev_database_url
+from common.settings import ServiceSettings, dev_database_url, dev_rabbitmq_url
 
 # Development defaults: production (ENVIRONMENT=production) refuses to start with them.
 DEV_CODE_PEPPER = "dev-only-code-pepper-change-me"
@@ -21,11 +21,11 @@ class Settings(ServiceSettings):
 
     port: int = 8001
     database_url: str = dev_database_url("auth")
+    # Logs in to RabbitMQ as its own user "auth" (publishes only auth.* keys).
+    rabbitmq_url: str = dev_rabbitmq_url("auth")
 
     # Where browsers reach the platform (the gateway): OAuth redirect URIs are built from it.
     public_url: str = "http://127.0.0.1:8000"
-    # Take the client IP from the first X-Forwarded-For entry (set by the gateway).
-    trust_forwarded_for: bool = True
 
     # tokens and sessions ------------------------------------------------------------------
     access_ttl_s: int = 900
@@ -48,6 +48,16 @@ class Settings(ServiceSettings):
     code_ttl_s: int = 900
     code_max_attempts: int = 5
     code_resend_interval_s: int = 60
+    # Wrong codes per address, across re-issued codes and both purposes, within the window;
+    # reaching the limit pauses the address's code flows for the window (docs/auth.md).
+    code_lockout_max_failures: int = Field(10, ge=1)
+    code_lockout_window_s: int = Field(24 * 3600, ge=60)
+    # Per address (Redis): codes presented (verify-email, reset-password; then 429) and code
+    # emails sent (forgot-password, resend, sign-up notice; then silently not sent) per window.
+    code_check_max_per_email: int = Field(10, ge=1)
+    code_check_window_s: int = Field(900, ge=1)
+    code_mail_max_per_email: int = Field(5, ge=1)
+    code_mail_window_s: int = Field(3600, ge=1)
 
     # sign-in throttling (Redis) -------------------------------------------------------------
     signin_account_max_failures: int = 5
@@ -95,6 +105,14 @@ class Settings(ServiceSettings):
     # first admin (created or promoted at startup when both are set) ------------------------
     admin_email: str = Field("", validation_alias="ADMIN_EMAIL")
     admin_password: str = Field("", validation_alias="ADMIN_PASSWORD")
+    # An existing account with ADMIN_EMAIL is promoted only if verified and ADMIN_PASSWORD is
+    # its password; true promotes it anyway (set it for one start, then back to false).
+    admin_promote_existing: bool = False
+
+    # deny-list ----------------------------------------------------------------------------
+    # How often the sessions revoked within the last access-token lifetime are written to the
+    # Redis deny-list again: a revocation whose write failed (Redis away) is retried, not lost.
+    deny_list_resend_interval_s: float = Field(5.0, gt=0)
 
     def weak_secrets(self) -> list[str]:
         weak = super().weak_secrets()
@@ -102,4 +120,20 @@ class Settings(ServiceSettings):
             weak.append("AUTH_CODE_PEPPER")
         if self.key_encryption_key == DEV_KEY_ENCRYPTION_KEY:
             weak.append("AUTH_KEY_ENCRYPTION_KEY")
+        # Browsers come back here with OAuth codes; the provider calls carry the client secret.
+        weak.extend(
+            self.not_https(
+                "public_url",
+                "google_authorize_url",
+                "google_token_url",
+                "google_userinfo_url",
+                "github_authorize_url",
+                "github_token_url",
+                "github_user_url",
+                "github_emails_url",
+            )
+        )
+        if not (self.smtp_starttls or self.smtp_use_tls):
+            # Codes and reset links would cross the network in clear (and the SMTP password).
+            weak.append("AUTH_SMTP_STARTTLS/AUTH_SMTP_USE_TLS (mail without TLS)")
         return weak

@@ -8,7 +8,7 @@ from pydantic_settings import SettingsConfigDict
 
 from bets.domain.limits import BetLimits
 from bets.domain.watchdog import WatchdogPolicy
-from common.settings import ServiceSettings, dev_database_url
+from common.settings import ServiceSettings, dev_database_url, dev_rabbitmq_url
 
 
 class Settings(ServiceSettings):
@@ -19,6 +19,8 @@ class Settings(ServiceSettings):
 
     port: int = 8003
     database_url: str = dev_database_url("bets")
+    # Logs in to RabbitMQ as its own user "bets" (publishes only bets.* keys).
+    rabbitmq_url: str = dev_rabbitmq_url("bets")
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     # Limits (ARCHITECTURE.md §4), in minor units.
     min_stake_minor: int = Field(default=100, ge=1)

@@ -5,7 +5,7 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import ServiceSettings, dev_database_url
+from common.settings import ServiceSettings, dev_database_url, dev_rabbitmq_url
 
 # Development default only: production refuses to start with it (``weak_secrets``).
 DEV_FEED_SECRET = "dev-feed-secret-not-for-production"  # noqa: S105
@@ -20,6 +20,8 @@ class Settings(ServiceSettings):
 
     port: int = 8002
     database_url: str = dev_database_url("events")
+    # Logs in to RabbitMQ as its own user "events" (publishes only events.* keys).
+    rabbitmq_url: str = dev_rabbitmq_url("events")
     # Results feed (POST /api/webhook/events): HMAC-SHA256 secret shared with the provider.
     feed_secret: str = Field(DEV_FEED_SECRET, validation_alias="EVENTS_FEED_SECRET")
     # A signed message is refused when its timestamp is further than this from our clock.

@@ -198,8 +198,11 @@ def test_production_refuses_the_development_feed_secret() -> None:
 
     strong = {
         "environment": "production",
-        "rabbitmq_url": "amqp://looseline:s3cret-broker@mq:5672/",
+        "rabbitmq_url": "amqp://events:s3cret-broker@mq:5672/",
         "database_url": "postgresql+asyncpg://looseline_events:s3cret-db@db:5432/looseline",
+        "redis_url": "rediss://:s3cret-redis@redis:6380/0",
+        "jwt_jwks_url": "http://auth:8000/api/auth/.well-known/jwks.json",
+        "trusted_gateway_networks": "10.42.0.0/16",
     }
     with pytest.raises(ValueError, match="EVENTS_FEED_SECRET"):
         Settings(**strong, feed_secret=DEV_FEED_SECRET)

@@ -22,10 +22,12 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         frozenset({"POST"}),
         re.compile(
             r"/api/auth/(sign-up|sign-in|refresh|forgot-password|reset-password"
-            r"|verify-email|verify-email/resend)"
+            r"|verify-email|verify-email/resend|2fa/verify)"
         ),
     ),
     (_READ, re.compile(r"/api/auth/[A-Za-z0-9_-]+/(authorize|callback)")),
+    # An <img> sends no bearer token; each upload gets a new random name (auth's docs).
+    (_READ, re.compile(r"/api/auth/avatars/[^/]+/[^/]+")),
     (_READ, re.compile(r"/api/auth/\.well-known/jwks\.json")),
     # Event reads: listing, live, sports, leagues, by-sport, by-league, one event, odds history.
     (_READ, re.compile(r"/api/events(/(?!admin(/|$))[^?]*)?")),

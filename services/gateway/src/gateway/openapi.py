@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import html
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -41,6 +42,22 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_rewrite_refs(v, renames) for v in node]
     return node
+
+
+_PARAMETER = re.compile(r"\{[^}/]+\}")
+# The gateway's own routes that take no bearer token: the stream's credential is its ticket.
+_OWN_PUBLIC = frozenset({("GET", "/api/stream")})
+
+
+def needs_bearer(method: str, template: str) -> bool:
+    """Whether the gateway asks for a token on this operation of the document.
+
+    Judged on a concrete path (each ``{parameter}`` filled in) so that templates match the
+    same patterns requests do; only ``/api`` is behind the token check (health is not).
+    """
+    if not template.startswith("/api/") or (method, template) in _OWN_PUBLIC:
+        return False
+    return not is_public(method, _PARAMETER.sub("x", template))
 
 
 def merge(documents: dict[str, dict[str, Any]], *, title: str) -> dict[str, Any]:
@@ -76,7 +93,7 @@ def merge(documents: dict[str, dict[str, Any]], *, title: str) -> dict[str, Any]
             for method, operation in operations.items():
                 if method in _METHODS and isinstance(operation, dict):
                     operation.pop("security", None)
-                    if not is_public(method.upper(), path):
+                    if needs_bearer(method.upper(), path):
                         operation["security"] = [{"bearerAuth": []}]
                 slot[method] = operation
     return merged

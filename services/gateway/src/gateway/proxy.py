@@ -1,14 +1,14 @@
 """Forwarding public paths to the service that owns them, unchanged, over one pooled client.
 
-Per request: path guard → route → per-IP (and strict) rate limits → bearer verification and
-admin check → per-user limits → body size limit → forward to one of the service's addresses
-(round-robin; a refused address is skipped) → stream the answer back.
+Per request: path guard → route → the client's address (resolved once, ``gateway.clientip``)
+→ per-IP (and strict) rate limits → bearer verification and admin check → per-user limits →
+body size limit → forward to one of the service's addresses (round-robin; a refused address is
+skipped) with the address as ``X-Real-IP`` → stream the answer back.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import itertools
 import re
 import time
@@ -21,6 +21,7 @@ from prometheus_client import Counter, Histogram
 from starlette.background import BackgroundTask
 
 from common.auth.tokens import TokenVerifier
+from common.client_address import REAL_IP_HEADER
 from common.context import request_id_var
 from common.errors import DomainError, error_body
 from gateway.access import authorize
@@ -43,6 +44,27 @@ _HOP_BY_HOP = frozenset(
     }
 )
 
+
+# What a client may say about its own address or connection: never forwarded. The gateway
+# alone tells the services who the client is (X-Real-IP, ARCHITECTURE.md §9); anything else
+# would let the client choose the address audits record and rate limits count.
+_CLIENT_CLAIMS = frozenset(
+    {
+        "x-real-ip",
+        "x-forwarded-for",
+        "forwarded",
+        "x-forwarded-host",
+        "x-forwarded-proto",
+        "x-forwarded-port",
+        "x-forwarded-prefix",
+        "x-original-forwarded-for",
+        "x-client-ip",
+        "x-cluster-client-ip",
+        "true-client-ip",
+        "cf-connecting-ip",
+        "fastly-client-ip",
+    }
+)
 
 # Set again by the gateway's own server/middleware: forwarding them would duplicate them.
 _UPSTREAM_OWN = frozenset({"x-request-id", "date", "server"})
@@ -76,11 +98,7 @@ class Upstreams:
             key=lambda route: -len(route[0]),
         )
         self.client = client
-        self.trusted = {
-            ipaddress.ip_address(p.strip())
-            for p in settings.trusted_proxies.split(",")
-            if p.strip()
-        }
+        self.proxies = settings.proxies
         self._turns = {name: itertools.count() for name in self.services}
 
     def target(self, path: str) -> tuple[str, str] | None:
@@ -97,23 +115,13 @@ class Upstreams:
         return urls[start:] + urls[:start]
 
     def is_trusted(self, host: str) -> bool:
-        try:
-            return ipaddress.ip_address(host) in self.trusted
-        except ValueError:
-            return False
-
-    def client_chain(self, request: Request) -> str:
-        peer = request.client.host if request.client else ""
-        forwarded = request.headers.get("x-forwarded-for", "")
-        return f"{forwarded}, {peer}" if forwarded and self.is_trusted(peer) else peer
+        return host in self.proxies
 
     def client_ip(self, request: Request) -> str:
-        """The first address, from the right, that is not one of our trusted proxies."""
-        hops = [h.strip() for h in self.client_chain(request).split(",") if h.strip()]
-        for hop in reversed(hops):
-            if not self.is_trusted(hop):
-                return hop
-        return hops[0] if hops else "unknown"
+        """The client's address: the peer, or behind our proxies the first address from the
+        right of X-Forwarded-For that is not one of them."""
+        peer = request.client.host if request.client else "unknown"
+        return self.proxies.client_address(peer, request.headers.getlist("x-forwarded-for"))
 
     async def health(self) -> dict[str, bool]:
         """Service name → one of its addresses' /health/ready answered 200 (addresses stay
@@ -225,9 +233,13 @@ def proxy_router(
             body = await _read_body(request, settings.max_body_bytes)
         except BodyTooLarge:
             return _error(413, "payload_too_large", "The request body is too large.")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in _HOP_BY_HOP and k.lower() not in _CLIENT_CLAIMS
+        }
         headers["x-request-id"] = request_id_var.get() or ""
-        headers["x-forwarded-for"] = upstreams.client_chain(request)
+        headers[REAL_IP_HEADER] = ip
         query = f"?{request.url.query}" if request.url.query else ""
         for base in upstreams.addresses(service):
             outgoing = upstreams.client.build_request(

@@ -36,9 +36,12 @@ local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
 """
 
-# Stricter buckets: credential guessing, account and mail flooding, money movement.
+# Stricter buckets: credential and code guessing, account and mail flooding, money movement.
 STRICT_ROUTES = (
-    re.compile(r"/api/auth/(sign-in|sign-up|forgot-password)"),
+    re.compile(
+        r"/api/auth/(sign-in|sign-up|forgot-password|reset-password|verify-email(/resend)?"
+        r"|2fa/verify)"
+    ),
     re.compile(r"/api/wallet/(deposits?|withdraw)(/.*)?"),
 )
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import CommonSettings
+from common.settings import CommonSettings, dev_rabbitmq_url
+from gateway.clientip import TrustedProxies
 
 
 class Settings(CommonSettings):
@@ -15,18 +16,27 @@ class Settings(CommonSettings):
     service_name: ClassVar[str] = "gateway"
 
     port: int = 8000
+    # Logs in to RabbitMQ as user "gateway", which may only consume (the live stream).
+    rabbitmq_url: str = dev_rabbitmq_url("gateway")
     auth_url: str = "http://127.0.0.1:8001"
     events_url: str = "http://127.0.0.1:8002"
     bets_url: str = "http://127.0.0.1:8003"
     wallet_url: str = "http://127.0.0.1:8004"
     upstream_timeout_s: float = 10.0
-    # Only these proxies' X-Forwarded-For is believed (comma-separated IPs).
+    # The proxies in front (load balancer, ingress pods): comma-separated IPs and CIDRs whose
+    # X-Forwarded-For (and X-Forwarded-Proto) is believed, or "none" (clients connect directly).
+    # Production refuses it empty: behind an unlisted proxy every client shares its address.
     trusted_proxies: str = ""
+    # Prometheus metrics are served on this port only, never on the public one (0: any free
+    # port, logged at start; development and tests). Bound on metrics_host.
+    metrics_port: int = Field(0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
     # Sliding-window rate limits (Redis, shared by replicas): requests per window.
     rate_limit_window_s: float = Field(60.0, gt=0)
     rate_limit_per_ip: int = Field(600, ge=1)
     rate_limit_per_user: int = Field(300, ge=1)
-    # Sign-in, sign-up, forgot-password, deposit, withdraw: per IP and per user.
+    # Sign-in, sign-up, forgot-password, reset-password, verify-email(/resend), deposit,
+    # withdraw: per IP and per user, per route.
     rate_limit_strict: int = Field(10, ge=1)
     rate_limit_strict_window_s: float = Field(60.0, gt=0)
     # Larger request bodies are refused with 413.
@@ -39,6 +49,32 @@ class Settings(CommonSettings):
     stream_client_buffer: int = Field(256, ge=1)
     stream_replay_size: int = Field(1000, ge=0)
     stream_ticket_ttl_s: int = Field(60, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        try:
+            TrustedProxies.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"GATEWAY_TRUSTED_PROXIES: {exc}") from None
+        return value
+
+    @property
+    def proxies(self) -> TrustedProxies:
+        return TrustedProxies.parse(self.trusted_proxies)
+
+    def weak_secrets(self) -> list[str]:
+        weak = super().weak_secrets()
+        if not self.trusted_proxies.strip():
+            weak.append("GATEWAY_TRUSTED_PROXIES (not set: the proxies' CIDRs, or none)")
+        elif any(n.prefixlen == 0 for n in self.proxies.networks):
+            # Every peer a proxy: the client would write its own address.
+            weak.append("GATEWAY_TRUSTED_PROXIES (trusts every address)")
+        if any(not o.lower().startswith("https://") for o in self.cors_origin_list):
+            weak.append("GATEWAY_CORS_ORIGINS (not https)")
+        if self.metrics_port in (0, self.port):
+            weak.append("GATEWAY_METRICS_PORT (a fixed port of its own)")
+        return weak
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -8,6 +8,11 @@ stream carries; every message is fanned out in memory to the connected clients' 
 Public events (odds, scores, status, markets) go to everyone, filtered by ``event_id`` and
 ``sport``; private notifications (bets, wallet) go only to the user whose one-time ticket
 opened the stream.
+
+The gateway logs in to RabbitMQ as user ``gateway``, which may only consume. A message reaches
+browsers only if its AMQP ``user_id`` (vouched for by RabbitMQ) is the producer its envelope
+claims (``common.messaging.identity``): a forged ``OddsChanged`` is dropped, counted in
+``looseline_messages_rejected_total`` and logged as an error.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -36,8 +40,10 @@ from common.auth.revocation import RevocationList
 from common.auth.tokens import InvalidToken, TokenVerifier, VerificationUnavailable
 from common.errors import error_body
 from common.logging import get_logger
+from common.messaging import metrics
 from common.messaging.broker import Broker
 from common.messaging.envelope import Envelope
+from common.messaging.identity import FORGED_PRODUCER, publisher_of
 from gateway.access import bearer_token
 from gateway.settings import Settings
 
@@ -138,9 +144,7 @@ class StreamHub:
     async def _consume(self) -> None:
         channel = await self.broker.connection.channel()
         await channel.set_qos(prefetch_count=500)
-        exchange = await channel.declare_exchange(
-            self.broker.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-        )
+        exchange = await channel.get_exchange(self.broker.exchange_name)  # passive: not ours
         name = f"{self._settings.queue_prefix}gateway.stream.{uuid.uuid4().hex[:12]}"
         queue = await channel.declare_queue(
             name,
@@ -161,6 +165,18 @@ class StreamHub:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError:
             log.warning("stream.bad_envelope", message_id=message.message_id)
+            return
+        publisher = publisher_of(message, self.broker.user)
+        if publisher != envelope.producer:
+            metrics.rejected.labels("gateway", FORGED_PRODUCER).inc()
+            log.error(
+                "stream.forged_producer",
+                claimed_producer=envelope.producer,
+                user=publisher,
+                type=envelope.type,
+                event_id=str(envelope.event_id),
+                routing_key=message.routing_key,
+            )
             return
         if envelope.routing_key in AUTH_KEYS:
             await self._signed_out(envelope)

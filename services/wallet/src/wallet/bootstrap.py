@@ -27,7 +27,7 @@ def build(settings: Settings) -> ServiceRuntime:
 
     return build_runtime(
         settings,
-        subscriptions=subscriptions(settings.currency),
+        subscriptions=subscriptions(settings.currency, max_payout_minor=settings.max_payout_minor),
         periodic=[
             PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys),
             *stripe_periodic_jobs(settings),

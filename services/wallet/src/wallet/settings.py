@@ -6,8 +6,9 @@ from typing import ClassVar
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import ServiceSettings, dev_database_url
+from common.settings import ServiceSettings, dev_database_url, dev_rabbitmq_url
 from wallet.adapters.crypto import decode_key
+from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
 from wallet.domain.withdrawals import SuspicionThresholds, WithdrawalLimits
 
 # Development only (production refuses it): 32 bytes, URL-safe base64.
@@ -22,6 +23,8 @@ class Settings(ServiceSettings):
 
     port: int = 8004
     database_url: str = dev_database_url("wallet")
+    # Logs in to RabbitMQ as its own user "wallet" (publishes only wallet.* keys).
+    rabbitmq_url: str = dev_rabbitmq_url("wallet")
     # One currency per deployment (ISO 4217), given to every wallet opened.
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     # AES-256-GCM key for bank account numbers at rest: 32 bytes, URL-safe base64.
@@ -36,6 +39,26 @@ class Settings(ServiceSettings):
     suspicious_failed_withdrawals: int = Field(3, gt=0)
     suspicious_velocity_count: int = Field(3, gt=0)
     suspicious_velocity_window_min: float = Field(60.0, gt=0)
+
+    # --- money-out and resource caps (issue 20): edit only inside this block ---
+    # The most one bet may pay: a settlement above it, or above the bet's own potential win from
+    # its ReserveStake, is refused (never credited; dead-lettered). Keep ≥ BETS_MAX_PAYOUT_MINOR.
+    max_payout_minor: int = Field(DEFAULT_MAX_PAYOUT_MINOR, gt=0)
+    # Withdrawals above this need two approvals by two different admins (four eyes).
+    withdrawal_second_approval_above_minor: int = Field(500_000, ge=0)
+    # Unfinished card SetupIntents a user may have at once (each is a Stripe call); one older
+    # than the window counts as abandoned: no longer counted, no longer re-checked by the job.
+    card_setups_pending_max: int = Field(5, gt=0)
+    card_setup_pending_window_min: float = Field(60.0, gt=0)
+    # The job re-checks an unfinished SetupIntent at most once per this (a lost webhook).
+    card_setup_recheck_after_min: float = Field(2.0, gt=0)
+    # Unpaid card deposits (PaymentIntents, Checkout Sessions) a user may have open at once.
+    card_deposits_pending_max: int = Field(5, gt=0)
+    # GET /deposits/{intent_id} asks Stripe about one deposit at most once per this.
+    deposit_status_recheck_s: float = Field(10.0, ge=0)
+    # Reports a user may have waiting or being generated at once.
+    reports_in_progress_max: int = Field(2, gt=0)
+    # --- end caps ---
 
     # --- Stripe deposits (issue 8): edit only inside this block ---
     # Stripe's own names, unprefixed, so the Stripe CLI and Stripe's docs read the same. The
@@ -122,6 +145,11 @@ class Settings(ServiceSettings):
         if self.report_link_key == self.DEV_REPORT_LINK_KEY or len(self.report_link_key) < 32:
             weak.append("WALLET_REPORT_LINK_KEY")
         weak.extend(self.stripe_weak_secrets())
+        # Card payments go to Stripe itself (the simulator or a proxy would see the secret key).
+        stripe_api = "https://api.stripe.com"
+        if (self.stripe_api_base or stripe_api).rstrip("/") != stripe_api:
+            weak.append(f"STRIPE_API_BASE (not {stripe_api})")
+        weak.extend(self.not_https("checkout_success_url", "checkout_cancel_url"))
         return weak
 
     @property

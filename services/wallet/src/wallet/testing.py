@@ -45,7 +45,7 @@ class Api:
         headers = {
             "Authorization": f"Bearer {self.issuer.issue(user_id=user_id, role=role)}",
             "User-Agent": "wallet-tests/1.0",
-            "X-Forwarded-For": "203.0.113.7",
+            "X-Real-IP": "203.0.113.7",  # as the gateway sends it (the test client is loopback)
         }
         if key is not None:
             headers["Idempotency-Key"] = key

@@ -5,13 +5,18 @@ reuse); every verifier reads it on every request, so a revocation holds at once 
 An entry only has to outlive the session's last access token: its TTL is that token's remaining
 life plus ``grace_s`` (the verifiers' clock-skew leeway, during which an expired token still
 passes), at least one second.
+
+Writing is idempotent (``SET NX`` + ``PEXPIRE GT``: an entry may be lengthened, never shortened),
+so a writer may write the same revocations again and again: auth re-writes every session revoked
+within the last access-token lifetime every few seconds (``revoke_each``), so a revocation
+whose first write failed (Redis unreachable) is retried until it no longer matters, never lost.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
@@ -33,17 +38,20 @@ class RevocationList:
 
     async def revoke_many(self, session_ids: Iterable[uuid.UUID], *, until: datetime) -> None:
         """Revoke every session in one round trip (e.g. all of a blocked user's sessions)."""
-        ttl_ms = self._ttl_ms(until)
+        await self.revoke_each(dict.fromkeys(session_ids, until))
+
+    async def revoke_each(self, until_by_session: Mapping[uuid.UUID, datetime]) -> None:
+        """Revoke sessions, each until its own time, in one round trip. Raises if Redis does
+        not take them all (the caller retries: writing twice is harmless)."""
+        if not until_by_session:
+            return
         pipe = self._redis.pipeline(transaction=False)
-        queued = False
-        for session_id in session_ids:
-            key = self.key(session_id)
+        for session_id, until in until_by_session.items():
+            key, ttl_ms = self.key(session_id), self._ttl_ms(until)
             # NX + PEXPIRE GT: a second revocation may lengthen an entry, never shorten it.
             pipe.set(key, "1", px=ttl_ms, nx=True)
             pipe.pexpire(key, ttl_ms, gt=True)
-            queued = True
-        if queued:
-            await pipe.execute()
+        await pipe.execute()
 
     async def is_revoked(self, session_id: uuid.UUID) -> bool:
         return bool(await self._redis.exists(self.key(session_id)))

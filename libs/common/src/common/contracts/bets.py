@@ -43,13 +43,22 @@ _LEGS = Field(min_length=1, max_length=15)
 
 @message(producer="bets", type="ReserveStake")
 class ReserveStake(ContractModel):
-    """Command to wallet: hold ``amount_minor`` of the user's available balance for the bet."""
+    """Command to wallet: hold ``amount_minor`` of the user's available balance for the bet.
+
+    ``potential_win_minor`` is the most the bet can ever pay (its stake times its odds): the
+    wallet keeps it on the hold and refuses a settlement paying more. Optional so that a command
+    sent before the field existed still parses (the wallet then caps at its configured maximum);
+    left out of the JSON when absent, so such a command round-trips unchanged.
+    """
 
     bet_id: uuid.UUID
     user_id: uuid.UUID
     amount_minor: PositiveMinor
     currency: Currency
     legs: Legs = _LEGS
+    potential_win_minor: PositiveMinor | None = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
 
 
 @message(producer="bets", type="ReleaseStake")

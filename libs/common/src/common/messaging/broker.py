@@ -4,6 +4,12 @@ One durable topic exchange; per consuming service a durable quorum queue bound b
 key, a retry queue whose TTL is the retry delay (it dead-letters back into the main queue),
 and a dead-letter queue behind a direct DLX. The connection is made in the background with
 backoff, so a service starts (and reports not-ready) while the broker is down.
+
+Each process logs in as its own user (``common.messaging.users``) and stamps that user on every
+message it publishes as the AMQP ``user_id``, which RabbitMQ checks against the login and
+consumers check against the envelope's producer (``common.messaging.identity``). The two
+exchanges are the platform's, created by provisioning: a service only looks them up (it has no
+right to create or delete them).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import aio_pika
 from aio_pika.abc import (
@@ -57,6 +64,8 @@ class Broker:
         max_backoff_s: float = 10.0,
     ) -> None:
         self.url = url
+        # The login, as RabbitMQ will name it in ``user_id`` (AMQP's default user is guest).
+        self.user = unquote(urlsplit(url).username or "guest")
         self.exchange_name = exchange_name
         self.dlx_name = f"{exchange_name}.dlx"
         self._connect_timeout_s = connect_timeout_s
@@ -83,16 +92,27 @@ class Broker:
                 connection = await aio_pika.connect_robust(
                     self.url, timeout=self._connect_timeout_s
                 )
-                break
             except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as exc:
                 log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._max_backoff_s)
+            else:
+                try:
+                    channel = await connection.channel(publisher_confirms=True)
+                    exchange = await channel.get_exchange(self.exchange_name)  # passive
+                    break
+                except aio_pika.exceptions.AMQPError as exc:
+                    log.error(
+                        "broker.exchange_missing",
+                        exchange=self.exchange_name,
+                        error=str(exc),
+                        hint="provision the bus: python -m common.messaging.users",
+                        retry_in_s=delay,
+                    )
+                    await connection.close()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._max_backoff_s)
         self._connection = connection
-        self._publish_channel = await connection.channel(publisher_confirms=True)
-        self._exchange = await self._publish_channel.declare_exchange(
-            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-        )
+        self._publish_channel = channel
+        self._exchange = exchange
         self._connected.set()
         log.info("broker.connected", exchange=self.exchange_name)
         for callback in self._on_connect:
@@ -145,6 +165,8 @@ class Broker:
                     content_type="application/json",
                     delivery_mode=2,  # persistent
                     headers=headers or None,
+                    # RabbitMQ refuses any other value: consumers trust it (identity.py).
+                    user_id=self.user,
                 ),
             )
             for routing_key, body, message_id, headers in messages
@@ -164,12 +186,8 @@ class Broker:
         retry_delay_ms: int,
         delivery_limit: int = 50,
     ) -> ServiceQueues:
-        exchange = await channel.declare_exchange(
-            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-        )
-        dlx = await channel.declare_exchange(
-            self.dlx_name, aio_pika.ExchangeType.DIRECT, durable=True
-        )
+        exchange = await channel.get_exchange(self.exchange_name)  # the platform's: passive
+        dlx = await channel.get_exchange(self.dlx_name)
         dead_letter = await channel.declare_queue(
             names.dead_letter, durable=True, arguments={"x-queue-type": "quorum"}
         )

@@ -9,6 +9,13 @@ nothing; two consumers racing on one ``event_id`` serialise on the inbox primary
 failing handler is retried through the retry queue (fixed delay) up to ``max_attempts``,
 then dead-lettered — never acked and dropped. A message that cannot be parsed, or whose
 type/version is unknown, goes to the DLQ at once (no retry can fix it) and stays visible.
+
+Before anything else, a message must come from the producer it claims: its AMQP ``user_id``
+(which RabbitMQ vouches for) must name the envelope's ``producer`` (``identity.py``). A forgery —
+another service's user, or no user at all — goes straight to the DLQ (reason
+``forged_producer``), is counted in ``looseline_messages_rejected_total`` and logged as an error;
+no handler ever sees it. The consumer's own copies (retry, DLQ) carry its user and the verified
+publisher, so an honest message survives its retries and a forgery stays one when replayed.
 """
 
 from __future__ import annotations
@@ -26,10 +33,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.context import causation_id_var, correlation_id_var
+from common.errors import PoisonMessage
 from common.logging import get_logger
 from common.messaging import metrics
 from common.messaging.broker import Broker, QueueNames, ServiceQueues
 from common.messaging.envelope import Envelope, MessageRegistry, UnknownMessage, registry
+from common.messaging.identity import FORGED_PRODUCER, PUBLISHER_HEADER, publisher_of
 from common.messaging.outbox import add_to_outbox
 from common.messaging.tables import messaging_tables
 
@@ -173,12 +182,39 @@ class Consumer:
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         try:
             envelope = Envelope.model_validate_json(message.body)
+        except ValidationError as exc:
+            await self._dead_letter(message, "unreadable", repr(exc), "unknown")
+            return
+        publisher = publisher_of(message, self.broker.user)
+        if publisher != envelope.producer:
+            await self._refuse_forged(message, envelope, publisher)
+            return
+        try:
             payload = self.registry.parse(envelope)
             handler = self._handlers[envelope.routing_key]
         except (ValidationError, UnknownMessage, KeyError, ValueError) as exc:
             await self._dead_letter(message, "unreadable", repr(exc), "unknown")
             return
         await self._pending.put(_Delivery(message, envelope, payload, handler))
+
+    async def _refuse_forged(
+        self, message: AbstractIncomingMessage, envelope: Envelope, publisher: str | None
+    ) -> None:
+        # The claimed type is the forger's choice: only a type we handle becomes a metric label.
+        known = envelope.routing_key in self._handlers
+        metrics.rejected.labels(self.service, FORGED_PRODUCER).inc()
+        log.error(
+            "consumer.forged_producer",
+            claimed_producer=envelope.producer,
+            user=publisher,
+            type=envelope.type,
+            event_id=str(envelope.event_id),
+            routing_key=message.routing_key,
+        )
+        error = f"published by user {publisher!r}, claims producer {envelope.producer!r}"
+        await self._dead_letter(
+            message, FORGED_PRODUCER, error, envelope.type if known else "unknown"
+        )
 
     async def _work(self) -> None:
         """Take what has arrived (up to ``batch_size``, never waiting for more) as one batch."""
@@ -257,6 +293,9 @@ class Consumer:
     async def _retry_or_dead_letter(
         self, message: AbstractIncomingMessage, envelope: Envelope, exc: Exception
     ) -> None:
+        if isinstance(exc, PoisonMessage):  # the verdict is on the message: retries change nothing
+            await self._dead_letter(message, exc.dead_letter_reason, repr(exc), envelope.type)
+            return
         raw = (message.headers or {}).get(ATTEMPT_HEADER, 1)
         attempt = raw if isinstance(raw, int) else 1
         if attempt >= self.max_attempts:
@@ -280,7 +319,7 @@ class Consumer:
             reason=reason,
             error=error,
             message_id=message.message_id,
-            trace=traceback.format_exc(limit=3) if reason != "unreadable" else None,
+            trace=traceback.format_exc(limit=3) if reason == "max_attempts" else None,
         )
 
     async def _republish(
@@ -292,11 +331,16 @@ class Consumer:
         attempt: int | None = None,
         extra_headers: dict[str, str] | None = None,
     ) -> None:
-        """Publish a copy with confirms before the original is acked: nothing is lost."""
+        """Publish a copy with confirms before the original is acked: nothing is lost.
+
+        The copy is ours (our ``user_id``); the publisher RabbitMQ vouched for on delivery goes
+        with it, believed later only because RabbitMQ says we sent the copy (identity.py).
+        """
         assert self._channel is not None
         headers: dict[str, Any] = dict(message.headers or {})
         # Kept from the first delivery: later hops arrive with the retry queue's name.
         headers.setdefault("x-looseline-original-routing-key", message.routing_key or "")
+        headers[PUBLISHER_HEADER] = publisher_of(message, self.broker.user) or ""
         if attempt is not None:
             headers[ATTEMPT_HEADER] = attempt
         headers.update(extra_headers or {})
@@ -312,6 +356,7 @@ class Consumer:
                 content_type=message.content_type,
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 headers=headers,
+                user_id=self.broker.user,
             ),
             routing_key=routing_key,
         )

@@ -10,7 +10,8 @@ the same arguments each service uses — closes the gap; later starts find them 
 
 Each named service is built from its own settings (``<svc>.settings.Settings``) and
 composition root (``<svc>.bootstrap.build``), imported by name so libs/common depends on no
-service.
+service. It connects as that service's own broker user, so the users and exchanges must exist
+first (``python -m common.messaging.users``, the step before this one in ``make migrate``).
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ dead_lettered = Counter(
     "Messages sent to the service's DLQ",
     ["service", "type", "reason"],
 )
+rejected = Counter(
+    "looseline_messages_rejected_total",
+    # reason forged_producer: the AMQP user_id is not the envelope's producer (alert on any).
+    "Messages refused before any handler saw them",
+    ["service", "reason"],
+)
 outbox_lag = Gauge(
     "looseline_outbox_lag_seconds", "Age of the oldest unpublished outbox row", ["service"]
 )

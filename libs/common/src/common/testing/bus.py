@@ -45,9 +45,7 @@ class BusTap:
 async def open_bus_tap(namespace: BrokerNamespace, name: str = "tap") -> AsyncIterator[BusTap]:
     connection = await aio_pika.connect(namespace.url)
     channel = await connection.channel()
-    exchange = await channel.declare_exchange(
-        namespace.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-    )
+    exchange = await channel.get_exchange(namespace.exchange_name)
     queue_name = f"{namespace.queue_prefix}{name}.{uuid.uuid4().hex[:6]}"
     namespace.track(queue_name)
     queue = await channel.declare_queue(queue_name, auto_delete=True)

@@ -1,8 +1,11 @@
 """Where the tests find PostgreSQL, RabbitMQ and Redis.
 
-Order: configured URLs (``TEST_DB_ADMIN_URL``/``DB_ADMIN_URL``, ``RABBITMQ_URL``, ``REDIS_URL``)
-→ the local services on their default ports → testcontainers when a Docker engine answers →
-a clear error naming what is missing and how to provide it.
+Order: configured URLs (``TEST_DB_ADMIN_URL``/``DB_ADMIN_URL``, ``RABBITMQ_URL`` and
+``RABBITMQ_ADMIN_URL``, ``REDIS_URL``) → the local services on their default ports →
+testcontainers when a Docker engine answers → a clear error naming what is missing and how to
+provide it. RabbitMQ is an administrator's login twice over: AMQP (``RABBITMQ_URL``) for taps and
+assertions, the management API (``RABBITMQ_ADMIN_URL``) to provision each session's virtual
+host and the services' users (``common.testing.broker``).
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import aio_pika
 import asyncpg
 
 from common.db import libpq_url
+from common.messaging.users import DEV_ADMIN_URL, ManagementApi, ProvisioningError
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
+LOCAL_RABBITMQ_ADMIN = DEV_ADMIN_URL
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 
 
@@ -35,6 +40,7 @@ class Infrastructure:
     postgres_admin_url: str
     rabbitmq_url: str
     redis_url: str
+    rabbitmq_admin_url: str = LOCAL_RABBITMQ_ADMIN
     containers: list[Any] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -50,6 +56,14 @@ async def _postgres_answers(url: str) -> bool:
         return False
     await conn.close()
     return True
+
+
+async def _management_answers(url: str) -> bool:
+    async with ManagementApi(url, timeout_s=3) as api:
+        try:
+            return await api.answers()
+        except ProvisioningError:  # e.g. a refused login: not this candidate
+            return False
 
 
 async def _rabbitmq_answers(url: str) -> bool:
@@ -103,12 +117,16 @@ async def discover() -> Infrastructure:
     pg_url = await _first(pg_candidates, _postgres_answers)
     mq_candidates = [u for u in (os.environ.get("RABBITMQ_URL"), LOCAL_RABBITMQ) if u]
     mq_url = await _first(mq_candidates, _rabbitmq_answers)
+    admin_candidates = [
+        u for u in (os.environ.get("RABBITMQ_ADMIN_URL"), LOCAL_RABBITMQ_ADMIN) if u
+    ]
+    admin_url = await _first(admin_candidates, _management_answers) if mq_url else None
     redis_candidates = [u for u in (os.environ.get("REDIS_URL"), LOCAL_REDIS) if u]
     redis_url = next((u for u in redis_candidates if _port_open(u)), None)
 
-    if (pg_url is None or mq_url is None or redis_url is None) and _docker_answers():
-        pg_url, mq_url, redis_url = await asyncio.to_thread(
-            _start_containers, containers, pg_url, mq_url, redis_url
+    if (pg_url is None or admin_url is None or redis_url is None) and _docker_answers():
+        pg_url, (mq_url, admin_url), redis_url = await asyncio.to_thread(
+            _start_containers, containers, pg_url, (mq_url, admin_url), redis_url
         )
     if pg_url is None:
         missing.append(
@@ -120,6 +138,11 @@ async def discover() -> Infrastructure:
             f"RabbitMQ (tried {', '.join(_safe(u) for u in mq_candidates)}; set "
             "RABBITMQ_URL or run `rabbitmq-server -detached`)"
         )
+    elif admin_url is None:
+        missing.append(
+            f"RabbitMQ's management API (tried {', '.join(_safe(u) for u in admin_candidates)}; "
+            "set RABBITMQ_ADMIN_URL or run scripts/ensure-infra.sh, which enables the plugin)"
+        )
     if redis_url is None:
         missing.append("Redis (set REDIS_URL or run `redis-server --daemonize yes`)")
     if missing:
@@ -130,27 +153,35 @@ async def discover() -> Infrastructure:
         )
     assert pg_url is not None
     assert mq_url is not None
+    assert admin_url is not None
     assert redis_url is not None
-    return Infrastructure(pg_url, mq_url, redis_url, containers)
+    return Infrastructure(
+        pg_url, mq_url, redis_url, rabbitmq_admin_url=admin_url, containers=containers
+    )
 
 
 def _start_containers(
-    containers: list[Any], pg: str | None, mq: str | None, redis: str | None
-) -> tuple[str | None, str | None, str | None]:
+    containers: list[Any],
+    pg: str | None,
+    mq: tuple[str | None, str | None],
+    redis: str | None,
+) -> tuple[str | None, tuple[str | None, str | None], str | None]:
     if pg is None:
         from testcontainers.postgres import PostgresContainer
 
         postgres = PostgresContainer("postgres:15", driver=None).start()
         containers.append(postgres)
         pg = postgres.get_connection_url()
-    if mq is None:
+    if mq[1] is None:  # the management API provisions the session's users
         from testcontainers.rabbitmq import RabbitMqContainer
 
-        rabbitmq = RabbitMqContainer("rabbitmq:3.13").start()
+        rabbitmq = RabbitMqContainer("rabbitmq:3.13-management").with_exposed_ports(15672)
+        rabbitmq.start()
         containers.append(rabbitmq)
+        host = rabbitmq.get_container_host_ip()
         mq = (
-            f"amqp://guest:guest@{rabbitmq.get_container_host_ip()}:"
-            f"{rabbitmq.get_exposed_port(5672)}/"
+            f"amqp://guest:guest@{host}:{rabbitmq.get_exposed_port(5672)}/",
+            f"http://guest:guest@{host}:{rabbitmq.get_exposed_port(15672)}/",
         )
     if redis is None:
         from testcontainers.redis import RedisContainer

@@ -5,10 +5,12 @@ Loaded for the whole workspace by ``-p common.testing.plugin`` (root pyproject a
 - ``infrastructure``: real PostgreSQL/RabbitMQ/Redis URLs (see ``common.testing.infra``);
 - ``test_database``: a fresh database for the session, every service's role and schema
   bootstrapped; ``await test_database.migrate("bets")`` applies that service's migrations;
-- ``broker_namespace``: a unique exchange and queue prefix, deleted at the end;
+- ``broker_namespace``: a RabbitMQ virtual host of the session's own, provisioned as a
+  deployment is (exchanges, one user per service), deleted at the end; its ``publish()`` sends
+  envelopes as their producers;
 - ``token_issuer``: signs test access tokens; ``redis_prefix``: this session's Redis key prefix;
 - ``make_settings(Settings, **overrides)``: a service's settings pointed at all of these (its
-  verifier trusts ``token_issuer``'s key);
+  verifier trusts ``token_issuer``'s key; it logs in to the bus as its own user);
 - ``app_client(app)``: an httpx client over the ASGI app with its lifespan running.
 """
 
@@ -57,7 +59,8 @@ async def test_database(infrastructure: Infrastructure) -> AsyncIterator[TestDat
 
 @pytest.fixture(scope="session")
 async def broker_namespace(infrastructure: Infrastructure) -> AsyncIterator[BrokerNamespace]:
-    namespace = BrokerNamespace(infrastructure.rabbitmq_url)
+    namespace = BrokerNamespace(infrastructure.rabbitmq_url, infrastructure.rabbitmq_admin_url)
+    await namespace.create()
     yield namespace
     await namespace.cleanup()
 
@@ -95,7 +98,6 @@ def make_settings(
         values: dict[str, Any] = {
             "environment": "test",
             "log_json": True,
-            "rabbitmq_url": infrastructure.rabbitmq_url,
             "redis_url": infrastructure.redis_url,
             "redis_prefix": redis_prefix,
             "jwt_jwks": json.dumps(token_issuer.jwks),
@@ -107,6 +109,13 @@ def make_settings(
         }
         if service in test_database.services:
             values["database_url"] = test_database.url_for(service)
+        # Each service as its own broker user; a settings class of no real service (a probe in
+        # common's tests) gets the administrator's login.
+        values["rabbitmq_url"] = (
+            broker_namespace.url_for(service)
+            if service in broker_namespace.users
+            else broker_namespace.url
+        )
         values.update(overrides)
         return settings_class(**values)
 

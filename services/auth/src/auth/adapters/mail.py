@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import html
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from string import Template
@@ -81,6 +82,62 @@ def password_reset_mail(*, to: str, name: str, code: str, ttl_min: int) -> Mail:
         intro="Use this code to choose a new password:",
         code=code,
         ttl_min=ttl_min,
+    )
+
+
+# notices (no code) ---------------------------------------------------------------------------
+
+_NOTICE_LAYOUT = Template(
+    """<!doctype html>
+<html><body style="font-family: sans-serif; color: #222; max-width: 480px; margin: auto">
+<h2 style="color: #0a7d4d">LOOSELINE</h2>
+<p>Hello $name,</p>
+$body
+</body></html>
+"""
+)
+
+
+def _notice_mail(*, to: str, name: str, subject: str, paragraphs: list[str]) -> Mail:
+    text = f"Hello {name},\n\n" + "\n\n".join(paragraphs) + "\n\n-- LOOSELINE\n"
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return Mail(
+        to=to,
+        subject=subject,
+        text=text,
+        html=_NOTICE_LAYOUT.substitute(name=html.escape(name), body=body),
+    )
+
+
+def sign_up_existing_mail(*, to: str, name: str) -> Mail:
+    """Someone signed up with this address; the answer did not say it is taken, this email does."""
+    return _notice_mail(
+        to=to,
+        name=name,
+        subject="Someone tried to sign up to LOOSELINE with your address",
+        paragraphs=[
+            "Someone just tried to create a LOOSELINE account with this email address, "
+            "which already has an account.",
+            "If it was you: sign in instead, or reset your password if you forgot it.",
+            "If it was not you, no account was created and you need not do anything.",
+        ],
+    )
+
+
+def code_lockout_mail(*, to: str, name: str, until: datetime) -> Mail:
+    """Too many wrong codes: the owner should know someone may be at the door."""
+    when = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _notice_mail(
+        to=to,
+        name=name,
+        subject="LOOSELINE: too many wrong codes, codes paused",
+        paragraphs=[
+            "Too many wrong codes were entered for your address (email verification or "
+            f"password reset). To protect your account, codes are paused until {when}.",
+            "Your password and your signed-in devices still work.",
+            "If this wasn't you, someone may be trying to get into your account: keep your "
+            "password to yourself, and consider turning on two-factor authentication.",
+        ],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.adapters import tables as t
 from auth.domain.audit import AuditAction, RequestOrigin
+from auth.domain.codes import CodeAttempts
 from auth.domain.model import (
     IssuedCode,
     OAuthProvider,
@@ -325,18 +327,29 @@ class RefreshTokenRepository:
         return row is not None
 
 
+@dataclass(frozen=True)
+class ProviderLink:
+    """A provider account linked to one of ours, and whether our account was verified then."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    user_verified: bool
+
+
 class AccountRepository:
     def __init__(self, db: AsyncSession) -> None:
         self.db = db
 
-    async def user_for(self, provider: OAuthProvider, account_id: str) -> uuid.UUID | None:
-        found = await self.db.scalar(
-            select(t.account.c.user_id).where(
-                t.account.c.provider == provider.value,
-                t.account.c.provider_account_id == account_id,
+    async def find(self, provider: OAuthProvider, account_id: str) -> ProviderLink | None:
+        c = t.account.c
+        row = (
+            await self.db.execute(
+                select(c.id, c.user_id, c.user_verified).where(
+                    c.provider == provider.value, c.provider_account_id == account_id
+                )
             )
-        )
-        return found
+        ).first()
+        return ProviderLink(row.id, row.user_id, row.user_verified) if row else None
 
     async def link(
         self,
@@ -345,6 +358,8 @@ class AccountRepository:
         provider: OAuthProvider,
         account_id: str,
         email: str | None,
+        user_verified: bool,
+        provider_email_verified: bool,
         now: datetime,
     ) -> bool:
         row = (
@@ -356,6 +371,8 @@ class AccountRepository:
                     provider=provider.value,
                     provider_account_id=account_id,
                     email=email,
+                    user_verified=user_verified,
+                    provider_email_verified=provider_email_verified,
                     created_at=now,
                 )
                 .on_conflict_do_nothing()
@@ -363,6 +380,16 @@ class AccountRepository:
             )
         ).first()
         return row is not None
+
+    async def unlink_made_unverified(self, user_id: uuid.UUID) -> list[tuple[str, str]]:
+        """Delete the user's links made while its email was unverified: (provider, account id)."""
+        c = t.account.c
+        rows = await self.db.execute(
+            delete(t.account)
+            .where(c.user_id == user_id, c.user_verified.is_(False))
+            .returning(c.provider, c.provider_account_id)
+        )
+        return [(row.provider, row.provider_account_id) for row in rows]
 
     async def providers_of(self, user_id: uuid.UUID) -> list[str]:
         rows = await self.db.scalars(
@@ -425,6 +452,59 @@ class CodeRepository:
 
     async def delete_stale(self, *, before: datetime) -> None:
         await self.db.execute(delete(self.table).where(self.table.c.expires_at < before))
+
+
+class CodeAttemptRepository:
+    """Wrong emailed codes per address (``subject``: its keyed hash), across codes and purposes."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    @staticmethod
+    def _attempts(row: Row[Any]) -> CodeAttempts:
+        m = row._mapping
+        return CodeAttempts(
+            failures=m["failures"],
+            window_started_at=m["window_started_at"],
+            locked_until=m["locked_until"],
+        )
+
+    async def lock(self, subject: bytes, *, now: datetime) -> CodeAttempts:
+        """The address's counter (created empty if new), locked until the transaction ends:
+        concurrent code checks for one address are judged one after the other."""
+        c = t.code_attempt.c
+        await self.db.execute(
+            pg_insert(t.code_attempt)
+            .values(subject=subject, failures=0, window_started_at=now)
+            .on_conflict_do_nothing(index_elements=["subject"])
+        )
+        row = (
+            await self.db.execute(
+                select(t.code_attempt).where(c.subject == subject).with_for_update()
+            )
+        ).one()
+        return self._attempts(row)
+
+    async def get(self, subject: bytes) -> CodeAttempts | None:
+        row = (
+            await self.db.execute(select(t.code_attempt).where(t.code_attempt.c.subject == subject))
+        ).first()
+        return self._attempts(row) if row else None
+
+    async def save(self, subject: bytes, attempts: CodeAttempts) -> None:
+        await self.db.execute(
+            update(t.code_attempt)
+            .where(t.code_attempt.c.subject == subject)
+            .values(
+                failures=attempts.failures,
+                window_started_at=attempts.window_started_at,
+                locked_until=attempts.locked_until,
+            )
+        )
+
+    async def clear(self, subject: bytes) -> None:
+        """A right code: the owner reads the mailbox; the count starts again."""
+        await self.db.execute(delete(t.code_attempt).where(t.code_attempt.c.subject == subject))
 
 
 class RecoveryCodeRepository:

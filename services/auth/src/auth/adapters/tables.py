@@ -79,6 +79,8 @@ session = Table(
     Column("user_agent", Text),
     Column("remember_me", Boolean, nullable=False, server_default="false"),
     Index("ix_session_user_id_active", "user_id", postgresql_where=text("revoked_at IS NULL")),
+    # The deny-list resend job reads the sessions revoked in the last access-token lifetime.
+    Index("ix_session_revoked_at", "revoked_at", postgresql_where=text("revoked_at IS NOT NULL")),
 )
 
 refresh_token = Table(
@@ -113,6 +115,11 @@ account = Table(
     Column("provider_account_id", Text, nullable=False),
     Column("email", Text),
     _now(),
+    # The state the link was made in: whether our account's email was verified then (a link
+    # made before the owner proved the mailbox is never trusted, see service_layer/oauth.py),
+    # and whether the provider said it had verified the address (NULL: made before 0004).
+    Column("user_verified", Boolean, nullable=False, server_default="false"),
+    Column("provider_email_verified", Boolean),
     UniqueConstraint("provider", "provider_account_id", name="uq_account_provider_account"),
 )
 
@@ -140,6 +147,18 @@ def _code_table(name: str) -> Table:
 
 verification = _code_table("verification")
 password_reset = _code_table("password_reset")
+
+# Wrong emailed codes per address, across re-issued codes and both purposes (domain/codes.py):
+# durable, so the pause outlives a Redis restart. One row per address, known or not.
+code_attempt = Table(
+    "code_attempt",
+    metadata,
+    # HMAC-SHA256 of the normalised address under AUTH_CODE_PEPPER (never the address itself).
+    Column("subject", LargeBinary, primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("window_started_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
 
 recovery_code = Table(
     "recovery_code",

@@ -8,7 +8,11 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     sign_up = "sign_up"
+    # Someone signed up with an address that already has an account (its owner is emailed).
+    sign_up_existing_email = "sign_up_existing_email"
     email_verified = "email_verified"
+    # Too many wrong emailed codes: the address's code flows are paused.
+    code_lockout = "code_lockout"
     sign_in = "sign_in"
     sign_in_failed = "sign_in_failed"
     lockout = "lockout"
@@ -24,6 +28,8 @@ class AuditAction(StrEnum):
     two_factor_disabled = "two_factor_disabled"
     recovery_code_used = "recovery_code_used"
     oauth_linked = "oauth_linked"
+    # A provider link made before the address was proven, dropped once its owner proved it.
+    oauth_unlinked = "oauth_unlinked"
     role_changed = "role_changed"
     user_blocked = "user_blocked"
     user_unblocked = "user_unblocked"

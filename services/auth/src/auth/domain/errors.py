@@ -83,7 +83,10 @@ class TwoFactorCodeIncorrect(DomainError):
 
 
 class SignInLocked(DomainError):
-    """Too many failed password attempts: wait ``retry_after_s``."""
+    """Too many failed password attempts: wait ``retry_after_s``.
+
+    The app answers it and its subclasses (every "too many … wait" refusal) with ``Retry-After``.
+    """
 
     status_code = 429
     code = "auth.too_many_attempts"
@@ -126,21 +129,25 @@ class ChallengeInvalid(DomainError):
 
 # emailed codes -------------------------------------------------------------------------------
 class CodeInvalid(DomainError):
+    """Every refused code, whatever the reason (wrong, expired, spent, tried too often, or an
+    address with no account): one answer, so it never tells whether the address is known."""
+
     status_code = 400
     code = "auth.code_invalid"
-    default_message = "The code is not valid."
+    default_message = "The code is not valid or has expired. Check it or ask for a new one."
 
 
-class CodeExpired(DomainError):
-    status_code = 400
-    code = "auth.code_expired"
-    default_message = "The code has expired. Ask for a new one."
+class CodeLocked(SignInLocked):
+    """Too many wrong codes for this address: its code flows are paused, right code or not."""
+
+    code = "auth.code_locked"
+    default_message = "Too many wrong codes for this address. Try again later."
 
 
-class CodeAttemptsExceeded(DomainError):
-    status_code = 400
-    code = "auth.code_attempts_exceeded"
-    default_message = "Too many wrong codes. Ask for a new one."
+class CodeChecksThrottled(SignInLocked):
+    """Too many codes presented for this address in a short time (any address, known or not)."""
+
+    default_message = "Too many codes tried for this address. Try again later."
 
 
 # two-factor --------------------------------------------------------------------------------------
@@ -194,6 +201,18 @@ class OAuthEmailMissing(DomainError):
     default_message = "The provider did not share an email address."
 
 
+class OAuthEmailUnverified(DomainError):
+    """The provider has not verified the address it gave: whoever signed in there may not own
+    it, so it neither creates an account nor links one (account pre-hijacking)."""
+
+    status_code = 400
+    code = "auth.oauth_email_unverified"
+    default_message = (
+        "The sign-in provider has not verified this email address. Verify it with the provider, "
+        "or sign up with your email and a password."
+    )
+
+
 class OAuthLinkUnverified(Conflict):
     code = "auth.oauth_link_unverified"
     default_message = (
@@ -229,6 +248,18 @@ class UserNotFound(NotFound):
 class AdminSelfChange(Conflict):
     code = "auth.admin_self_change"
     default_message = "Admins cannot block themselves or change their own role."
+
+
+class AdminPromotionRefused(Conflict):
+    """``create-admin`` / ``ADMIN_EMAIL`` names an existing account that is not proven to be the
+    operator's: unverified, or the given password is not its own (``details.reason``)."""
+
+    code = "auth.admin_promotion_refused"
+    default_message = (
+        "An account with this email exists but is unverified or its password differs: "
+        "it was not promoted. Pass --force-promote-existing (create-admin) or set "
+        "AUTH_ADMIN_PROMOTE_EXISTING=true to promote it anyway."
+    )
 
 
 def retry_after_of(error: DomainError) -> int | None:

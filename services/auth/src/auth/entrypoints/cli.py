@@ -2,8 +2,11 @@
 
 - ``rotate-signing-key``: a new active JWT signing key; the old one stays published until the
   tokens it signed have expired (nobody is signed out).
-- ``create-admin --email E [--password P]``: create a verified admin, or promote an existing
-  user (idempotent). Without ``--password`` it is read from ``ADMIN_PASSWORD`` or prompted.
+- ``create-admin --email E [--password P] [--force-promote-existing]``: create a verified
+  admin, or promote the existing account with that email (idempotent). Without ``--password``
+  it is read from ``ADMIN_PASSWORD`` or prompted. An existing account is promoted only if its
+  email is verified and the password is its own; ``--force-promote-existing`` promotes it
+  anyway. A promotion ends every session of the account. Refused: exit status 2.
 - ``new-key-encryption-key``: print a fresh value for ``AUTH_KEY_ENCRYPTION_KEY``.
 """
 
@@ -18,7 +21,7 @@ import sys
 from auth.adapters.crypto import new_key_encryption_key
 from auth.bootstrap import build_process
 from auth.domain.audit import RequestOrigin
-from auth.service_layer.accounts import ensure_admin
+from auth.service_layer.accounts import AdminOutcome, EnsuredAdmin, ensure_admin
 from auth.service_layer.signing import ensure_signing_key, rotate_signing_key
 from auth.settings import Settings
 from common.errors import DomainError
@@ -36,15 +39,30 @@ async def _rotate(settings: Settings) -> str:
         await process.runtime.stop()
 
 
-async def _create_admin(settings: Settings, email: str, password: str | None) -> tuple[str, bool]:
+async def _create_admin(
+    settings: Settings, email: str, password: str | None, *, force: bool
+) -> EnsuredAdmin:
     process = build_process(settings)
     try:
-        user, created = await ensure_admin(
-            process.services, email=email, password=password, origin=CLI
+        return await ensure_admin(
+            process.services,
+            email=email,
+            password=password,
+            origin=CLI,
+            promote_existing=force,
         )
-        return str(user.id), created
     finally:
         await process.runtime.stop()
+
+
+def _report(ensured: EnsuredAdmin) -> str:
+    user_id = ensured.user.id
+    match ensured.outcome:
+        case AdminOutcome.created:
+            return f"admin created: {user_id}\n"
+        case AdminOutcome.promoted:
+            return f"admin promoted: {user_id} ({ensured.sessions_ended} session(s) ended)\n"
+    return f"admin ensured: {user_id} (already an admin, nothing changed)\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     admin = commands.add_parser("create-admin", help="create or promote an admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="default: ADMIN_PASSWORD, else prompted")
+    admin.add_argument(
+        "--force-promote-existing",
+        action="store_true",
+        help="promote an existing account even if unverified or its password differs",
+    )
     commands.add_parser("new-key-encryption-key", help="print a new AUTH_KEY_ENCRYPTION_KEY")
     args = parser.parse_args(argv)
 
@@ -68,12 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     password = args.password or os.environ.get("ADMIN_PASSWORD") or None
     if password is None and sys.stdin.isatty():
         password = getpass.getpass("Password for the new admin: ")
+    # Only the flag forces (not AUTH_ADMIN_PROMOTE_EXISTING, which is for the startup admin):
+    # a setting left on must not turn every later create-admin into a forced promotion.
+    force = bool(args.force_promote_existing)
     try:
-        user_id, created = asyncio.run(_create_admin(settings, args.email, password))
+        ensured = asyncio.run(_create_admin(settings, args.email, password, force=force))
     except DomainError as exc:
-        sys.stderr.write(f"create-admin: {exc.code}: {exc.message}\n")
+        details = f" ({exc.details})" if exc.details else ""
+        sys.stderr.write(f"create-admin: {exc.code}: {exc.message}{details}\n")
         return 2
-    sys.stdout.write(f"admin {'created' if created else 'ensured'}: {user_id}\n")
+    sys.stdout.write(_report(ensured))
     return 0
 
 

@@ -7,32 +7,58 @@ import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, NoReturn
 
 from auth.adapters.avatars import reencode_avatar
-from auth.adapters.mail import Mail, password_reset_mail, verification_mail
+from auth.adapters.mail import (
+    Mail,
+    code_lockout_mail,
+    password_reset_mail,
+    sign_up_existing_mail,
+    verification_mail,
+)
 from auth.adapters.repositories import CodeRepository
 from auth.domain.audit import AuditAction, RequestOrigin
-from auth.domain.codes import CodePurpose, CodeVerdict, check_code, hash_code, new_code
+from auth.domain.codes import (
+    CodeAttempts,
+    CodeLockoutPolicy,
+    CodePurpose,
+    CodeVerdict,
+    address_subject,
+    check_code,
+    hash_code,
+    new_code,
+)
 from auth.domain.emails import normalise_email, normalise_email_lookup
 from auth.domain.errors import (
+    AdminPromotionRefused,
     AvatarTooLarge,
-    CodeAttemptsExceeded,
-    CodeExpired,
+    CodeChecksThrottled,
     CodeInvalid,
-    EmailTaken,
+    CodeLocked,
     PasswordIncorrect,
     PasswordNotSet,
     SignInLocked,
     TelegramIdTaken,
 )
-from auth.domain.model import RevokeReason, Role, User
+from auth.domain.model import RevokeReason, Role, User, UserStatus
 from auth.domain.passwords import check_new_password
+from auth.service_layer.oauth import forget_links_made_unverified
 from auth.service_layer.services import AuthServices
-from auth.service_layer.sessions import authenticated, end_sessions
+from auth.service_layer.sessions import (
+    authenticated,
+    end_sessions,
+    password_attempt,
+    password_failed,
+    refuse_if_locked,
+)
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
 from common.contracts.auth import UserRegistered, UserRoleChanged
+
+# No user has this id: an unknown address runs the same code query and finds nothing.
+NO_USER = uuid.UUID(int=0)
 
 
 def _submit_after_commit(services: AuthServices, uow: UnitOfWork, mail: Mail) -> None:
@@ -40,6 +66,27 @@ def _submit_after_commit(services: AuthServices, uow: UnitOfWork, mail: Mail) ->
         services.mailer.submit(mail)
 
     uow.after_commit(send)
+
+
+def _code_address(email: str) -> str:
+    """The address codes are counted under: normalised, or as typed when it is not valid."""
+    return normalise_email_lookup(email) or email.strip().lower()
+
+
+def _lockout_policy(services: AuthServices) -> CodeLockoutPolicy:
+    settings = services.settings
+    return CodeLockoutPolicy(
+        max_failures=settings.code_lockout_max_failures, window_s=settings.code_lockout_window_s
+    )
+
+
+async def _codes_paused(services: AuthServices, uow: UnitOfWork, user: User, now: datetime) -> bool:
+    attempts = await uow.code_attempts.get(
+        address_subject(services.settings.code_pepper, user.email)
+    )
+    return (
+        attempts is not None and _lockout_policy(services).retry_after_s(attempts, now) is not None
+    )
 
 
 async def _issue_code(
@@ -67,51 +114,113 @@ async def _issue_code(
     )
 
 
+async def _count_code_check(services: AuthServices, purpose: CodePurpose, address: str) -> None:
+    """Per address, known or not, before any work: a burst of guesses waits (429)."""
+    wait = await services.throttle.count_code_check(purpose=purpose.value, email=address)
+    if wait is not None:
+        raise CodeChecksThrottled(wait)
+
+
 async def _spend_code(
     services: AuthServices,
     uow: UnitOfWork,
     codes: CodeRepository,
     *,
+    address: str,
     user: User | None,
     purpose: CodePurpose,
     code: str,
+    accept_repeat: bool,
+    origin: RequestOrigin,
     now: datetime,
-) -> tuple[User, uuid.UUID] | None:
-    """Check ``code`` for ``user``; None if it was already spent on this very code.
+) -> bool:
+    """Spend ``code`` for ``user`` (None: ``address`` has no account). True when it was fresh;
+    False when it is the code already spent, presented again and ``accept_repeat`` (a double
+    click). Anything else is refused and counted against the address (``_code_refused``).
 
-    A wrong code counts an attempt (committed even though the request fails).
+    While the address is paused every code gets the same 429, right or wrong. Otherwise an
+    unknown address, and a wrong, expired, spent or over-tried code all get the same
+    ``CodeInvalid`` after the same queries: nothing tells whether the address has an account.
     """
-    if user is None:
-        raise CodeInvalid()
-    issued = await codes.latest(user.id, for_update=True)
-    if issued is None:
-        raise CodeInvalid()
     settings = services.settings
-    presented = hash_code(settings.code_pepper, purpose, str(user.id), code)
-    verdict = check_code(
-        stored_hash=issued.code_hash,
-        presented_hash=presented,
-        expires_at=issued.expires_at,
-        attempts=issued.attempts,
-        max_attempts=settings.code_max_attempts,
-        used_at=issued.used_at,
+    subject = address_subject(settings.code_pepper, address)
+    attempts = await uow.code_attempts.lock(subject, now=now)
+    paused_for = _lockout_policy(services).retry_after_s(attempts, now)
+    if paused_for is not None:
+        raise CodeLocked(paused_for)
+    issued = await codes.latest(user.id if user else NO_USER, for_update=True)
+    if user is not None and issued is not None:
+        presented = hash_code(settings.code_pepper, purpose, str(user.id), code)
+        verdict = check_code(
+            stored_hash=issued.code_hash,
+            presented_hash=presented,
+            expires_at=issued.expires_at,
+            attempts=issued.attempts,
+            max_attempts=settings.code_max_attempts,
+            used_at=issued.used_at,
+            now=now,
+        ).verdict
+        if verdict is CodeVerdict.accepted:
+            await codes.mark_used(issued.id, now=now)
+            await uow.code_attempts.clear(subject)
+            return True
+        if (
+            verdict is CodeVerdict.used
+            and accept_repeat
+            and hmac.compare_digest(issued.code_hash, presented)
+        ):
+            return False
+        if verdict is CodeVerdict.wrong:
+            await codes.count_attempt(issued.id)
+    await _code_refused(
+        services,
+        uow,
+        subject=subject,
+        attempts=attempts,
+        user=user,
+        purpose=purpose,
+        origin=origin,
         now=now,
     )
-    match verdict.verdict:
-        case CodeVerdict.accepted:
-            await codes.mark_used(issued.id, now=now)
-            return user, issued.id
-        case CodeVerdict.wrong:
-            await codes.count_attempt(issued.id)
-            await uow.commit()
-            raise CodeInvalid(details={"attempts_left": verdict.attempts_left})
-        case CodeVerdict.expired:
-            raise CodeExpired()
-        case CodeVerdict.exhausted:
-            raise CodeAttemptsExceeded()
-        case CodeVerdict.used:
-            return None
-    raise CodeInvalid()  # pragma: no cover - every verdict is handled above
+
+
+async def _code_refused(
+    services: AuthServices,
+    uow: UnitOfWork,
+    *,
+    subject: bytes,
+    attempts: CodeAttempts,
+    user: User | None,
+    purpose: CodePurpose,
+    origin: RequestOrigin,
+    now: datetime,
+) -> NoReturn:
+    """Count a refused code against the address (committed although the request fails); the
+    one that reaches the limit pauses the address's code flows and tells the owner."""
+    policy = _lockout_policy(services)
+    after = policy.after_failure(attempts, now)
+    await uow.code_attempts.save(subject, after)
+    paused_for = policy.retry_after_s(after, now)
+    if paused_for is not None and after.locked_until is not None:
+        await uow.audit.record(
+            AuditAction.code_lockout,
+            user_id=user.id if user else None,
+            origin=origin,
+            now=now,
+            purpose=purpose.value,
+            failures=after.failures,
+            locked_until=after.locked_until.isoformat(),
+        )
+        if user is not None:
+            _submit_after_commit(
+                services,
+                uow,
+                code_lockout_mail(to=user.email, name=user.name, until=after.locked_until),
+            )
+    await uow.commit()
+    if paused_for is not None:
+        raise CodeLocked(paused_for)
+    raise CodeInvalid()
 
 
 # sign-up and verification ------------------------------------------------------------------------
@@ -127,6 +236,8 @@ async def sign_up(
     click_id: str | None,
     origin: RequestOrigin,
 ) -> User:
+    """A new, unverified user. An address that already has an account gets the very same kind
+    of answer (an id nobody has, nothing stored): its owner is told by email instead."""
     normalised = normalise_email(email)
     check_new_password(password)
     password_hash = await services.passwords.hash(password)
@@ -142,7 +253,10 @@ async def sign_up(
             now=now,
         )
         if user is None:
-            raise EmailTaken()
+            await _sign_up_existing(services, uow, email=normalised, origin=origin, now=now)
+            return _unsaved_user(
+                email=normalised, name=name, partner_id=partner_id, click_id=click_id, now=now
+            )
         await _issue_code(services, uow, user=user, purpose=CodePurpose.verify_email, now=now)
         await uow.emit(
             UserRegistered(
@@ -162,50 +276,100 @@ async def sign_up(
     return user
 
 
+async def _sign_up_existing(
+    services: AuthServices, uow: UnitOfWork, *, email: str, origin: RequestOrigin, now: datetime
+) -> None:
+    """Tell the owner (after the commit, in the background: the answer takes as long)."""
+    owner = await uow.users.by_email(email)
+    if owner is None:  # gone since the insert collided: nothing to tell
+        return
+    await uow.audit.record(
+        AuditAction.sign_up_existing_email, user_id=owner.id, origin=origin, now=now
+    )
+    # Capped per address, so sign-ups cannot be used to flood the owner's mailbox.
+    if not owner.is_blocked and await services.throttle.may_mail(
+        purpose="sign_up_existing", email=owner.email
+    ):
+        _submit_after_commit(services, uow, sign_up_existing_mail(to=owner.email, name=owner.name))
+    await uow.commit()
+
+
+def _unsaved_user(
+    *, email: str, name: str, partner_id: str | None, click_id: str | None, now: datetime
+) -> User:
+    """What a new sign-up answers, for an address that already has an account: a random id."""
+    return User(
+        id=uuid.uuid4(),
+        email=email,
+        name=name,
+        role=Role.user,
+        status=UserStatus.active,
+        password_hash=None,
+        email_verified_at=None,
+        telegram_id=None,
+        partner_id=partner_id,
+        click_id=click_id,
+        avatar_path=None,
+        totp_secret=None,
+        totp_enabled_at=None,
+        totp_last_step=None,
+        blocked_reason=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def verify_email(
     services: AuthServices, *, email: str, code: str, origin: RequestOrigin
 ) -> User:
-    lookup = normalise_email_lookup(email)
+    address = _code_address(email)
+    await _count_code_check(services, CodePurpose.verify_email, address)
     async with services.uow() as uow:
         now = services.clock()
-        user = await uow.users.by_email(lookup, for_update=True) if lookup else None
-        spent = await _spend_code(
+        user = await uow.users.by_email(address, for_update=True)
+        fresh = await _spend_code(
             services,
             uow,
             uow.verifications,
+            address=address,
             user=user,
             purpose=CodePurpose.verify_email,
             code=code,
+            accept_repeat=user is not None and user.is_verified,
+            origin=origin,
             now=now,
         )
-        if spent is None:
-            assert user is not None
-            if user.is_verified and await _was_this_code(services, uow, user, code):
-                return user  # the same code sent twice (a double click): already done
-            raise CodeInvalid()
-        user = spent[0]
+        assert user is not None  # _spend_code refuses an address without an account
+        if not fresh:
+            return user  # the same code sent twice (a double click): already done
         if not user.is_verified:
             user = await uow.users.change(user.id, now=now, email_verified_at=now)
             await uow.audit.record(
                 AuditAction.email_verified, user_id=user.id, origin=origin, now=now
             )
+            await forget_links_made_unverified(uow, user.id, origin=origin, now=now)
         await uow.commit()
         return user
 
 
-async def _was_this_code(services: AuthServices, uow: UnitOfWork, user: User, code: str) -> bool:
-    issued = await uow.verifications.latest(user.id)
-    presented = hash_code(
-        services.settings.code_pepper, CodePurpose.verify_email, str(user.id), code
-    )
-    return issued is not None and hmac.compare_digest(issued.code_hash, presented)
-
-
 async def _may_send_code(
-    codes: CodeRepository, user: User, *, interval_s: int, now: datetime
+    services: AuthServices,
+    uow: UnitOfWork,
+    codes: CodeRepository,
+    user: User,
+    *,
+    purpose: CodePurpose,
+    now: datetime,
 ) -> bool:
+    """Not while the address's codes are paused, not twice within the resend interval, and
+    not more than the per-address cap (a mailbox cannot be flooded)."""
+    if await _codes_paused(services, uow, user, now):
+        return False
     latest = await codes.latest(user.id)
-    return latest is None or latest.created_at + timedelta(seconds=interval_s) <= now
+    interval = timedelta(seconds=services.settings.code_resend_interval_s)
+    if latest is not None and latest.created_at + interval > now:
+        return False
+    return await services.throttle.may_mail(purpose=purpose.value, email=user.email)
 
 
 async def resend_verification(services: AuthServices, *, email: str, origin: RequestOrigin) -> None:
@@ -219,7 +383,7 @@ async def resend_verification(services: AuthServices, *, email: str, origin: Req
         if user is None or user.is_verified or user.is_blocked:
             return
         if not await _may_send_code(
-            uow.verifications, user, interval_s=services.settings.code_resend_interval_s, now=now
+            services, uow, uow.verifications, user, purpose=CodePurpose.verify_email, now=now
         ):
             return
         await _issue_code(services, uow, user=user, purpose=CodePurpose.verify_email, now=now)
@@ -240,7 +404,7 @@ async def forgot_password(services: AuthServices, *, email: str, origin: Request
         if user is None or user.is_blocked:
             return
         if not await _may_send_code(
-            uow.password_resets, user, interval_s=services.settings.code_resend_interval_s, now=now
+            services, uow, uow.password_resets, user, purpose=CodePurpose.reset_password, now=now
         ):
             return
         await _issue_code(services, uow, user=user, purpose=CodePurpose.reset_password, now=now)
@@ -253,29 +417,38 @@ async def forgot_password(services: AuthServices, *, email: str, origin: Request
 async def reset_password(
     services: AuthServices, *, email: str, code: str, new_password: str, origin: RequestOrigin
 ) -> None:
-    """Set a new password with an emailed code; every session ends; lockouts are lifted."""
-    check_new_password(new_password)
-    lookup = normalise_email_lookup(email)
-    password_hash = await services.passwords.hash(new_password)
+    """Set a new password with an emailed code; every session ends; lockouts are lifted.
+
+    The code is checked first: argon2 (the expensive part) runs only for a right code, so
+    wrong guesses cost the server little and take as long for known and unknown addresses.
+    """
+    check_new_password(new_password)  # the same for every address; a weak one keeps the code
+    address = _code_address(email)
+    await _count_code_check(services, CodePurpose.reset_password, address)
     async with services.uow() as uow:
         now = services.clock()
-        user = await uow.users.by_email(lookup, for_update=True) if lookup else None
-        spent = await _spend_code(
+        user = await uow.users.by_email(address, for_update=True)
+        await _spend_code(
             services,
             uow,
             uow.password_resets,
+            address=address,
             user=user,
             purpose=CodePurpose.reset_password,
             code=code,
+            accept_repeat=False,
+            origin=origin,
             now=now,
         )
-        if spent is None:
-            raise CodeInvalid()
-        user = spent[0]
-        changes: dict[str, Any] = {"password_hash": password_hash}
+        assert user is not None  # _spend_code refuses an address without an account
+        # Hashed inside the transaction: only right codes get here (rare), and the user row
+        # stays locked until the new password and the ended sessions commit together.
+        changes: dict[str, Any] = {"password_hash": await services.passwords.hash(new_password)}
         if not user.is_verified:
             changes["email_verified_at"] = now  # the code reached the mailbox: it is theirs
         await uow.users.change(user.id, now=now, **changes)
+        # Whoever proves the mailbox owns the account: links made before that may be a squatter's.
+        await forget_links_made_unverified(uow, user.id, origin=origin, now=now)
         ended = await end_sessions(
             services, uow, user_id=user.id, reason=RevokeReason.password_reset, now=now
         )
@@ -304,36 +477,35 @@ async def change_password(
     user = current.user
     if user.password_hash is None:
         raise PasswordNotSet()
-    locked = await services.throttle.locked(email=user.email, ip=origin.ip)
-    if locked is not None:
-        raise SignInLocked(locked.retry_after_s)
-    if not await services.passwords.verify(user.password_hash, current_password):
-        lockout = await services.throttle.register_failure(email=user.email, ip=origin.ip)
-        if lockout is not None:
-            raise SignInLocked(lockout.retry_after_s)
-        raise PasswordIncorrect()
-    check_new_password(new_password)
-    password_hash = await services.passwords.hash(new_password)
-    async with services.uow() as uow:
-        now = services.clock()
-        current = await authenticated(services, uow, principal, for_update=True)
-        await uow.users.change(current.user.id, now=now, password_hash=password_hash)
-        ended = await end_sessions(
-            services,
-            uow,
-            user_id=current.user.id,
-            reason=RevokeReason.password_changed,
-            now=now,
-            except_session=current.session.id,
-        )
-        await uow.audit.record(
-            AuditAction.password_changed,
-            user_id=current.user.id,
-            origin=origin,
-            now=now,
-            sessions_ended=len(ended),
-        )
-        await uow.commit()
+    async with password_attempt(services, email=user.email, origin=origin) as attempt:
+        if not await services.passwords.verify(user.password_hash, current_password):
+            lockout = await password_failed(services, attempt)
+            if lockout is not None:
+                raise SignInLocked(lockout.retry_after_s)
+            raise PasswordIncorrect()
+        await refuse_if_locked(services, attempt)
+        check_new_password(new_password)
+        password_hash = await services.passwords.hash(new_password)
+        async with services.uow() as uow:
+            now = services.clock()
+            current = await authenticated(services, uow, principal, for_update=True)
+            await uow.users.change(current.user.id, now=now, password_hash=password_hash)
+            ended = await end_sessions(
+                services,
+                uow,
+                user_id=current.user.id,
+                reason=RevokeReason.password_changed,
+                now=now,
+                except_session=current.session.id,
+            )
+            await uow.audit.record(
+                AuditAction.password_changed,
+                user_id=current.user.id,
+                origin=origin,
+                now=now,
+                sessions_ended=len(ended),
+            )
+            await uow.commit()
 
 
 # profile -----------------------------------------------------------------------------------------
@@ -403,52 +575,120 @@ async def update_profile(
 # admins ------------------------------------------------------------------------------------------
 
 
+class AdminOutcome(StrEnum):
+    created = "created"
+    promoted = "promoted"
+    unchanged = "unchanged"  # already an admin: nothing changed (a second start, a replica)
+
+
+@dataclass(frozen=True)
+class EnsuredAdmin:
+    user: User
+    outcome: AdminOutcome
+    sessions_ended: int = 0
+
+
 async def ensure_admin(
-    services: AuthServices, *, email: str, password: str | None, origin: RequestOrigin
-) -> tuple[User, bool]:
-    """Create an admin (verified), or promote an existing user; idempotent. (user, created)."""
+    services: AuthServices,
+    *,
+    email: str,
+    password: str | None,
+    origin: RequestOrigin,
+    promote_existing: bool = False,
+) -> EnsuredAdmin:
+    """Create a verified admin, or promote the existing account with this email; idempotent.
+
+    Whoever registered the address first may not be the operator: an existing account is only
+    promoted when its email is verified and ``password`` is its own, unless the operator asks
+    for it (``promote_existing``). A promotion ends every session of the account.
+    """
     normalised = normalise_email(email)
-    password_hash = None
-    if password is not None:
-        check_new_password(password)
-        password_hash = await services.passwords.hash(password)
     async with services.uow() as uow:
         now = services.clock()
         user = await uow.users.by_email(normalised, for_update=True)
-        created = False
         if user is None:
-            if password_hash is None:
-                raise PasswordNotSet("A new admin needs a password.")
-            user = await uow.users.add(
-                user_id=uuid.uuid4(),
-                email=normalised,
-                name=normalised.split("@", 1)[0][:100] or "admin",
-                password_hash=password_hash,
-                role=Role.admin,
-                email_verified_at=now,
-                now=now,
-            )
-            if user is None:  # another replica created it a moment ago
-                user = await uow.users.by_email(normalised, for_update=True)
-                assert user is not None
-            else:
-                created = True
-                await uow.emit(UserRegistered(user_id=user.id, email=user.email, name=user.name))
-                await uow.audit.record(
-                    AuditAction.admin_created, user_id=user.id, origin=origin, now=now
-                )
-        if user.role is not Role.admin:
-            old = user.role
-            user = await uow.users.change(user.id, now=now, role=Role.admin.value)
-            await uow.emit(UserRoleChanged(user_id=user.id, old_role=old.value, new_role="admin"))
+            user = await _new_admin(services, uow, email=normalised, password=password, now=now)
+            if user is None:  # another replica created the account a moment ago
+                return EnsuredAdmin(await _existing(uow, normalised), AdminOutcome.unchanged)
             await uow.audit.record(
-                AuditAction.role_changed,
-                user_id=user.id,
-                origin=origin,
-                now=now,
-                old_role=old.value,
-                new_role="admin",
-                actor="bootstrap",
+                AuditAction.admin_created, user_id=user.id, origin=origin, now=now
             )
+            await uow.commit()
+            return EnsuredAdmin(user, AdminOutcome.created)
+        if user.role is Role.admin:
+            return EnsuredAdmin(user, AdminOutcome.unchanged)
+        if not promote_existing:
+            await _refuse_unproven(services, user, password)
+        promoted, ended = await _promote(
+            services, uow, user, forced=promote_existing, origin=origin, now=now
+        )
         await uow.commit()
-        return user, created
+        return EnsuredAdmin(promoted, AdminOutcome.promoted, sessions_ended=ended)
+
+
+async def _existing(uow: UnitOfWork, email: str) -> User:
+    user = await uow.users.by_email(email)
+    assert user is not None
+    return user
+
+
+async def _new_admin(
+    services: AuthServices, uow: UnitOfWork, *, email: str, password: str | None, now: datetime
+) -> User | None:
+    """The new admin account (verified: the operator vouches for it); None if it exists."""
+    if password is None:
+        raise PasswordNotSet("A new admin needs a password.")
+    check_new_password(password)
+    user = await uow.users.add(
+        user_id=uuid.uuid4(),
+        email=email,
+        name=email.split("@", 1)[0][:100] or "admin",
+        password_hash=await services.passwords.hash(password),
+        role=Role.admin,
+        email_verified_at=now,
+        now=now,
+    )
+    if user is not None:
+        await uow.emit(UserRegistered(user_id=user.id, email=user.email, name=user.name))
+    return user
+
+
+async def _refuse_unproven(services: AuthServices, user: User, password: str | None) -> None:
+    """Refuse unless the account is verified and ``password`` is its own password."""
+    if not user.is_verified:
+        raise AdminPromotionRefused(details={"reason": "unverified"})
+    if password is None:
+        raise AdminPromotionRefused(details={"reason": "password_required"})
+    if not await services.passwords.verify(user.password_hash, password):
+        raise AdminPromotionRefused(details={"reason": "password_mismatch"})
+
+
+async def _promote(
+    services: AuthServices,
+    uow: UnitOfWork,
+    user: User,
+    *,
+    forced: bool,
+    origin: RequestOrigin,
+    now: datetime,
+) -> tuple[User, int]:
+    """Make ``user`` an admin and end every session it had: a session opened before the
+    promotion may not be the operator's, and its tokens carry the old role."""
+    old = user.role
+    promoted = await uow.users.change(user.id, now=now, role=Role.admin.value)
+    await uow.emit(UserRoleChanged(user_id=user.id, old_role=old.value, new_role="admin"))
+    ended = await end_sessions(
+        services, uow, user_id=user.id, reason=RevokeReason.role_changed, now=now
+    )
+    await uow.audit.record(
+        AuditAction.role_changed,
+        user_id=user.id,
+        origin=origin,
+        now=now,
+        old_role=old.value,
+        new_role="admin",
+        actor=origin.user_agent or "operator",
+        forced=forced,
+        sessions_ended=len(ended),
+    )
+    return promoted, len(ended)

@@ -5,6 +5,11 @@ route binds the same state to an HttpOnly cookie, so a callback replayed in anot
 (login CSRF) fails. ``complete`` exchanges the code, reads the profile, and finds the user by
 the provider's account id, else links an existing account with the same email — only if both
 the provider and we have verified that email — else creates one; then signs in.
+
+Account pre-hijacking: a provider that has not verified the address it gives proves nothing
+about who owns it, so such a sign-in never creates or links an account. A link is only used if
+our account's email was verified when it was made; one made earlier (before this rule) is
+dropped once the owner has proven the mailbox, since it may be a squatter's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from auth.domain.emails import normalise_email_lookup
 from auth.domain.errors import (
     EmailTaken,
     OAuthEmailMissing,
+    OAuthEmailUnverified,
     OAuthExchangeFailed,
     OAuthLinkUnverified,
     OAuthProviderUnknown,
@@ -137,19 +143,19 @@ async def _user_for(
     services: AuthServices, uow: UnitOfWork, profile: ProviderProfile, *, origin: RequestOrigin
 ) -> User:
     now = services.clock()
-    linked = await uow.accounts.user_for(profile.provider, profile.account_id)
+    linked = await _linked_user(uow, profile, origin=origin, now=now)
     if linked is not None:
-        user = await uow.users.get(linked, for_update=True)
-        if user is not None:
-            return user
+        return linked
     email = normalise_email_lookup(profile.email or "")
     if email is None:
         raise OAuthEmailMissing()
+    if not profile.email_verified:
+        raise OAuthEmailUnverified()
     existing = await uow.users.by_email(email, for_update=True)
     if existing is not None:
         # Linking hands the account to whoever controls the provider identity: only when both
         # sides have proven the address belongs to the same person.
-        if not (profile.email_verified and existing.is_verified):
+        if not existing.is_verified:
             raise OAuthLinkUnverified()
         await _link(uow, existing, profile, origin=origin, now=now)
         return existing
@@ -159,7 +165,7 @@ async def _user_for(
         email=email,
         name=name,
         password_hash=None,
-        email_verified_at=now if profile.email_verified else None,
+        email_verified_at=now,  # the provider verified it (checked above)
         now=now,
     )
     if created is None:  # the same person finished another callback a moment ago
@@ -176,6 +182,47 @@ async def _user_for(
     return created
 
 
+async def _linked_user(
+    uow: UnitOfWork, profile: ProviderProfile, *, origin: RequestOrigin, now: datetime
+) -> User | None:
+    """The user this provider account is linked to, if the link is trusted.
+
+    A link made while our account was unverified (possible before migration 0004) is never
+    used: whoever made it had proven nothing. Once the owner has proven the address (verified
+    it, or reset the password) such links are dropped for good, committed even though this
+    sign-in goes on to be refused.
+    """
+    link = await uow.accounts.find(profile.provider, profile.account_id)
+    if link is None:
+        return None
+    user = await uow.users.get(link.user_id, for_update=True)
+    if user is None or link.user_verified:
+        return user
+    if user.is_verified:
+        await forget_links_made_unverified(uow, user.id, origin=origin, now=now)
+        await uow.commit()
+    return None
+
+
+async def forget_links_made_unverified(
+    uow: UnitOfWork, user_id: uuid.UUID, *, origin: RequestOrigin, now: datetime
+) -> int:
+    """Drop the user's provider links made before its email was verified (they may be a
+    squatter's). For the moment the owner proves the mailbox; returns how many went."""
+    dropped = await uow.accounts.unlink_made_unverified(user_id)
+    for provider, account_id in dropped:
+        await uow.audit.record(
+            AuditAction.oauth_unlinked,
+            user_id=user_id,
+            origin=origin,
+            now=now,
+            provider=provider,
+            provider_account_id=account_id,
+            reason="linked_before_email_verified",
+        )
+    return len(dropped)
+
+
 async def _link(
     uow: UnitOfWork, user: User, profile: ProviderProfile, *, origin: RequestOrigin, now: datetime
 ) -> None:
@@ -184,6 +231,8 @@ async def _link(
         provider=profile.provider,
         account_id=profile.account_id,
         email=profile.email,
+        user_verified=user.is_verified,
+        provider_email_verified=profile.email_verified,
         now=now,
     )
     await uow.audit.record(

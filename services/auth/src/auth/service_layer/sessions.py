@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
+from auth.adapters.throttle import Lockout
 from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.emails import normalise_email_lookup
 from auth.domain.errors import (
@@ -191,6 +193,81 @@ async def second_factor_ok(
 # sign-in -----------------------------------------------------------------------------------------
 
 
+@dataclass
+class PasswordAttempt:
+    """A password attempt already counted by the throttle (before the slow argon2 check, so
+    parallel attempts cannot all pass the limit). It ends as a failure (``password_failed``), a
+    success (``password_succeeded``), or neither: then it is given back."""
+
+    email: str
+    ip: str | None
+    settled: bool = False
+
+
+@asynccontextmanager
+async def password_attempt(
+    services: AuthServices, *, email: str, origin: RequestOrigin
+) -> AsyncIterator[PasswordAttempt]:
+    """Count a password attempt for ``email`` and the caller's IP, or refuse it (429)."""
+    refused = await services.throttle.begin_attempt(email=email, ip=origin.ip)
+    if refused is not None:
+        if refused.started:
+            async with services.uow() as uow:
+                found = await uow.users.by_email(email)
+                await _audit_lockout(
+                    uow,
+                    refused,
+                    user_id=found.id if found else None,
+                    origin=origin,
+                    now=services.clock(),
+                )
+                await uow.commit()
+        raise SignInLocked(refused.retry_after_s)
+    attempt = PasswordAttempt(email=email, ip=origin.ip)
+    try:
+        yield attempt
+    finally:
+        if not attempt.settled:
+            await services.throttle.release_attempt(email=email, ip=origin.ip)
+
+
+async def password_failed(services: AuthServices, attempt: PasswordAttempt) -> Lockout | None:
+    """The attempt failed: it stays counted. The lockout now running, if any."""
+    attempt.settled = True
+    return await services.throttle.attempt_failed(email=attempt.email, ip=attempt.ip)
+
+
+async def password_succeeded(services: AuthServices, attempt: PasswordAttempt) -> None:
+    attempt.settled = True
+    await services.throttle.attempt_succeeded(email=attempt.email, ip=attempt.ip)
+
+
+async def refuse_if_locked(services: AuthServices, attempt: PasswordAttempt) -> None:
+    """Re-check after the slow check: attempts running alongside may have started a lockout,
+    and then even the right password waits."""
+    locked = await services.throttle.locked(email=attempt.email, ip=attempt.ip)
+    if locked is not None:
+        raise SignInLocked(locked.retry_after_s)
+
+
+async def _audit_lockout(
+    uow: UnitOfWork,
+    lockout: Lockout,
+    *,
+    user_id: uuid.UUID | None,
+    origin: RequestOrigin,
+    now: datetime,
+) -> None:
+    await uow.audit.record(
+        AuditAction.lockout,
+        user_id=user_id,
+        origin=origin,
+        now=now,
+        scope=lockout.scope,
+        retry_after_s=lockout.retry_after_s,
+    )
+
+
 async def sign_in(
     services: AuthServices,
     *,
@@ -202,21 +279,46 @@ async def sign_in(
 ) -> SignedIn:
     """Password sign-in. Unknown email and wrong password answer alike, after the same work."""
     lookup = normalise_email_lookup(email) or email.strip().lower()
-    locked = await services.throttle.locked(email=lookup, ip=origin.ip)
-    if locked is not None:
-        raise SignInLocked(locked.retry_after_s)
+    async with password_attempt(services, email=lookup, origin=origin) as attempt:
+        async with services.uow() as uow:
+            found = await uow.users.by_email(lookup)
+        # Outside any transaction: argon2 takes tens of milliseconds and a pooled connection
+        # should not wait on it. An unknown email verifies against a dummy hash: same cost.
+        password_ok = await services.passwords.verify(
+            found.password_hash if found else None, password
+        )
+        if found is not None and password_ok:
+            await refuse_if_locked(services, attempt)
+        signed = await _start_signed_in(
+            services,
+            attempt,
+            found=found,
+            password_ok=password_ok,
+            password=password,
+            remember_me=remember_me,
+            totp_code=totp_code,
+            origin=origin,
+        )
+        await password_succeeded(services, attempt)
+    return signed
 
-    async with services.uow() as uow:
-        found = await uow.users.by_email(lookup)
-    # Outside any transaction: argon2 takes tens of milliseconds and a pooled connection
-    # should not wait on it. An unknown email verifies against a dummy hash: same cost.
-    password_ok = await services.passwords.verify(found.password_hash if found else None, password)
 
+async def _start_signed_in(
+    services: AuthServices,
+    attempt: PasswordAttempt,
+    *,
+    found: User | None,
+    password_ok: bool,
+    password: str,
+    remember_me: bool,
+    totp_code: str | None,
+    origin: RequestOrigin,
+) -> SignedIn:
     async with services.uow() as uow:
         now = services.clock()
         user = await uow.users.get(found.id, for_update=True) if found else None
         if user is None or not password_ok:
-            await _failed(services, uow, email=lookup, user=user, reason="password", origin=origin)
+            await _failed(services, uow, attempt, user=user, reason="password", origin=origin)
         if user.is_blocked:
             await uow.audit.record(
                 AuditAction.sign_in_failed,
@@ -233,7 +335,7 @@ async def sign_in(
             if not await second_factor_ok(
                 services, uow, user=user, code=totp_code, origin=origin, now=now
             ):
-                await _failed(services, uow, email=lookup, user=user, reason="totp", origin=origin)
+                await _failed(services, uow, attempt, user=user, reason="totp", origin=origin)
         if user.password_hash and services.passwords.needs_rehash(user.password_hash):
             user = await uow.users.change(
                 user.id, now=now, password_hash=await services.passwords.hash(password)
@@ -251,35 +353,27 @@ async def sign_in(
             two_factor=user.two_factor_enabled,
         )
         await uow.commit()
-    await services.throttle.clear_failures(email=lookup)
     return signed
 
 
 async def _failed(
     services: AuthServices,
     uow: UnitOfWork,
+    attempt: PasswordAttempt,
     *,
-    email: str,
     user: User | None,
     reason: str,
     origin: RequestOrigin,
 ) -> NoReturn:
-    """Count and audit a failed attempt, then raise (429 if it just started a lockout)."""
+    """Count and audit a failed attempt, then raise (429 while a lockout runs)."""
     now = services.clock()
-    lockout = await services.throttle.register_failure(email=email, ip=origin.ip)
+    lockout = await password_failed(services, attempt)
     user_id = user.id if user else None
     await uow.audit.record(
         AuditAction.sign_in_failed, user_id=user_id, origin=origin, now=now, reason=reason
     )
-    if lockout is not None:
-        await uow.audit.record(
-            AuditAction.lockout,
-            user_id=user_id,
-            origin=origin,
-            now=now,
-            scope=lockout.scope,
-            retry_after_s=lockout.retry_after_s,
-        )
+    if lockout is not None and lockout.started:
+        await _audit_lockout(uow, lockout, user_id=user_id, origin=origin, now=now)
     await uow.commit()
     if lockout is not None:
         raise SignInLocked(lockout.retry_after_s)

@@ -1,17 +1,28 @@
 """Two-factor authentication: TOTP setup, confirmation with recovery codes, turning it off,
-and the second step of a provider sign-in for accounts that have it."""
+and the second step of a provider sign-in for accounts that have it.
+
+Changing the second factor needs the account's current password (not just a valid access
+token, which may be stolen): a thief must not enrol their own authenticator, which would also
+lock the owner out. A wrong password counts like a failed sign-in (same lockouts). Turning it
+on or off ends every other session of the account.
+"""
 
 from __future__ import annotations
 
 import secrets
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
 
 from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.errors import (
     ChallengeInvalid,
     PasswordIncorrect,
+    PasswordNotSet,
     SignInLocked,
     TwoFactorAlreadyEnabled,
     TwoFactorCodeIncorrect,
@@ -20,7 +31,7 @@ from auth.domain.errors import (
     TwoFactorNotSetUp,
     UserBlocked,
 )
-from auth.domain.model import User
+from auth.domain.model import RevokeReason, User
 from auth.domain.two_factor import (
     hash_recovery_code,
     matching_totp_step,
@@ -29,8 +40,20 @@ from auth.domain.two_factor import (
     provisioning_uri,
 )
 from auth.service_layer.services import AuthServices, SignedIn, TwoFactorChallenge
-from auth.service_layer.sessions import authenticated, second_factor_ok, start_session
+from auth.service_layer.sessions import (
+    CurrentSession,
+    PasswordAttempt,
+    authenticated,
+    end_sessions,
+    password_attempt,
+    password_failed,
+    refuse_if_locked,
+    second_factor_ok,
+    start_session,
+)
+from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
+from common.errors import DomainError
 
 CHALLENGE_KIND = "2fa-challenge"
 CHALLENGE_MAX_ATTEMPTS = 5
@@ -42,11 +65,56 @@ class TotpSetup:
     otpauth_uri: str
 
 
+@asynccontextmanager
+async def _password_confirmed(
+    services: AuthServices, principal: Principal, password: str, *, origin: RequestOrigin
+) -> AsyncIterator[PasswordAttempt]:
+    """Go on only with the account's current password. It is one sign-in attempt for the
+    lockouts, counted before the slow check (parallel guesses cannot race past the limit);
+    the caller may still count it as failed (``_refuse``), else it is given back."""
+    async with services.uow() as uow:
+        user = (await authenticated(services, uow, principal)).user
+    if user.password_hash is None:
+        raise PasswordNotSet(
+            "This account has no password: set one (forgot password) to change two-factor."
+        )
+    async with password_attempt(services, email=user.email, origin=origin) as attempt:
+        if not await services.passwords.verify(user.password_hash, password):
+            await _refuse(services, attempt, PasswordIncorrect())
+        await refuse_if_locked(services, attempt)
+        yield attempt
+
+
+async def _refuse(services: AuthServices, attempt: PasswordAttempt, error: DomainError) -> NoReturn:
+    """The attempt failed and stays counted: 429 if that started a lockout, else ``error``."""
+    lockout = await password_failed(services, attempt)
+    if lockout is not None:
+        raise SignInLocked(lockout.retry_after_s)
+    raise error
+
+
+async def _end_other_sessions(
+    services: AuthServices, uow: UnitOfWork, current: CurrentSession, *, now: datetime
+) -> int:
+    ended = await end_sessions(
+        services,
+        uow,
+        user_id=current.user.id,
+        reason=RevokeReason.two_factor_changed,
+        now=now,
+        except_session=current.session.id,
+    )
+    return len(ended)
+
+
 async def set_up(
-    services: AuthServices, principal: Principal, *, origin: RequestOrigin
+    services: AuthServices, principal: Principal, *, password: str, origin: RequestOrigin
 ) -> TotpSetup:
     """A new secret, kept (encrypted) until confirmed; calling again replaces it."""
-    async with services.uow() as uow:
+    async with (
+        _password_confirmed(services, principal, password, origin=origin),
+        services.uow() as uow,
+    ):
         now = services.clock()
         user = (await authenticated(services, uow, principal, for_update=True)).user
         if user.two_factor_enabled:
@@ -72,12 +140,21 @@ async def set_up(
 
 
 async def enable(
-    services: AuthServices, principal: Principal, *, code: str, origin: RequestOrigin
+    services: AuthServices,
+    principal: Principal,
+    *,
+    code: str,
+    password: str,
+    origin: RequestOrigin,
 ) -> list[str]:
     """Confirm the secret with a current code; returns fresh one-time recovery codes."""
-    async with services.uow() as uow:
+    async with (
+        _password_confirmed(services, principal, password, origin=origin),
+        services.uow() as uow,
+    ):
         now = services.clock()
-        user = (await authenticated(services, uow, principal, for_update=True)).user
+        current = await authenticated(services, uow, principal, for_update=True)
+        user = current.user
         if user.two_factor_enabled:
             raise TwoFactorAlreadyEnabled()
         if user.totp_secret is None:
@@ -95,8 +172,14 @@ async def enable(
             now=now,
         )
         await uow.users.change(user.id, now=now, totp_enabled_at=now, totp_last_step=step)
+        # Sessions opened with the password alone must not outlive the new second factor.
+        ended = await _end_other_sessions(services, uow, current, now=now)
         await uow.audit.record(
-            AuditAction.two_factor_enabled, user_id=user.id, origin=origin, now=now
+            AuditAction.two_factor_enabled,
+            user_id=user.id,
+            origin=origin,
+            now=now,
+            sessions_ended=ended,
         )
         await uow.commit()
     return codes
@@ -107,36 +190,38 @@ async def disable(
     principal: Principal,
     *,
     code: str,
-    password: str | None,
+    password: str,
     origin: RequestOrigin,
 ) -> None:
-    """Needs a current TOTP or a recovery code, and the password when the account has one."""
+    """Needs the password and a current TOTP or a recovery code."""
     async with services.uow() as uow:
         user = (await authenticated(services, uow, principal)).user
     if not user.two_factor_enabled:
         raise TwoFactorNotEnabled()
-    if user.password_hash is not None:
-        locked = await services.throttle.locked(email=user.email, ip=origin.ip)
-        if locked is not None:
-            raise SignInLocked(locked.retry_after_s)
-        if not await services.passwords.verify(user.password_hash, password or ""):
-            lockout = await services.throttle.register_failure(email=user.email, ip=origin.ip)
-            if lockout is not None:
-                raise SignInLocked(lockout.retry_after_s)
-            raise PasswordIncorrect()
-    async with services.uow() as uow:
+    async with (
+        _password_confirmed(services, principal, password, origin=origin) as attempt,
+        services.uow() as uow,
+    ):
         now = services.clock()
-        user = (await authenticated(services, uow, principal, for_update=True)).user
+        current = await authenticated(services, uow, principal, for_update=True)
+        user = current.user
         if not user.two_factor_enabled:
             raise TwoFactorNotEnabled()
         if not await second_factor_ok(services, uow, user=user, code=code, origin=origin, now=now):
-            raise TwoFactorCodeIncorrect()
+            # A failed attempt, as a wrong code at sign-in: the password alone must not buy
+            # unlimited guesses at the second factor.
+            await _refuse(services, attempt, TwoFactorCodeIncorrect())
         await uow.users.change(
             user.id, now=now, totp_secret=None, totp_enabled_at=None, totp_last_step=None
         )
         await uow.recovery_codes.delete_all(user.id)
+        ended = await _end_other_sessions(services, uow, current, now=now)
         await uow.audit.record(
-            AuditAction.two_factor_disabled, user_id=user.id, origin=origin, now=now
+            AuditAction.two_factor_disabled,
+            user_id=user.id,
+            origin=origin,
+            now=now,
+            sessions_ended=ended,
         )
         await uow.commit()
 

@@ -10,6 +10,7 @@ from auth.adapters import tables
 from auth.adapters.repositories import (
     AccountRepository,
     AuditRepository,
+    CodeAttemptRepository,
     CodeRepository,
     RecoveryCodeRepository,
     RefreshTokenRepository,
@@ -33,6 +34,7 @@ class UnitOfWork(BaseUnitOfWork):
         self.accounts = AccountRepository(db)
         self.verifications = CodeRepository(db, tables.verification)
         self.password_resets = CodeRepository(db, tables.password_reset)
+        self.code_attempts = CodeAttemptRepository(db)
         self.recovery_codes = RecoveryCodeRepository(db)
         self.signing_keys = SigningKeyRepository(db)
         self.audit = AuditRepository(db)

@@ -119,6 +119,7 @@ async def place_bet(
             amount_minor=stake_minor,
             currency=currency,
             legs=contract_legs(offers),
+            potential_win_minor=potential_win_minor,  # the wallet never pays more than this
         ),
     )
     return bet_id

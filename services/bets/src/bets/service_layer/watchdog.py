@@ -91,6 +91,7 @@ async def _resend(
                 amount_minor=b.stake_minor,
                 currency=b.currency,
                 legs=contract_legs(legs[b.id]),
+                potential_win_minor=b.potential_win_minor,
             )
             for b in bets
         )

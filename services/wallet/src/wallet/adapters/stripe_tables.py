@@ -53,6 +53,7 @@ card_setup = Table(
     Column("status", Text, nullable=False),
     _now("created_at"),
     _now("updated_at"),
+    Column("rechecked_at", DateTime(timezone=True)),  # Stripe last asked (by the job)
 )
 
 # A card deposit (seed 001 wallet_operations): one per PaymentIntent / Checkout Session.
@@ -79,6 +80,7 @@ card_deposit = Table(
     _now("created_at"),
     _now("updated_at"),
     Column("completed_at", DateTime(timezone=True)),
+    Column("rechecked_at", DateTime(timezone=True)),  # Stripe last asked on a status poll
 )
 
 # Every Stripe event id processed, written in the transaction of its effect: each once.

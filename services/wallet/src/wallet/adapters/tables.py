@@ -98,6 +98,10 @@ hold = Table(
     Column("status", Text, nullable=False),
     _created_at(),
     Column("finished_at", DateTime(timezone=True)),
+    # The bet's potential win from its ReserveStake (null: an older command, the configured
+    # maximum applies) and what the bet has paid back so far: no settlement pays past the first.
+    Column("max_payout_minor", BigInteger),
+    Column("paid_minor", BigInteger, nullable=False, server_default="0"),
 )
 
 # A ReserveStake answered with a rejection: the same bet is answered the same way again.
@@ -196,6 +200,20 @@ withdrawal = Table(
     _created_at(),
     Column("decided_at", DateTime(timezone=True)),
     Column("decided_by", UUID(as_uuid=True)),
+)
+
+# Who approved a pending withdrawal (four eyes: two different admins above the threshold).
+withdrawal_approval = Table(
+    "withdrawal_approval",
+    metadata,
+    Column(
+        "operation_id",
+        UUID(as_uuid=True),
+        ForeignKey("wallet.withdrawal.operation_id"),
+        primary_key=True,
+    ),
+    Column("admin_id", UUID(as_uuid=True), primary_key=True),
+    Column("approved_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 audit_log = Table(

@@ -25,6 +25,11 @@ class AuditAction(StrEnum):
     stake_released = "stake_released"
     bet_settled = "bet_settled"
     bet_resettled = "bet_resettled"
+    # a BetSettled/BetResettled paying past the bet's cap: nothing moved, message dead-lettered
+    payout_refused = "payout_refused"
+    # four eyes on money out (issue 20)
+    withdrawal_approved = "withdrawal_approved"  # one admin's approval, recorded
+    four_eyes_refused = "four_eyes_refused"  # an admin tried to act on their own money out
     # reports (issue 9)
     export_requested = "export_requested"
     # card deposits through Stripe (issue 8)

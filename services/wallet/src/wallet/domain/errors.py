@@ -6,7 +6,9 @@ they never reach a client; the bus retries the message or dead-letters it.
 
 from __future__ import annotations
 
-from common.errors import DomainError, NotFound
+from typing import ClassVar
+
+from common.errors import DomainError, NotFound, PoisonMessage
 
 
 class UnbalancedTransfer(Exception):
@@ -27,6 +29,24 @@ class HoldMismatch(Exception):
 
 class TransferAlreadyPosted(Exception):
     """``(kind, reference)`` was posted before: the operation already happened."""
+
+
+class PayoutRefused(PoisonMessage):
+    """A settlement would make a bet pay more than its cap (or take back more than it paid):
+    nothing is credited; the bus dead-letters the message at once (ARCHITECTURE.md §9)."""
+
+    dead_letter_reason = "payout_refused"
+
+    def __init__(self, message: str, *, reason: str, limit_minor: int, total_minor: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.limit_minor = limit_minor
+        self.total_minor = total_minor
+
+
+class ResettlementTooEarly(Exception):
+    """A correction whose earlier version has not been applied here yet: raised so the bus
+    retries it once the earlier one is in (not a refusal)."""
 
 
 class WalletNotFound(NotFound):
@@ -98,6 +118,21 @@ class WithdrawalNotPending(DomainError):
     default_message = "The withdrawal is no longer pending."
 
 
+class FourEyesOwnOperation(DomainError):
+    """An admin acting on their own money out: approving, rejecting their own withdrawal or
+    verifying their own withdrawal method. Another admin must do it."""
+
+    code = "wallet.four_eyes_own_operation"
+    status_code = 403
+    default_message = "An admin cannot approve, reject or verify their own money out."
+
+
+class WithdrawalAlreadyApproved(DomainError):
+    code = "wallet.withdrawal_already_approved"
+    status_code = 409
+    default_message = "You have already approved this withdrawal; another admin must approve it."
+
+
 class WithdrawalCancelDisabled(DomainError):
     code = "wallet.withdrawal_cancel_disabled"
     status_code = 403
@@ -155,3 +190,27 @@ class WalletInDebt(DomainError):
     code = "wallet.in_debt"
     status_code = 403
     default_message = "The wallet is in debt; a deposit must cover it first."
+
+
+# --- per-user caps on work that costs a Stripe call or a report generation (issue 20) ---------
+
+
+class CardSetupsPending(DomainError):
+    code = "wallet.too_many_pending_card_setups"
+    status_code = 429
+    default_message = "Finish adding the cards already started before adding another."
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}
+
+
+class CardDepositsPending(DomainError):
+    code = "wallet.too_many_pending_deposits"
+    status_code = 429
+    default_message = "Pay or abandon the deposits already started before starting another."
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "60"}
+
+
+class ReportsInProgress(DomainError):
+    code = "wallet.too_many_reports_in_progress"
+    status_code = 429
+    default_message = "Wait for the reports being made before requesting another."
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "10"}

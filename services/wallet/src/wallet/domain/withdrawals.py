@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -9,7 +11,9 @@ from enum import StrEnum
 from common.money import format_minor
 from wallet.domain.errors import (
     DailyWithdrawalLimitExceeded,
+    FourEyesOwnOperation,
     WithdrawalAboveMaximum,
+    WithdrawalAlreadyApproved,
     WithdrawalBelowMinimum,
     WithdrawalNotPending,
 )
@@ -75,6 +79,25 @@ def finish(status: WithdrawalStatus, target: WithdrawalStatus) -> WithdrawalStat
             f"The withdrawal is already {status}.", details={"status": status}
         )
     return target
+
+
+# --- four eyes on money out ------------------------------------------------------------------
+
+
+def check_not_own(owner_id: uuid.UUID, admin_id: uuid.UUID) -> None:
+    """An admin never decides on their own withdrawal or verifies their own method."""
+    if owner_id == admin_id:
+        raise FourEyesOwnOperation()
+
+
+def approvals_required(amount_minor: int, second_approval_above_minor: int) -> int:
+    """One admin's approval; two different admins' above the threshold."""
+    return 2 if amount_minor > second_approval_above_minor else 1
+
+
+def check_new_approver(approved_by: Sequence[uuid.UUID], admin_id: uuid.UUID) -> None:
+    if admin_id in approved_by:
+        raise WithdrawalAlreadyApproved(details={"approvals": len(approved_by)})
 
 
 # --- suspicious patterns (flags for the admin, never a refusal on their own) ------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,12 +34,14 @@ from wallet.adapters.stripe_payments import (
 )
 from wallet.adapters.stripe_tables import card_deposit, card_dispute
 from wallet.adapters.tables import account
+from wallet.adapters.user_locks import lock_user_work
 from wallet.domain import card_payments as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.card_payments import DepositStatus, DisputeStatus
 from wallet.domain.errors import (
     AccountFlagged,
     CardDeclined,
+    CardDepositsPending,
     DepositNotFound,
     TransferAlreadyPosted,
     WalletInDebt,
@@ -66,6 +68,9 @@ class DepositLimits:
     min_minor: int
     max_minor: int
     expiry: timedelta
+    # Unpaid deposits a user may have open at once: each one started is a Stripe call, and each
+    # is re-checked by the reconciliation job until it is paid or expires.
+    pending_max: int = 5
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,29 @@ SavedCardOutcome = Credited | ActionRequired | Declined | Processing
 # --- starting a deposit ------------------------------------------------------------------------
 
 
+async def _check_pending_cap(
+    session: AsyncSession, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
+) -> None:
+    """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones;
+    a retry of this very operation is not counted against itself."""
+    await lock_user_work(session, "card_deposit", user_id)
+    pending = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(card_deposit)
+            .where(
+                card_deposit.c.user_id == user_id,
+                card_deposit.c.status == DepositStatus.pending.value,
+                card_deposit.c.expires_at > func.now(),
+                card_deposit.c.operation_id != operation_id,
+            )
+        )
+        or 0
+    )
+    if pending >= limits.pending_max:
+        raise CardDepositsPending(details={"pending": pending, "limit": limits.pending_max})
+
+
 async def _insert_pending(
     session: AsyncSession,
     *,
@@ -243,6 +271,7 @@ async def start_card_deposit(
     """A new card: a PaymentIntent (saving the card for later when asked) and a pending deposit."""
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
     found = await usable_wallet(session, user_id)
+    await _check_pending_cap(session, user_id, operation_id, limits)
     customer = await payment_methods.customer_for(session, provider, user_id)
     await _insert_pending(
         session,
@@ -286,6 +315,7 @@ async def charge_saved_card(
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
     found = await usable_wallet(session, user_id)
     method = await payment_methods.find_method(session, user_id, method_id)
+    await _check_pending_cap(session, user_id, operation_id, limits)
     customer = await payment_methods.customer_for(session, provider, user_id)
     await _insert_pending(
         session,
@@ -381,6 +411,7 @@ async def start_checkout(
     """A Stripe Checkout Session (seed 002): the user pays on Stripe's page."""
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
     found = await usable_wallet(session, user_id)
+    await _check_pending_cap(session, user_id, operation_id, limits)
     customer = await payment_methods.customer_for(session, provider, user_id)
     await _insert_pending(
         session,
@@ -638,11 +669,39 @@ RECHECKED = frozenset({DepositStatus.pending, DepositStatus.failed})
 
 
 async def recheck(
-    session: AsyncSession, provider: PaymentProvider, deposit: DepositView
+    session: AsyncSession,
+    provider: PaymentProvider,
+    deposit: DepositView,
+    *,
+    at_most_every: timedelta = timedelta(0),
 ) -> DepositView:
-    """Ask Stripe about a deposit still open here (a lost or late webhook) and settle it."""
+    """Ask Stripe about a deposit still open here (a lost or late webhook) and settle it.
+
+    At most once per ``at_most_every`` per deposit: a client polling the status (or many at
+    once) costs one Stripe call per interval, not one per request. The claim is a conditional
+    UPDATE, so concurrent polls wait for the one that asks, then answer what it found.
+    """
     if deposit.status not in RECHECKED or deposit.intent_id is None:
         return deposit
+    claimed = await session.scalar(
+        update(card_deposit)
+        .where(
+            card_deposit.c.operation_id == deposit.operation_id,
+            or_(
+                card_deposit.c.rechecked_at.is_(None),
+                card_deposit.c.rechecked_at <= func.now() - at_most_every,
+            ),
+        )
+        .values(rechecked_at=func.now())
+        .returning(card_deposit.c.operation_id)
+    )
+    if claimed is None:  # asked recently: the row is what Stripe said then (or a webhook since)
+        row = (
+            await session.execute(
+                select(card_deposit).where(card_deposit.c.operation_id == deposit.operation_id)
+            )
+        ).one()
+        return _view(row)
     intent = await provider.retrieve_intent(deposit.intent_id)
     settled = await settle_intent(session, provider, intent)
     return deposit if settled is None else settled.deposit

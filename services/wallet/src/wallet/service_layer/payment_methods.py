@@ -1,6 +1,12 @@
 """Saved cards (seed 001 payment_methods): added through a SetupIntent or by paying with
 ``save_method``, listed, made default, detached. Only Stripe's ``pm_…`` id and what the user
 needs to recognise the card (brand, last4, expiry) are kept — never the card number.
+
+A SetupIntent's card is saved by the ``setup_intent.succeeded`` webhook or, if that is lost, by
+the periodic re-check (``stripe_jobs``) — never by listing the cards: a list costs no Stripe
+call. A user may have ``WALLET_CARD_SETUPS_PENDING_MAX`` unfinished SetupIntents at once; one
+older than ``WALLET_CARD_SETUP_PENDING_WINDOW_MIN`` counts as abandoned (not counted, no longer
+re-checked; its webhook still saves the card if it ever succeeds).
 """
 
 from __future__ import annotations
@@ -10,18 +16,34 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wallet.adapters.audit import write_audit
 from wallet.adapters.stripe_payments import PaymentProvider, SetupView
 from wallet.adapters.stripe_tables import card_setup, payment_method, stripe_customer
+from wallet.adapters.user_locks import lock_user_work
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
-from wallet.domain.errors import PaymentMethodNotFound
+from wallet.domain.errors import CardSetupsPending, PaymentMethodNotFound
+from wallet.settings import Settings
 
-# A SetupIntent not completed within this is no longer re-checked.
-SETUP_RECHECK_WINDOW = timedelta(hours=24)
+FINISHED_SETUP_STATUSES = ("succeeded", "canceled")
+
+
+@dataclass(frozen=True)
+class SetupCaps:
+    pending_max: int = 5  # unfinished SetupIntents per user at once
+    pending_window: timedelta = timedelta(hours=1)  # older: abandoned
+    recheck_after: timedelta = timedelta(minutes=2)  # the job asks Stripe at most this often
+
+    @classmethod
+    def of(cls, settings: Settings) -> SetupCaps:
+        return cls(
+            pending_max=settings.card_setups_pending_max,
+            pending_window=timedelta(minutes=settings.card_setup_pending_window_min),
+            recheck_after=timedelta(minutes=settings.card_setup_recheck_after_min),
+        )
 
 
 @dataclass(frozen=True)
@@ -111,10 +133,36 @@ async def find_method(
     return _view(row)
 
 
+def _unfinished(window: timedelta) -> list[Any]:
+    return [
+        card_setup.c.status.not_in(FINISHED_SETUP_STATUSES),
+        card_setup.c.created_at > func.now() - window,
+    ]
+
+
 async def start_setup(
-    session: AsyncSession, provider: PaymentProvider, *, user_id: uuid.UUID
+    session: AsyncSession,
+    provider: PaymentProvider,
+    *,
+    user_id: uuid.UUID,
+    caps: SetupCaps | None = None,
 ) -> SetupView:
-    """A SetupIntent the SPA confirms with Stripe.js; the card is saved when it succeeds."""
+    """A SetupIntent the SPA confirms with Stripe.js; the card is saved when it succeeds.
+
+    Refused (before any Stripe call) while the user has ``caps.pending_max`` unfinished ones.
+    """
+    caps = caps or SetupCaps()
+    await lock_user_work(session, "card_setup", user_id)  # concurrent starts count in turn
+    pending = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(card_setup)
+            .where(card_setup.c.user_id == user_id, *_unfinished(caps.pending_window))
+        )
+        or 0
+    )
+    if pending >= caps.pending_max:
+        raise CardSetupsPending(details={"pending": pending, "limit": caps.pending_max})
     customer = await customer_for(session, provider, user_id)
     setup = await provider.create_setup_intent(user_id=user_id, customer=customer)
     await session.execute(
@@ -210,20 +258,43 @@ async def settle_setup(
     )
 
 
-async def recheck_setups(
-    session: AsyncSession, provider: PaymentProvider, *, user_id: uuid.UUID
-) -> None:
-    """Ask Stripe about the user's recent unfinished SetupIntents (a webhook may be lost)."""
-    pending = await session.scalars(
-        select(card_setup.c.setup_intent_id).where(
-            card_setup.c.user_id == user_id,
-            card_setup.c.status != "succeeded",
-            card_setup.c.status != "canceled",
-            card_setup.c.created_at > func.now() - SETUP_RECHECK_WINDOW,
-        )
+def _due(caps: SetupCaps) -> list[Any]:
+    """Unfinished, not abandoned, and not asked about within ``recheck_after``."""
+    return [
+        *_unfinished(caps.pending_window),
+        card_setup.c.created_at <= func.now() - caps.recheck_after,
+        or_(
+            card_setup.c.rechecked_at.is_(None),
+            card_setup.c.rechecked_at <= func.now() - caps.recheck_after,
+        ),
+    ]
+
+
+async def setups_due(session: AsyncSession, caps: SetupCaps, *, limit: int) -> list[str]:
+    """SetupIntents the periodic job should ask Stripe about (a webhook may be lost)."""
+    found = await session.scalars(
+        select(card_setup.c.setup_intent_id)
+        .where(*_due(caps))
+        .order_by(card_setup.c.created_at)
+        .limit(limit)
     )
-    for setup_intent_id in list(pending):
-        await settle_setup(session, provider, await provider.retrieve_setup_intent(setup_intent_id))
+    return list(found)
+
+
+async def recheck_setup(
+    session: AsyncSession, provider: PaymentProvider, setup_intent_id: str, caps: SetupCaps
+) -> MethodView | None:
+    """Ask Stripe about one SetupIntent, once per ``recheck_after`` (the claim is a conditional
+    UPDATE: two runners never both ask), and save its card if it succeeded."""
+    claimed = await session.scalar(
+        update(card_setup)
+        .where(card_setup.c.setup_intent_id == setup_intent_id, *_due(caps))
+        .values(rechecked_at=func.now())
+        .returning(card_setup.c.setup_intent_id)
+    )
+    if claimed is None:
+        return None
+    return await settle_setup(session, provider, await provider.retrieve_setup_intent(claimed))
 
 
 async def delete_method(

@@ -28,7 +28,9 @@ from wallet.adapters.report_pdf import PdfReport, render_pdf
 from wallet.adapters.report_storage import ReportStorage
 from wallet.adapters.report_tables import account_holder, report
 from wallet.adapters.tables import balance_transaction, bet, wallet
+from wallet.adapters.user_locks import lock_user_work
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
+from wallet.domain.errors import ReportsInProgress
 from wallet.domain.reports import (
     CONTENT_TYPES,
     BetLine,
@@ -141,8 +143,25 @@ async def request_export(
     req: ReportRequest,
     retention: timedelta,
     client: ClientInfo,
+    in_progress_max: int,
 ) -> ReportView:
-    """A pending report row and its ``export_requested`` audit row, in one transaction."""
+    """A pending report row and its ``export_requested`` audit row, in one transaction.
+
+    Refused while the user already has ``in_progress_max`` reports waiting or being generated
+    (``pending``): one user cannot keep the generators busy (issue 20). Requests of one user
+    count in turn (a per-user lock), so parallel requests cannot all pass the cap together.
+    """
+    await lock_user_work(session, "report", user_id)
+    in_progress = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(report)
+            .where(report.c.user_id == user_id, report.c.status == ReportStatus.pending.value)
+        )
+        or 0
+    )
+    if in_progress >= in_progress_max:
+        raise ReportsInProgress(details={"in_progress": in_progress, "limit": in_progress_max})
     report_id = uuid.uuid4()
     row = (
         await session.execute(

@@ -17,14 +17,22 @@ watchdog gave up on it, and its ReserveStake may be lost or still in flight. The
 tombstone and is acknowledged; a ReserveStake arriving later is rejected (``wallet.bet_released``)
 and holds nothing. A reservation and a release of one bet take the bet's advisory lock, so they
 decide one after the other whatever the timing.
+
+The payout cap (ARCHITECTURE.md §9): the hold keeps the bet's potential win from its
+``ReserveStake`` and what the bet has paid back so far. A ``BetSettled`` or ``BetResettled`` that
+would take that total past the cap (or below zero) credits nothing: it is refused with
+``PayoutRefused`` (the bus retries it, then dead-letters it), counted once in
+``wallet_payouts_refused_total`` and audited once (``payout_refused``, in a transaction of its own
+since the message's own rolls back).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
+from prometheus_client import Counter
 from sqlalchemy import Row, Select, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,21 +53,24 @@ from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope
 from common.money import format_minor
 from wallet.adapters import bet_read_model
-from wallet.adapters.audit import write_audit
+from wallet.adapters.audit import write_audit, write_payout_refusal_once
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
 from wallet.adapters.saga_tables import release_tombstone
-from wallet.adapters.tables import hold, stake_rejection
+from wallet.adapters.tables import bet, hold, stake_rejection, transfer
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
 from wallet.domain.errors import (
     HoldMismatch,
     HoldNotFound,
     InsufficientFunds,
+    PayoutRefused,
+    ResettlementTooEarly,
     TransferAlreadyPosted,
 )
 from wallet.domain.history import HistoryLine, HistoryType, settlement_type
-from wallet.domain.ledger import HoldStatus
+from wallet.domain.ledger import HoldStatus, TransferKind
+from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
 from wallet.service_layer.wallets import block_wallet, find_wallet, open_wallet
 
 log = get_logger(__name__)
@@ -70,14 +81,26 @@ INSUFFICIENT_FUNDS = "wallet.insufficient_funds"
 CURRENCY_MISMATCH = "wallet.currency_mismatch"
 BET_RELEASED = "wallet.bet_released"  # ReleaseStake came first: the bet is over before it began
 
+PAYOUTS_REFUSED = Counter(
+    "wallet_payouts_refused_total",
+    "BetSettled/BetResettled messages refused for paying past the bet's cap (once per message)",
+    ["message", "reason"],  # BetSettled | BetResettled; above_potential_win | above_max_payout …
+)
+
 
 @dataclass(frozen=True)
 class HoldRow:
     id: uuid.UUID
+    bet_id: uuid.UUID
     user_id: uuid.UUID
     amount_minor: int
     currency: str
     status: HoldStatus
+    max_payout_minor: int | None = None  # the bet's potential win (None: an older command)
+    paid_minor: int = 0  # what the bet has put back into available so far
+
+    def cap(self, max_payout_minor: int) -> PayoutCap:
+        return PayoutCap(self.amount_minor, self.max_payout_minor, max_payout_minor)
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,7 @@ async def reserve_stake(
             amount_minor=command.amount_minor,
             currency=command.currency,
             status=HoldStatus.pending.value,
+            max_payout_minor=command.potential_win_minor,
         )
         .on_conflict_do_nothing(index_elements=["bet_id"])
         .returning(hold.c.id)
@@ -314,13 +338,25 @@ async def on_release_stake(payload: ReleaseStake, ctx: MessageContext) -> None:
 
 
 async def settle_bet(
-    session: AsyncSession, event: BetSettled, origin: Origin | None = None
+    session: AsyncSession,
+    event: BetSettled,
+    origin: Origin | None = None,
+    *,
+    max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
 ) -> bool:
-    """Capture the stake and pay out (won), capture (lost) or give it back (void); once."""
+    """Capture the stake and pay out (won), capture (lost) or give it back (void); once.
+
+    A payout past the bet's cap is refused before anything is written (``PayoutRefused``).
+    """
+    origin = origin or Origin()
     found = await _lock_hold(session, event.bet_id)
     if found is None:
         raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
     _check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    cap = found.cap(max_payout_minor)
+    refusal = cap.refusal(event.payout_minor)
+    if refusal is not None:
+        await _refuse(session, origin, found, "BetSettled", cap, refusal, event.payout_minor)
     returned = found.status is HoldStatus.voided
     if found.status is not HoldStatus.pending and returned != (event.result == "void"):
         # A stake given back cannot be won or lost, nor a captured one voided: a correction
@@ -342,7 +378,7 @@ async def settle_bet(
     paid = event.payout_minor if event.result == "won" else 0
     await _audit(
         session,
-        origin or Origin(),
+        origin,
         AuditAction.bet_settled,
         user_id=event.user_id,
         bet_id=event.bet_id,
@@ -377,23 +413,37 @@ async def settle_bet(
         await ledger.post(
             capture, HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata)
         )
-    await _finish_hold(session, found.id, HoldStatus.posted)
+    await _finish_hold(session, found.id, HoldStatus.posted, paid_minor=paid)
     return True
 
 
-async def on_bet_settled(payload: BetSettled, ctx: MessageContext) -> None:
-    await settle_bet(ctx.session, payload, Origin.of(ctx.envelope))
+async def on_bet_settled(
+    payload: BetSettled, ctx: MessageContext, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
+) -> None:
+    await settle_bet(
+        ctx.session, payload, Origin.of(ctx.envelope), max_payout_minor=max_payout_minor
+    )
 
 
 async def resettle_bet(
-    session: AsyncSession, event: BetResettled, origin: Origin | None = None
+    session: AsyncSession,
+    event: BetResettled,
+    origin: Origin | None = None,
+    *,
+    max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
 ) -> bool:
-    """Post the signed payout delta once per settlement version; may leave a debt."""
+    """Post the signed payout delta once per settlement version; may leave a debt.
+
+    The bet's total payout after the delta stays within [0, cap], or the correction is refused.
+    """
+    origin = origin or Origin()
     found = await _lock_hold(session, event.bet_id)
     if found is None or found.status is HoldStatus.pending:
         raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
     if found.user_id != event.user_id:
         raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
+    if event.payout_delta_minor != 0 and not await _resettled_before(session, event):
+        await _check_resettlement(session, origin, found, event, max_payout_minor)
     ledger = Ledger(session)
     moved = False
     if event.payout_delta_minor != 0:
@@ -418,9 +468,10 @@ async def resettle_bet(
         except TransferAlreadyPosted:
             return False
         moved = True
+        await _add_paid(session, found.id, event.payout_delta_minor)
         await _audit(
             session,
-            origin or Origin(),
+            origin,
             AuditAction.bet_resettled,
             user_id=event.user_id,
             bet_id=event.bet_id,
@@ -440,8 +491,96 @@ async def resettle_bet(
     return moved
 
 
-async def on_bet_resettled(payload: BetResettled, ctx: MessageContext) -> None:
-    await resettle_bet(ctx.session, payload, Origin.of(ctx.envelope))
+async def on_bet_resettled(
+    payload: BetResettled,
+    ctx: MessageContext,
+    *,
+    max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
+) -> None:
+    await resettle_bet(
+        ctx.session, payload, Origin.of(ctx.envelope), max_payout_minor=max_payout_minor
+    )
+
+
+# --- the payout cap --------------------------------------------------------------------------
+
+
+async def _resettled_before(session: AsyncSession, event: BetResettled) -> bool:
+    """This version's correcting transfer is posted already (a duplicate moves nothing)."""
+    found = await session.scalar(
+        select(transfer.c.id).where(
+            transfer.c.kind == TransferKind.resettlement.value,
+            transfer.c.reference == f"{event.bet_id}:{event.settlement_version}",
+        )
+    )
+    return found is not None
+
+
+async def _check_resettlement(
+    session: AsyncSession,
+    origin: Origin,
+    found: HoldRow,
+    event: BetResettled,
+    max_payout_minor: int,
+) -> None:
+    total = found.paid_minor + event.payout_delta_minor
+    cap = found.cap(max_payout_minor)
+    refusal = cap.refusal(total)
+    if refusal is None:
+        return
+    # Deltas are against the previous version: with an earlier correction still on its way,
+    # the running total is not the bet's yet. Wait for it (retried) rather than cry wolf.
+    applied = await session.scalar(
+        select(bet.c.settlement_version).where(bet.c.bet_id == event.bet_id)
+    )
+    if applied is not None and applied < event.settlement_version - 1:
+        raise ResettlementTooEarly(
+            f"bet {event.bet_id}: version {event.settlement_version} before {applied + 1}"
+        )
+    await _refuse(session, origin, found, "BetResettled", cap, refusal, total)
+
+
+async def _refuse(
+    session: AsyncSession,
+    origin: Origin,
+    found: HoldRow,
+    message: str,
+    cap: PayoutCap,
+    refusal: PayoutRefusal,
+    total_minor: int,
+) -> NoReturn:
+    """Record the refusal (once per message, outside the transaction that rolls back), raise."""
+    entry = AuditEntry(
+        action=AuditAction.payout_refused,
+        status=AuditStatus.rejected,
+        user_id=found.user_id,
+        amount_minor=total_minor,
+        details={
+            "bet_id": str(found.bet_id),
+            "correlation_id": origin.correlation_id,
+            "event_id": None if origin.event_id is None else str(origin.event_id),
+            "message_type": message,
+            "reason": refusal.value,
+            "total_payout": format_minor(total_minor),
+            "limit": format_minor(cap.limit_minor),
+            "paid_before": format_minor(found.paid_minor),
+            "stake": format_minor(found.amount_minor),
+            "potential_win": (
+                None if found.max_payout_minor is None else format_minor(found.max_payout_minor)
+            ),
+        },
+    )
+    engine = (await session.connection()).engine
+    if await write_payout_refusal_once(engine, entry):
+        PAYOUTS_REFUSED.labels(message, refusal.value).inc()
+    log.error("wallet.payout_refused", user_id=str(found.user_id), **entry.details)
+    raise PayoutRefused(
+        f"bet {found.bet_id}: {message} would make it pay {format_minor(total_minor)} in all,"
+        f" limit {format_minor(cap.limit_minor)} ({refusal})",
+        reason=refusal.value,
+        limit_minor=cap.limit_minor,
+        total_minor=total_minor,
+    )
 
 
 # --- read model only -------------------------------------------------------------------------
@@ -491,29 +630,49 @@ async def _void(
             metadata=_bet_metadata(bet_id, legs),
         ),
     )
-    await _finish_hold(session, found.id, HoldStatus.voided)
+    await _finish_hold(session, found.id, HoldStatus.voided, paid_minor=found.amount_minor)
 
 
-async def _finish_hold(session: AsyncSession, hold_id: uuid.UUID, status: HoldStatus) -> None:
+async def _finish_hold(
+    session: AsyncSession, hold_id: uuid.UUID, status: HoldStatus, *, paid_minor: int
+) -> None:
     rules.finish_hold(HoldStatus.pending, status)
     await session.execute(
         update(hold)
         .where(hold.c.id == hold_id, hold.c.status == HoldStatus.pending.value)
-        .values(status=status.value, finished_at=func.now())
+        .values(status=status.value, finished_at=func.now(), paid_minor=paid_minor)
+    )
+
+
+async def _add_paid(session: AsyncSession, hold_id: uuid.UUID, delta_minor: int) -> None:
+    await session.execute(
+        update(hold).where(hold.c.id == hold_id).values(paid_minor=hold.c.paid_minor + delta_minor)
     )
 
 
 def _hold_columns() -> Select[Any]:
-    return select(hold.c.id, hold.c.user_id, hold.c.amount_minor, hold.c.currency, hold.c.status)
+    return select(
+        hold.c.id,
+        hold.c.bet_id,
+        hold.c.user_id,
+        hold.c.amount_minor,
+        hold.c.currency,
+        hold.c.status,
+        hold.c.max_payout_minor,
+        hold.c.paid_minor,
+    )
 
 
 def _to_hold(row: Row[Any]) -> HoldRow:
     return HoldRow(
         id=row.id,
+        bet_id=row.bet_id,
         user_id=row.user_id,
         amount_minor=int(row.amount_minor),
         currency=row.currency,
         status=HoldStatus(row.status),
+        max_payout_minor=None if row.max_payout_minor is None else int(row.max_payout_minor),
+        paid_minor=int(row.paid_minor),
     )
 
 

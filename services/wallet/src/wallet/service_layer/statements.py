@@ -27,7 +27,9 @@ from wallet.service_layer.reports import balance_points, report_header
 
 log = get_logger(__name__)
 
-LOCK_KEY = advisory_key("wallet.monthly-statements")
+# Not the periodic job's own leader key ("wallet.monthly-statements"): its runner holds that
+# one on another connection for as long as it leads, so taking it here would always fail.
+LOCK_KEY = advisory_key("wallet.monthly-statements.generate")
 
 _GENERATE = text(
     """

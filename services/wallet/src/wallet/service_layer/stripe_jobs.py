@@ -9,6 +9,10 @@ deposit is credited once.
   with Stripe (a webhook lost or not configured) and settled.
 - ``expire``: deposits still pending at ``expires_at`` (24 h) are cancelled at Stripe and marked
   ``expired`` — unless Stripe says they were paid after all, then they are credited.
+- ``setup recheck``: unfinished card SetupIntents (a ``setup_intent.succeeded`` webhook may be
+  lost) are asked about at most once per ``WALLET_CARD_SETUP_RECHECK_AFTER_MIN`` each, while
+  younger than ``WALLET_CARD_SETUP_PENDING_WINDOW_MIN``; a succeeded one's card is saved. Listing
+  the cards never asks Stripe (issue 20): this job and the webhook are the only re-checks.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from common.runtime import PeriodicSpec
 from wallet.adapters.stripe_payments import StripePayments
 from wallet.adapters.stripe_tables import card_deposit
 from wallet.domain.card_payments import DepositStatus
-from wallet.service_layer import card_deposits
+from wallet.service_layer import card_deposits, payment_methods
 from wallet.settings import Settings
 
 log = get_logger(__name__)
@@ -39,10 +43,14 @@ def stripe_periodic_jobs(settings: Settings) -> list[PeriodicSpec]:
     async def expire(engine: AsyncEngine) -> None:
         await expire_stale_deposits(engine, settings)
 
+    async def recheck_setups(engine: AsyncEngine) -> None:
+        await recheck_pending_setups(engine, settings)
+
     interval = settings.deposit_recheck_interval_s
     return [
         PeriodicSpec("stripe-deposit-recheck", interval, recheck),
         PeriodicSpec("stripe-deposit-expiry", interval, expire),
+        PeriodicSpec("stripe-setup-recheck", interval, recheck_setups),
     ]
 
 
@@ -98,3 +106,28 @@ async def _each(
     finally:
         await provider.close()
     return credited
+
+
+async def recheck_pending_setups(engine: AsyncEngine, settings: Settings) -> int:
+    """Ask Stripe about due SetupIntents, one transaction each; how many cards were saved."""
+    caps = payment_methods.SetupCaps.of(settings)
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session:
+        due = await payment_methods.setups_due(session, caps, limit=BATCH)
+    if not due:
+        return 0
+    provider = StripePayments(settings)
+    saved = 0
+    try:
+        for setup_intent_id in due:
+            try:
+                async with sessions.begin() as session:
+                    card = await payment_methods.recheck_setup(
+                        session, provider, setup_intent_id, caps
+                    )
+                saved += card is not None
+            except Exception:  # one bad SetupIntent must not stop the others; asked again later
+                log.exception("stripe setup re-check failed", setup_intent_id=setup_intent_id)
+    finally:
+        await provider.close()
+    return saved

@@ -40,6 +40,7 @@ from wallet.domain.payout_destinations import (
     validate_bank_account,
     validate_crypto_address,
 )
+from wallet.domain.withdrawals import check_not_own
 
 BANK_TRANSFER = "bank_transfer"
 CRYPTO = "crypto"
@@ -344,6 +345,15 @@ async def delete_method(
 async def verify_method(
     session: AsyncSession, *, method_id: uuid.UUID, admin_id: uuid.UUID, client: ClientInfo
 ) -> MethodView:
+    """An admin verifies a user's method; never their own (four eyes on money out)."""
+    owner = await session.scalar(
+        select(withdrawal_method.c.user_id)
+        .where(withdrawal_method.c.id == method_id, withdrawal_method.c.is_active)
+        .with_for_update()
+    )
+    if owner is None:
+        raise WithdrawalMethodNotFound()
+    check_not_own(owner, admin_id)
     row = (
         await session.execute(
             update(withdrawal_method)

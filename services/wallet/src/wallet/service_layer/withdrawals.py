@@ -4,7 +4,7 @@ or cancelled — each exactly once.
 | step | ledger (payable = withdrawals_payable) | history | message |
 |---|---|---|---|
 | request | available → payable (conditional) | ``withdrawal -A pending`` | WithdrawalRequested |
-| approve | payable → clearing | that row → ``completed`` | WithdrawalCompleted |
+| approve (the last needed) | payable → clearing | that row → ``completed`` | WithdrawalCompleted |
 | reject | payable → available | row → ``rejected``, ``refund +A`` | WithdrawalRejected |
 | cancel | payable → available | row → ``cancelled``, ``refund +A`` | WithdrawalCancelled |
 
@@ -12,12 +12,19 @@ A request locks the user's wallet row first: the daily sum (pending + completed 
 day) and the debit are then decided by one request at a time per user, so parallel requests
 cannot pass the daily limit together. The available balance itself is protected by the
 conditional debit, whatever else (a bet reservation) races it.
+
+Four eyes (issue 20): an admin never approves or rejects their own withdrawal. Above
+``WALLET_WITHDRAWAL_SECOND_APPROVAL_ABOVE_MINOR`` a withdrawal needs the approvals of two
+different admins: the first is recorded (``withdrawal_approval``, audited) and the withdrawal stays
+pending; the second completes it. Every decision locks the withdrawal row first, so two admins
+approving at the same moment decide one after the other: the money moves once, and the rule is
+never skipped.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +46,7 @@ from wallet.adapters.tables import (
     audit_log,
     balance_transaction,
     withdrawal,
+    withdrawal_approval,
     withdrawal_method,
 )
 from wallet.domain import ledger as rules
@@ -57,14 +65,23 @@ from wallet.domain.withdrawals import (
     WithdrawalActivity,
     WithdrawalLimits,
     WithdrawalStatus,
+    approvals_required,
     check_amount,
     check_daily_limit,
+    check_new_approver,
+    check_not_own,
     finish,
     suspicious_patterns,
     utc_day_bounds,
 )
 from wallet.service_layer.card_deposits import check_withdrawals_allowed
 from wallet.service_layer.wallets import usable_wallet
+
+
+@dataclass(frozen=True)
+class Approval:
+    admin_id: uuid.UUID
+    approved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,9 @@ class WithdrawalView:
     flags: list[str]
     created_at: datetime
     decided_at: datetime | None
+    # Filled for the admin's views (``with_approvals``): who approved, how many are needed.
+    approvals: tuple[Approval, ...] = ()
+    approvals_required: int = 1
 
 
 @dataclass(frozen=True)
@@ -412,10 +432,49 @@ async def cancel_withdrawal(
 
 
 async def approve_withdrawal(
-    session: AsyncSession, *, operation_id: uuid.UUID, admin_id: uuid.UUID, client: ClientInfo
+    session: AsyncSession,
+    *,
+    operation_id: uuid.UUID,
+    admin_id: uuid.UUID,
+    client: ClientInfo,
+    second_approval_above_minor: int,
 ) -> WithdrawalView:
-    found = await _lock_withdrawal(session, operation_id)
+    """Record this admin's approval; the last approval needed pays the withdrawal out."""
+    found = await _lock_withdrawal(session, operation_id)  # approvers of one withdrawal queue here
+    check_not_own(found.user_id, admin_id)
     finish(WithdrawalStatus(found.status), WithdrawalStatus.completed)
+    required = approvals_required(found.amount_minor, second_approval_above_minor)
+    check_new_approver([a.admin_id for a in await _approvals_of(session, operation_id)], admin_id)
+    await session.execute(
+        withdrawal_approval.insert().values(operation_id=operation_id, admin_id=admin_id)
+    )
+    approvals = await _approvals_of(session, operation_id)
+    done = len(approvals) >= required
+    await write_audit(
+        session,
+        AuditEntry(
+            action=AuditAction.withdrawal_approved,
+            status=AuditStatus.success if done else AuditStatus.pending,
+            user_id=found.user_id,
+            amount_minor=found.amount_minor,
+            details={
+                "operation_id": str(operation_id),
+                "approvals": len(approvals),
+                "approvals_required": required,
+            },
+            client=client,
+        ),
+    )
+    if not done:
+        return replace(found, approvals=approvals, approvals_required=required)
+    closed = await _pay_out(session, found, admin_id=admin_id, client=client)
+    return replace(closed, approvals=approvals, approvals_required=required)
+
+
+async def _pay_out(
+    session: AsyncSession, found: WithdrawalView, *, admin_id: uuid.UUID, client: ClientInfo
+) -> WithdrawalView:
+    operation_id = found.operation_id
     await Ledger(session).post(
         rules.pay_withdrawal(found.user_id, found.operation_id, found.amount_minor)
     )
@@ -453,6 +512,7 @@ async def reject_withdrawal(
     client: ClientInfo,
 ) -> WithdrawalView:
     found = await _lock_withdrawal(session, operation_id)
+    check_not_own(found.user_id, admin_id)
     finish(WithdrawalStatus(found.status), WithdrawalStatus.rejected)
     ledger = Ledger(session)
     await ledger.lock_available(found.user_id)
@@ -513,3 +573,36 @@ async def list_withdrawals(
             or 0
         )
     return [_view(r) for r in found], total
+
+
+async def _approvals_of(session: AsyncSession, operation_id: uuid.UUID) -> tuple[Approval, ...]:
+    return (await _approvals_by_withdrawal(session, [operation_id])).get(operation_id, ())
+
+
+async def _approvals_by_withdrawal(
+    session: AsyncSession, operation_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Approval, ...]]:
+    rows = await session.execute(
+        select(withdrawal_approval)
+        .where(withdrawal_approval.c.operation_id.in_(operation_ids))
+        .order_by(withdrawal_approval.c.approved_at, withdrawal_approval.c.admin_id)
+    )
+    found: dict[uuid.UUID, list[Approval]] = {}
+    for r in rows:
+        found.setdefault(r.operation_id, []).append(Approval(r.admin_id, r.approved_at))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+async def with_approvals(
+    session: AsyncSession, views: list[WithdrawalView], *, second_approval_above_minor: int
+) -> list[WithdrawalView]:
+    """The admin's view: each withdrawal with its approvals so far and how many it needs."""
+    approvals = await _approvals_by_withdrawal(session, [v.operation_id for v in views])
+    return [
+        replace(
+            v,
+            approvals=approvals.get(v.operation_id, ()),
+            approvals_required=approvals_required(v.amount_minor, second_approval_above_minor),
+        )
+        for v in views
+    ]

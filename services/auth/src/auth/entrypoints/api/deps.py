@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from auth.domain.audit import RequestOrigin
 from auth.service_layer.services import AuthServices
+from common.client_address import client_address, user_agent
 
 
 def get_services(request: Request) -> AuthServices:
@@ -20,22 +21,10 @@ def get_services(request: Request) -> AuthServices:
 Services = Annotated[AuthServices, Depends(get_services)]
 
 
-def client_ip(request: Request, *, trust_forwarded_for: bool) -> str | None:
-    """The first X-Forwarded-For entry (the gateway sets it, trusting only its own proxies),
-    else the TCP peer."""
-    if trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",", 1)[0].strip()
-        if first:
-            return first[:64]
-    return request.client.host if request.client else None
-
-
-def request_origin(request: Request, services: Services) -> RequestOrigin:
-    return RequestOrigin(
-        ip=client_ip(request, trust_forwarded_for=services.settings.trust_forwarded_for),
-        user_agent=request.headers.get("user-agent"),
-    ).trimmed()
+def request_origin(request: Request) -> RequestOrigin:
+    """The client as the gateway vouches for it (X-Real-IP from TRUSTED_GATEWAY_NETWORKS), else
+    the TCP peer: the address sessions, audit events and the per-IP sign-in lock-out use."""
+    return RequestOrigin(ip=client_address(request), user_agent=user_agent(request)).trimmed()
 
 
 Origin = Annotated[RequestOrigin, Depends(request_origin)]

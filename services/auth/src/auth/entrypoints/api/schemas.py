@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from auth.domain.model import Role, Session, User, UserStatus
 from auth.service_layer.services import SignedIn, TwoFactorChallenge
+from common.api import RequestModel
 
 Email = Annotated[str, StringConstraints(min_length=1, max_length=320)]
 # Bounded so a huge body never reaches argon2; the policy (8..256) is checked by the domain.
@@ -19,7 +20,7 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Attribution = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class Body(BaseModel):
+class Body(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -73,13 +74,20 @@ class ProfileRequest(Body):
     telegram_id: Annotated[int, Field(gt=0, lt=2**63)] | None = None
 
 
-class TotpCodeRequest(Body):
+# Changing the second factor needs the current password: an access token alone may be stolen.
+class TotpSetupRequest(Body):
+    password: Password
+
+
+class TotpEnableRequest(Body):
     code: Code
+    password: Password
 
 
 class TotpDisableRequest(Body):
+    # A current TOTP or an unused recovery code.
     code: Code
-    password: Password | None = None
+    password: Password
 
 
 class TwoFactorVerifyRequest(Body):

@@ -44,7 +44,7 @@ async def bets(
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     """Every user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
     async with services.db() as session:

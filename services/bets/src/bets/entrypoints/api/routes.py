@@ -157,7 +157,7 @@ async def history(
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     """The user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
     async with services.db() as session:

@@ -6,15 +6,16 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from bets.domain.odds import OddsPolicy
+from common.api import RequestModel
 from common.money import AmountMinor
 
 Coefficient = Annotated[Decimal, Field(gt=1, max_digits=10, decimal_places=3)]
 
 
-class _Body(BaseModel):
+class _Body(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from common.api import RequestModel
 from events.domain.errors import CoefficientInvalid
 from events.domain.odds import parse_coefficient
 from events.service_layer.feed import FeedId
@@ -49,7 +50,7 @@ ScoreIn = Annotated[StrictInt, Field(ge=0, le=10_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class Body(BaseModel):
+class Body(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 

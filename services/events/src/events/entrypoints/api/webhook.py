@@ -1,7 +1,8 @@
 """``POST /api/webhook/events``: the results feed (ARCHITECTURE.md §6).
 
-The signature is checked on the raw body before anything is parsed; each ``feed_message_id``
-is applied once, in the same transaction as its effect.
+The body is read up to ``MAX_BODY_BYTES`` and no further (a larger declared length is refused
+before reading); the signature is checked on the raw body before anything is parsed; each
+``feed_message_id`` is applied once, in the same transaction as its effect.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
 
+from common.api import check_body_text
 from common.errors import DomainError
 from events.domain import feed as signatures
 from events.entrypoints.api import schemas
@@ -28,6 +30,20 @@ class FeedBodyTooLarge(DomainError):
     status_code = 413
     code = "events.feed_body_too_large"
     default_message = "The feed message is too large."
+
+
+async def capped_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The raw body, never holding more than ``limit`` bytes of it: chunked or not."""
+    too_large = FeedBodyTooLarge(details={"max_bytes": limit})
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)
 
 
 @router.post(
@@ -55,9 +71,7 @@ async def receive_feed_message(
 ) -> schemas.FeedAcceptedOut:
     """Header ``X-Feed-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>``,
     at most ``EVENTS_FEED_TOLERANCE_S`` (300 s) from our clock."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise FeedBodyTooLarge()
+    body = await capped_body(request)
     signatures.verify(
         x_feed_signature,
         body,
@@ -71,6 +85,7 @@ async def receive_feed_message(
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_input=False)]
         ) from None
+    check_body_text(message.model_dump())  # a signed message is no reason to store a NUL
     async with uow:
         event_id = await apply_feed_message(uow, message, now=now)
         await uow.commit()

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from common.app import create_app as create_service_app
 from gateway import security
 from gateway.bootstrap import build
+from gateway.metrics import MetricsListener, public_metrics_route
 from gateway.openapi import MergedOpenApi, docs_router
 from gateway.proxy import gateway_health_router, proxy_router
 from gateway.settings import Settings
@@ -40,23 +41,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.state.stream_hub = gateway.hub
+    metrics = app.state.metrics = MetricsListener(settings.metrics_host, settings.metrics_port)
     # The one public docs page is /api/docs (merged); FastAPI's gateway-only page is dropped.
     app.router.routes[:] = [
         r
         for r in app.router.routes
         if getattr(r, "path", None) not in ("/docs", "/docs/oauth2-redirect")
     ]
+    # Metrics are served on their own port only (gateway.metrics): here /metrics is a 404.
+    app.router.routes.insert(0, public_metrics_route())
     service_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The stream's broker connects in the background: the proxy works while it is down.
         async with service_lifespan(app):
-            await gateway.hub.start()
+            metrics.start()
             try:
-                yield
+                await gateway.hub.start()
+                try:
+                    yield
+                finally:
+                    await gateway.hub.stop()
             finally:
-                await gateway.hub.stop()
+                metrics.stop()
 
     app.router.lifespan_context = lifespan
     security.install(app, settings, gateway.upstreams.is_trusted)

@@ -1,8 +1,15 @@
-"""Admin wallet API: the withdrawal queue, method verification, finance stats."""
+"""Admin wallet API: the withdrawal queue, method verification, finance stats.
+
+Four eyes on money out: an admin acting on their own withdrawal or method gets a 403
+(``wallet.four_eyes_own_operation``, audited as ``four_eyes_refused``); above the configured
+amount a withdrawal needs two different admins' approvals (the queue shows ``approvals`` and
+``approvals_required``).
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -10,8 +17,11 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth.deps import AdminUser
+from common.errors import DomainError
 from common.money import format_minor
-from wallet.domain.audit import ClientInfo
+from wallet.adapters.audit import write_audit_now
+from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
+from wallet.domain.errors import FourEyesOwnOperation
 from wallet.domain.stats import percent
 from wallet.domain.withdrawals import WithdrawalStatus
 from wallet.entrypoints.api.deps import Client, Services, run_idempotent
@@ -28,7 +38,7 @@ async def list_withdrawals(
     status: Literal["pending", "completed", "rejected", "cancelled"] | None = None,
     user_id: uuid.UUID | None = None,
     limit: int = Query(50, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     async with services.db() as session:
         found, total = await withdrawals.list_withdrawals(
@@ -37,6 +47,11 @@ async def list_withdrawals(
             user_id=user_id,
             limit=limit,
             offset=offset,
+        )
+        found = await withdrawals.with_approvals(
+            session,
+            found,
+            second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
         )
     return {
         "success": True,
@@ -53,11 +68,16 @@ async def approve_withdrawal(
     services: Services,
     client: Client,
 ) -> JSONResponse:
+    """Approve; the answer's ``status`` stays ``pending`` while a second admin's is needed."""
     actor = _as_admin(client, admin.user_id)
 
     async def operation(session: AsyncSession) -> tuple[int, Any]:
         view = await withdrawals.approve_withdrawal(
-            session, operation_id=operation_id, admin_id=admin.user_id, client=actor
+            session,
+            operation_id=operation_id,
+            admin_id=admin.user_id,
+            client=actor,
+            second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
         )
         return 200, {
             "success": True,
@@ -65,7 +85,12 @@ async def approve_withdrawal(
         }
 
     return await run_idempotent(
-        request, services, user_id=str(admin.user_id), body={}, operation=operation
+        request,
+        services,
+        user_id=str(admin.user_id),
+        body={},
+        operation=operation,
+        on_refused=_audit_own_operation(services, actor, "approve_withdrawal", operation_id),
     )
 
 
@@ -99,6 +124,7 @@ async def reject_withdrawal(
         user_id=str(admin.user_id),
         body=body.model_dump(mode="json"),
         operation=operation,
+        on_refused=_audit_own_operation(services, actor, "reject_withdrawal", operation_id),
     )
 
 
@@ -106,13 +132,15 @@ async def reject_withdrawal(
 async def verify_withdrawal_method(
     method_id: uuid.UUID, admin: AdminUser, services: Services, client: Client
 ) -> dict[str, Any]:
-    async with services.db.begin() as session:
-        view = await withdrawal_methods.verify_method(
-            session,
-            method_id=method_id,
-            admin_id=admin.user_id,
-            client=_as_admin(client, admin.user_id),
-        )
+    actor = _as_admin(client, admin.user_id)
+    try:
+        async with services.db.begin() as session:
+            view = await withdrawal_methods.verify_method(
+                session, method_id=method_id, admin_id=admin.user_id, client=actor
+            )
+    except FourEyesOwnOperation as exc:
+        await _audit_own_operation(services, actor, "verify_withdrawal_method", method_id)(exc)
+        raise
     return {
         "success": True,
         "method": {**Method.of(view).model_dump(mode="json"), "user_id": str(view.user_id)},
@@ -185,3 +213,26 @@ async def finance_stats(admin: AdminUser, services: Services) -> dict[str, Any]:
 
 def _as_admin(client: ClientInfo, admin_id: uuid.UUID) -> ClientInfo:
     return ClientInfo(ip_address=client.ip_address, user_agent=client.user_agent, actor_id=admin_id)
+
+
+def _audit_own_operation(
+    services: Services, actor: ClientInfo, operation: str, target: uuid.UUID
+) -> Callable[[DomainError], Awaitable[None]]:
+    """An audit row, in a transaction of its own, when an admin tried to act on their own money
+    out (the refused operation's transaction rolled back)."""
+
+    async def audit(error: DomainError) -> None:
+        if not isinstance(error, FourEyesOwnOperation):
+            return
+        await write_audit_now(
+            services.db_engine,
+            AuditEntry(
+                action=AuditAction.four_eyes_refused,
+                status=AuditStatus.failed,
+                user_id=actor.actor_id,
+                details={"operation": operation, "target": str(target), "code": error.code},
+                client=actor,
+            ),
+        )
+
+    return audit

@@ -15,9 +15,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.api import RequestModel
 from common.auth.deps import CurrentUser, VerifiedUser
 from common.errors import error_body
 from common.idempotency import HEADER
@@ -72,10 +73,11 @@ def deposit_limits(settings: Settings) -> DepositLimits:
         min_minor=settings.deposit_min_minor,
         max_minor=settings.deposit_max_minor,
         expiry=timedelta(hours=settings.deposit_expiry_h),
+        pending_max=settings.card_deposits_pending_max,
     )
 
 
-class _Body(BaseModel):
+class _Body(RequestModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -264,12 +266,18 @@ async def deposit_checkout(
 async def get_deposit(
     intent_id: str, principal: CurrentUser, services: Services, provider: Provider
 ) -> dict[str, Any]:
-    """The deposit's status; a pending one is re-checked with Stripe (and credited, once)."""
+    """The deposit's status; a pending one is re-checked with Stripe (and credited, once) —
+    at most once per ``WALLET_DEPOSIT_STATUS_RECHECK_S``, however often it is polled."""
     async with provider_errors(), services.db.begin() as session:
         found = await card_deposits.find_deposit(
             session, user_id=principal.user_id, intent_id=intent_id
         )
-        found = await card_deposits.recheck(session, provider, found)
+        found = await card_deposits.recheck(
+            session,
+            provider,
+            found,
+            at_most_every=timedelta(seconds=services.settings.deposit_status_recheck_s),
+        )
         available = await card_deposits.available_minor(session, principal.user_id)
     return {
         "success": True,
@@ -282,11 +290,9 @@ async def get_deposit(
 
 
 @router.get("/api/wallet/payment-methods")
-async def list_payment_methods(
-    principal: CurrentUser, services: Services, provider: Provider
-) -> dict[str, Any]:
-    async with provider_errors(), services.db.begin() as session:
-        await payment_methods.recheck_setups(session, provider, user_id=principal.user_id)
+async def list_payment_methods(principal: CurrentUser, services: Services) -> dict[str, Any]:
+    """The saved cards as stored: no Stripe call (a new card arrives by webhook or the job)."""
+    async with services.db() as session:
         found = await payment_methods.list_methods(session, principal.user_id)
     return {"success": True, "methods": [method_json(m) for m in found]}
 
@@ -298,7 +304,12 @@ async def add_payment_method(
     """A SetupIntent: the SPA confirms it with Stripe.js; the card appears once it succeeds."""
 
     async def operation(session: AsyncSession) -> tuple[int, Any]:
-        setup = await payment_methods.start_setup(session, provider, user_id=principal.user_id)
+        setup = await payment_methods.start_setup(
+            session,
+            provider,
+            user_id=principal.user_id,
+            caps=payment_methods.SetupCaps.of(services.settings),
+        )
         return 201, {
             "success": True,
             "action": "requires_payment_form",

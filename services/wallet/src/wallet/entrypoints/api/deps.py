@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from common.client_address import client_address, user_agent
 from common.db import DatabaseHandles
 from common.errors import DomainError
 from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
@@ -37,12 +38,9 @@ Services = Annotated[WalletServices, Depends(wallet_services)]
 
 
 def client_info(request: Request) -> ClientInfo:
-    """The client's address as the gateway forwards it (leftmost X-Forwarded-For), its agent."""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else None
-    if not ip and request.client is not None:
-        ip = request.client.host
-    return ClientInfo(ip_address=ip, user_agent=request.headers.get("user-agent"))
+    """The client as the gateway vouches for it (X-Real-IP from TRUSTED_GATEWAY_NETWORKS), else
+    the TCP peer; and its agent."""
+    return ClientInfo(ip_address=client_address(request), user_agent=user_agent(request))
 
 
 Client = Annotated[ClientInfo, Depends(client_info)]

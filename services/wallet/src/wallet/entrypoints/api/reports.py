@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from common.api import RequestModel
 from common.auth.deps import CurrentUser
 from common.logging import get_logger
 from common.money import format_minor
@@ -33,7 +34,7 @@ log = get_logger(__name__)
 RETRY_AFTER_S = "5"
 
 
-class ExportRequest(BaseModel):
+class ExportRequest(RequestModel):
     """Seed 000's body; dates are UTC days, ``date_to`` inclusive (default: the last 30 days)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -131,6 +132,7 @@ async def export_report(
             req=req,
             retention=timedelta(hours=settings.report_retention_h),
             client=client,
+            in_progress_max=settings.reports_in_progress_max,
         )
     work = report_work(request, services)
     if rows <= settings.report_inline_max_rows:

@@ -153,7 +153,7 @@ async def withdraw(
             thresholds=settings.suspicion_thresholds,
             client=client,
         )
-        answer = Withdrawal.of(outcome.withdrawal).model_dump(mode="json", exclude={"flags"})
+        answer = Withdrawal.of(outcome.withdrawal).user_json()
         answer["estimated_completion"] = (
             (outcome.withdrawal.created_at + ESTIMATED_PAYOUT).astimezone(UTC).isoformat()
         )
@@ -189,7 +189,7 @@ async def list_my_withdrawals(
     principal: CurrentUser,
     services: Services,
     limit: int = Query(50, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     async with services.db() as session:
         found, total = await withdrawals.list_withdrawals(
@@ -197,7 +197,7 @@ async def list_my_withdrawals(
         )
     return {
         "success": True,
-        "withdrawals": [Withdrawal.of(w).model_dump(mode="json", exclude={"flags"}) for w in found],
+        "withdrawals": [Withdrawal.of(w).user_json() for w in found],
         "pagination": {"limit": limit, "offset": offset, "total_items": total},
     }
 
@@ -220,9 +220,7 @@ async def cancel_withdrawal(
         )
         return 200, {
             "success": True,
-            "withdrawal": Withdrawal.of(outcome.withdrawal).model_dump(
-                mode="json", exclude={"flags"}
-            ),
+            "withdrawal": Withdrawal.of(outcome.withdrawal).user_json(),
             "new_balance": money(outcome.available_after_minor),
         }
 

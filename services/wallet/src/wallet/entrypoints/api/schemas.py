@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from common.api import RequestModel
 from common.money import AmountMinor, MoneyStr, format_minor
 from wallet.domain.payout_destinations import CryptoNetwork
 from wallet.domain.stats import BetTotals, Streaks
@@ -23,7 +24,7 @@ from wallet.service_layer.withdrawal_methods import (
 from wallet.service_layer.withdrawals import WithdrawalView
 
 
-class Request(BaseModel):
+class Request(RequestModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -211,6 +212,11 @@ class Method(Answer):
         )
 
 
+class WithdrawalApproval(Answer):
+    admin_id: uuid.UUID
+    approved_at: datetime
+
+
 class Withdrawal(Answer):
     operation_id: uuid.UUID
     user_id: uuid.UUID
@@ -223,6 +229,9 @@ class Withdrawal(Answer):
     created_at: datetime
     decided_at: datetime | None
     flags: list[str] | None = None  # admin views only
+    # four eyes (admin views only): who approved so far, and how many approvals it needs
+    approvals: list[WithdrawalApproval] | None = None
+    approvals_required: int | None = None
 
     @classmethod
     def of(cls, view: WithdrawalView, *, admin: bool = False) -> Withdrawal:
@@ -238,7 +247,20 @@ class Withdrawal(Answer):
             created_at=view.created_at,
             decided_at=view.decided_at,
             flags=view.flags if admin else None,
+            approvals=(
+                [
+                    WithdrawalApproval(admin_id=a.admin_id, approved_at=a.approved_at)
+                    for a in view.approvals
+                ]
+                if admin
+                else None
+            ),
+            approvals_required=view.approvals_required if admin else None,
         )
+
+    def user_json(self) -> dict[str, Any]:
+        """The user's own view: without the admin-only fields."""
+        return self.model_dump(mode="json", exclude={"flags", "approvals", "approvals_required"})
 
 
 def statistics(totals: BetTotals, runs: Streaks) -> dict[str, Any]:

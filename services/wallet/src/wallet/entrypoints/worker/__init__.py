@@ -1,7 +1,7 @@
 """wallet subscriptions: {message model: handler}. The queue's bindings come from this table.
 
-``subscriptions(currency)`` is what the composition root wires; ``SUBSCRIPTIONS`` is the same
-table with the default currency (for tools that only need the message types).
+``subscriptions(currency, max_payout_minor=…)`` is what the composition root wires;
+``SUBSCRIPTIONS`` is the same table with the defaults (for tools that only need the message types).
 """
 
 from __future__ import annotations
@@ -18,19 +18,22 @@ from common.contracts.bets import (
     ReserveStake,
 )
 from common.messaging.consumer import Subscriptions
+from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
 from wallet.service_layer import saga
 
 
-def subscriptions(currency: str) -> Subscriptions:
+def subscriptions(
+    currency: str, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
+) -> Subscriptions:
     return {
         UserRegistered: partial(saga.on_user_registered, currency=currency),
         UserBlocked: partial(saga.on_user_blocked, currency=currency),
         ReserveStake: saga.on_reserve_stake,
         ReleaseStake: saga.on_release_stake,
         BetPlaced: saga.on_bet_placed,
-        BetSettled: saga.on_bet_settled,
+        BetSettled: partial(saga.on_bet_settled, max_payout_minor=max_payout_minor),
         BetCancelled: saga.on_bet_cancelled,
-        BetResettled: saga.on_bet_resettled,
+        BetResettled: partial(saga.on_bet_resettled, max_payout_minor=max_payout_minor),
     }
 
 

@@ -9,8 +9,9 @@ from auth.entrypoints.api.schemas import (
     RecoveryCodesResponse,
     SuccessResponse,
     TokenResponse,
-    TotpCodeRequest,
     TotpDisableRequest,
+    TotpEnableRequest,
+    TotpSetupRequest,
     TotpSetupResponse,
     TwoFactorVerifyRequest,
 )
@@ -21,16 +22,20 @@ router = APIRouter(prefix="/api/auth/2fa", tags=["auth: two-factor"])
 
 
 @router.post("/setup")
-async def set_up(principal: CurrentUser, services: Services, origin: Origin) -> TotpSetupResponse:
-    setup = await two_factor.set_up(services, principal, origin=origin)
+async def set_up(
+    body: TotpSetupRequest, principal: CurrentUser, services: Services, origin: Origin
+) -> TotpSetupResponse:
+    setup = await two_factor.set_up(services, principal, password=body.password, origin=origin)
     return TotpSetupResponse(secret=setup.secret, otpauth_uri=setup.otpauth_uri)
 
 
 @router.post("/enable")
 async def enable(
-    body: TotpCodeRequest, principal: CurrentUser, services: Services, origin: Origin
+    body: TotpEnableRequest, principal: CurrentUser, services: Services, origin: Origin
 ) -> RecoveryCodesResponse:
-    codes = await two_factor.enable(services, principal, code=body.code, origin=origin)
+    codes = await two_factor.enable(
+        services, principal, code=body.code, password=body.password, origin=origin
+    )
     return RecoveryCodesResponse(recovery_codes=codes)
 
 
