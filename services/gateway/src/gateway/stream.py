@@ -40,10 +40,9 @@ from common.auth.revocation import RevocationList
 from common.auth.tokens import InvalidToken, TokenVerifier, VerificationUnavailable
 from common.errors import error_body
 from common.logging import get_logger
-from common.messaging import metrics
 from common.messaging.broker import Broker
 from common.messaging.envelope import Envelope
-from common.messaging.identity import FORGED_PRODUCER, publisher_of
+from common.messaging.identity import forged
 from gateway.access import bearer_token
 from gateway.settings import Settings
 
@@ -166,18 +165,8 @@ class StreamHub:
         except ValidationError:
             log.warning("stream.bad_envelope", message_id=message.message_id)
             return
-        publisher = publisher_of(message, self.broker.user)
-        if publisher != envelope.producer:
-            metrics.rejected.labels("gateway", FORGED_PRODUCER).inc()
-            log.error(
-                "stream.forged_producer",
-                claimed_producer=envelope.producer,
-                user=publisher,
-                type=envelope.type,
-                event_id=str(envelope.event_id),
-                routing_key=message.routing_key,
-            )
-            return
+        if forged("gateway", message, envelope, self.broker.user):
+            return  # a forged OddsChanged must never reach a browser
         if envelope.routing_key in AUTH_KEYS:
             await self._signed_out(envelope)
         else:

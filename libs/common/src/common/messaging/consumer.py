@@ -38,7 +38,7 @@ from common.logging import get_logger
 from common.messaging import metrics
 from common.messaging.broker import Broker, QueueNames, ServiceQueues
 from common.messaging.envelope import Envelope, MessageRegistry, UnknownMessage, registry
-from common.messaging.identity import FORGED_PRODUCER, PUBLISHER_HEADER, publisher_of
+from common.messaging.identity import FORGED_PRODUCER, PUBLISHER_HEADER, forged, publisher_of
 from common.messaging.outbox import add_to_outbox
 from common.messaging.tables import messaging_tables
 
@@ -185,9 +185,13 @@ class Consumer:
         except ValidationError as exc:
             await self._dead_letter(message, "unreadable", repr(exc), "unknown")
             return
-        publisher = publisher_of(message, self.broker.user)
-        if publisher != envelope.producer:
-            await self._refuse_forged(message, envelope, publisher)
+        refusal = forged(self.service, message, envelope, self.broker.user)
+        if refusal is not None:
+            # The claimed type is the forger's choice: only a type we handle becomes a label.
+            known = envelope.routing_key in self._handlers
+            await self._dead_letter(
+                message, FORGED_PRODUCER, refusal, envelope.type if known else "unknown"
+            )
             return
         try:
             payload = self.registry.parse(envelope)
@@ -196,25 +200,6 @@ class Consumer:
             await self._dead_letter(message, "unreadable", repr(exc), "unknown")
             return
         await self._pending.put(_Delivery(message, envelope, payload, handler))
-
-    async def _refuse_forged(
-        self, message: AbstractIncomingMessage, envelope: Envelope, publisher: str | None
-    ) -> None:
-        # The claimed type is the forger's choice: only a type we handle becomes a metric label.
-        known = envelope.routing_key in self._handlers
-        metrics.rejected.labels(self.service, FORGED_PRODUCER).inc()
-        log.error(
-            "consumer.forged_producer",
-            claimed_producer=envelope.producer,
-            user=publisher,
-            type=envelope.type,
-            event_id=str(envelope.event_id),
-            routing_key=message.routing_key,
-        )
-        error = f"published by user {publisher!r}, claims producer {envelope.producer!r}"
-        await self._dead_letter(
-            message, FORGED_PRODUCER, error, envelope.type if known else "unknown"
-        )
 
     async def _work(self) -> None:
         """Take what has arrived (up to ``batch_size``, never waiting for more) as one batch."""

@@ -16,6 +16,12 @@ from __future__ import annotations
 
 from aio_pika.abc import AbstractIncomingMessage
 
+from common.logging import get_logger
+from common.messaging import metrics
+from common.messaging.envelope import Envelope
+
+log = get_logger(__name__)
+
 PUBLISHER_HEADER = "x-looseline-publisher"
 FORGED_PRODUCER = "forged_producer"
 
@@ -29,3 +35,24 @@ def publisher_of(message: AbstractIncomingMessage, own_user: str) -> str | None:
     if isinstance(vouched, bytes):
         vouched = vouched.decode(errors="replace")
     return vouched if isinstance(vouched, str) else user
+
+
+def forged(
+    service: str, message: AbstractIncomingMessage, envelope: Envelope, own_user: str
+) -> str | None:
+    """Why ``message`` must be refused (its verified publisher is not the producer its envelope
+    claims), counted and logged as an error; None for an honest message."""
+    publisher = publisher_of(message, own_user)
+    if publisher == envelope.producer:
+        return None
+    metrics.rejected.labels(service, FORGED_PRODUCER).inc()
+    log.error(
+        "bus.forged_producer",
+        consumer=service,
+        claimed_producer=envelope.producer,
+        user=publisher,
+        type=envelope.type,
+        event_id=str(envelope.event_id),
+        routing_key=message.routing_key,
+    )
+    return f"published by user {publisher!r}, claims producer {envelope.producer!r}"
