@@ -265,3 +265,23 @@ async def api(auth_app: tuple[FastAPI, httpx.AsyncClient], mail_sink: MailSink) 
     app, client = auth_app
     client.cookies.clear()
     return Api(app, client, mail_sink)
+
+
+@pytest.fixture
+def auth_env(auth_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The CLI reads its settings from the environment, as in production."""
+    for name, value in {
+        "ENVIRONMENT": "test",
+        "AUTH_DATABASE_URL": auth_settings.database_url,
+        "AUTH_RABBITMQ_URL": auth_settings.rabbitmq_url,
+        "REDIS_URL": auth_settings.redis_url,
+        "REDIS_PREFIX": auth_settings.redis_prefix,
+        "AUTH_KEY_ENCRYPTION_KEY": auth_settings.key_encryption_key,
+        "AUTH_ARGON2_MEMORY_KIB": "64",
+        "AUTH_ARGON2_TIME_COST": "1",
+        "AUTH_RUN_WORKERS": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("AUTH_ADMIN_PROMOTE_EXISTING", raising=False)
+    return auth_settings

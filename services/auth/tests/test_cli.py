@@ -8,24 +8,6 @@ from auth.entrypoints import cli
 from auth.settings import Settings
 
 
-@pytest.fixture
-def auth_env(auth_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The CLI reads its settings from the environment, as in production."""
-    for name, value in {
-        "ENVIRONMENT": "test",
-        "AUTH_DATABASE_URL": auth_settings.database_url,
-        "AUTH_RABBITMQ_URL": auth_settings.rabbitmq_url,
-        "REDIS_URL": auth_settings.redis_url,
-        "REDIS_PREFIX": auth_settings.redis_prefix,
-        "AUTH_KEY_ENCRYPTION_KEY": auth_settings.key_encryption_key,
-        "AUTH_ARGON2_MEMORY_KIB": "64",
-        "AUTH_ARGON2_TIME_COST": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
-    return auth_settings
-
-
 def test_rotate_signing_key_and_create_admin(
     auth_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:

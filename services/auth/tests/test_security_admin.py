@@ -158,32 +158,13 @@ async def test_startup_promotes_an_existing_account_only_when_told_to(api: Any) 
 # the create-admin command -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(auth_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI reads its settings from the environment, as in production."""
-    for name, value in {
-        "ENVIRONMENT": "test",
-        "AUTH_DATABASE_URL": auth_settings.database_url,
-        "AUTH_RABBITMQ_URL": auth_settings.rabbitmq_url,
-        "REDIS_URL": auth_settings.redis_url,
-        "REDIS_PREFIX": auth_settings.redis_prefix,
-        "AUTH_KEY_ENCRYPTION_KEY": auth_settings.key_encryption_key,
-        "AUTH_ARGON2_MEMORY_KIB": "64",
-        "AUTH_ARGON2_TIME_COST": "1",
-        "AUTH_RUN_WORKERS": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
-    monkeypatch.delenv("AUTH_ADMIN_PROMOTE_EXISTING", raising=False)
-
-
 async def _run_cli(*argv: str) -> int:
     # The command runs its own event loop (asyncio.run): give it a thread of its own.
     return await asyncio.to_thread(cli.main, list(argv))
 
 
 async def test_create_admin_refuses_an_unverified_account_unless_forced(
-    api: Any, cli_env: None, capsys: pytest.CaptureFixture[str]
+    api: Any, auth_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     squatter = await api.new_user(verified=False)
     code = await _run_cli("create-admin", "--email", squatter.email, "--password", PASSWORD)
@@ -210,7 +191,7 @@ async def test_create_admin_refuses_an_unverified_account_unless_forced(
 
 
 async def test_create_admin_promotes_a_verified_account_with_its_password(
-    api: Any, cli_env: None, capsys: pytest.CaptureFixture[str]
+    api: Any, auth_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     owner = await api.new_user()
     wrong = await _run_cli("create-admin", "--email", owner.email, "--password", OPERATOR_PASSWORD)
