@@ -14,13 +14,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from redis.asyncio import Redis
 from tests.e2e.client import Platform
 from tests.e2e.processes import DOMAIN_SERVICES, PlatformLayout, stop_all, wait_ready
 
 from common.testing.broker import BrokerNamespace
 from common.testing.database import TestDatabase
 from common.testing.infra import Infrastructure
+from common.testing.plugin import forget_redis_keys
 
 READY_TIMEOUT_S = 90.0
 
@@ -74,14 +74,4 @@ async def running_platform(
         if not os.environ.get("KEEP_TEST_DATABASE"):
             await database.drop()
         await namespace.cleanup()
-        await _forget_redis_keys(infrastructure.redis_url, redis_prefix)
-
-
-async def _forget_redis_keys(url: str, prefix: str) -> None:
-    client = Redis.from_url(url)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
+        await forget_redis_keys(infrastructure.redis_url, redis_prefix)

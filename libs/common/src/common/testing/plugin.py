@@ -75,7 +75,12 @@ async def redis_prefix(infrastructure: Infrastructure) -> AsyncIterator[str]:
     """A key prefix of this session's own, so tests never touch a dev deployment's keys."""
     prefix = f"looseline_test_{uuid.uuid4().hex[:12]}:"
     yield prefix
-    client = Redis.from_url(infrastructure.redis_url)
+    await forget_redis_keys(infrastructure.redis_url, prefix)
+
+
+async def forget_redis_keys(url: str, prefix: str) -> None:
+    """Delete every key under ``prefix`` (a test run's own)."""
+    client = Redis.from_url(url)
     try:
         keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
         if keys:
