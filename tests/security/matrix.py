@@ -193,6 +193,12 @@ def nobodys_reset(w: World, _who: Bettor | None) -> dict[str, Any]:
     return {"email": w.email("nobody"), "code": "000000", "new_password": "Matrix-New-pass-9"}
 
 
+def wrong_password(w: World, _who: Bettor | None) -> dict[str, Any]:
+    # Reaching the password check proves the route let the caller in; a real closure would
+    # close the cast's account.
+    return {"password": "Not-the-password-9"}
+
+
 def wrong_current_password(w: World, _who: Bettor | None) -> dict[str, Any]:
     # Reaching the password check proves the route let the caller in; a real change would
     # sign the cast's other sessions out.
@@ -387,6 +393,17 @@ ROWS: tuple[Row, ...] = (
         body=wrong_current_password,
     ),
     signed_in("PUT", "/api/auth/user", 200, body=own_name),
+    # Closing one's own account: re-authenticated by the password; an admin may not close it.
+    row(
+        "POST",
+        "/api/auth/account/close",
+        anon=401,
+        carl=Refusal(400, "auth.password_incorrect"),
+        bob=Refusal(400, "auth.password_incorrect"),
+        admin=Refusal(409, "account.admin_cannot_close"),
+        ann=Refusal(400, "auth.password_incorrect"),
+        body=wrong_password,
+    ),
     # Her avatar's URL is unguessable (a new random name per upload) and a browser's <img>
     # sends no bearer token: public, immutable (docs/auth.md), at the gateway too.
     row(
@@ -431,6 +448,7 @@ ROWS: tuple[Row, ...] = (
     public("GET", "/api/events/{event_id}", 200, ids={"event_id": "bet_event"}),
     public("GET", "/api/events/{event_id}/odds-history", 200, ids={"event_id": "bet_event"}),
     # --- events: the catalogue's writes (admin, though not under /admin) ---------------------
+    admin_only("GET", "/api/events/admin/audit", 200),
     admin_only("POST", "/api/events/sports", 201, body=a_sport),
     admin_only("POST", "/api/events/leagues", 201, body=a_league),
     admin_only("POST", "/api/events/", 201, body=an_event),
@@ -497,7 +515,7 @@ ROWS: tuple[Row, ...] = (
     # --- bets -----------------------------------------------------------------------------------
     money_move("POST", "/api/bets/place", ann=PLACED, others=NO_FUNDS, body=a_single_on_her_event),
     money_move("POST", "/api/bets/place-coupon", ann=PLACED, others=NO_FUNDS, body=a_coupon),
-    signed_in("GET", "/api/bets/calculate", 200, query=a_calculation),
+    public("GET", "/api/bets/calculate", 200, query=a_calculation),  # an anonymous bet slip
     signed_in("GET", "/api/bets/history", 200),
     signed_in("GET", "/api/bets/stats", 200),
     hers("GET", "/api/bets/{bet_id}", 200),
@@ -540,6 +558,12 @@ ROWS: tuple[Row, ...] = (
     ),
     hers(
         "POST",
+        "/api/wallet/withdrawal-methods/{method_id}/default",
+        200,
+        ids={"method_id": "withdrawal_method_id"},
+    ),
+    hers(
+        "POST",
         "/api/wallet/withdrawals/{operation_id}/cancel",
         200,
         ids={"operation_id": "withdrawal_to_cancel"},
@@ -558,6 +582,17 @@ ROWS: tuple[Row, ...] = (
     # --- wallet: administration ---------------------------------------------------------------
     admin_only("GET", "/api/wallet/admin/withdrawals", 200),
     admin_only("GET", "/api/wallet/admin/stats", 200),
+    admin_only("GET", "/api/wallet/admin/withdrawal-methods", 200),
+    admin_only("GET", "/api/wallet/admin/users/{user_id}/wallet", 200, ids={"user_id": "ann"}),
+    *(
+        admin_only(
+            "GET",
+            f"/api/wallet/admin/users/{{user_id}}/wallet/{section}",
+            200,
+            ids={"user_id": "ann"},
+        )
+        for section in ("history", "holds", "withdrawals", "deposits", "disputes", "audit")
+    ),
     admin_only(
         "POST",
         "/api/wallet/admin/withdrawal-methods/{method_id}/verify",

@@ -130,3 +130,47 @@ def test_not_https_names_each_plain_url_setting() -> None:
         callback_url: str = "https://looseline.example/cb"
 
     assert Public().not_https("public_url", "callback_url") == ["DEMO_PUBLIC_URL (not https)"]
+
+
+# --- one currency per deployment (issue 25) -----------------------------------------------------
+
+
+def test_every_process_reads_the_one_unprefixed_currency(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert DemoSettings().currency == "USD"  # the default
+    monkeypatch.setenv("CURRENCY", "RUB")
+    monkeypatch.setenv("DEMO_CURRENCY", "RUB")  # an old own variable, equal: tolerated
+    assert DemoSettings().currency == "RUB"
+    assert DemoSettings().env_name("currency") == "CURRENCY"
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("JPY", "JPY has 0 decimal places"),
+        ("KWD", "KWD has 3 decimal places"),
+        ("XAU", "no minor unit"),
+        ("ABC", "not an ISO 4217 currency code"),
+        ("usd", "three upper-case letters"),
+        ("USDT", "three upper-case letters"),
+    ],
+)
+def test_currency_is_iso_4217_with_two_decimal_places(
+    monkeypatch: pytest.MonkeyPatch, code: str, why: str
+) -> None:
+    monkeypatch.setenv("CURRENCY", code)
+    with pytest.raises(ValidationError, match=rf"CURRENCY: .*{why}"):
+        DemoSettings()
+
+
+def test_an_old_own_currency_that_differs_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """BETS_CURRENCY=EUR left next to CURRENCY=USD: two currencies, so no start at all."""
+    monkeypatch.setenv("DEMO_CURRENCY", "EUR")
+    with pytest.raises(ValidationError, match=r"DEMO_CURRENCY=EUR is no longer read.*CURRENCY"):
+        DemoSettings()  # CURRENCY unset: USD
+    monkeypatch.setenv("CURRENCY", "USD")
+    with pytest.raises(ValidationError, match=r"set CURRENCY \(now USD\)"):
+        DemoSettings()
+    monkeypatch.setenv("CURRENCY", "EUR")
+    assert DemoSettings().currency == "EUR"

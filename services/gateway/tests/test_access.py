@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 from redis.asyncio import Redis
 
 from common.auth.revocation import RevocationList
@@ -97,6 +98,40 @@ async def test_public_event_reads_need_no_token(gateway: httpx.AsyncClient) -> N
     assert (await gateway.get("/api/events/sports")).status_code == 200
 
 
+async def test_the_bet_slip_calculation_passes_without_a_token_and_stays_rate_limited(
+    gateway_factory: Any, serve_app: Any
+) -> None:
+    """Issue #25: an anonymous visitor's slip reaches bets (a stand-in that echoes what arrives);
+    no other bets route does, and the per-IP limit counts it like any public route."""
+    bets = FastAPI()
+
+    @bets.get("/api/bets/calculate")
+    async def calculate(request: Request) -> dict[str, Any]:
+        return {
+            "query": str(request.url.query),
+            "authorization": request.headers.get("authorization"),
+        }
+
+    ip = {"x-forwarded-for": f"192.0.2.{uuid.uuid4().int % 250 + 1}"}
+    limits = {"rate_limit_per_ip": 2, "rate_limit_window_s": 30.0, "trusted_proxies": "127.0.0.1"}
+    async with serve_app(bets) as upstream, gateway_factory(bets_url=upstream.url, **limits) as gw:
+        query = "bet_amount=100&coefficient=1.85&coefficient=2.10"
+        answer = await gw.get(f"/api/bets/calculate?{query}", headers=ip)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"query": query, "authorization": None}
+        # The second of two per window; the third is refused at the edge.
+        assert (await gw.get(f"/api/bets/calculate?{query}", headers=ip)).status_code == 200
+        refused = await gw.get(f"/api/bets/calculate?{query}", headers=ip)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (429, "rate_limited")
+        other_ip = {"x-forwarded-for": "198.51.100.7"}
+        for method, path in (("POST", "/api/bets/calculate"), ("GET", "/api/bets/history")):
+            closed = await gw.request(method, path, headers=other_ip)
+            assert (closed.status_code, closed.json()["error"]["code"]) == (
+                401,
+                "auth.invalid_token",
+            )
+
+
 def test_public_route_table() -> None:
     assert is_public("POST", "/api/auth/sign-in")
     assert is_public("POST", "/api/auth/verify-email/resend")
@@ -105,6 +140,11 @@ def test_public_route_table() -> None:
     assert is_public("GET", "/api/events")
     assert is_public("GET", "/api/events/by-sport/football")
     assert is_public("POST", "/api/webhook/stripe")
+    assert is_public("GET", "/api/bets/calculate")
+    assert not is_public("POST", "/api/bets/calculate")
+    assert not is_public("GET", "/api/bets/calculate/x")
+    assert not is_public("GET", "/api/bets/history")
+    assert not is_public("GET", "/api/bets/admin/bets")
     assert not is_public("POST", "/api/auth/sign-out")
     assert not is_public("GET", "/api/auth/session")
     assert not is_public("POST", "/api/events")  # event admin writes

@@ -136,6 +136,72 @@ async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
         assert again.json()["error"]["code"] == "stream.invalid_ticket"
 
 
+async def test_resettled_bets_and_failed_deposits_reach_only_their_owner(
+    make_settings: Any,
+    events_upstream: Any,
+    serve_app: Any,
+    token_issuer: TokenIssuer,
+    publisher: BrokerNamespace,
+) -> None:
+    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
+    app = create_gateway_app(settings)
+    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
+        hub: StreamHub = app.state.stream_hub
+        await asyncio.wait_for(hub.ready.wait(), 10)
+        alice, bob = uuid.uuid4(), uuid.uuid4()
+        token = token_issuer.issue(user_id=alice)
+        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
+        ticket = issued.json()["ticket"]
+        async with (
+            http.stream("GET", "/api/stream", params={"ticket": ticket}) as private,
+            http.stream("GET", "/api/stream") as public,
+        ):
+            async with asyncio.timeout(5):
+                while hub.subscriber_count < 2:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            mine = [bet_resettled(alice), deposit_failed(alice)]
+            theirs = [bet_resettled(bob), deposit_failed(bob)]
+            marker = odds_changed(uuid.uuid4())
+            await publish(publisher, theirs[0], mine[0], theirs[1], mine[1], marker)
+
+            private_seen = await read_until(private, str(marker.event_id))
+            assert [(f["id"], f["event"]) for f in private_seen] == [
+                (str(mine[0].event_id), "BetResettled"),
+                (str(mine[1].event_id), "DepositFailed"),
+                (str(marker.event_id), "OddsChanged"),
+            ]
+            assert private_seen[0]["data"]["payout_delta_minor"] == -1_500
+            assert private_seen[1]["data"]["reason"] == "card_declined"
+            public_seen = await read_until(public, str(marker.event_id))
+            assert [f["event"] for f in public_seen] == ["OddsChanged"]
+
+
+def bet_resettled(user_id: uuid.UUID) -> Envelope:
+    return envelope(
+        "bets",
+        "BetResettled",
+        bet_id=str(uuid.uuid4()),
+        user_id=str(user_id),
+        settlement_version=2,
+        old_result="won",
+        new_result="lost",
+        payout_delta_minor=-1_500,
+        currency="USD",
+    )
+
+
+def deposit_failed(user_id: uuid.UUID) -> Envelope:
+    return envelope(
+        "wallet",
+        "DepositFailed",
+        operation_id=str(uuid.uuid4()),
+        user_id=str(user_id),
+        amount_minor=5_000,
+        currency="USD",
+        reason="card_declined",
+    )
+
+
 async def test_heartbeat_comments_keep_an_idle_stream_alive(
     make_settings: Any, events_upstream: Any, serve_app: Any
 ) -> None:

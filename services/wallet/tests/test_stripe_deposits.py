@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import structlog
 from sqlalchemy import text
 
 from wallet.entrypoints.api.app import create_app
@@ -516,3 +517,122 @@ def test_production_refuses_the_simulators_stripe_keys() -> None:
     )
     assert not {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} & set(real.weak_secrets())
     assert Settings(STRIPE_API_BASE="").stripe_api_base is None  # empty: api.stripe.com
+
+
+# --- DepositFailed (issue 25, item 2) and intents Stripe forgot (item 3) --------------------------
+
+
+async def deposit_failed(world: StripeWorld, user: uuid.UUID) -> list[dict[str, Any]]:
+    return await world.db.emitted("DepositFailed", user_id=user)
+
+
+async def test_a_declined_new_card_emits_deposit_failed_once(world: StripeWorld) -> None:
+    user = await world.user()
+    answer = await new_card_deposit(world, user, "50.00")
+    await pay(world, answer, "pm_card_chargeDeclined")
+    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
+    await pay(world, answer, "pm_card_chargeDeclined")  # a second card declined: still one
+    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
+    await world.api.get(f"/api/wallet/deposits/{answer['intent_id']}", user)  # the re-check
+    row = await world.deposit_row(answer["intent_id"])
+    assert await deposit_failed(world, user) == [
+        {
+            "operation_id": str(row["operation_id"]),
+            "user_id": str(user),
+            "amount_minor": 5_000,
+            "currency": "USD",
+            "reason": "generic_decline",
+        }
+    ]
+
+
+async def test_a_declined_saved_card_emits_deposit_failed_once(world: StripeWorld) -> None:
+    user = await world.user()
+    method_id = await world.save_card(user, "pm_card_visa_chargeDeclinedInsufficientFunds")
+    key = str(uuid.uuid4())
+    refused = await world.deposit(user, {"amount": "40.00", "payment_method_id": method_id}, key)
+    assert refused.status_code == 402, refused.text
+    intent_id = refused.json()["error"]["details"]["intent_id"]
+    await world.deliver(intent_id, "payment_intent.payment_failed")  # the webhook after it
+    failed = await deposit_failed(world, user)
+    assert [(f["amount_minor"], f["reason"]) for f in failed] == [(4_000, "insufficient_funds")]
+
+
+async def test_a_failed_3ds_challenge_emits_deposit_failed(world: StripeWorld) -> None:
+    user = await world.user()
+    answer = await new_card_deposit(world, user, "75.00")
+    await pay(world, answer, "pm_card_authenticationRequired")
+    await world.sim_call(world.sim.complete_3ds, answer["intent_id"], False)
+    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
+    failed = await deposit_failed(world, user)
+    assert [f["reason"] for f in failed] == ["payment_intent_authentication_failure"]
+
+
+async def test_an_expired_deposit_emits_deposit_failed_once(
+    world: StripeWorld, make_settings: Any
+) -> None:
+    settings = stripe_settings(make_settings, world.sim)
+    user = await world.user()
+    abandoned = await new_card_deposit(world, user, "30.00")
+    await world.execute(
+        "UPDATE wallet.card_deposit SET expires_at = now() - interval '1 second' "
+        "WHERE intent_id = :a",
+        a=abandoned["intent_id"],
+    )
+    await expire_stale_deposits(world.db.engine, settings)
+    await expire_stale_deposits(world.db.engine, settings)
+    await world.deliver(abandoned["intent_id"], "payment_intent.canceled")
+    assert (await world.deposit_row(abandoned["intent_id"]))["status"] == "expired"
+    failed = await deposit_failed(world, user)
+    assert [(f["amount_minor"], f["reason"]) for f in failed] == [(3_000, "expired")]
+
+
+async def test_a_paid_deposit_emits_no_deposit_failed(world: StripeWorld) -> None:
+    user = await world.user()
+    answer = await new_card_deposit(world, user, "20.00")
+    await pay(world, answer)
+    await world.deliver(answer["intent_id"], "payment_intent.succeeded")
+    assert await world.available(user) == 2_000
+    assert await deposit_failed(world, user) == []
+
+
+@pytest.mark.parametrize("job", ["recheck", "expire"])
+async def test_an_intent_stripe_no_longer_knows_is_expired_once_and_left_alone(
+    world: StripeWorld, make_settings: Any, job: str
+) -> None:
+    settings = stripe_settings(make_settings, world.sim, deposit_recheck_after_min=1)
+    user = await world.user()
+    lost = await new_card_deposit(world, user, "25.00")
+    await world.sim_call(world.sim.forget, lost["intent_id"])  # Stripe now answers 404
+    await world.execute(
+        "UPDATE wallet.card_deposit SET created_at = now() - interval '2 minutes', "
+        "expires_at = CASE WHEN :expire THEN now() - interval '1 second' ELSE expires_at END "
+        "WHERE intent_id = :i",
+        i=lost["intent_id"],
+        expire=job == "expire",
+    )
+    run = recheck_pending_deposits if job == "recheck" else expire_stale_deposits
+    with structlog.testing.capture_logs() as logs:
+        assert await run(world.db.engine, settings) == 0
+        assert await run(world.db.engine, settings) == 0  # a second pass: nothing to ask
+    assert not [entry for entry in logs if entry["log_level"] == "error"], logs
+    row = await world.deposit_row(lost["intent_id"])
+    assert (row["status"], row["stripe_status"]) == ("expired", "missing")
+    assert (await audit_actions(world, user)).count("deposit_failed") == 1
+    failed = await deposit_failed(world, user)
+    assert [(f["amount_minor"], f["reason"]) for f in failed] == [(2_500, "provider_missing")]
+    assert await world.available(user) == 0
+    shown = await world.api.get(f"/api/wallet/deposits/{lost['intent_id']}", user)
+    assert shown.json()["deposit"]["status"] == "expired"  # the poll no longer asks Stripe
+
+
+async def test_a_poll_on_an_intent_stripe_forgot_expires_it_instead_of_failing(
+    world: StripeWorld,
+) -> None:
+    user = await world.user()
+    lost = await new_card_deposit(world, user, "25.00")
+    await world.sim_call(world.sim.forget, lost["intent_id"])
+    shown = await world.api.get(f"/api/wallet/deposits/{lost['intent_id']}", user)
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["deposit"]["status"] == "expired"
+    assert len(await deposit_failed(world, user)) == 1

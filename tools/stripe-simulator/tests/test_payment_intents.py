@@ -334,3 +334,21 @@ def test_3155_card_saved_by_setup_intent_is_declined_off_session_and_passes_on_s
     retried = stripe_client.v1.payment_intents.confirm(intent_id, params={"payment_method": saved})
     assert retried.status == "requires_action"
     assert stripe_simulator.complete_3ds(intent_id)["status"] == "succeeded"
+
+
+def test_a_forgotten_intent_answers_404_resource_missing(
+    stripe_client: stripe.StripeClient, stripe_simulator: StripeSimulator, customer: stripe.Customer
+) -> None:
+    intent = new_intent(stripe_client, customer)
+    assert stripe_simulator.forget(intent.id) == {
+        "id": intent.id,
+        "object": "payment_intent",
+        "forgotten": True,
+    }
+    with pytest.raises(stripe.InvalidRequestError) as missing:
+        stripe_client.v1.payment_intents.retrieve(intent.id)
+    assert (missing.value.http_status, missing.value.code) == (404, "resource_missing")
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.payment_intents.cancel(intent.id)
+    again = httpx.post(f"{stripe_simulator.api_base}/_sim/objects/{intent.id}/forget")
+    assert (again.status_code, again.json()["error"]["code"]) == (404, "sim.resource_missing")

@@ -7,6 +7,7 @@ variables carry its prefix (``BETS_DATABASE_URL``, ``BETS_RABBITMQ_URL``, ``BETS
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import ClassVar, Self
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.client_address import parse_networks
+from common.currency import check_currency
 
 
 class Environment(StrEnum):
@@ -68,6 +70,9 @@ class CommonSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(True, validation_alias="LOG_JSON")
     exchange_name: str = Field("looseline", validation_alias="EXCHANGE_NAME")
+    # The deployment's one currency (ARCHITECTURE.md §4): ISO 4217 with two decimal places,
+    # on every wallet and every amount; the same for every process (common.currency).
+    currency: str = Field("USD", validation_alias="CURRENCY")
     # Tests isolate themselves on a shared broker with a unique prefix on every queue name.
     queue_prefix: str = Field("", validation_alias="QUEUE_PREFIX")
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
@@ -108,6 +113,29 @@ class CommonSettings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"TRUSTED_GATEWAY_NETWORKS: {exc}") from None
         return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_is_two_decimal_iso_4217(cls, value: str) -> str:
+        try:
+            return check_currency(value)
+        except ValueError as exc:
+            raise ValueError(f"CURRENCY: {exc}") from None
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> Self:
+        """A service's old own currency variable (``BETS_CURRENCY``, ``WALLET_CURRENCY``) left
+        with a value other than CURRENCY's: the process refuses to start rather than run in
+        another currency than the rest of the deployment (equal, it is tolerated)."""
+        legacy = f"{self.model_config.get('env_prefix', '')}CURRENCY".upper()
+        value = os.environ.get(legacy)
+        shared = os.environ.get("CURRENCY", type(self).model_fields["currency"].default)
+        if legacy != "CURRENCY" and value is not None and value != shared:
+            raise ValueError(
+                f"{legacy}={value} is no longer read: the deployment has one currency, set"
+                f" CURRENCY (now {shared}) for every service and remove {legacy}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Self:

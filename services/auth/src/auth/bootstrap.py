@@ -21,7 +21,8 @@ from auth.adapters.signing_keys import KeyRing
 from auth.adapters.throttle import SignInThrottle
 from auth.domain.model import OAuthProvider
 from auth.domain.throttling import LockoutPolicy, RateLimit
-from auth.entrypoints.worker import SUBSCRIPTIONS
+from auth.entrypoints.worker import subscriptions
+from auth.service_layer.closure import ClosureCompletion
 from auth.service_layer.services import AuthServices
 from auth.service_layer.unit_of_work import UnitOfWork
 from auth.settings import Settings
@@ -103,9 +104,12 @@ def build(settings: Settings, *, keys: KeyRing | None = None) -> ServiceRuntime:
     """The runtime; its token verifier reads auth's own signing-key table (no HTTP to itself)."""
     keys = keys or _key_ring(settings)
     resend = DenyListResend(settings)
+    completion = ClosureCompletion(
+        access_ttl_s=settings.access_ttl_s, avatars=FilesystemAvatarStorage(settings.avatar_dir)
+    )
     runtime = build_runtime(
         settings,
-        subscriptions=SUBSCRIPTIONS,
+        subscriptions=subscriptions(completion),
         periodic=[
             PeriodicSpec(name="delete-expired", interval_s=3600, job=_delete_expired),
             PeriodicSpec(
@@ -118,6 +122,7 @@ def build(settings: Settings, *, keys: KeyRing | None = None) -> ServiceRuntime:
     )
     assert runtime.revocations is not None
     resend.attach(runtime.revocations)
+    completion.attach(runtime.revocations)
     assert runtime.sessionmaker is not None
     keys.attach(runtime.sessionmaker)
     return runtime

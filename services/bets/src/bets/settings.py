@@ -21,7 +21,7 @@ class Settings(ServiceSettings):
     database_url: str = dev_database_url("bets")
     # Logs in to RabbitMQ as its own user "bets" (publishes only bets.* keys).
     rabbitmq_url: str = dev_rabbitmq_url("bets")
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    # The currency is the deployment's CURRENCY (common.settings), not a bets setting.
     # Limits (ARCHITECTURE.md §4), in minor units.
     min_stake_minor: int = Field(default=100, ge=1)
     max_stake_minor: int = Field(default=1_000_000, ge=1)

@@ -31,6 +31,8 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (_READ, re.compile(r"/api/auth/\.well-known/jwks\.json")),
     # Event reads: listing, live, sports, leagues, by-sport, by-league, one event, odds history.
     (_READ, re.compile(r"/api/events(/(?!admin(/|$))[^?]*)?")),
+    # An anonymous visitor's bet slip: the potential win is arithmetic on the query alone.
+    (frozenset({"GET"}), re.compile(r"/api/bets/calculate")),
     (frozenset({"POST"}), re.compile(r"/api/webhook/(events|stripe)(/.*)?")),
     # Report downloads: a browser follows a plain link; its HMAC signature is the credential.
     (_READ, re.compile(r"/api/wallet/reports/[^/]+/download")),

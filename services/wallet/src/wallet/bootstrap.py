@@ -10,6 +10,7 @@ from common.idempotency import IdempotencyStore
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 from wallet.adapters.tables import SCHEMA
 from wallet.entrypoints.worker import subscriptions
+from wallet.service_layer.closure import closure_periodic_jobs
 from wallet.service_layer.report_jobs import report_periodic_jobs
 from wallet.service_layer.stripe_jobs import stripe_periodic_jobs
 from wallet.settings import Settings
@@ -32,5 +33,6 @@ def build(settings: Settings) -> ServiceRuntime:
             PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys),
             *stripe_periodic_jobs(settings),
             *report_periodic_jobs(settings),
+            *closure_periodic_jobs(settings.closure_sweep_interval_s),
         ],
     )

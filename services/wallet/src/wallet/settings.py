@@ -25,8 +25,7 @@ class Settings(ServiceSettings):
     database_url: str = dev_database_url("wallet")
     # Logs in to RabbitMQ as its own user "wallet" (publishes only wallet.* keys).
     rabbitmq_url: str = dev_rabbitmq_url("wallet")
-    # One currency per deployment (ISO 4217), given to every wallet opened.
-    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    # Every wallet opened gets the deployment's CURRENCY (common.settings: one per deployment).
     # AES-256-GCM key for bank account numbers at rest: 32 bytes, URL-safe base64.
     data_encryption_key: str = DEV_DATA_ENCRYPTION_KEY
     withdrawal_min_minor: int = Field(1_000, gt=0)
@@ -131,6 +130,8 @@ class Settings(ServiceSettings):
     # A month's statement is generated once the month has been over this long (late commits).
     statement_grace_min: float = Field(10.0, ge=0)
     # --- end reports ---
+    # Account closure: wallets being closed are checked for "nothing left" this often.
+    closure_sweep_interval_s: float = Field(30.0, gt=0)
 
     @field_validator("data_encryption_key")
     @classmethod

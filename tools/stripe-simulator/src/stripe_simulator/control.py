@@ -143,6 +143,11 @@ def build_control_router(
         released = dispatcher.resume(reverse=order == "reverse")
         return JSONResponse({"paused": False, "released": released, "order": order})
 
+    @router.post("/objects/{object_id}/forget")
+    async def forget(object_id: str) -> JSONResponse:
+        """Stripe no longer knows this object (any kind): its API answers 404 resource_missing."""
+        return await run(lambda: account.forget(object_id))
+
     @router.post("/payment_intents/{intent_id}/3ds")
     async def three_d_secure(intent_id: str, request: Request) -> JSONResponse:
         body = await body_of(request)

@@ -192,6 +192,12 @@ class StripeSimulator:
         result: JsonObject = answer.json()
         return result
 
+    def forget(self, object_id: str) -> JsonObject:
+        """Make Stripe forget an object (an intent, a Checkout Session…): it answers 404
+        ``resource_missing`` for it from now on."""
+        forgotten: JsonObject = self._call("POST", f"/_sim/objects/{object_id}/forget")
+        return forgotten
+
     def complete_3ds(self, intent_id: str, succeed: bool = True) -> JsonObject:
         """Pass (or fail) the 3-D Secure challenge of an intent in `requires_action`."""
         body = {"outcome": "succeed" if succeed else "fail"}

@@ -107,6 +107,16 @@ class Account:
             raise missing(kind, object_id, param)
         return found
 
+    def forget(self, object_id: str) -> JsonObject:
+        """Drop an object as if Stripe no longer knew it (an intent older than Stripe keeps, or
+        made with another key): later calls on it answer 404 ``resource_missing``."""
+        found = self.objects.pop(object_id, None)
+        if found is None:
+            raise missing("object", object_id)
+        self._intent_data.pop(object_id, None)
+        self.return_urls.pop(object_id, None)
+        return {"id": object_id, "object": found["object"], "forgotten": True}
+
     def _save(self, obj: JsonObject) -> JsonObject:
         self.objects[obj["id"]] = obj
         return obj

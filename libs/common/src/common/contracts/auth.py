@@ -37,6 +37,22 @@ class UserBlocked(ContractModel):
     reason: ReasonText
 
 
+@message(producer="auth", type="UserUnblocked")
+class UserUnblocked(ContractModel):
+    """The block is lifted. Consumers order it against ``UserBlocked`` by the envelopes'
+    ``occurred_at``: an unblock older than the latest block applied changes nothing."""
+
+    user_id: uuid.UUID
+
+
+@message(producer="auth", type="AccountClosureRequested")
+class AccountClosureRequested(ContractModel):
+    """The user asked to close the account: money may only leave it from now on; the wallet
+    answers ``wallet.AccountSettledForClosure`` once nothing is left in it."""
+
+    user_id: uuid.UUID
+
+
 @message(producer="auth", type="UserRoleChanged")
 class UserRoleChanged(ContractModel):
     user_id: uuid.UUID

@@ -72,3 +72,11 @@ class WithdrawalCancelled(ContractModel):
     user_id: uuid.UUID
     amount_minor: PositiveMinor
     currency: Currency
+
+
+@message(producer="wallet", type="AccountSettledForClosure")
+class AccountSettledForClosure(ContractModel):
+    """A wallet being closed holds nothing any more (available, held and pending withdrawals
+    all zero): auth may complete the closure. Sent once per wallet."""
+
+    user_id: uuid.UUID

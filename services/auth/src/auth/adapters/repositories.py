@@ -46,6 +46,9 @@ def _user(row: Row[Any]) -> User:
         blocked_reason=m["blocked_reason"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        closure_requested_at=m["closure_requested_at"],
+        closure_settled_at=m["closure_settled_at"],
+        closed_at=m["closed_at"],
     )
 
 
@@ -390,6 +393,13 @@ class AccountRepository:
             .returning(c.provider, c.provider_account_id)
         )
         return [(row.provider, row.provider_account_id) for row in rows]
+
+    async def unlink_all(self, user_id: uuid.UUID) -> int:
+        """Delete every provider link of the user (account closure); how many there were."""
+        rows = await self.db.execute(
+            delete(t.account).where(t.account.c.user_id == user_id).returning(t.account.c.id)
+        )
+        return len(rows.all())
 
     async def providers_of(self, user_id: uuid.UUID) -> list[str]:
         rows = await self.db.scalars(

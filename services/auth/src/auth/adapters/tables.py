@@ -58,8 +58,12 @@ user = Table(
     Column("totp_last_step", BigInteger),
     _now(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Account closure (service_layer/closure.py): asked, the wallet emptied, completed.
+    Column("closure_requested_at", DateTime(timezone=True)),
+    Column("closure_settled_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
     CheckConstraint("role IN ('user', 'admin')", name="role"),
-    CheckConstraint("status IN ('active', 'blocked')", name="status"),
+    CheckConstraint("status IN ('active', 'blocked', 'closing', 'closed')", name="status"),
 )
 
 session = Table(

@@ -33,6 +33,8 @@ class AuditAction(StrEnum):
     role_changed = "role_changed"
     user_blocked = "user_blocked"
     user_unblocked = "user_unblocked"
+    account_closure_requested = "account_closure_requested"
+    account_closed = "account_closed"
     admin_created = "admin_created"
 
 

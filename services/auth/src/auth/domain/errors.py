@@ -266,3 +266,14 @@ def retry_after_of(error: DomainError) -> int | None:
     """Seconds for a ``Retry-After`` header, when the error carries one."""
     value: Any = getattr(error, "retry_after_s", None)
     return int(value) if isinstance(value, int) else None
+
+
+# account closure ---------------------------------------------------------------------------------
+class AccountClosed(Conflict):
+    code = "account.closed"
+    default_message = "This account is closed."
+
+
+class AdminCannotClose(Conflict):
+    code = "account.admin_cannot_close"
+    default_message = "An administrator cannot close the account: another admin demotes it first."

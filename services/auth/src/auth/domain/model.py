@@ -17,6 +17,8 @@ class Role(StrEnum):
 class UserStatus(StrEnum):
     active = "active"
     blocked = "blocked"
+    closing = "closing"  # the user asked to close the account: money may only leave the wallet
+    closed = "closed"  # anonymised, every session ended; never signs in again
 
 
 class RevokeReason(StrEnum):
@@ -29,6 +31,7 @@ class RevokeReason(StrEnum):
     refresh_token_reused = "refresh_token_reused"  # noqa: S105
     user_blocked = "user_blocked"
     role_changed = "role_changed"
+    account_closed = "account_closed"
     two_factor_changed = "two_factor_changed"
 
 
@@ -56,6 +59,9 @@ class User:
     blocked_reason: str | None
     created_at: datetime
     updated_at: datetime
+    closure_requested_at: datetime | None = None
+    closure_settled_at: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def is_verified(self) -> bool:
@@ -64,6 +70,10 @@ class User:
     @property
     def is_blocked(self) -> bool:
         return self.status is UserStatus.blocked
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status is UserStatus.closed
 
     @property
     def two_factor_enabled(self) -> bool:

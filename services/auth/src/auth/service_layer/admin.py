@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from auth.domain.audit import AuditAction, RequestOrigin
+from auth.domain.closure import status_after_unblock
 from auth.domain.errors import AdminSelfChange, SessionEnded, UserNotFound
 from auth.domain.model import RevokeReason, Role, User, UserStatus
+from auth.service_layer.closure import complete_closure, forget_avatar
 from auth.service_layer.services import AuthServices
 from auth.service_layer.sessions import end_sessions
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import AdminRequired, Principal
 from common.contracts.auth import UserBlocked as UserBlockedMessage
-from common.contracts.auth import UserRoleChanged
+from common.contracts.auth import UserRoleChanged, UserUnblocked
 
 
 async def _still_admin(uow: UnitOfWork, principal: Principal) -> None:
@@ -125,14 +127,27 @@ async def block(
 async def unblock(
     services: AuthServices, principal: Principal, user_id: uuid.UUID, *, origin: RequestOrigin
 ) -> User:
+    """Active again (or back to ``closing`` if the user had asked to close the account);
+    ``UserUnblocked`` goes out so the wallet lifts its block too."""
     async with services.uow() as uow:
         now = services.clock()
         user = await _target(uow, principal, user_id)
         if not user.is_blocked:
             return user
         user = await uow.users.change(
-            user.id, now=now, status=UserStatus.active.value, blocked_reason=None, blocked_at=None
+            user.id,
+            now=now,
+            status=status_after_unblock(user).value,
+            blocked_reason=None,
+            blocked_at=None,
         )
+        await uow.emit(UserUnblocked(user_id=user.id))
+        # A closure whose wallet settled while the account was blocked completes now (its
+        # sessions all ended with the block).
+        done = await complete_closure(
+            uow.db, None, user.id, now=now, access_ttl_s=services.settings.access_ttl_s
+        )
+        user = await uow.users.get(user.id) or user
         await uow.audit.record(
             AuditAction.user_unblocked,
             user_id=user.id,
@@ -141,7 +156,9 @@ async def unblock(
             actor_id=str(principal.user_id),
         )
         await uow.commit()
-        return user
+    if done is not None:
+        await forget_avatar(services.avatars, done.avatar_key)
+    return user
 
 
 async def change_role(

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from bets.adapters.tables import bet, bet_leg, event
 from bets.domain.errors import BetNotCancellable, BetNotFound, EventStarted
+from bets.service_layer import metrics
 from bets.service_layer.saga import bet_legs, contract_legs
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetCancelled, ReleaseStake
@@ -52,6 +53,7 @@ async def cancel_bet(
     await session.execute(
         update(bet).where(bet.c.id == bet_id).values(status="cancelled", settled_at=now)
     )
+    metrics.bet_cancelled(session, REASON)
     labels = contract_legs(await bet_legs(session, bet_id))
     await uow.emit(
         ReleaseStake(bet_id=bet_id, user_id=user_id, reason=REASON, legs=labels),

@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.errors import BetNotFound
+from bets.service_layer import metrics
 from bets.service_layer.offer import open_offers
 from common.contracts.bets import BetLeg, BetPlaced, BetRejected, ReleaseStake
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
-from common.errors import DomainError
+from common.errors import DomainError, PoisonMessage
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
 
@@ -34,6 +35,12 @@ log = get_logger(__name__)
 DECIDED_CHANNEL = "bet_decided"
 # Why the watchdog rejects a bet the wallet never answered for (see ``watchdog``).
 RESERVATION_TIMEOUT = "bet.reservation_timeout"
+
+
+class ReplyInOtherCurrency(PoisonMessage):
+    """The wallet held a stake in another currency than the bet's: dead-lettered at once."""
+
+    dead_letter_reason = "currency_mismatch"
 
 
 async def notify_decided(session: AsyncSession, bet_id: uuid.UUID) -> None:
@@ -104,6 +111,8 @@ async def on_stake_reserved(payload: StakeReserved, ctx: MessageContext) -> None
         return
     if row.status != "pending":
         return  # already decided: a duplicate reply changes nothing
+    if payload.currency != row.currency:
+        raise ReplyInOtherCurrency(f"bet {row.id}: held in {payload.currency}, not {row.currency}")
     legs = await bet_legs(ctx.session, payload.bet_id)
     labels = contract_legs(legs)
     try:
@@ -113,6 +122,7 @@ async def on_stake_reserved(payload: StakeReserved, ctx: MessageContext) -> None
     except DomainError as exc:  # turned invalid while pending: compensate
         log.info("bet.rejected_after_reservation", bet_id=str(row.id), reason=exc.code)
         await _reject(ctx.session, row.id, exc.code)
+        metrics.decided(ctx.session, "rejected", exc.code)
         await ctx.emit(
             ReleaseStake(bet_id=row.id, user_id=row.user_id, reason=exc.code, legs=labels),
             BetRejected(bet_id=row.id, user_id=row.user_id, reason=exc.code, legs=labels),
@@ -123,6 +133,7 @@ async def on_stake_reserved(payload: StakeReserved, ctx: MessageContext) -> None
         update(bet).where(bet.c.id == row.id).values(status="open", decided_at=placed_at)
     )
     await notify_decided(ctx.session, row.id)
+    metrics.decided(ctx.session, "open")
     await ctx.emit(
         BetPlaced(
             bet_id=row.id,
@@ -146,6 +157,7 @@ async def on_stake_reservation_rejected(
         return
     labels = contract_legs(await bet_legs(ctx.session, payload.bet_id))
     await _reject(ctx.session, row.id, payload.reason)
+    metrics.decided(ctx.session, "rejected", payload.reason)
     await ctx.emit(
         BetRejected(bet_id=row.id, user_id=row.user_id, reason=payload.reason, legs=labels)
     )

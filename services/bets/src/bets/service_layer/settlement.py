@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg, event
 from bets.domain.settlement import LegState, settle
+from bets.service_layer import metrics
 from bets.service_layer.saga import contract_legs
 from common.contracts.bets import BetResettled, BetSettled
 from common.contracts.events import EventCancelled, EventResettled, EventSettled
@@ -207,6 +208,7 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
             ),
             rows,
         )
+        metrics.bets_settled(session, (r["b_result"] for r in rows))
         await ctx.emit(*messages)
         settled += len(rows)
     return settled
@@ -294,6 +296,7 @@ async def _resettle_bets(ctx: MessageContext, bet_ids: set[uuid.UUID]) -> int:
             ),
             rows,
         )
+        metrics.bets_resettled(session, ((m.old_result, m.new_result) for m in messages))
         await ctx.emit(*messages)
         changed += len(rows)
     return changed

@@ -77,6 +77,10 @@ async def bet_view(
 
 # The API's ``result`` filter speaks the seed's words.
 RESULT_FILTER = {"win": "won", "loss": "lost", "void": "void"}
+# ``status`` filters naming several statuses (the seed's "all settled", as the wallet's history
+# reads them): a bet is settled once won, lost or void (ARCHITECTURE §3); a cancelled bet was
+# never settled (the user took it back before its events started), so it is not one of them.
+STATUS_GROUPS = {"settled": ("won", "lost", "void"), "resolved": ("won", "lost", "void")}
 
 
 def _filters(
@@ -87,7 +91,9 @@ def _filters(
     date_to: datetime | None,
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    if status is not None:
+    if status in STATUS_GROUPS:
+        where.append(bet.c.status.in_(STATUS_GROUPS[status]))
+    elif status is not None:
         where.append(bet.c.status == status)
     if result is not None:
         where.append(bet.c.result == RESULT_FILTER[result])

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.watchdog import WatchdogPolicy
+from bets.service_layer import metrics
 from bets.service_layer.saga import RESERVATION_TIMEOUT, contract_legs, notify_decided
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetRejected, ReleaseStake, ReserveStake
@@ -108,6 +109,7 @@ async def _reject(
     )
     for b in bets:
         await notify_decided(uow.db, b.id)
+    metrics.decided(uow.db, "timeout", REASON, len(bets))
     messages: list[ReleaseStake | BetRejected] = []
     for b in bets:
         labels = contract_legs(legs[b.id])

@@ -235,3 +235,29 @@ event_bet_count = Table(
     Column("bet_count", Integer, nullable=False),
     _now("updated_at"),
 )
+
+# Who changed what in the catalogue and its events, written in the transaction of the change
+# (docs/events.md "Admin audit trail"). No foreign key: the trail outlives a deleted event.
+admin_audit = Table(
+    "admin_audit",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    # The admin's ``sub`` (user id), or "feed" for a results-feed message.
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("event_id", UUID(as_uuid=True)),
+    Column("market_id", UUID(as_uuid=True)),
+    Column("odds_id", UUID(as_uuid=True)),
+    # Only what changed (a creation: everything after; a deletion: everything before).
+    Column("before", JSONB),
+    Column("after", JSONB),
+    # What the call said beyond the new state: a reason, ``force``, the feed message's id.
+    Column("details", JSONB),
+    Column("request_id", Text),
+    Column("ip", Text),
+    Column("user_agent", Text),
+    _now("at"),
+    Index("ix_admin_audit_at", "at"),
+    Index("ix_admin_audit_event_id_at", "event_id", "at"),
+    Index("ix_admin_audit_actor_at", "actor", "at"),
+)

@@ -22,6 +22,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 from events.domain import markets
 from events.domain.errors import ExternalEventNotFound, FeedDataInvalid, FeedReplayed
 from events.service_layer import handlers
+from events.service_layer.audit import FEED, Actor, AuditAction, recorded
 from events.service_layer.unit_of_work import UnitOfWork
 
 FeedId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
@@ -107,10 +108,36 @@ FeedMessage = Annotated[
 AnyFeedMessage = FeedOdds | FeedStatus | FeedScore | FeedResult | FeedCancel
 
 
+def _audit_action(message: AnyFeedMessage) -> AuditAction:
+    """The admin action a feed message stands for (the trail's vocabulary, actor ``feed``)."""
+    match message:
+        case FeedOdds():
+            return AuditAction.odds_set
+        case FeedStatus(data=data) if data.status == "live":
+            return AuditAction.event_start
+        case FeedStatus(data=data) if data.status == "postponed":
+            return AuditAction.event_postpone
+        case FeedStatus():
+            return AuditAction.event_reschedule
+        case FeedScore():
+            return AuditAction.event_score
+        case FeedResult(data=data) if data.corrected:
+            return AuditAction.event_resettle
+        case FeedResult():
+            return AuditAction.event_settle
+        case FeedCancel():
+            return AuditAction.event_cancel
+
+
 async def apply_feed_message(
-    uow: UnitOfWork, message: AnyFeedMessage, *, now: datetime
+    uow: UnitOfWork,
+    message: AnyFeedMessage,
+    *,
+    now: datetime,
+    actor: Actor | None = None,
 ) -> uuid.UUID:
-    """Apply one message; its id is claimed in the same transaction as its effect.
+    """Apply one message; its id is claimed in the same transaction as its effect, and the
+    admin audit trail records it (actor ``feed``, the message's id in ``details``).
 
     An unknown ``external_event_id`` is a 404 and records nothing (the provider may retry once
     the event exists); an id seen before is a 409 and changes nothing.
@@ -129,11 +156,31 @@ async def apply_feed_message(
     )
     if not claimed:
         raise FeedReplayed(details={"feed_message_id": message.feed_message_id})
+    details = {"feed_message_id": message.feed_message_id, "type": message.type}
+    touched: list[tuple[uuid.UUID, uuid.UUID]] = []
+    async with recorded(
+        uow, actor or Actor(FEED), _audit_action(message), event_id=event_id, details=details
+    ) as entry:
+        await _apply(uow, message, event_id, touched, now=now)
+        if len(set(touched)) == 1:
+            entry.market_id, entry.odds_id = touched[0]
+    return event_id
+
+
+async def _apply(
+    uow: UnitOfWork,
+    message: AnyFeedMessage,
+    event_id: uuid.UUID,
+    touched: list[tuple[uuid.UUID, uuid.UUID]],
+    *,
+    now: datetime,
+) -> None:
+    """The message's effect; ``touched`` gets the (market, odds) ids an odds message priced."""
     by = f"feed:{message.feed_message_id}"
     match message:
         case FeedOdds(data=data):
             for price in data.odds:
-                await _apply_price(uow, event_id, price, by=by)
+                touched.append(await _apply_price(uow, event_id, price, by=by))
         case FeedStatus(data=data):
             if data.status == "live":
                 await handlers.start_event(uow, event_id)
@@ -165,10 +212,11 @@ async def apply_feed_message(
             )
         case FeedCancel(data=data):
             await handlers.cancel_event(uow, event_id, reason=data.reason)
-    return event_id
 
 
-async def _apply_price(uow: UnitOfWork, event_id: uuid.UUID, price: FeedPrice, *, by: str) -> None:
+async def _apply_price(
+    uow: UnitOfWork, event_id: uuid.UUID, price: FeedPrice, *, by: str
+) -> tuple[uuid.UUID, uuid.UUID]:
     market_type = markets.market_type_of(price.market_type)
     line = markets.normalize_line(market_type, price.line)
     market = await uow.events.find_market(event_id, market_type, line)
@@ -185,3 +233,4 @@ async def _apply_price(uow: UnitOfWork, event_id: uuid.UUID, price: FeedPrice, *
             },
         )
     await handlers.set_odds(uow, event_id, selection.id, coefficient=price.coefficient, by=by)
+    return selection.market_id, selection.id

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from events.adapters.audit import AdminAuditRepository
 from events.adapters.repositories import CatalogueRepository, EventRepository
 
 SCHEMA = "events"
@@ -18,6 +19,7 @@ class UnitOfWork(BaseUnitOfWork):
     def bind(self, db: AsyncSession) -> None:
         self.events = EventRepository(db)
         self.catalogue = CatalogueRepository(db)
+        self.audit = AdminAuditRepository(db)
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -141,6 +141,15 @@ class ProviderUnreachable(Exception):
     Stripe idempotency keys make that retry safe)."""
 
 
+class ProviderObjectMissing(Exception):
+    """Stripe no longer knows the object (404 ``resource_missing``): an intent or Checkout
+    Session older than Stripe keeps, or made under other keys. Asking again will not help."""
+
+    def __init__(self, object_id: str) -> None:
+        super().__init__(object_id)
+        self.object_id = object_id
+
+
 class AuthenticationRequired(Exception):
     """An off-session payment needs the customer (3-D Secure): the intent to complete on-session."""
 
@@ -338,7 +347,7 @@ class StripePayments:
         return IntentView.of(intent.to_dict())
 
     async def retrieve_intent(self, intent_id: str) -> IntentView:
-        async with _errors():
+        async with _errors(), _missing(intent_id):
             intent = await self._client.v1.payment_intents.retrieve_async(intent_id)
         return IntentView.of(intent.to_dict())
 
@@ -390,7 +399,7 @@ class StripePayments:
         return CheckoutView.of(session.to_dict())
 
     async def retrieve_checkout(self, session_id: str) -> CheckoutView:
-        async with _errors():
+        async with _errors(), _missing(session_id):
             session = await self._client.v1.checkout.sessions.retrieve_async(session_id)
         return CheckoutView.of(session.to_dict())
 
@@ -448,3 +457,14 @@ async def _errors() -> AsyncIterator[None]:
         raise _Declined(exc) from exc
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
         raise ProviderUnreachable(str(exc.user_message or type(exc).__name__)) from exc
+
+
+@asynccontextmanager
+async def _missing(object_id: str) -> AsyncIterator[None]:
+    """A retrieval of an object Stripe no longer knows: ``ProviderObjectMissing``."""
+    try:
+        yield
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "resource_missing" and exc.http_status == 404:
+            raise ProviderObjectMissing(object_id) from exc
+        raise

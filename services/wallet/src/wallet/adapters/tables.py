@@ -45,6 +45,11 @@ wallet = Table(
     Column("status", Text, nullable=False),
     Column("blocked_reason", Text),
     Column("blocked_at", DateTime(timezone=True)),
+    # occurred_at of the newest UserBlocked/UserUnblocked applied (service_layer/wallets.py).
+    Column("block_changed_at", DateTime(timezone=True)),
+    # Account closure (service_layer/closure.py): asked; emptied and announced.
+    Column("closure_requested_at", DateTime(timezone=True)),
+    Column("closure_settled_at", DateTime(timezone=True)),
     _created_at(),
     _updated_at(),
 )
@@ -176,6 +181,8 @@ withdrawal_method = Table(
     Column("bank_name", Text),
     Column("is_verified", Boolean, nullable=False, server_default="false"),
     Column("is_active", Boolean, nullable=False, server_default="true"),
+    # The one used when a withdrawal names none (migration 0009: at most one per user).
+    Column("is_default", Boolean, nullable=False, server_default="false"),
     _created_at(),
     Column("verified_at", DateTime(timezone=True)),
     Column("verified_by", UUID(as_uuid=True)),

@@ -60,6 +60,14 @@ class WalletBlocked(DomainError):
     default_message = "This wallet is blocked."
 
 
+class WalletClosing(DomainError):
+    """The user asked to close the account: only withdrawals remain possible."""
+
+    code = "wallet.account_closing"
+    status_code = 409
+    default_message = "This account is being closed: money can only be withdrawn."
+
+
 class InsufficientFunds(DomainError):
     code = "wallet.insufficient_funds"
     status_code = 422
@@ -99,6 +107,14 @@ class WithdrawalMethodUnverified(DomainError):
     code = "wallet.withdrawal_method_unverified"
     status_code = 422
     default_message = "The withdrawal method is not verified yet."
+
+
+class NoDefaultWithdrawalMethod(DomainError):
+    code = "wallet.no_default_withdrawal_method"
+    status_code = 422
+    default_message = (
+        "No withdrawal method was named and none is the default: name one, or make one default."
+    )
 
 
 class WithdrawalMethodInvalid(DomainError):

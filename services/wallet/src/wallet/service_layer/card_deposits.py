@@ -14,6 +14,7 @@ Exactly once, whatever the order of request, webhook and re-check:
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.contracts.wallet import DepositFailed
+from common.messaging.outbox import add_to_outbox
 from common.money import format_minor
 from wallet.adapters.audit import write_audit
 from wallet.adapters.ledger import Ledger
@@ -31,9 +34,10 @@ from wallet.adapters.stripe_payments import (
     CheckoutView,
     IntentView,
     PaymentProvider,
+    ProviderObjectMissing,
 )
 from wallet.adapters.stripe_tables import card_deposit, card_dispute
-from wallet.adapters.tables import account
+from wallet.adapters.tables import SCHEMA, account
 from wallet.adapters.user_locks import lock_user_work
 from wallet.domain import card_payments as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
@@ -118,6 +122,11 @@ def _view(row: Row[Any] | Any) -> DepositView:
         created_at=row.created_at,
         completed_at=row.completed_at,
     )
+
+
+def deposit_view(row: Row[Any] | Any) -> DepositView:
+    """A ``card_deposit`` row as the wallet reads it (the admin's views)."""
+    return _view(row)
 
 
 # --- what the API answers --------------------------------------------------------------------
@@ -257,6 +266,40 @@ async def _audit(
     )
 
 
+# A deposit that ends unpaid: announced once (DepositFailed), when it leaves ``pending``. No path
+# returns a deposit to ``pending``, and every transition happens with the row locked, so the
+# pending → failed/expired/canceled step happens once per deposit. (A declined deposit paid
+# afterwards with another card is still credited: DepositCompleted follows.)
+UNPAID = frozenset({DepositStatus.failed, DepositStatus.expired, DepositStatus.canceled})
+_REASON = re.compile(r"^[a-z][a-z0-9_.]{0,99}$")
+
+
+def failure_reason(deposit: DepositView) -> str:
+    """DepositFailed's ``reason``: Stripe's decline code (``insufficient_funds``,
+    ``payment_intent_authentication_failure``…), else ``card_declined``, ``expired``,
+    ``canceled``; ``provider_missing`` when Stripe no longer knows the payment."""
+    if deposit.status is DepositStatus.failed:
+        code = (deposit.decline_code or "").lower()
+        return code if _REASON.match(code) else "card_declined"
+    if deposit.stripe_status == MISSING_AT_PROVIDER:
+        return "provider_missing"
+    return deposit.status.value
+
+
+async def _announce_failure(session: AsyncSession, deposit: DepositView) -> None:
+    await add_to_outbox(
+        session,
+        SCHEMA,
+        DepositFailed(
+            operation_id=deposit.operation_id,
+            user_id=deposit.user_id,
+            amount_minor=deposit.amount_minor,
+            currency=deposit.currency,
+            reason=failure_reason(deposit),
+        ),
+    )
+
+
 async def start_card_deposit(
     session: AsyncSession,
     provider: PaymentProvider,
@@ -375,6 +418,7 @@ async def _declined(
     session: AsyncSession, operation_id: uuid.UUID, error: CardDeclined, client: ClientInfo
 ) -> Declined:
     details = error.details if isinstance(error.details, dict) else {}
+    before = await _lock(session, operation_id=operation_id)
     deposit = await _set(
         session,
         operation_id,
@@ -393,6 +437,8 @@ async def _declined(
         decline_code=deposit.decline_code,
     )
     stripe_metrics.deposits.labels(deposit.kind, "declined").inc()
+    if before is not None and before.status is DepositStatus.pending:
+        await _announce_failure(session, deposit)
     return Declined(deposit, error)
 
 
@@ -560,6 +606,8 @@ async def settle_intent(
                 updated,
                 decline_code=updated.decline_code,
             )
+        if deposit.status is DepositStatus.pending and updated.status in UNPAID:
+            await _announce_failure(session, updated)
     return Settled(updated, credited_now=False)
 
 
@@ -602,6 +650,7 @@ async def settle_checkout(
         )
     if checkout.status == "expired" and deposit.status is DepositStatus.pending:
         deposit = await _set(session, deposit.operation_id, status=DepositStatus.expired.value)
+        await _announce_failure(session, deposit)
     return Settled(deposit, credited_now=False)
 
 
@@ -702,9 +751,45 @@ async def recheck(
             )
         ).one()
         return _view(row)
-    intent = await provider.retrieve_intent(deposit.intent_id)
+    try:
+        intent = await provider.retrieve_intent(deposit.intent_id)
+    except ProviderObjectMissing:
+        return await _missing_at_provider(session, deposit.operation_id)
     settled = await settle_intent(session, provider, intent)
     return deposit if settled is None else settled.deposit
+
+
+# ``stripe_status`` of a deposit whose PaymentIntent / Checkout Session Stripe no longer knows.
+MISSING_AT_PROVIDER = "missing"
+
+
+async def _missing_at_provider(session: AsyncSession, operation_id: uuid.UUID) -> DepositView:
+    """Stripe answers 404 ``resource_missing`` for the deposit's intent (or Checkout Session):
+    nothing can ever be paid on it, so it is ``expired`` once — audited, and announced when it
+    was still pending — and no job asks Stripe about it again."""
+    deposit = await _lock(session, operation_id=operation_id)
+    assert deposit is not None
+    if deposit.status not in RECHECKED:
+        return deposit  # settled meanwhile
+    updated = await _set(
+        session,
+        operation_id,
+        status=DepositStatus.expired.value,
+        stripe_status=MISSING_AT_PROVIDER,
+        failure_message="Stripe no longer knows this payment.",
+    )
+    await _audit(
+        session,
+        AuditAction.deposit_failed,
+        AuditStatus.failed,
+        updated,
+        reason="provider_missing",
+        checkout_session_id=updated.checkout_session_id,
+    )
+    stripe_metrics.deposits.labels(updated.kind, "expired").inc()
+    if deposit.status is DepositStatus.pending:
+        await _announce_failure(session, updated)
+    return updated
 
 
 async def reconcile_with_stripe(
@@ -716,18 +801,38 @@ async def reconcile_with_stripe(
     deposit = await _lock(session, operation_id=operation_id)
     if deposit is None or deposit.status is not DepositStatus.pending:
         return False  # settled meanwhile by a webhook or a re-check
-    if expire:
-        deposit = await _set(session, operation_id, status=DepositStatus.expired.value)
-        stripe_metrics.deposits.labels(deposit.kind, "expired").inc()
+    try:
+        credited = await _reconcile(session, provider, deposit, expire=expire)
+    except ProviderObjectMissing:
+        await _missing_at_provider(session, operation_id)
+        return False
+    if expire and not credited:
+        after = await _lock(session, operation_id=operation_id)
+        if after is not None and after.status in UNPAID:
+            await _announce_failure(session, after)  # it was pending: once
+    return credited
+
+
+async def _reconcile(
+    session: AsyncSession, provider: PaymentProvider, deposit: DepositView, *, expire: bool
+) -> bool:
+    # Asked before it is marked: an intent Stripe no longer knows is handled on its own.
+    checkout: CheckoutView | None = None
+    intent: IntentView | None = None
     if deposit.intent_id is None and deposit.checkout_session_id is not None:
         checkout = await provider.retrieve_checkout(deposit.checkout_session_id)
+    elif deposit.intent_id is not None:
+        intent = await provider.retrieve_intent(deposit.intent_id)
+    if expire:
+        deposit = await _set(session, deposit.operation_id, status=DepositStatus.expired.value)
+        stripe_metrics.deposits.labels(deposit.kind, "expired").inc()
+    if checkout is not None:
         if expire and checkout.status == "open":
             checkout = await provider.expire_checkout(checkout.id)
         settled = await settle_checkout(session, provider, checkout)
         return settled is not None and settled.credited_now
-    if deposit.intent_id is None:
-        return False
-    intent = await provider.retrieve_intent(deposit.intent_id)
+    if intent is None:
+        return False  # Stripe was never reached for it
     if expire and intent.status in CANCELABLE_INTENT_STATUSES:
         intent = await provider.cancel_intent(intent.id)
     settled_intent = await settle_intent(session, provider, intent)

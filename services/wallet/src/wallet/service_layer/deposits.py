@@ -20,6 +20,8 @@ from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import CurrencyMismatch, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine, HistoryType
+from wallet.service_layer import money_metrics
+from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.wallets import find_wallet
 
 
@@ -60,6 +62,7 @@ async def credit_deposit(
         )
     except TransferAlreadyPosted:
         return DepositCredited(operation_id, credited_now=False, available_after_minor=None)
+    money_metrics.moved(session, MoneyKind.deposit, amount_minor)
     await add_to_outbox(
         session,
         SCHEMA,

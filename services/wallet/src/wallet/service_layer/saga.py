@@ -37,7 +37,7 @@ from sqlalchemy import Row, Select, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.contracts.auth import UserBlocked, UserRegistered
+from common.contracts.auth import UserBlocked, UserRegistered, UserUnblocked
 from common.contracts.bets import (
     BetCancelled,
     BetLeg,
@@ -48,6 +48,7 @@ from common.contracts.bets import (
     ReserveStake,
 )
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
+from common.errors import PoisonMessage
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope
@@ -71,15 +72,25 @@ from wallet.domain.errors import (
 from wallet.domain.history import HistoryLine, HistoryType, settlement_type
 from wallet.domain.ledger import HoldStatus, TransferKind
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
-from wallet.service_layer.wallets import block_wallet, find_wallet, open_wallet
+from wallet.service_layer import money_metrics
+from wallet.service_layer.money_metrics import MoneyKind
+from wallet.service_layer.wallets import block_wallet, find_wallet, open_wallet, unblock_wallet
 
 log = get_logger(__name__)
 
 NO_WALLET = "wallet.no_wallet"
 USER_BLOCKED = "wallet.user_blocked"
+ACCOUNT_CLOSING = "wallet.account_closing"  # the user asked to close the account
 INSUFFICIENT_FUNDS = "wallet.insufficient_funds"
 CURRENCY_MISMATCH = "wallet.currency_mismatch"
 BET_RELEASED = "wallet.bet_released"  # ReleaseStake came first: the bet is over before it began
+
+
+class SettlementInOtherCurrency(PoisonMessage):
+    """A settlement in another currency than the bet's stake: no retry can make it right."""
+
+    dead_letter_reason = "currency_mismatch"
+
 
 PAYOUTS_REFUSED = Counter(
     "wallet_payouts_refused_total",
@@ -170,7 +181,22 @@ async def on_user_registered(
 
 
 async def on_user_blocked(payload: UserBlocked, ctx: MessageContext, *, currency: str) -> None:
-    await block_wallet(ctx.session, payload.user_id, payload.reason, currency)
+    await block_wallet(
+        ctx.session,
+        payload.user_id,
+        payload.reason,
+        currency,
+        occurred_at=ctx.envelope.occurred_at,
+    )
+
+
+async def on_user_unblocked(payload: UserUnblocked, ctx: MessageContext, *, currency: str) -> None:
+    """Lift the block, unless a newer UserBlocked was applied (wallets.py orders them)."""
+    lifted = await unblock_wallet(
+        ctx.session, payload.user_id, currency, occurred_at=ctx.envelope.occurred_at
+    )
+    if not lifted:
+        log.info("wallet.unblock_older_than_block", user_id=str(payload.user_id))
 
 
 # --- reserve ---------------------------------------------------------------------------------
@@ -261,6 +287,8 @@ async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
         return NO_WALLET
     if found.is_blocked:
         return USER_BLOCKED
+    if found.closing:
+        return ACCOUNT_CLOSING
     if found.currency != command.currency:
         return CURRENCY_MISMATCH
     line = HistoryLine(
@@ -276,6 +304,7 @@ async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
         )
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
+    money_metrics.moved(session, MoneyKind.stake_held, command.amount_minor)
     return None
 
 
@@ -322,6 +351,7 @@ async def release_stake(
     if found.status is not HoldStatus.pending:
         return False
     await _void(session, command.bet_id, found, command.legs)
+    money_metrics.moved(session, MoneyKind.stake_released, found.amount_minor)
     await _audit(
         session,
         origin or Origin(),
@@ -353,6 +383,7 @@ async def settle_bet(
     if found is None:
         raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
     _check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    _check_currency(found, event.currency, "BetSettled")
     cap = found.cap(max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
@@ -390,6 +421,7 @@ async def settle_bet(
     )
     if event.result == "void":
         await _void(session, event.bet_id, found, event.legs)
+        money_metrics.moved(session, MoneyKind.refund, found.amount_minor)
         return True
 
     ledger = Ledger(session)
@@ -414,6 +446,9 @@ async def settle_bet(
             capture, HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata)
         )
     await _finish_hold(session, found.id, HoldStatus.posted, paid_minor=paid)
+    money_metrics.moved(session, MoneyKind.stake_captured, found.amount_minor)
+    if paid:
+        money_metrics.moved(session, MoneyKind.payout, paid)
     return True
 
 
@@ -442,6 +477,7 @@ async def resettle_bet(
         raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
     if found.user_id != event.user_id:
         raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
+    _check_currency(found, event.currency, "BetResettled")
     if event.payout_delta_minor != 0 and not await _resettled_before(session, event):
         await _check_resettlement(session, origin, found, event, max_payout_minor)
     ledger = Ledger(session)
@@ -468,6 +504,7 @@ async def resettle_bet(
         except TransferAlreadyPosted:
             return False
         moved = True
+        money_metrics.resettled(session, event.payout_delta_minor)
         await _add_paid(session, found.id, event.payout_delta_minor)
         await _audit(
             session,
@@ -722,6 +759,14 @@ async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | Non
         select(stake_rejection.c.reason).where(stake_rejection.c.bet_id == bet_id)
     )
     return None if reason is None else str(reason)
+
+
+def _check_currency(found: HoldRow, currency: str, message: str) -> None:
+    """The stake was held in the wallet's currency: a settlement in another is refused."""
+    if currency != found.currency:
+        raise SettlementInOtherCurrency(
+            f"bet {found.bet_id}: {message} in {currency}, its stake is held in {found.currency}"
+        )
 
 
 def _check_same(found: HoldRow, user_id: uuid.UUID, amount_minor: int, bet_id: uuid.UUID) -> None:

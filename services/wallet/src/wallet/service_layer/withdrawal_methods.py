@@ -10,6 +10,12 @@ Three kinds, one table (``withdrawal_method``), exactly one destination per row:
 The account number / IBAN / address is stored encrypted (AES-GCM, bound to the row and field)
 and shown masked (``destination_masked``). Deleting a method deactivates it (past withdrawals
 keep pointing at it for the audit trail).
+
+Default (seed 001's ``is_default``, issue 25): at most one per user, always verified and active.
+A method verified while its owner has none becomes the default; the user may make any verified
+method the default; deleting the default leaves none (no other destination is picked for the
+user) — a withdrawal that names no method then answers 422
+``wallet.no_default_withdrawal_method``.
 """
 
 from __future__ import annotations
@@ -30,8 +36,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wallet.adapters.audit import write_audit
 from wallet.adapters.crypto import FieldCipher
 from wallet.adapters.tables import withdrawal_method
+from wallet.adapters.user_locks import lock_user_work
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
-from wallet.domain.errors import WithdrawalMethodInvalid, WithdrawalMethodNotFound
+from wallet.domain.errors import (
+    NoDefaultWithdrawalMethod,
+    WithdrawalMethodInvalid,
+    WithdrawalMethodNotFound,
+    WithdrawalMethodUnverified,
+)
 from wallet.domain.payout_destinations import (
     CryptoNetwork,
     DestinationInvalid,
@@ -89,6 +101,7 @@ class MethodView:
     is_verified: bool
     created_at: datetime
     verified_at: datetime | None
+    is_default: bool = False
 
 
 def mask_iban(compact: str) -> str:
@@ -211,7 +224,7 @@ def _prepare(destination: Destination, method_id: uuid.UUID) -> _Stored:
     )
 
 
-def _view(row: Row[Any] | Any) -> MethodView:
+def method_view(row: Row[Any] | Any) -> MethodView:
     is_account = row.withdrawal_type == BANK_TRANSFER and row.iban_masked is None
     return MethodView(
         method_id=row.id,
@@ -229,10 +242,11 @@ def _view(row: Row[Any] | Any) -> MethodView:
         is_verified=row.is_verified,
         created_at=row.created_at,
         verified_at=row.verified_at,
+        is_default=row.is_default,
     )
 
 
-_COLUMNS = (
+METHOD_COLUMNS = (
     withdrawal_method.c.id,
     withdrawal_method.c.user_id,
     withdrawal_method.c.withdrawal_type,
@@ -247,6 +261,7 @@ _COLUMNS = (
     withdrawal_method.c.is_verified,
     withdrawal_method.c.created_at,
     withdrawal_method.c.verified_at,
+    withdrawal_method.c.is_default,
 )
 
 
@@ -279,7 +294,7 @@ async def add_method(
                 **{stored.secret_column: cipher.encrypt(stored.secret, context=stored.context)},
                 **stored.values,
             )
-            .returning(*_COLUMNS)
+            .returning(*METHOD_COLUMNS)
         )
     ).one()
     details: dict[str, Any] = {
@@ -303,16 +318,16 @@ async def add_method(
             client=client,
         ),
     )
-    return _view(row)
+    return method_view(row)
 
 
 async def list_methods(session: AsyncSession, user_id: uuid.UUID) -> list[MethodView]:
     rows = await session.execute(
-        select(*_COLUMNS)
+        select(*METHOD_COLUMNS)
         .where(withdrawal_method.c.user_id == user_id, withdrawal_method.c.is_active)
         .order_by(withdrawal_method.c.created_at)
     )
-    return [_view(r) for r in rows]
+    return [method_view(r) for r in rows]
 
 
 async def delete_method(
@@ -325,7 +340,7 @@ async def delete_method(
             withdrawal_method.c.user_id == user_id,
             withdrawal_method.c.is_active,
         )
-        .values(is_active=False, deleted_at=func.now())
+        .values(is_active=False, is_default=False, deleted_at=func.now())
         .returning(withdrawal_method.c.id)
     )
     if deleted is None:
@@ -354,6 +369,8 @@ async def verify_method(
     if owner is None:
         raise WithdrawalMethodNotFound()
     check_not_own(owner, admin_id)
+    await lock_user_work(session, DEFAULT_LOCK, owner)
+    has_default = await _default_id(session, owner)
     row = (
         await session.execute(
             update(withdrawal_method)
@@ -362,8 +379,10 @@ async def verify_method(
                 is_verified=True,
                 verified_at=func.coalesce(withdrawal_method.c.verified_at, func.now()),
                 verified_by=func.coalesce(withdrawal_method.c.verified_by, admin_id),
+                # the owner's first verified method becomes the default
+                **({"is_default": True} if has_default is None else {}),
             )
-            .returning(*_COLUMNS)
+            .returning(*METHOD_COLUMNS)
         )
     ).one_or_none()
     if row is None:
@@ -378,7 +397,61 @@ async def verify_method(
             client=client,
         ),
     )
-    return _view(row)
+    return method_view(row)
+
+
+# Serialises the changes of one user's default (the one-default index is checked row by row).
+DEFAULT_LOCK = "withdrawal_method_default"
+
+
+async def _default_id(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await session.scalar(
+        select(withdrawal_method.c.id).where(
+            withdrawal_method.c.user_id == user_id, withdrawal_method.c.is_default
+        )
+    )
+    return found
+
+
+async def make_default(
+    session: AsyncSession, *, user_id: uuid.UUID, method_id: uuid.UUID
+) -> list[MethodView]:
+    """The user's verified, active method becomes their only default; the user's methods."""
+    await lock_user_work(session, DEFAULT_LOCK, user_id)
+    found = (
+        await session.execute(
+            select(withdrawal_method.c.is_verified).where(
+                withdrawal_method.c.id == method_id,
+                withdrawal_method.c.user_id == user_id,  # another user's: not found
+                withdrawal_method.c.is_active,
+            )
+        )
+    ).one_or_none()
+    if found is None:
+        raise WithdrawalMethodNotFound()
+    if not found.is_verified:
+        raise WithdrawalMethodUnverified("Only a verified withdrawal method can be the default.")
+    await session.execute(
+        update(withdrawal_method)
+        .where(
+            withdrawal_method.c.user_id == user_id,
+            withdrawal_method.c.is_default,
+            withdrawal_method.c.id != method_id,
+        )
+        .values(is_default=False)
+    )
+    await session.execute(
+        update(withdrawal_method).where(withdrawal_method.c.id == method_id).values(is_default=True)
+    )
+    return await list_methods(session, user_id)
+
+
+async def default_method_id(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID:
+    """The method a withdrawal that names none goes to."""
+    found = await _default_id(session, user_id)
+    if found is None:
+        raise NoDefaultWithdrawalMethod()
+    return found
 
 
 async def reveal_destination(

@@ -74,7 +74,10 @@ from wallet.domain.withdrawals import (
     suspicious_patterns,
     utc_day_bounds,
 )
+from wallet.service_layer import money_metrics
 from wallet.service_layer.card_deposits import check_withdrawals_allowed
+from wallet.service_layer.closure import settle_if_empty
+from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.wallets import usable_wallet
 
 
@@ -136,7 +139,8 @@ async def request_withdrawal(
     client: ClientInfo,
 ) -> WithdrawalOutcome:
     check_amount(amount_minor, limits)
-    found = await usable_wallet(session, user_id, for_update=True)  # one request per user at a time
+    # One request per user at a time; allowed while the account is being closed.
+    found = await usable_wallet(session, user_id, for_update=True, money_leaves=True)
     await check_withdrawals_allowed(session, user_id)  # no open card dispute, no debt
     method = (
         await session.execute(
@@ -192,6 +196,7 @@ async def request_withdrawal(
         ) from None
     assert posted.history_id is not None
     assert posted.available_after_minor is not None
+    money_metrics.moved(session, MoneyKind.withdrawal_requested, amount_minor)
     row = (
         await session.execute(
             withdrawal.insert()
@@ -406,6 +411,7 @@ async def cancel_withdrawal(
     ledger = Ledger(session)
     await ledger.lock_available(user_id)
     available_after = await _give_back(ledger, found, "cancelled")
+    money_metrics.moved(session, MoneyKind.withdrawal_cancelled, found.amount_minor)
     closed = await _close(session, found, WithdrawalStatus.cancelled, admin_id=None)
     await add_to_outbox(
         session,
@@ -478,7 +484,9 @@ async def _pay_out(
     await Ledger(session).post(
         rules.pay_withdrawal(found.user_id, found.operation_id, found.amount_minor)
     )
+    money_metrics.moved(session, MoneyKind.withdrawal_completed, found.amount_minor)
     closed = await _close(session, found, WithdrawalStatus.completed, admin_id=admin_id)
+    await settle_if_empty(session, found.user_id)  # the last money out of a closing account
     await add_to_outbox(
         session,
         SCHEMA,
@@ -517,6 +525,7 @@ async def reject_withdrawal(
     ledger = Ledger(session)
     await ledger.lock_available(found.user_id)
     await _give_back(ledger, found, "rejected")
+    money_metrics.moved(session, MoneyKind.withdrawal_rejected, found.amount_minor)
     closed = await _close(
         session, found, WithdrawalStatus.rejected, admin_id=admin_id, rejection_reason=reason
     )

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from auth.bootstrap import build_process
 from auth.domain.errors import SignInLocked
-from auth.entrypoints.api.routes import accounts, admin, keys, oauth, sessions, two_factor
+from auth.entrypoints.api.routes import accounts, admin, closure, keys, oauth, sessions, two_factor
 from auth.service_layer.startup import on_startup
 from auth.settings import Settings
 from common.app import create_app as create_service_app
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             keys.router,
             accounts.router,
+            closure.router,
             sessions.router,
             two_factor.router,
             admin.router,

@@ -62,6 +62,10 @@ class ChangePasswordRequest(Body):
     new_password: Password
 
 
+class CloseAccountRequest(Body):
+    password: Password
+
+
 class ResetPasswordRequest(Body):
     email: Email
     code: Code

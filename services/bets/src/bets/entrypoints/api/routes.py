@@ -25,7 +25,24 @@ from common.money import AmountMinor, format_minor
 
 router = APIRouter(prefix="/api/bets", tags=["bets"])
 
-BetStatus = Literal["pending", "open", "rejected", "won", "lost", "void", "cancelled"]
+# ``settled`` (and the seed's other word for it, ``resolved``): won, lost or void.
+HistoryStatus = Literal[
+    "pending", "open", "rejected", "won", "lost", "void", "cancelled", "settled", "resolved"
+]
+
+
+def page_of(*, total: int, limit: int, offset: int) -> dict[str, int]:
+    """The seed's pagination shape, as the wallet's history answers it (``current_page`` from 1,
+    ``total_pages`` 0 when nothing matches), plus ``limit``/``offset``/``total`` as before."""
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "total_items": total,
+        "items_per_page": limit,
+        "current_page": offset // limit + 1,
+        "total_pages": (total + limit - 1) // limit,
+    }
 
 
 async def _answer(
@@ -131,12 +148,14 @@ async def place_coupon(
 
 @router.get("/calculate")
 async def calculate(
-    _principal: CurrentUser,
     bet_amount: Annotated[AmountMinor, Query()],
     coefficient: Annotated[list[Coefficient], Query(min_length=1, max_length=15)],
 ) -> dict[str, Any]:
     """The potential win of a single (one coefficient) or a coupon (several), as placement
-    computes it: a coupon's combined odds rounded half-up to 2 decimals, the payout rounded down."""
+    computes it: a coupon's combined odds rounded half-up to 2 decimals, the payout rounded down.
+
+    Public (an anonymous visitor's bet slip): pure arithmetic on the query, nothing of anyone's;
+    a bearer token, if sent, is ignored (neither verified nor refused)."""
     is_coupon = len(coefficient) > 1
     total = combined_coefficient(coefficient) if is_coupon else Decimal(coefficient[0])
     return {
@@ -152,14 +171,15 @@ async def calculate(
 async def history(
     principal: CurrentUser,
     services: Services,
-    status: Annotated[BetStatus | None, Query()] = None,
+    status: Annotated[HistoryStatus | None, Query()] = None,
     result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
-    """The user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
+    """The user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive;
+    ``status=settled`` is won, lost or void."""
     async with services.db() as session:
         bets, total = await bet_history(
             session,
@@ -174,7 +194,7 @@ async def history(
     return {
         "success": True,
         "bets": bets,
-        "pagination": {"total": total, "limit": limit, "offset": offset},
+        "pagination": page_of(total=total, limit=limit, offset=offset),
     }
 
 

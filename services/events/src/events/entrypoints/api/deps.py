@@ -9,9 +9,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth.deps import current_principal
+from common.auth.deps import AdminUser, current_principal
 from common.auth.tokens import Principal
+from common.client_address import client_address, user_agent
+from common.context import request_id_var
 from events.bootstrap import Wiring
+from events.service_layer.audit import FEED, Actor
 from events.service_layer.unit_of_work import UnitOfWork
 from events.settings import Settings
 
@@ -52,8 +55,30 @@ async def optional_principal(request: Request) -> Principal | None:
     return await current_principal(request)
 
 
+def _actor(who: str, request: Request) -> Actor:
+    return Actor(
+        who=who,
+        request_id=request_id_var.get() or request.headers.get("x-request-id"),
+        ip=client_address(request),
+        user_agent=user_agent(request),
+    )
+
+
+async def admin_actor(request: Request, admin: AdminUser) -> Actor:
+    """The administrator (401/403 otherwise) as the audit trail records them: ``sub``, request
+    id, client address (``common.client_address``) and user agent."""
+    return _actor(str(admin.user_id), request)
+
+
+def feed_actor(request: Request) -> Actor:
+    """The results feed as the audit trail records it (the signature is checked by the route)."""
+    return _actor(FEED, request)
+
+
 Db = Annotated[AsyncSession, Depends(read_session)]
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 Now = Annotated[datetime, Depends(now)]
 EventsSettings = Annotated[Settings, Depends(settings)]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+AdminActor = Annotated[Actor, Depends(admin_actor)]
+FeedActor = Annotated[Actor, Depends(feed_actor)]

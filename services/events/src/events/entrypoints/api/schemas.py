@@ -174,6 +174,35 @@ class OddsHistoryOut(BaseModel):
     history: list[OddsHistoryEntry]
 
 
+class AuditEntryOut(BaseModel):
+    """One admin (or feed) action: ``before``/``after`` hold only what it changed."""
+
+    audit_id: int
+    at: AwareDatetime
+    actor: str
+    action: str
+    event_id: uuid.UUID | None
+    market_id: uuid.UUID | None
+    odds_id: uuid.UUID | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    details: dict[str, Any] | None
+    request_id: str | None
+    ip: str | None
+    user_agent: str | None
+
+
+class AuditPaginationOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class AuditTrailOut(BaseModel):
+    entries: list[AuditEntryOut]
+    pagination: AuditPaginationOut
+
+
 class FeedAcceptedOut(BaseModel):
     feed_message_id: str
     event_id: uuid.UUID

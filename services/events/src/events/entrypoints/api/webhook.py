@@ -17,7 +17,7 @@ from common.api import check_body_text
 from common.errors import DomainError
 from events.domain import feed as signatures
 from events.entrypoints.api import schemas
-from events.entrypoints.api.deps import EventsSettings, Now, Uow
+from events.entrypoints.api.deps import EventsSettings, FeedActor, Now, Uow
 from events.service_layer.feed import FeedMessage, apply_feed_message
 
 router = APIRouter(prefix="/api/webhook", tags=["results feed"])
@@ -67,6 +67,7 @@ async def receive_feed_message(
     settings: EventsSettings,
     uow: Uow,
     now: Now,
+    actor: FeedActor,
     x_feed_signature: str | None = Header(default=None),
 ) -> schemas.FeedAcceptedOut:
     """Header ``X-Feed-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>``,
@@ -87,7 +88,7 @@ async def receive_feed_message(
         ) from None
     check_body_text(message.model_dump())  # a signed message is no reason to store a NUL
     async with uow:
-        event_id = await apply_feed_message(uow, message, now=now)
+        event_id = await apply_feed_message(uow, message, now=now, actor=actor)
         await uow.commit()
     return schemas.FeedAcceptedOut(
         feed_message_id=message.feed_message_id, event_id=event_id, type=message.type

@@ -1,4 +1,5 @@
-"""Admin wallet API: the withdrawal queue, method verification, finance stats.
+"""Admin wallet API: the withdrawal queue, method verification, finance stats, and (read-only)
+the methods awaiting verification and one user's wallet as the admin sees it (issue 25).
 
 Four eyes on money out: an admin acting on their own withdrawal or method gets a 403
 (``wallet.four_eyes_own_operation``, audited as ``four_eyes_refused``); above the configured
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -24,9 +26,18 @@ from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import FourEyesOwnOperation
 from wallet.domain.stats import percent
 from wallet.domain.withdrawals import WithdrawalStatus
+from wallet.entrypoints.api.deposits import deposit_json
 from wallet.entrypoints.api.deps import Client, Services, run_idempotent
-from wallet.entrypoints.api.schemas import Method, RejectRequest, Withdrawal
-from wallet.service_layer import queries, withdrawal_methods, withdrawals
+from wallet.entrypoints.api.routes import HistoryTypeParam, StatusParam
+from wallet.entrypoints.api.schemas import (
+    Balance,
+    Method,
+    RejectRequest,
+    Withdrawal,
+    history_body,
+    money,
+)
+from wallet.service_layer import admin_views, queries, withdrawal_methods, withdrawals
 
 router = APIRouter(prefix="/api/wallet/admin", tags=["wallet admin"])
 
@@ -144,6 +155,203 @@ async def verify_withdrawal_method(
     return {
         "success": True,
         "method": {**Method.of(view).model_dump(mode="json"), "user_id": str(view.user_id)},
+    }
+
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def _pagination(limit: int, offset: int, total: int) -> dict[str, int]:
+    return {"limit": limit, "offset": offset, "total_items": total}
+
+
+@router.get("/withdrawal-methods")
+async def list_withdrawal_methods(
+    admin: AdminUser,
+    services: Services,
+    status: Literal["unverified", "verified"] = "unverified",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Active methods awaiting verification (or verified ones), oldest first, masked."""
+    async with services.db() as session:
+        found, total = await admin_views.list_methods(
+            session, verified=status == "verified", limit=limit, offset=offset
+        )
+    return {
+        "success": True,
+        "methods": [
+            {**Method.of(m).model_dump(mode="json"), "user_id": str(m.user_id)} for m in found
+        ],
+        "pagination": _pagination(limit, offset, total),
+    }
+
+
+# --- one user's wallet, read-only ----------------------------------------------------------------
+
+USER_WALLET = "/users/{user_id}/wallet"
+
+
+@router.get(USER_WALLET)
+async def user_wallet(user_id: uuid.UUID, admin: AdminUser, services: Services) -> dict[str, Any]:
+    """The user's balances as they see them, their debt and what flags the wallet; the lists are
+    sub-resources (``/history``, ``/holds``, ``/withdrawals``, ``/deposits``, ``/disputes``,
+    ``/audit``)."""
+    async with services.db() as session:
+        view = await queries.get_balance(session, user_id)
+        found = await admin_views.flags(session, user_id)
+    return {
+        "success": True,
+        "user_id": str(user_id),
+        "balance": Balance.of(view).model_dump(mode="json"),
+        "debt": money(view.debt_minor),
+        "flags": {**found, "in_debt": view.debt_minor > 0},
+    }
+
+
+@router.get(USER_WALLET + "/history")
+async def user_wallet_history(
+    user_id: uuid.UUID,
+    admin: AdminUser,
+    services: Services,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    type: HistoryTypeParam | None = None,
+    status: StatusParam | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """The user's ``GET /api/wallet/history``, as the user sees it."""
+    filters = queries.HistoryFilters(
+        type=type, status=status, result=None, date_from=date_from, date_to=date_to
+    )
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        page = await queries.get_history(session, user_id, filters, limit=limit, offset=offset)
+    return history_body(page, limit=limit, offset=offset)
+
+
+@router.get(USER_WALLET + "/holds")
+async def user_wallet_holds(
+    user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        page = await admin_views.holds(session, user_id, limit=limit, offset=offset)
+    return {
+        "success": True,
+        "holds": [
+            {
+                "hold_id": str(h.id),
+                "bet_id": str(h.bet_id),
+                "amount": money(int(h.amount_minor)),
+                "currency": h.currency,
+                "status": h.status,
+                "max_payout": None if h.max_payout_minor is None else money(h.max_payout_minor),
+                "paid": money(int(h.paid_minor)),
+                "created_at": h.created_at.isoformat(),
+                "finished_at": None if h.finished_at is None else h.finished_at.isoformat(),
+            }
+            for h in page.rows
+        ],
+        "pagination": _pagination(limit, offset, page.total),
+    }
+
+
+@router.get(USER_WALLET + "/withdrawals")
+async def user_wallet_withdrawals(
+    user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        found, total = await withdrawals.list_withdrawals(
+            session, status=None, user_id=user_id, limit=limit, offset=offset
+        )
+    return {
+        "success": True,
+        "withdrawals": [Withdrawal.of(w, admin=True).model_dump(mode="json") for w in found],
+        "pagination": _pagination(limit, offset, total),
+    }
+
+
+@router.get(USER_WALLET + "/deposits")
+async def user_wallet_deposits(
+    user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    """Card deposits, every status (failed ones with Stripe's decline code), newest first."""
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        found, total = await admin_views.deposits(session, user_id, limit=limit, offset=offset)
+    return {
+        "success": True,
+        "deposits": [{**deposit_json(d), "failure_message": d.failure_message} for d in found],
+        "pagination": _pagination(limit, offset, total),
+    }
+
+
+@router.get(USER_WALLET + "/disputes")
+async def user_wallet_disputes(
+    user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        page = await admin_views.disputes(session, user_id, limit=limit, offset=offset)
+    return {
+        "success": True,
+        "disputes": [
+            {
+                "dispute_id": d.dispute_id,
+                "operation_id": None if d.operation_id is None else str(d.operation_id),
+                "charge_id": d.charge_id,
+                "amount": money(int(d.amount_minor)),
+                "currency": d.currency,
+                "status": d.status,
+                "stripe_status": d.stripe_status,
+                "reason": d.reason,
+                "created_at": d.created_at.isoformat(),
+                "closed_at": None if d.closed_at is None else d.closed_at.isoformat(),
+            }
+            for d in page.rows
+        ],
+        "pagination": _pagination(limit, offset, page.total),
+    }
+
+
+@router.get(USER_WALLET + "/audit")
+async def user_wallet_audit(
+    user_id: uuid.UUID,
+    admin: AdminUser,
+    services: Services,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    action: Annotated[list[str] | None, Query(max_length=20)] = None,
+) -> dict[str, Any]:
+    """The wallet's audit trail about the user (or acted by them as an admin), newest first,
+    with the IP address and user agent of each request."""
+    async with services.db() as session:
+        await admin_views.check_wallet(session, user_id)
+        page = await admin_views.audit_trail(
+            session, user_id, actions=action or (), limit=limit, offset=offset
+        )
+    return {
+        "success": True,
+        "audit": [
+            {
+                "id": a.id,
+                "user_id": None if a.user_id is None else str(a.user_id),
+                "actor_id": None if a.actor_id is None else str(a.actor_id),
+                "action": a.action,
+                "status": a.status,
+                "amount": None if a.amount_minor is None else money(int(a.amount_minor)),
+                "ip_address": None if a.ip_address is None else str(a.ip_address),
+                "user_agent": a.user_agent,
+                "details": a.details,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in page.rows
+        ],
+        "pagination": _pagination(limit, offset, page.total),
     }
 
 

@@ -129,6 +129,18 @@ async def delete_withdrawal_method(
     return {"success": True}
 
 
+@router.post("/withdrawal-methods/{method_id}/default")
+async def make_default_withdrawal_method(
+    method_id: uuid.UUID, principal: CurrentUser, services: Services
+) -> dict[str, Any]:
+    """The user's verified method becomes the one a withdrawal naming none goes to."""
+    async with services.db.begin() as session:
+        found = await withdrawal_methods.make_default(
+            session, user_id=principal.user_id, method_id=method_id
+        )
+    return {"success": True, "methods": [Method.of(m).model_dump(mode="json") for m in found]}
+
+
 # --- withdrawals ---------------------------------------------------------------------------
 
 
@@ -143,11 +155,14 @@ async def withdraw(
     settings = services.settings
 
     async def operation(session: AsyncSession) -> tuple[int, Any]:
+        method_id = body.withdrawal_method_id or await withdrawal_methods.default_method_id(
+            session, principal.user_id
+        )
         outcome = await withdrawals.request_withdrawal(
             session,
             user_id=principal.user_id,
             amount_minor=body.amount,
-            method_id=body.withdrawal_method_id,
+            method_id=method_id,
             reason=body.reason,
             limits=settings.withdrawal_limits,
             thresholds=settings.suspicion_thresholds,

@@ -30,7 +30,8 @@ class Request(RequestModel):
 
 class WithdrawRequest(Request):
     amount: AmountMinor
-    withdrawal_method_id: uuid.UUID
+    # None: the user's default method (422 wallet.no_default_withdrawal_method without one)
+    withdrawal_method_id: uuid.UUID | None = None
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -187,6 +188,7 @@ class Method(Answer):
     bank_name: str | None
     is_verified: bool
     verification_status: Literal["pending", "verified"]
+    is_default: bool
     created_at: datetime
     verified_at: datetime | None
 
@@ -207,6 +209,7 @@ class Method(Answer):
             bank_name=view.bank_name,
             is_verified=view.is_verified,
             verification_status="verified" if view.is_verified else "pending",
+            is_default=view.is_default,
             created_at=view.created_at,
             verified_at=view.verified_at,
         )

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from common.contracts.auth import UserBlocked, UserRegistered
+from common.contracts.auth import (
+    AccountClosureRequested,
+    UserBlocked,
+    UserRegistered,
+    UserUnblocked,
+)
 from common.contracts.bets import (
     BetCancelled,
     BetPlaced,
@@ -19,7 +24,7 @@ from common.contracts.bets import (
 )
 from common.messaging.consumer import Subscriptions
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
-from wallet.service_layer import saga
+from wallet.service_layer import closure, saga
 
 
 def subscriptions(
@@ -28,6 +33,8 @@ def subscriptions(
     return {
         UserRegistered: partial(saga.on_user_registered, currency=currency),
         UserBlocked: partial(saga.on_user_blocked, currency=currency),
+        UserUnblocked: partial(saga.on_user_unblocked, currency=currency),
+        AccountClosureRequested: partial(closure.on_account_closure_requested, currency=currency),
         ReserveStake: saga.on_reserve_stake,
         ReleaseStake: saga.on_release_stake,
         BetPlaced: saga.on_bet_placed,

@@ -1,0 +1,74 @@
+"""Money moved, by kind, as Prometheus counters (one set per process; ARCHITECTURE.md §7).
+
+``moved(session, kind, amount_minor)`` is called where a handler has posted a movement; the
+counters move only once that transaction commits (``common.commit_hooks``): a rolled-back batch,
+a redelivered message or a duplicate request that moves nothing counts nothing. Amounts are in
+minor units of the deployment's one ``CURRENCY`` (always positive: the kind says the direction).
+
+Kinds (what the user's money did):
+
+- ``stake_held`` (available → held), ``stake_released`` (held → available: a bet rejected or
+  cancelled), ``stake_captured`` (held → house: a bet settled won or lost), ``refund`` (held →
+  available: a bet settled void), ``payout`` (house → available: a won bet);
+- ``resettlement_credit`` / ``resettlement_debit`` (a corrected result paying more / less);
+- ``deposit``; ``withdrawal_requested`` (available → payable), ``withdrawal_completed`` (paid
+  out), ``withdrawal_rejected`` / ``withdrawal_cancelled`` (payable → available).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from prometheus_client import Counter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.commit_hooks import on_commit
+
+
+class MoneyKind(StrEnum):
+    stake_held = "stake_held"
+    stake_released = "stake_released"
+    stake_captured = "stake_captured"
+    refund = "refund"
+    payout = "payout"
+    resettlement_credit = "resettlement_credit"
+    resettlement_debit = "resettlement_debit"
+    deposit = "deposit"
+    withdrawal_requested = "withdrawal_requested"
+    withdrawal_completed = "withdrawal_completed"
+    withdrawal_rejected = "withdrawal_rejected"
+    withdrawal_cancelled = "withdrawal_cancelled"
+
+
+money_moved_minor = Counter(
+    "looseline_wallet_money_moved_minor_total",
+    "Money moved, in minor units of CURRENCY, by kind (counted once its transaction commits)",
+    ["kind"],
+)
+money_movements = Counter(
+    "looseline_wallet_money_movements_total",
+    "Money movements by kind (counted once their transaction commits)",
+    ["kind"],
+)
+
+# Every kind is exported from the start (at 0), so a rate() never misses a first increment.
+for _kind in MoneyKind:
+    money_moved_minor.labels(_kind.value)
+    money_movements.labels(_kind.value)
+
+
+def moved(session: AsyncSession, kind: MoneyKind, amount_minor: int) -> None:
+    """Count ``amount_minor`` of ``kind`` once the session's open transaction commits."""
+    amount = abs(amount_minor)
+
+    def count() -> None:
+        money_moved_minor.labels(kind.value).inc(amount)
+        money_movements.labels(kind.value).inc()
+
+    on_commit(session, count)
+
+
+def resettled(session: AsyncSession, delta_minor: int) -> None:
+    """A resettlement's signed payout delta: a credit or a debit of the user."""
+    kind = MoneyKind.resettlement_credit if delta_minor > 0 else MoneyKind.resettlement_debit
+    moved(session, kind, delta_minor)
