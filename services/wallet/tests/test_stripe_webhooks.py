@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from prometheus_client import REGISTRY
 
 from common.testing.database import TestDatabase, alembic_ini_for
 from wallet.adapters.stripe_payments import StripePayments
@@ -474,3 +475,48 @@ async def test_webhooks_pushed_over_http_credit_a_deposit(
         await asyncio.to_thread(stripe_simulator.set_webhook_url, None)
         server.should_exit = True
         await serving
+
+
+# --- money moved (metrics) ---------------------------------------------------------------------
+
+
+def card_money_moved() -> dict[str, tuple[int, int]]:
+    """{kind: (minor units, movements)} of the card kinds, as the registry has them now."""
+    values = {}
+    for kind in ("card_refund", "chargeback", "chargeback_reversal"):
+        labels = {"kind": kind}
+        minor = REGISTRY.get_sample_value("looseline_wallet_money_moved_minor_total", labels)
+        count = REGISTRY.get_sample_value("looseline_wallet_money_movements_total", labels)
+        values[kind] = (int(minor or 0), int(count or 0))
+    return values
+
+
+async def test_refunds_and_chargebacks_are_counted_once_each_despite_redeliveries(
+    world: StripeWorld,
+) -> None:
+    user = await world.user()
+    refunded = await credited_intent(world, user, "30.00")
+    disputed = await credited_intent(world, user, "20.00")
+    before = card_money_moved()
+
+    world.stripe().v1.refunds.create({"payment_intent": refunded, "amount": 1_000})
+    charge = str(world.stripe().v1.payment_intents.retrieve(refunded).latest_charge)
+    event = await world.event_for(charge, "charge.refunded")
+    await world.post_event(event["id"])
+    await world.post_event(event["id"])  # redelivered: counted once
+    opened = await dispute(world, disputed)
+    await world.deliver(opened["id"], "charge.dispute.created")
+    await world.sim_call(world.sim.close_dispute, opened["id"], "won")
+    await world.deliver(opened["id"], "charge.dispute.closed")
+    await world.deliver(opened["id"], "charge.dispute.closed")
+
+    after = card_money_moved()
+    moved = {
+        kind: (after[kind][0] - before[kind][0], after[kind][1] - before[kind][1]) for kind in after
+    }
+    assert moved == {
+        "card_refund": (1_000, 1),
+        "chargeback": (2_000, 1),
+        "chargeback_reversal": (2_000, 1),
+    }
+    assert await world.available(user) == 4_000  # 50.00 in, 10.00 refunded, dispute won

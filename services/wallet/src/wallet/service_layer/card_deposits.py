@@ -52,8 +52,9 @@ from wallet.domain.errors import (
 )
 from wallet.domain.history import HistoryLine, HistoryType
 from wallet.domain.ledger import AccountKind
-from wallet.service_layer import payment_methods, stripe_metrics
+from wallet.service_layer import money_metrics, payment_methods, stripe_metrics
 from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.wallets import usable_wallet
 
 # Operation ids derived from the client's Idempotency-Key: a retried request reuses the same
@@ -899,6 +900,7 @@ async def apply_refund(
         )
     except TransferAlreadyPosted:
         return False
+    money_metrics.moved(session, MoneyKind.card_refund, newly_refunded)
     updated = await _set(session, deposit.operation_id, refunded_minor=refunded_total)
     await _audit(
         session,
@@ -952,6 +954,7 @@ async def open_dispute(
             metadata={"operation_id": str(deposit.operation_id), "dispute_id": dispute_id},
         ),
     )
+    money_metrics.moved(session, MoneyKind.chargeback, amount_minor)
     await _audit(
         session,
         AuditAction.deposit_disputed,
@@ -991,6 +994,7 @@ async def close_dispute(
                 metadata={"operation_id": str(row.operation_id), "dispute_id": dispute_id},
             ),
         )
+        money_metrics.moved(session, MoneyKind.chargeback_reversal, int(row.amount_minor))
     await session.execute(
         update(card_dispute)
         .where(card_dispute.c.dispute_id == dispute_id)

@@ -12,7 +12,9 @@ Kinds (what the user's money did):
   available: a bet settled void), ``payout`` (house → available: a won bet);
 - ``resettlement_credit`` / ``resettlement_debit`` (a corrected result paying more / less);
 - ``deposit``; ``withdrawal_requested`` (available → payable), ``withdrawal_completed`` (paid
-  out), ``withdrawal_rejected`` / ``withdrawal_cancelled`` (payable → available).
+  out), ``withdrawal_rejected`` / ``withdrawal_cancelled`` (payable → available);
+- ``card_refund`` (a deposit refunded to the card), ``chargeback`` (a disputed payment taken
+  back), ``chargeback_reversal`` (a dispute won: the payment restored).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class MoneyKind(StrEnum):
     withdrawal_completed = "withdrawal_completed"
     withdrawal_rejected = "withdrawal_rejected"
     withdrawal_cancelled = "withdrawal_cancelled"
+    card_refund = "card_refund"
+    chargeback = "chargeback"
+    chargeback_reversal = "chargeback_reversal"
 
 
 money_moved_minor = Counter(
