@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -86,6 +87,32 @@ async def publish(publisher: BrokerNamespace, *envelopes: Envelope) -> None:
     await publisher.publish(*envelopes)
 
 
+@asynccontextmanager
+async def running_gateway(
+    make_settings: Any, events_upstream: Any, serve_app: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, StreamHub]]:
+    """A gateway served over real HTTP, its stream consuming the bus; a client for it."""
+    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
+    app = create_gateway_app(settings)
+    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
+        hub: StreamHub = app.state.stream_hub
+        await asyncio.wait_for(hub.ready.wait(), 10)
+        yield http, hub
+
+
+async def ticket_for(http: httpx.AsyncClient, token: str) -> str:
+    issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
+    assert issued.status_code == 200, issued.text
+    return str(issued.json()["ticket"])
+
+
+async def subscribed(hub: StreamHub, count: int) -> None:
+    """Wait until ``count`` clients are subscribed (their streams are open)."""
+    async with asyncio.timeout(5):
+        while hub.subscriber_count < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
 async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
     make_settings: Any,
     events_upstream: Any,
@@ -93,25 +120,16 @@ async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
     token_issuer: TokenIssuer,
     publisher: BrokerNamespace,
 ) -> None:
-    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
-    app = create_gateway_app(settings)
-    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
-        hub: StreamHub = app.state.stream_hub
-        await asyncio.wait_for(hub.ready.wait(), 10)
+    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
         alice, bob = uuid.uuid4(), uuid.uuid4()
-        token = token_issuer.issue(user_id=alice)
-        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
-        assert issued.status_code == 200, issued.text
-        ticket = issued.json()["ticket"]
+        ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
         async with (
             http.stream("GET", "/api/stream", params={"ticket": ticket}) as private,
             http.stream("GET", "/api/stream") as public,
         ):
             assert private.status_code == 200
             assert private.headers["content-type"].startswith("text/event-stream")
-            async with asyncio.timeout(5):
-                while hub.subscriber_count < 2:  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
+            await subscribed(hub, 2)
             event_id = uuid.uuid4()
             odds, bobs, alices = odds_changed(event_id), bet_settled(bob), bet_settled(alice)
             marker = odds_changed(event_id, "2.10")
@@ -143,22 +161,14 @@ async def test_resettled_bets_and_failed_deposits_reach_only_their_owner(
     token_issuer: TokenIssuer,
     publisher: BrokerNamespace,
 ) -> None:
-    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
-    app = create_gateway_app(settings)
-    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
-        hub: StreamHub = app.state.stream_hub
-        await asyncio.wait_for(hub.ready.wait(), 10)
+    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
         alice, bob = uuid.uuid4(), uuid.uuid4()
-        token = token_issuer.issue(user_id=alice)
-        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
-        ticket = issued.json()["ticket"]
+        ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
         async with (
             http.stream("GET", "/api/stream", params={"ticket": ticket}) as private,
             http.stream("GET", "/api/stream") as public,
         ):
-            async with asyncio.timeout(5):
-                while hub.subscriber_count < 2:  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
+            await subscribed(hub, 2)
             mine = [bet_resettled(alice), deposit_failed(alice)]
             theirs = [bet_resettled(bob), deposit_failed(bob)]
             marker = odds_changed(uuid.uuid4())
@@ -285,19 +295,12 @@ async def test_session_revoked_message_ends_private_stream_and_fills_deny_list(
     infrastructure: Any,
     redis_prefix: str,
 ) -> None:
-    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
-    app = create_gateway_app(settings)
-    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
-        hub: StreamHub = app.state.stream_hub
-        await asyncio.wait_for(hub.ready.wait(), 10)
+    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
         user_id, session_id = uuid.uuid4(), uuid.uuid4()
         token = token_issuer.issue(user_id=user_id, session_id=session_id)
-        issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
-        ticket = issued.json()["ticket"]
+        ticket = await ticket_for(http, token)
         async with http.stream("GET", "/api/stream", params={"ticket": ticket}) as private:
-            async with asyncio.timeout(5):
-                while hub.subscriber_count < 1:  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
+            await subscribed(hub, 1)
             expires_at = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
             revoked = envelope(
                 "auth",
