@@ -28,6 +28,19 @@ start_postgres() {
   fi
 }
 
+# The suite, two replicas of each service and `make bench` at 256 bets in flight need more than
+# PostgreSQL's default 100 connections: a local cluster gets 400 (ALTER SYSTEM, one restart).
+raise_postgres_connections() {
+  local wanted=400 now
+  now=$(psql -h "$PGHOST" -p "$PGPORT" -U "${PGUSER:-postgres}" -Atc 'SHOW max_connections' 2>/dev/null) || return 0
+  if [ "${now:-0}" -ge "$wanted" ] || ! command -v pg_ctlcluster >/dev/null || [ ! -d /etc/postgresql ]; then return 0; fi
+  psql -h "$PGHOST" -p "$PGPORT" -U "${PGUSER:-postgres}" -qc "ALTER SYSTEM SET max_connections = $wanted" || return 0
+  local version; version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  pg_ctlcluster --skip-systemctl-redirect "$version" main restart
+  wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+  echo "infra: PostgreSQL max_connections $now -> $wanted"
+}
+
 start_rabbitmq() {
   if command -v rabbitmq-server >/dev/null; then rabbitmq-server -detached || true
   else echo "infra: RabbitMQ is down on $RABBITMQ_HOST:$RABBITMQ_PORT and not installed" >&2; return 1; fi
@@ -60,6 +73,7 @@ answers "$PGHOST" "$PGPORT" || start_postgres
 answers "$RABBITMQ_HOST" "$RABBITMQ_PORT" || start_rabbitmq
 answers "$REDIS_HOST" "$REDIS_PORT" || start_redis
 wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+raise_postgres_connections
 wait_for RabbitMQ "$RABBITMQ_HOST" "$RABBITMQ_PORT" 90
 answers "$RABBITMQ_HOST" "$RABBITMQ_MANAGEMENT_PORT" || enable_rabbitmq_management
 wait_for "RabbitMQ management API" "$RABBITMQ_HOST" "$RABBITMQ_MANAGEMENT_PORT" 60
