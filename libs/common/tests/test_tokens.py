@@ -242,6 +242,17 @@ async def test_expiry_is_checked_with_bounded_leeway(issuer: TokenIssuer) -> Non
     assert "expired" in error.message
 
 
+async def test_a_remembered_token_is_refused_once_it_expires(issuer: TokenIssuer) -> None:
+    """The verifier remembers tokens it verified (issue 18): only until ``exp`` + leeway."""
+    verifier = verifier_for(issuer, leeway_s=0)
+    token = issuer.issue(ttl_s=1)
+    principal = await verifier.verify(token)
+    assert await verifier.verify(token) == principal  # remembered
+    await asyncio.sleep(max(0.0, principal.expires_at.timestamp() - time.time()) + 0.05)
+    error = await rejected(verifier, token)
+    assert "expired" in error.message
+
+
 async def test_issued_in_the_future_beyond_leeway_is_refused(issuer: TokenIssuer) -> None:
     await rejected(verifier_for(issuer, leeway_s=30), issuer.issue(iat=int(time.time()) + 120))
 

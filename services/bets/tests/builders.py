@@ -25,7 +25,7 @@ from common.contracts.events import (
     OddsChanged,
     SelectionOutcome,
 )
-from common.contracts.wallet import StakeReserved
+from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.service_layer import saga as wallet_saga
@@ -259,3 +259,35 @@ async def pay_resettled(
     for payload in found:
         await wallet_handle(wallet_db, wallet_saga.on_bet_resettled, BetResettled(**payload))
     return found
+
+
+async def pending_bet(
+    db: BetsDb, user_id: uuid.UUID, *, age: timedelta = timedelta(0)
+) -> uuid.UUID:
+    """A single placed ``age`` ago, still ``pending`` (its ReserveStake sits in the outbox)."""
+    event, odds = await offer(db)
+    async with BetsUnitOfWork(db.sessionmaker) as uow:
+        bet_id = await place_bet(
+            uow,
+            user_id=user_id,
+            legs=[LegRequest(event.event_id, odds.odds_id)],
+            stake_minor=1_000,
+            is_coupon=False,
+            policy="none",
+            limits=BetLimits(),
+            currency="USD",
+            now=datetime.now(UTC) - age,
+        )
+        await uow.commit()
+    return bet_id
+
+
+async def refuse_stake(db: BetsDb, bet_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """The wallet's refusal, handled as the consumer would: the bet is rejected and NOTIFYed."""
+    await handle(
+        db,
+        saga.on_stake_reservation_rejected,
+        StakeReservationRejected(
+            bet_id=bet_id, user_id=user_id, reason="wallet.insufficient_funds"
+        ),
+    )

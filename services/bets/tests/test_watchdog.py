@@ -14,15 +14,13 @@ from services.bets.tests.builders import (
     handle,
     offer,
     outbox_messages,
+    pending_bet,
     take_outbox,
 )
 
-from bets.domain.limits import BetLimits
 from bets.domain.watchdog import WatchdogPolicy
 from bets.entrypoints.api.app import create_app
 from bets.service_layer import saga
-from bets.service_layer.placement import LegRequest, place_bet
-from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.watchdog import watch_pending
 from common.contracts.bets import ReleaseStake, ReserveStake
 from common.contracts.wallet import StakeReserved
@@ -38,25 +36,6 @@ POLICY = WatchdogPolicy(timeout=timedelta(minutes=30), max_resends=2)
 
 def counted(action: str) -> float:
     return REGISTRY.get_sample_value("bets_pending_watchdog_total", {"action": action}) or 0.0
-
-
-async def pending_bet(bets_db: BetsDb, user_id: uuid.UUID, *, age: timedelta) -> uuid.UUID:
-    """A bet placed ``age`` ago whose ReserveStake went out (and was lost)."""
-    event, odds = await offer(bets_db)
-    async with BetsUnitOfWork(bets_db.sessionmaker) as uow:
-        bet_id = await place_bet(
-            uow,
-            user_id=user_id,
-            legs=[LegRequest(event.event_id, odds.odds_id)],
-            stake_minor=1_000,
-            is_coupon=False,
-            policy="none",
-            limits=BetLimits(),
-            currency="USD",
-            now=datetime.now(UTC) - age,
-        )
-        await uow.commit()
-    return bet_id
 
 
 async def attempts(bets_db: BetsDb, bet_id: uuid.UUID) -> dict[str, Any]:

@@ -32,7 +32,9 @@ async def events_app(
     test_database: Any, make_settings: Callable[..., Any], app_client: Any, tap: Tap
 ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     await test_database.migrate("events")
-    app = create_app(make_settings(Settings, feed_secret=FEED_SECRET))
+    # The shared app renders every page (the queries and views under test); the listing cache
+    # in front of them has an app of its own (test_listing_cache.py).
+    app = create_app(make_settings(Settings, feed_secret=FEED_SECRET, listing_cache_s=0))
     async with app_client(app) as client:
         yield app, client
 

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.api import RequestTextMiddleware
+from common.backpressure import connection_lost, document_service_busy, install_backpressure
 from common.context import correlation_id_var, request_id_var
 from common.db.refusals import refusal_for, sqlstate_of
 from common.errors import DomainError, error_body
@@ -100,6 +101,8 @@ def _error(status: int, code: str, message: str, details: Any = None) -> JSONRes
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    install_backpressure(app)
+
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         response = _error(exc.status_code, exc.code, exc.message, exc.details)
@@ -117,6 +120,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_refusal(_: Request, exc: DBAPIError) -> JSONResponse:
+        lost = connection_lost(exc)
+        if lost is not None:
+            return lost
         refusal = refusal_for(exc)
         if refusal is None:
             raise exc  # a server fault: RequestContextMiddleware logs it and answers 500
@@ -241,7 +247,7 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_error_shape(fastapi_openapi())
+            app.openapi_schema = document_service_busy(document_error_shape(fastapi_openapi()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -75,8 +75,13 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers.clear()
-        logging.getLogger(name).propagate = True
+        library = logging.getLogger(name)
+        if name == "uvicorn.access" and not library.handlers and not library.propagate:
+            # ``--no-access-log`` left it without handlers: reviving it through the root would
+            # log (and render) every request again, the hot path's largest log volume.
+            continue
+        library.handlers.clear()
+        library.propagate = True
     for noisy in ("aiormq", "aio_pika", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 

@@ -32,6 +32,8 @@ from common.settings import CommonSettings, ServiceSettings
 log = get_logger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+# Besides one per consumer lane: the relay, the leader locks' connection, a periodic job.
+WORKER_CONNECTIONS = 3
 # A verifier waits no longer than this on Redis or the JWKS endpoint before failing closed.
 AUTH_IO_TIMEOUT_S = 2.0
 
@@ -46,8 +48,11 @@ class PeriodicSpec:
 @dataclass
 class ServiceRuntime:
     settings: CommonSettings
-    engine: AsyncEngine | None = None
+    engine: AsyncEngine | None = None  # the API's pool: short checkout wait, then 503
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    # The relay's, consumers' and jobs' own pool: a burst of requests cannot starve the work
+    # that decides them, and a busy API pool never fails (and so retries) a message.
+    worker_engine: AsyncEngine | None = None
     broker: Broker | None = None
     relay: OutboxRelay | None = None
     consumer: Consumer | None = None
@@ -82,6 +87,9 @@ class ServiceRuntime:
             if self.consumer is not None:
                 self.broker.on_connect(self.consumer.start)
             await self.broker.start()
+        if self.revocations is not None:  # the deny-list's local cache, kept honest by pub/sub
+            listen = self.revocations.listen()
+            self._tasks.append(asyncio.create_task(listen, name="revocations-listen"))
         if self.relay is not None:
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         for job in self.periodic:
@@ -99,8 +107,9 @@ class ServiceRuntime:
             await self.broker.stop()
         for close in self.closers:  # before the engine goes: a closer may hold a connection
             await close()
-        if self.engine is not None:
-            await self.engine.dispose()
+        for engine in (self.worker_engine, self.engine):
+            if engine is not None:
+                await engine.dispose()
         if self.redis is not None:
             await self.redis.aclose()
 
@@ -138,6 +147,7 @@ def build_runtime(
             settings.database_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            pool_timeout_s=settings.db_pool_timeout_s,
             application_name=service,
         )
         runtime.sessionmaker = create_sessionmaker(runtime.engine)
@@ -146,22 +156,28 @@ def build_runtime(
     if not settings.run_workers or runtime.engine is None or runtime.broker is None:
         return runtime
 
+    runtime.worker_engine = create_engine(
+        settings.database_url,
+        pool_size=settings.consumer_concurrency + WORKER_CONNECTIONS,
+        max_overflow=WORKER_CONNECTIONS,
+        application_name=f"{service}-worker",
+    )
+    worker_sessions = create_sessionmaker(runtime.worker_engine)
     runtime.relay = OutboxRelay(
         service=service,
         schema=settings.db_schema,
-        engine=runtime.engine,
+        engine=runtime.worker_engine,
         broker=runtime.broker,
         database_url=settings.database_url,
         batch_size=settings.outbox_batch_size,
         poll_interval_s=settings.outbox_poll_interval_s,
     )
     if subscriptions:
-        assert runtime.sessionmaker is not None
         runtime.consumer = Consumer(
             service=service,
             schema=settings.db_schema,
             broker=runtime.broker,
-            sessionmaker=runtime.sessionmaker,
+            sessionmaker=worker_sessions,
             subscriptions=subscriptions,
             queue_prefix=settings.queue_prefix,
             prefetch=settings.consumer_prefetch,
@@ -172,13 +188,13 @@ def build_runtime(
         )
     specs = [_outbox_cleanup(settings), *(periodic or [])]
     # One connection holds the leader locks of all this process's jobs (not one per job).
-    locks = LeaderLocks(runtime.engine)
+    locks = LeaderLocks(runtime.worker_engine)
     runtime.periodic = [
         PeriodicJob(
             name=f"{service}.{s.name}",
             interval_s=s.interval_s,
             job=s.job,
-            engine=runtime.engine,
+            engine=runtime.worker_engine,
             locks=locks,
         )
         for s in specs

@@ -183,6 +183,9 @@ class ServiceSettings(CommonSettings):
     database_url: str = ""
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # How long a request waits for a pooled connection before it is answered 503 with
+    # Retry-After (common.backpressure) instead of queueing until the gateway gives up.
+    db_pool_timeout_s: float = Field(2.0, gt=0, le=30)
     run_workers: bool = True  # outbox relay + consumers inside the API process
     outbox_batch_size: int = 200
     outbox_poll_interval_s: float = 2.0

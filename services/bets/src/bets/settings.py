@@ -31,6 +31,9 @@ class Settings(ServiceSettings):
     max_coupon_legs: int = Field(default=15, ge=2, le=15)
     # How long a placement call waits for the wallet's answer before a 202.
     placement_wait_s: float = Field(default=2.0, ge=0, le=10)
+    # At most this many placement calls wait for their decision per process (they hold no
+    # database connection while waiting); past it a placement answers 202 pending at once.
+    placement_max_waiters: int = Field(default=256, ge=0)
     idempotency_ttl_h: int = Field(default=24, ge=1)
     # The pending-bet watchdog: a bet pending this long since its last ReserveStake gets it
     # again, up to `reserve_resends` times, then is rejected and its stake released.

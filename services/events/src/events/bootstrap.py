@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from common.runtime import ServiceRuntime, build_runtime
+from events.adapters.listing_cache import ListingCache
 from events.entrypoints.worker import SUBSCRIPTIONS
 from events.service_layer.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from events.settings import Settings
@@ -31,15 +32,20 @@ class Wiring:
     runtime: ServiceRuntime
     uow: UnitOfWorkFactory
     clock: Clock
+    listing: ListingCache
 
 
 def wire(settings: Settings, *, clock: Clock = utc_now) -> Wiring:
     runtime = build(settings)
     sessionmaker = runtime.sessionmaker
     assert sessionmaker is not None, "events needs its database"
+    listing = ListingCache(
+        runtime.redis, prefix=settings.redis_prefix, ttl_s=settings.listing_cache_s
+    )
     return Wiring(
         settings=settings,
         runtime=runtime,
-        uow=lambda: UnitOfWork(sessionmaker),
+        uow=lambda: UnitOfWork(sessionmaker, listing=listing),
         clock=clock,
+        listing=listing,
     )

@@ -28,6 +28,9 @@ class Settings(ServiceSettings):
     feed_tolerance_s: int = Field(300, ge=1, le=3600, validation_alias="EVENTS_FEED_TOLERANCE_S")
     # Anonymous reads: Cache-Control max-age (seconds) of the listing, sports, leagues, events.
     cache_max_age_s: int = Field(5, ge=0, le=3600, validation_alias="EVENTS_CACHE_MAX_AGE_S")
+    # Rendered event pages shared in Redis (and per process), invalidated by every write; the
+    # TTL only bounds staleness should an invalidation fail. 0 turns the cache off.
+    listing_cache_s: float = Field(5.0, ge=0, le=60, validation_alias="EVENTS_LISTING_CACHE_S")
 
     def weak_secrets(self) -> list[str]:
         weak = super().weak_secrets()

@@ -12,7 +12,7 @@ import asyncio
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 
 import httpx
 from fastapi import APIRouter, Request
@@ -68,6 +68,8 @@ _CLIENT_CLAIMS = frozenset(
 
 # Set again by the gateway's own server/middleware: forwarding them would duplicate them.
 _UPSTREAM_OWN = frozenset({"x-request-id", "date", "server"})
+# Up to this size an upstream's answer is read whole and sent at once (see ``_answer``).
+_WHOLE_BODY_BYTES = 1_048_576
 _UNSAFE_PATH = re.compile(r"%2f|%5c|%2e|\\", re.IGNORECASE)
 _DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$)")
 
@@ -91,13 +93,14 @@ class BodyTooLarge(Exception):
 
 
 class Upstreams:
-    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
+    def __init__(self, settings: Settings, clients: Sequence[httpx.AsyncClient]) -> None:
         self.services = settings.upstreams()
         self.routes = sorted(
             ((prefix, name) for prefix, name in settings.routes().items()),
             key=lambda route: -len(route[0]),
         )
-        self.client = client
+        self.client = clients[0]  # health checks and the OpenAPI merge
+        self._clients = itertools.cycle(clients)
         self.proxies = settings.proxies
         self._turns = {name: itertools.count() for name in self.services}
 
@@ -107,6 +110,10 @@ class Upstreams:
             if path == prefix or path.startswith(prefix + "/"):
                 return prefix, name
         return None
+
+    def next_client(self) -> httpx.AsyncClient:
+        """The connection pool this request uses (pools take turns)."""
+        return next(self._clients)
 
     def addresses(self, service: str) -> list[str]:
         """The service's addresses, starting with the next one's turn (round-robin)."""
@@ -241,36 +248,66 @@ def proxy_router(
         headers["x-request-id"] = request_id_var.get() or ""
         headers[REAL_IP_HEADER] = ip
         query = f"?{request.url.query}" if request.url.query else ""
+        client = upstreams.next_client()
         for base in upstreams.addresses(service):
-            outgoing = upstreams.client.build_request(
+            outgoing = client.build_request(
                 method, f"{base}{raw_path}{query}", content=body, headers=headers
             )
             started = time.perf_counter()
             try:
-                answer = await upstreams.client.send(outgoing, stream=True)
+                answer = await client.send(outgoing, stream=True)
             except httpx.ConnectError:
                 continue  # refused or unresolvable: the next address may answer
+            except httpx.PoolTimeout:
+                # Every upstream connection busy: back-pressure the client, the service is fine.
+                return _busy(settings.upstream_retry_after_s)
             except httpx.TimeoutException:
                 return _error(504, "upstream_timeout", "The service did not answer in time.")
             except httpx.HTTPError:
                 break
             UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
-            out_headers = {
-                k: v
-                for k, v in answer.headers.items()
-                if k.lower() not in _HOP_BY_HOP and k.lower() not in _UPSTREAM_OWN
-            }
-            if "content-length" in answer.headers:  # raw bytes relayed: the length holds
-                out_headers["content-length"] = answer.headers["content-length"]
-            return StreamingResponse(
-                _relay(answer),
-                status_code=answer.status_code,
-                headers=out_headers,
-                background=BackgroundTask(answer.aclose),
-            )
+            return await _answer(answer)
         return _error(503, "upstream_unavailable", "The service is unavailable, retry shortly.")
 
     return router
+
+
+def _busy(retry_after_s: int) -> JSONResponse:
+    answer = _error(503, "upstream_busy", "The service is busy, retry shortly.")
+    answer.headers["Retry-After"] = str(retry_after_s)
+    return answer
+
+
+async def _answer(answer: httpx.Response) -> Response:
+    """The upstream's answer (status, headers, raw bytes; its Retry-After on a 503 too).
+
+    A body of known, small length is read whole and sent as one response: a streamed one costs
+    a task per request (Starlette listens for the client's disconnect), a tenth of the proxy's
+    CPU under load. Longer or unsized bodies (reports, exports) are streamed."""
+    headers = {
+        k: v
+        for k, v in answer.headers.items()
+        if k.lower() not in _HOP_BY_HOP and k.lower() not in _UPSTREAM_OWN
+    }
+    length = answer.headers.get("content-length")
+    if length is not None:  # raw bytes relayed: the length holds
+        headers["content-length"] = length
+        if length.isdigit() and int(length) <= _WHOLE_BODY_BYTES:
+            try:
+                body = b"".join([chunk async for chunk in answer.aiter_raw()])
+            except httpx.TimeoutException:
+                return _error(504, "upstream_timeout", "The service did not answer in time.")
+            except httpx.HTTPError:
+                return _error(503, "upstream_unavailable", "The service is unavailable.")
+            finally:
+                await answer.aclose()
+            return Response(body, status_code=answer.status_code, headers=headers)
+    return StreamingResponse(
+        _relay(answer),
+        status_code=answer.status_code,
+        headers=headers,
+        background=BackgroundTask(answer.aclose),
+    )
 
 
 async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:

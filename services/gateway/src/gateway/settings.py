@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import CommonSettings, dev_rabbitmq_url
 from gateway.clientip import TrustedProxies
+
+# What the upstream timeout must leave beyond a service's own wait: the service's answer
+# (a 202 after its wait) still has to be written and travel back.
+UPSTREAM_HEADROOM_S = 1.0
+# The longest BETS_PLACEMENT_WAIT_S bets accepts (its settings' bound).
+BETS_LONGEST_WAIT_S = 10.0
 
 
 class Settings(CommonSettings):
@@ -22,7 +28,20 @@ class Settings(CommonSettings):
     events_url: str = "http://127.0.0.1:8002"
     bets_url: str = "http://127.0.0.1:8003"
     wallet_url: str = "http://127.0.0.1:8004"
-    upstream_timeout_s: float = 10.0
+    # Longer than any service's own wait (bets answers 202 after BETS_PLACEMENT_WAIT_S ≤ 10 s):
+    # a slow saga must reach the client as the service's 202, never as the gateway's 504.
+    upstream_timeout_s: float = Field(15.0, gt=0)
+    # The bets service's placement wait, when the gateway is told it (the same variable bets
+    # reads): the upstream timeout is then refused unless it is longer by UPSTREAM_HEADROOM_S.
+    # Not told, production still refuses a timeout shorter than bets' longest allowed wait.
+    bets_placement_wait_s: float = Field(2.0, ge=0, validation_alias="BETS_PLACEMENT_WAIT_S")
+    # Upstream connections, kept alive and reused (HTTP/1.1), across all services: enough for
+    # 256 requests in flight. Past it a request waits up to upstream_pool_wait_s for one, then
+    # is answered 503 + Retry-After (back-pressure), never a 504.
+    upstream_max_connections: int = Field(256, ge=1)
+    upstream_keepalive_s: float = Field(30.0, gt=0)
+    upstream_pool_wait_s: float = Field(1.0, gt=0)
+    upstream_retry_after_s: int = Field(1, ge=1)
     # The proxies in front (load balancer, ingress pods): comma-separated IPs and CIDRs whose
     # X-Forwarded-For (and X-Forwarded-Proto) is believed, or "none" (clients connect directly).
     # Production refuses it empty: behind an unlisted proxy every client shares its address.
@@ -59,6 +78,19 @@ class Settings(CommonSettings):
             raise ValueError(f"GATEWAY_TRUSTED_PROXIES: {exc}") from None
         return value
 
+    @model_validator(mode="after")
+    def _outwaits_the_services(self) -> Settings:
+        if "bets_placement_wait_s" not in self.model_fields_set:
+            return self  # weak_secrets() holds production to bets' longest wait instead
+        needed = self.bets_placement_wait_s + UPSTREAM_HEADROOM_S
+        if self.upstream_timeout_s < needed:
+            raise ValueError(
+                f"GATEWAY_UPSTREAM_TIMEOUT_S ({self.upstream_timeout_s:g}) must be at least "
+                f"BETS_PLACEMENT_WAIT_S + {UPSTREAM_HEADROOM_S:g} ({needed:g}): a slow bet "
+                "would be answered 504 by the gateway instead of 202 by bets"
+            )
+        return self
+
     @property
     def proxies(self) -> TrustedProxies:
         return TrustedProxies.parse(self.trusted_proxies)
@@ -72,6 +104,8 @@ class Settings(CommonSettings):
             weak.append("GATEWAY_TRUSTED_PROXIES (trusts every address)")
         if any(not o.lower().startswith("https://") for o in self.cors_origin_list):
             weak.append("GATEWAY_CORS_ORIGINS (not https)")
+        if self.upstream_timeout_s < BETS_LONGEST_WAIT_S + UPSTREAM_HEADROOM_S:
+            weak.append("GATEWAY_UPSTREAM_TIMEOUT_S (shorter than bets' longest wait + 1 s)")
         if self.metrics_port in (0, self.port):
             weak.append("GATEWAY_METRICS_PORT (a fixed port of its own)")
         return weak

@@ -208,6 +208,18 @@ class JwksKeySource:
 
 
 # the verifier ------------------------------------------------------------------------------
+# Tokens whose signature and claims a verifier remembers having checked (a few per user).
+VERIFIED_TOKENS_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class _Verified:
+    principal: Principal
+    key: PyJWK
+    kid: str
+    valid_until: float  # epoch seconds
+
+
 class TokenVerifier:
     def __init__(
         self,
@@ -230,15 +242,40 @@ class TokenVerifier:
         self._algorithms = frozenset(algorithms)
         self._leeway_s = leeway_s
         self._revocations = revocations
+        self._seen: dict[str, _Verified] = {}
 
     async def verify(self, token: str) -> Principal:
         """The caller's principal; raises ``InvalidToken``/``SessionRevoked`` (401)."""
-        key, alg = await self._signing_key(token)
-        principal = _principal(self._decode(token, key, alg), token)
-        await self._refuse_revoked(principal.session_id)
+        principal = await self._verified(token)
+        if principal is None:
+            key, alg, kid = await self._signing_key(token)
+            principal = _principal(self._decode(token, key, alg), token)
+            self._remember(token, principal, key, kid)
+        await self._refuse_revoked(principal.session_id)  # never cached here: see revocation
         return principal
 
-    async def _signing_key(self, token: str) -> tuple[PyJWK, str]:
+    async def _verified(self, token: str) -> Principal | None:
+        """A token this verifier checked before, while it is unexpired (with the leeway) and
+        its key is still the one the key source holds (a refetched or withdrawn key forgets
+        it). Signature checking was a tenth of a service's CPU per request (py-spy)."""
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise InvalidToken()
+        seen = self._seen.get(token)
+        if seen is None:
+            return None
+        if time.time() >= seen.valid_until or await self._keys.key_for(seen.kid) is not seen.key:
+            del self._seen[token]
+            return None
+        return seen.principal
+
+    def _remember(self, token: str, principal: Principal, key: PyJWK, kid: str) -> None:
+        if len(self._seen) >= VERIFIED_TOKENS_KEPT:  # bounded: drop the oldest
+            self._seen.pop(next(iter(self._seen)))
+        # pyjwt refuses once now > exp + leeway: the same bound here.
+        valid_until = principal.expires_at.timestamp() + self._leeway_s
+        self._seen[token] = _Verified(principal, key, kid, valid_until)
+
+    async def _signing_key(self, token: str) -> tuple[PyJWK, str, str]:
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidToken()
         try:
@@ -255,7 +292,7 @@ class TokenVerifier:
             raise InvalidToken("The token's signing key is unknown.")
         if key.algorithm_name != alg:  # e.g. an RS256 header on an Ed25519 key
             raise InvalidToken("The token's algorithm does not match its key.")
-        return key, alg
+        return key, alg, kid
 
     def _decode(self, token: str, key: PyJWK, alg: str) -> dict[str, Any]:
         try:

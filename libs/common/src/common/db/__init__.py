@@ -26,13 +26,25 @@ def schema_metadata(schema: str) -> MetaData:
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 10, application_name: str = "looseline"
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    pool_timeout_s: float = 30.0,
+    application_name: str = "looseline",
 ) -> AsyncEngine:
+    """``pool_timeout_s``: how long a checkout waits for a free connection before SQLAlchemy
+    raises its pool ``TimeoutError`` (a 503 at the HTTP edge, common.backpressure)."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_timeout=pool_timeout_s,
+        # No ping per checkout (a round trip on every request, ~a quarter of a read's cost):
+        # a connection the server dropped fails its first statement, SQLAlchemy then drops
+        # the whole pool's stale connections, and the request gets 503 + Retry-After
+        # (common.backpressure) with nothing written.
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={
             "server_settings": {"application_name": application_name},

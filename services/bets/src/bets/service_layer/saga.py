@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bets.adapters.decisions import DECIDED_CHANNEL
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
@@ -32,7 +33,6 @@ from common.messaging.consumer import MessageContext
 
 log = get_logger(__name__)
 
-DECIDED_CHANNEL = "bet_decided"
 # Why the watchdog rejects a bet the wallet never answered for (see ``watchdog``).
 RESERVATION_TIMEOUT = "bet.reservation_timeout"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections import defaultdict
 from datetime import datetime
@@ -11,13 +10,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bets.adapters.decisions import Waiter
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.errors import BetNotFound
 from bets.domain.stats import SettledBet, bet_stats
-from bets.service_layer.saga import DECIDED_CHANNEL, bet_legs
+from bets.service_layer.saga import bet_legs
+from common.logging import get_logger
 from common.money import format_minor
+
+log = get_logger(__name__)
 
 # The seed's screens show results as win / loss / void.
 _RESULT = {"won": "win", "lost": "loss", "void": "void"}
@@ -171,34 +175,39 @@ async def admin_bets(
     return await _page(session, where, limit=limit, offset=offset)
 
 
-async def wait_until_decided(engine: AsyncEngine, bet_id: uuid.UUID, *, timeout_s: float) -> None:
-    """Return once the bet is no longer ``pending`` or after ``timeout_s``.
+async def wait_until_decided(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    waiter: Waiter | None,
+    bet_id: uuid.UUID,
+    *,
+    user_id: uuid.UUID,
+    timeout_s: float,
+    seen: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The user's bet once it is no longer ``pending``, or as it is after ``timeout_s``.
 
-    Woken by ``NOTIFY bet_decided`` from whichever replica consumed the wallet's reply: LISTEN
-    first, then look at the bet (it may have been decided already), then wait outside any
-    transaction (PostgreSQL delivers notifications between transactions).
+    ``waiter`` was registered with the process's ``DecisionListener`` before ``seen`` was read
+    (or before this reads it), so a decision committed in between still wakes it. Each read
+    is a short pooled query; the wait itself holds no connection. No waiter (too many wait
+    already): the bet as it is, at once. Once the bet is known, a busy pool on a later read
+    answers the bet as last seen (pending) rather than fail a placement already committed.
     """
-    woken = asyncio.Event()
-    wanted = str(bet_id)
-
-    def on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
-        if payload == wanted:
-            woken.set()
-
-    async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        listener = raw.driver_connection
-        assert listener is not None
-        await listener.add_listener(DECIDED_CHANNEL, on_notify)
+    view = seen if seen is not None else await _read_view(sessionmaker, bet_id, user_id)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while view["status"] == "pending" and waiter is not None and await waiter.woken(deadline):
         try:
-            status = await conn.scalar(select(bet.c.status).where(bet.c.id == bet_id))
-            await conn.commit()
-            if status != "pending":
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), timeout_s)
-        finally:
-            await listener.remove_listener(DECIDED_CHANNEL, on_notify)
+            view = await _read_view(sessionmaker, bet_id, user_id)
+        except PoolTimeout:
+            log.warning("bets.decision_read_busy", bet_id=str(bet_id))
+            break
+    return view
+
+
+async def _read_view(
+    sessionmaker: async_sessionmaker[AsyncSession], bet_id: uuid.UUID, user_id: uuid.UUID
+) -> dict[str, Any]:
+    async with sessionmaker() as session:
+        return await bet_view(session, bet_id, user_id=user_id)
 
 
 async def user_stats(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wallet.domain.errors import WalletNotFound
 from wallet.domain.stats import BetTotals, Streaks, streaks
@@ -100,8 +100,9 @@ def _totals(row: Any) -> BetTotals:
     )
 
 
-async def get_balance(session: AsyncSession, user_id: uuid.UUID) -> BalanceView:
-    row = (await session.execute(_BALANCE, {"user_id": user_id})).one_or_none()
+async def get_balance(db: AsyncSession | AsyncConnection, user_id: uuid.UUID) -> BalanceView:
+    """One statement, one round trip (an autocommit connection needs no transaction for it)."""
+    row = (await db.execute(_BALANCE, {"user_id": user_id})).one_or_none()
     if row is None:
         raise WalletNotFound()
     return BalanceView(

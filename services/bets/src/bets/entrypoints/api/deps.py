@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bets.adapters.decisions import DecisionListener
 from bets.settings import Settings
 from common.db import DatabaseHandles
 from common.idempotency import IdempotencyStore
@@ -17,6 +18,7 @@ from common.idempotency import IdempotencyStore
 class BetsServices(DatabaseHandles):
     settings: Settings
     idempotency: IdempotencyStore
+    decisions: DecisionListener
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
 

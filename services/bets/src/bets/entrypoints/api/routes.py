@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -45,21 +46,52 @@ def page_of(*, total: int, limit: int, offset: int) -> dict[str, int]:
     }
 
 
-async def _answer(
-    services: BetsServices, bet_id: uuid.UUID, user_id: uuid.UUID, *, replayed: bool = False
-) -> JSONResponse:
-    """Wait (bounded) for the saga's outcome: 201 open, 409 rejected (the reason), 202 pending."""
-    await wait_until_decided(
-        services.db_engine, bet_id, timeout_s=services.settings.placement_wait_s
-    )
-    async with services.db() as session:
-        view = await bet_view(session, bet_id, user_id=user_id)
+def _answer(view: dict[str, Any], *, replayed: bool = False) -> JSONResponse:
+    """The saga's outcome: 201 open, 409 rejected (the reason), 202 still pending."""
     headers = {"Idempotent-Replayed": "true"} if replayed else None
     if view["status"] == "rejected":
         body = error_body(view["reason"] or "bet.rejected", "The bet was rejected.", {"bet": view})
         return JSONResponse(body, status_code=409, headers=headers)
     status_code = 202 if view["status"] == "pending" else 201
     return JSONResponse({"success": True, "bet": view}, status_code=status_code, headers=headers)
+
+
+async def _replay_pending(
+    services: BetsServices, bet_id: uuid.UUID, user_id: uuid.UUID
+) -> JSONResponse:
+    """A retry of a placement first answered 202: wait (bounded) again for its decision."""
+    with services.decisions.waiting(bet_id) as waiter:
+        view = await wait_until_decided(
+            services.db,
+            waiter,
+            bet_id,
+            user_id=user_id,
+            timeout_s=services.settings.placement_wait_s,
+        )
+    return _answer(view, replayed=True)
+
+
+async def _claim(
+    request: Request, services: BetsServices, *, user_id: uuid.UUID, body: Any
+) -> Claim | JSONResponse | None:
+    """Own the request's ``Idempotency-Key`` (none sent: ``None``), or answer a retry."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    found = await services.idempotency.claim(
+        services.db_engine,
+        user_id=str(user_id),
+        endpoint=f"{request.method} {request.url.path}",
+        key=key,
+        body=body,
+    )
+    if not isinstance(found, Replay):
+        return found
+    if found.status_code == 202 and isinstance(found.body, dict):
+        return await _replay_pending(services, uuid.UUID(found.body["bet"]["bet_id"]), user_id)
+    return JSONResponse(
+        found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
+    )
 
 
 async def _place(
@@ -75,43 +107,42 @@ async def _place(
 ) -> JSONResponse:
     """Run a placement once per ``Idempotency-Key``: a retry answers with the bet as it is now
     (the first call's refusal, 4xx, is replayed as it was)."""
-    key = request.headers.get(HEADER)
-    claim: Claim | None = None
-    if key is not None:
-        found = await services.idempotency.claim(
-            services.db_engine,
-            user_id=str(user_id),
-            endpoint=f"{request.method} {request.url.path}",
-            key=key,
-            body=body,
-        )
-        if isinstance(found, Replay):
-            if found.status_code == 202 and isinstance(found.body, dict):
-                bet_id = uuid.UUID(found.body["bet"]["bet_id"])
-                return await _answer(services, bet_id, user_id, replayed=True)
-            return JSONResponse(
-                found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
+    claim = await _claim(request, services, user_id=user_id, body=body)
+    if isinstance(claim, JSONResponse):
+        return claim
+    with contextlib.ExitStack() as waiting:
+        async with (
+            services.idempotency.settle_on_error(services.db_engine, claim),
+            BetsUnitOfWork(services.db) as uow,
+        ):
+            bet_id = await place_bet(
+                uow,
+                user_id=user_id,
+                legs=legs,
+                stake_minor=stake_minor,
+                is_coupon=is_coupon,
+                policy=policy,
+                limits=services.settings.limits,
+                currency=services.settings.currency,
+                now=datetime.now(UTC),
             )
-        claim = found
-    async with (
-        services.idempotency.settle_on_error(services.db_engine, claim),
-        BetsUnitOfWork(services.db) as uow,
-    ):
-        bet_id = await place_bet(
-            uow,
+            # Registered before the commit: the decision can only follow it, so none is missed.
+            waiter = waiting.enter_context(services.decisions.waiting(bet_id))
+            placed = await bet_view(uow.db, bet_id, user_id=user_id)
+            if claim is not None:
+                await services.idempotency.record(
+                    uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
+                )
+            await uow.commit()
+        view = await wait_until_decided(
+            services.db,
+            waiter,
+            bet_id,
             user_id=user_id,
-            legs=legs,
-            stake_minor=stake_minor,
-            is_coupon=is_coupon,
-            policy=policy,
-            limits=services.settings.limits,
-            currency=services.settings.currency,
-            now=datetime.now(UTC),
+            timeout_s=services.settings.placement_wait_s,
+            seen=placed,
         )
-        if claim is not None:
-            await services.idempotency.record(uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}})
-        await uow.commit()
-    return await _answer(services, bet_id, user_id)
+    return _answer(view)
 
 
 @router.post("/place", status_code=201)

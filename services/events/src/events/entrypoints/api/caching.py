@@ -26,7 +26,11 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 def cached_json(request: Request, answer: BaseModel, *, max_age_s: int) -> Response:
     body = answer.model_dump_json().encode()
-    etag = etag_of(body)
+    return cached_body(request, body, etag_of(body), max_age_s=max_age_s)
+
+
+def cached_body(request: Request, body: bytes, etag: str, *, max_age_s: int) -> Response:
+    """The rendered JSON ``body`` with its ``etag``: 304 when the client has it already."""
     anonymous = "authorization" not in request.headers
     headers = {
         "ETag": etag,

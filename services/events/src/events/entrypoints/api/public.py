@@ -10,10 +10,11 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
+from events.adapters.listing_cache import CachedPage
 from events.domain.lifecycle import EventStatus
 from events.entrypoints.api import schemas
-from events.entrypoints.api.caching import cached_json
-from events.entrypoints.api.deps import Db, EventsSettings, MaybePrincipal
+from events.entrypoints.api.caching import cached_body, cached_json, etag_of
+from events.entrypoints.api.deps import Db, EventsSettings, MaybePrincipal, wiring
 from events.service_layer import views
 from events.service_layer.views import EventFilter
 
@@ -57,8 +58,18 @@ def _bound(name: str, raw: str | None, *, end: bool) -> datetime | None:
 async def _page(
     request: Request, db: Db, settings: EventsSettings, f: EventFilter, page: int, limit: int
 ) -> Response:
-    answer = await views.list_events(db, f, page=page, limit=limit)
-    return cached_json(request, answer, max_age_s=settings.cache_max_age_s)
+    """A page of events, rendered once per catalogue generation (``ListingCache``)."""
+    cache = (await wiring(request)).listing
+    key = cache.key_of(f, page, limit)
+    generation = await cache.generation()
+    found = await cache.get(generation, key) if generation is not None else None
+    if found is None:
+        answer = await views.list_events(db, f, page=page, limit=limit)
+        body = answer.model_dump_json().encode()
+        found = CachedPage(body, etag_of(body))
+        if generation is not None:
+            await cache.put(generation, key, found)
+    return cached_body(request, found.body, found.etag, max_age_s=settings.cache_max_age_s)
 
 
 # Without the slash too: a redirect would point past the gateway at this process.

@@ -1,0 +1,115 @@
+"""The shared listing cache (Redis): a page is rendered once per catalogue generation, and a
+write through the events API (a price change) is on the very next page — not after the TTL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from services.events.tests.builders import Catalogue, create_event, make_catalogue
+
+from events.entrypoints.api.app import create_app
+from events.settings import Settings
+
+# Far longer than each test: a fresh page within it can only come from the invalidation.
+LONG_TTL_S = 60.0
+
+
+@pytest.fixture(scope="module")
+async def cached_api(
+    test_database: Any, make_settings: Callable[..., Any], app_client: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    await test_database.migrate("events")
+    settings = make_settings(Settings, listing_cache_s=LONG_TTL_S)
+    async with app_client(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def listed(
+    cached_api: httpx.AsyncClient, admin: dict[str, str]
+) -> tuple[Catalogue, dict[str, Any]]:
+    """A sport of its own with one event on it (three prices)."""
+    [catalogue] = await make_catalogue(cached_api, admin)
+    return catalogue, await create_event(cached_api, admin, catalogue)
+
+
+def price_of(page: httpx.Response, odds_id: str) -> float:
+    [event] = page.json()["events"]
+    return float(next(o["coefficient"] for o in event["odds"] if o["odds_id"] == odds_id))
+
+
+async def test_a_price_change_is_on_the_next_page_not_after_the_ttl(
+    cached_api: httpx.AsyncClient,
+    admin: dict[str, str],
+    listed: tuple[Catalogue, dict[str, Any]],
+) -> None:
+    catalogue, event = listed
+    home = event["odds"][0]["odds_id"]
+    params = {"sport": catalogue.sport}
+    before = await cached_api.get("/api/events/", params=params)
+    assert price_of(before, home) == 1.85
+
+    changed = await cached_api.put(
+        f"/api/events/{event['event_id']}/odds/{home}", json={"coefficient": 2.05}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+
+    after = await cached_api.get("/api/events/", params=params)
+    assert price_of(after, home) == 2.05
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+async def test_a_page_is_served_from_the_cache_until_a_write_through_the_api(
+    cached_api: httpx.AsyncClient,
+    admin: dict[str, str],
+    listed: tuple[Catalogue, dict[str, Any]],
+    pg: asyncpg.Connection,
+) -> None:
+    """A change written behind the service's back (plain SQL) is not seen while the page is
+    cached: the page really comes from the cache. The next write through the API (another
+    selection's price) starts a new generation, and the page shows both."""
+    catalogue, event = listed
+    home, away = event["odds"][0]["odds_id"], event["odds"][2]["odds_id"]
+    params = {"sport": catalogue.sport}
+    first = await cached_api.get("/api/events/", params=params)
+    await pg.execute(
+        "UPDATE events.odds SET coefficient = $1 WHERE id = $2::uuid", Decimal("1.70"), home
+    )
+
+    cached = await cached_api.get("/api/events/", params=params)
+    assert cached.content == first.content
+    assert price_of(cached, home) == 1.85
+
+    changed = await cached_api.put(
+        f"/api/events/{event['event_id']}/odds/{away}", json={"coefficient": 4.4}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+    fresh = await cached_api.get("/api/events/", params=params)
+    assert (price_of(fresh, home), price_of(fresh, away)) == (1.70, 4.4)
+
+
+async def test_a_cached_page_answers_304_to_its_etag_until_the_odds_change(
+    cached_api: httpx.AsyncClient,
+    admin: dict[str, str],
+    listed: tuple[Catalogue, dict[str, Any]],
+) -> None:
+    catalogue, event = listed
+    home = event["odds"][0]["odds_id"]
+    params = {"sport": catalogue.sport}
+    etag = (await cached_api.get("/api/events/", params=params)).headers["etag"]
+
+    again = await cached_api.get("/api/events/", params=params, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    await cached_api.put(
+        f"/api/events/{event['event_id']}/odds/{home}", json={"coefficient": 1.95}, headers=admin
+    )
+    changed = await cached_api.get("/api/events/", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert price_of(changed, home) == 1.95
