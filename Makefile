@@ -47,7 +47,7 @@ test: install infra
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src
+	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src bench
 
 fmt: install
 	$(UV) run --no-sync ruff check --fix .
@@ -67,3 +67,4 @@ audit: install
 bench: install infra
 	$(UV) run --no-sync python scripts/bench_bus.py
 	$(UV) run --no-sync python scripts/bench_settlement.py
+	$(UV) run --no-sync python -m bench $(BENCH_ARGS)

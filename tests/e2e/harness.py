@@ -12,8 +12,9 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Protocol
 
-import pytest
 from tests.e2e.client import Platform
 from tests.e2e.processes import DOMAIN_SERVICES, PlatformLayout, stop_all, wait_ready
 
@@ -25,10 +26,16 @@ from common.testing.plugin import forget_redis_keys
 READY_TIMEOUT_S = 90.0
 
 
+class LogDirs(Protocol):
+    """Where each run's process logs go: pytest's ``tmp_path_factory``, or the bench's own."""
+
+    def mktemp(self, basename: str, numbered: bool = True) -> Path: ...
+
+
 @asynccontextmanager
 async def running_platform(
     infrastructure: Infrastructure,
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: LogDirs,
     replicas: int,
     extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Platform]:
