@@ -3,6 +3,11 @@
 from 2 000 users, settled by bets and paid by the wallet's real handlers, then verified (every
 bet, every wallet balance and ledger line to the cent, the ledger reconciliation).
 
+The wallet holds and pays through its set-based batch path (``saga_batch.apply_saga_batch``,
+``--wallet-batch`` messages per transaction, default 500, as its consumer hands them over);
+``--wallet-batch 0`` runs the one-at-a-time handlers instead (``reserve_stake``/``settle_bet``,
+the figures before the batch path).
+
 Runs the scenario of ``services/bets/tests/scale.py`` (the same as the test) on a fresh
 database and prints a Markdown table; the figures go to docs/benchmarks.md by hand.
 """
@@ -27,7 +32,7 @@ from common.testing.infra import discover  # noqa: E402
 from wallet.testing import WalletDb  # noqa: E402
 
 
-async def main(users: int, bets_per_user: int) -> None:
+async def main(users: int, bets_per_user: int, wallet_batch: int) -> None:
     infra = await discover()
     database = TestDatabase(infra.postgres_admin_url)
     await database.create()
@@ -39,8 +44,11 @@ async def main(users: int, bets_per_user: int) -> None:
         bets_db = BetsDb(bets_engine, create_sessionmaker(bets_engine))
         wallet_db = WalletDb(wallet_engine, create_sessionmaker(wallet_engine))
         try:
-            book = await build_book(bets_db, wallet_db, users=users, bets_per_user=bets_per_user)
-            messages = await settle_book(bets_db, wallet_db, book)
+            batch = wallet_batch or None
+            book = await build_book(
+                bets_db, wallet_db, users=users, bets_per_user=bets_per_user, wallet_batch=batch
+            )
+            messages = await settle_book(bets_db, wallet_db, book, wallet_batch=batch)
             started = time.perf_counter()
             await verify(bets_db, wallet_db, book, messages)
             book.timings["verify"] = time.perf_counter() - started
@@ -53,17 +61,30 @@ async def main(users: int, bets_per_user: int) -> None:
 
     count = len(book.bets)
     t = book.timings
+    hold, pay = (
+        ("apply_saga_batch", "apply_saga_batch")
+        if wallet_batch
+        else ("reserve_stake", "settle_bet")
+    )
+    per_tx = (
+        f"{wallet_batch} messages per transaction (batch path)"
+        if wallet_batch
+        else f"{CHUNK} messages per transaction (one at a time)"
+    )
     rows = [
         ("wallets opened and funded", users, t["wallets"]),
         ("bets inserted open (bulk)", count, t["bets_inserted"]),
-        ("stakes held (wallet `reserve_stake`)", count, t["stakes_held"]),
+        (f"stakes held (wallet `{hold}`)", count, t["stakes_held"]),
         ("**bets settles the event** (`on_event_settled`)", count, t["bets_settlement"]),
-        ("wallet pays every `BetSettled` (`settle_bet`)", count, t["wallet_settlement"]),
+        (f"wallet pays every `BetSettled` (`{pay}`)", count, t["wallet_settlement"]),
+        (
+            "**event settled → last wallet credit** (bets + wallet)",
+            count,
+            t["bets_settlement"] + t["wallet_settlement"],
+        ),
         ("verification (bets, balances, ledger, reconciliation)", count, t["verify"]),
     ]
-    print(
-        f"{count} bets from {users} users; wallet: {CHUNK} messages per transaction, {LANES} lanes"
-    )
+    print(f"{count} bets from {users} users; wallet: {per_tx}, {LANES} lanes")
     print("| step | items | seconds | per second |")
     print("|---|---|---|---|")
     for name, items, seconds in rows:
@@ -74,5 +95,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=2_000)
     parser.add_argument("--bets-per-user", type=int, default=10)
+    parser.add_argument(
+        "--wallet-batch",
+        type=int,
+        default=500,
+        help="messages per wallet transaction; 0: one by one",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.bets_per_user))
+    asyncio.run(main(args.users, args.bets_per_user, args.wallet_batch))

@@ -34,10 +34,13 @@ from bets.adapters.tables import bet, bet_leg
 from bets.domain.odds import payout_minor
 from bets.service_layer import read_model, settlement
 from common.contracts.bets import BetLeg, BetSettled, ReserveStake
+from common.messaging.consumer import BatchContext
 from wallet.domain.ledger import shard_for
 from wallet.service_layer.deposits import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
-from wallet.service_layer.saga import reserve_stake, settle_bet
+from wallet.service_layer.saga import Origin, reserve_stake, settle_bet
+from wallet.service_layer.saga_batch import SagaCommand, SagaResult, apply_saga_batch
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import open_wallet
 from wallet.testing import WalletDb
 
@@ -100,6 +103,25 @@ async def _in_lanes(
     await asyncio.gather(*(run(lane) for lane in lanes))
 
 
+async def _in_batches(db: WalletDb, commands: Sequence[SagaCommand], size: int) -> list[SagaResult]:
+    """The wallet's batch path: ``size`` messages per transaction, ``LANES`` lanes at a time
+    (picked by shard as ``_in_lanes`` does), each batch as the consumer hands it over."""
+    lanes: list[list[SagaCommand]] = [[] for _ in range(LANES)]
+    for command in commands:
+        lanes[shard_for(command.user_id) % LANES].append(command)
+    results: list[SagaResult] = []
+
+    async def run(lane: list[SagaCommand]) -> None:
+        for start in range(0, len(lane), size):
+            async with db.sessionmaker.begin() as session:
+                uow = WalletUnitOfWork.for_message(BatchContext(session, "wallet"))
+                items = [(c, Origin(event_id=uuid.uuid4())) for c in lane[start : start + size]]
+                results.extend(await apply_saga_batch(uow, items))
+
+    await asyncio.gather(*(run(lane) for lane in lanes))
+    return results
+
+
 async def _mark_delivered(engine: Any, schema: str, ids: list[str], field_name: str) -> None:
     """This scenario delivers its messages by hand: mark them published, so a relay started by
     a later test does not send thousands of them to a wallet that never held those bets."""
@@ -120,6 +142,7 @@ async def build_book(
     users: int,
     bets_per_user: int,
     seed: int = 6,
+    wallet_batch: int | None = None,
 ) -> Book:
     """The event offered and every bet open; with ``wallet_db``, wallets funded and every stake
     held by the wallet's handler first (without, bets' side only)."""
@@ -206,7 +229,7 @@ async def build_book(
     started = time.perf_counter()
     replies: dict[str, int] = defaultdict(int)
 
-    async def hold(session: Any, planned: PlannedBet) -> None:
+    def command_for(planned: PlannedBet) -> ReserveStake:
         leg = BetLeg(
             event_id=created.event_id,
             event_name=created.event_name,
@@ -215,16 +238,22 @@ async def build_book(
             coefficient=planned.coefficient,
             odds_id=planned.odds_id,
         )
-        command = ReserveStake(
+        return ReserveStake(
             bet_id=planned.bet_id,
             user_id=planned.user_id,
             amount_minor=planned.stake_minor,
             currency="USD",
             legs=[leg],
         )
-        replies[type(await reserve_stake(session, command)).__name__] += 1
 
-    if wallet_db is not None:
+    async def hold(session: Any, planned: PlannedBet) -> None:
+        replies[type(await reserve_stake(session, command_for(planned))).__name__] += 1
+
+    if wallet_db is not None and wallet_batch:
+        commands = [command_for(b) for b in book.bets]
+        for reply in await _in_batches(wallet_db, commands, wallet_batch):
+            replies[type(reply).__name__] += 1
+    elif wallet_db is not None:
         await _in_lanes(wallet_db, book.bets, lambda b: b.user_id, hold)
         assert dict(replies) == {"StakeReserved": len(book.bets)}, replies
     # Every reservation answered StakeReserved: the bets open (the saga's step, in one go).
@@ -240,7 +269,9 @@ async def build_book(
     return book
 
 
-async def settle_book(bets_db: BetsDb, wallet_db: WalletDb | None, book: Book) -> list[BetSettled]:
+async def settle_book(
+    bets_db: BetsDb, wallet_db: WalletDb | None, book: Book, *, wallet_batch: int | None = None
+) -> list[BetSettled]:
     """bets settles the event (its handler, one transaction); the wallet, if given, pays every
     ``BetSettled``. The messages bets sent."""
     started = time.perf_counter()
@@ -261,7 +292,10 @@ async def settle_book(bets_db: BetsDb, wallet_db: WalletDb | None, book: Book) -
     async def pay(session: Any, message: BetSettled) -> None:
         await settle_bet(session, message)
 
-    if wallet_db is not None:
+    if wallet_db is not None and wallet_batch:
+        paid = await _in_batches(wallet_db, messages, wallet_batch)
+        assert paid == [True] * len(messages)  # every settlement moved money, once
+    elif wallet_db is not None:
         await _in_lanes(wallet_db, messages, lambda m: m.user_id, pay)
         await _mark_delivered(wallet_db.engine, "wallet", [str(u) for u in book.users], "user_id")
     book.timings["wallet_settlement"] = time.perf_counter() - started

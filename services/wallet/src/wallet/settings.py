@@ -25,6 +25,10 @@ class Settings(ServiceSettings):
     database_url: str = dev_database_url("wallet")
     # Logs in to RabbitMQ as its own user "wallet" (publishes only wallet.* keys).
     rabbitmq_url: str = dev_rabbitmq_url("wallet")
+    # The money messages are applied set-based, one transaction per batch (saga_batch.py): at
+    # the final whistle bigger batches pay more bets per second (docs/wallet.md).
+    consumer_batch_size: int = 500
+    consumer_prefetch: int = 1000
     # Every wallet opened gets the deployment's CURRENCY (common.settings: one per deployment).
     # AES-256-GCM key for bank account numbers at rest: 32 bytes, URL-safe base64.
     data_encryption_key: str = DEV_DATA_ENCRYPTION_KEY

@@ -4,6 +4,15 @@ Deliveries are handled in batches (whatever has arrived, up to ``batch_size``) i
 transaction with one inbox INSERT; if a batch fails, its messages are retried one by one so
 only the culprit goes to the retry queue.
 
+A subscription may be a batch handler (``Batched(handler)``): within one received batch, the
+consecutive new deliveries (after inbox de-duplication) routed to the same ``Batched`` are handed
+to it at once, as a list of ``(payload, envelope)`` in arrival order, inside the same
+transaction; other handlers still get one message at a time, the order across them kept. A batch
+handler takes the correlation/causation ids each effect records from each item's envelope (the
+context variables are only set when its list holds one message). If it raises, the whole batch
+rolls back and the culprit search below calls it again with lists of one, so a failure has
+exactly the one-at-a-time outcome.
+
 A redelivered or duplicated message (same ``event_id``) finds its inbox row and changes
 nothing; two consumers racing on one ``event_id`` serialise on the inbox primary key. A
 failing handler is retried through the retry queue (fixed delay) up to ``max_attempts``,
@@ -22,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +46,7 @@ from common.errors import PoisonMessage
 from common.logging import get_logger
 from common.messaging import metrics
 from common.messaging.broker import Broker, QueueNames, ServiceQueues
-from common.messaging.envelope import Envelope, MessageRegistry, UnknownMessage, registry
+from common.messaging.envelope import Envelope, MessageRegistry, UnknownMessage, registry, wrap
 from common.messaging.identity import FORGED_PRODUCER, PUBLISHER_HEADER, forged, publisher_of
 from common.messaging.outbox import add_to_outbox
 from common.messaging.tables import messaging_tables
@@ -64,15 +73,49 @@ Handler = Callable[[Any, MessageContext], Awaitable[None]]
 
 
 @dataclass
+class BatchContext:
+    """What a batch handler gets besides its items: the open transaction and the schema."""
+
+    session: AsyncSession
+    schema: str
+
+    async def emit(self, replies: Sequence[tuple[Envelope, BaseModel]]) -> None:
+        """Emit follow-ups in ONE outbox insert, each carrying on its own message's chain."""
+        await add_to_outbox(
+            self.session,
+            self.schema,
+            *(
+                wrap(
+                    payload,
+                    correlation_id=cause.correlation_id,
+                    causation_id=str(cause.event_id),
+                )
+                for cause, payload in replies
+            ),
+        )
+
+
+BatchItems = list[tuple[Any, Envelope]]
+BatchHandlerFn = Callable[[BatchItems, BatchContext], Awaitable[None]]
+
+
+@dataclass(frozen=True, eq=False)
+class Batched:
+    """A subscription that takes consecutive deliveries at once (one object = one group)."""
+
+    handle: BatchHandlerFn
+
+
+@dataclass
 class _Delivery:
     message: AbstractIncomingMessage
     envelope: Envelope
     payload: BaseModel
-    handler: Handler
+    handler: Handler | Batched
 
 
 # {payload model: handler}; the queue's bindings are derived from it.
-Subscriptions = Mapping[type[BaseModel], Handler]
+Subscriptions = Mapping[type[BaseModel], Handler | Batched]
 
 
 class Consumer:
@@ -105,7 +148,7 @@ class Consumer:
         self.concurrency = concurrency
         self._pending: asyncio.Queue[_Delivery] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, Handler | Batched] = {}
         for model, handler in subscriptions.items():
             spec = self.registry.spec_for(model)
             self._handlers[spec.routing_key] = handler
@@ -246,22 +289,39 @@ class Consumer:
                 )
             )
             outcomes = []
+            fresh: list[_Delivery] = []
             for delivery in batch:
                 event_id = delivery.envelope.event_id
                 if event_id not in claimed:  # seen before, or a twin earlier in this batch
                     outcomes.append("duplicate")
                     continue
                 claimed.discard(event_id)
-                correlation = correlation_id_var.set(delivery.envelope.correlation_id)
-                causation = causation_id_var.set(str(event_id))
-                try:
-                    context = MessageContext(session, delivery.envelope, self.schema)
-                    await delivery.handler(delivery.payload, context)
-                finally:
-                    correlation_id_var.reset(correlation)
-                    causation_id_var.reset(causation)
+                fresh.append(delivery)
                 outcomes.append("processed")
+            for run in _runs(fresh):
+                await self._dispatch(session, run)
         return outcomes
+
+    async def _dispatch(self, session: AsyncSession, run: list[_Delivery]) -> None:
+        """One batch handler call for a run, or the per-message handler for a single delivery."""
+        handler = run[0].handler
+        if isinstance(handler, Batched) and len(run) > 1:
+            items = [(d.payload, d.envelope) for d in run]
+            await handler.handle(items, BatchContext(session, self.schema))
+            return
+        envelope = run[0].envelope
+        correlation = correlation_id_var.set(envelope.correlation_id)
+        causation = causation_id_var.set(str(envelope.event_id))
+        try:
+            if isinstance(handler, Batched):
+                await handler.handle(
+                    [(run[0].payload, envelope)], BatchContext(session, self.schema)
+                )
+            else:
+                await handler(run[0].payload, MessageContext(session, envelope, self.schema))
+        finally:
+            correlation_id_var.reset(correlation)
+            causation_id_var.reset(causation)
 
     async def _failed(self, delivery: _Delivery, exc: Exception) -> None:
         envelope = delivery.envelope
@@ -345,3 +405,15 @@ class Consumer:
             ),
             routing_key=routing_key,
         )
+
+
+def _runs(deliveries: list[_Delivery]) -> list[list[_Delivery]]:
+    """Consecutive deliveries for the same ``Batched`` form one run; any other is a run of one."""
+    runs: list[list[_Delivery]] = []
+    for delivery in deliveries:
+        previous = runs[-1][-1].handler if runs else None
+        if isinstance(delivery.handler, Batched) and previous is delivery.handler:
+            runs[-1].append(delivery)
+        else:
+            runs.append([delivery])
+    return runs

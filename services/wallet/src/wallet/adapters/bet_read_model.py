@@ -82,18 +82,54 @@ async def record_settled(
     legs: list[BetLeg],
     settled_at: datetime,
 ) -> None:
+    await _upsert_settled(
+        session,
+        [
+            {
+                "bet_id": bet_id,
+                "user_id": user_id,
+                "result": result,
+                "stake_minor": stake_minor,
+                "payout_minor": payout_minor,
+                "currency": currency,
+                "legs": legs,
+                "settled_at": settled_at,
+            }
+        ],
+    )
+
+
+async def record_settled_many(session: AsyncSession, settled: list[dict[str, Any]]) -> None:
+    """``record_settled`` for many bets in one upsert (keyword arguments of it, one dict each).
+
+    A bet named twice keeps its first: the second would change nothing (version 1 is set).
+    """
+    first: dict[uuid.UUID, dict[str, Any]] = {}
+    for s in settled:
+        first.setdefault(s["bet_id"], s)
+    rows = list(first.values())
+    for start in range(0, len(rows), 1_000):  # PostgreSQL takes at most 32 767 parameters
+        await _upsert_settled(session, rows[start : start + 1_000])
+
+
+async def _upsert_settled(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
     statement = insert(bet).values(
-        bet_id=bet_id,
-        user_id=user_id,
-        bet_type="coupon" if len(legs) > 1 else "single",
-        stake_minor=stake_minor,
-        currency=currency,
-        status=result,
-        result=RESULT_OF[result],
-        payout_minor=payout_minor,
-        legs=legs_json(legs),
-        settled_at=settled_at,
-        settlement_version=1,
+        [
+            {
+                "bet_id": s["bet_id"],
+                "user_id": s["user_id"],
+                "bet_type": "coupon" if len(s["legs"]) > 1 else "single",
+                "stake_minor": s["stake_minor"],
+                "currency": s["currency"],
+                "status": s["result"],
+                "result": RESULT_OF[s["result"]],
+                "payout_minor": s["payout_minor"],
+                "legs": legs_json(s["legs"]),
+                "settled_at": s["settled_at"],
+                "settlement_version": 1,
+            }
+            for s in chunk
+        ]
     )
     await session.execute(
         statement.on_conflict_do_update(

@@ -232,18 +232,29 @@ class Ledger:
         return found is not None
 
     async def _system_ids(self) -> dict[tuple[str, int], int]:
-        bind = self.session.get_bind()
-        key = str(bind.engine.url)
-        ids = _system_ids.get(key)
-        if ids is None:
-            result = await self.session.execute(
-                select(account.c.kind, account.c.shard, account.c.id).where(
-                    account.c.shard.is_not(None)
-                )
+        return await system_account_ids(self.session)
+
+
+async def system_account_ids(session: AsyncSession) -> dict[tuple[str, int], int]:
+    """{(kind, shard): account id}, read once per database (the rows never change)."""
+    bind = session.get_bind()
+    key = str(bind.engine.url)
+    ids = _system_ids.get(key)
+    if ids is None:
+        result = await session.execute(
+            select(account.c.kind, account.c.shard, account.c.id).where(
+                account.c.shard.is_not(None)
             )
-            ids = {(r.kind, int(r.shard)): int(r.id) for r in result}
-            _system_ids[key] = ids
-        return ids
+        )
+        ids = {(r.kind, int(r.shard)): int(r.id) for r in result}
+        _system_ids[key] = ids
+    return ids
+
+
+def defer_system_delta(session: AsyncSession, account_id: int, delta_minor: int) -> None:
+    """Add to a system account's balance at commit (see the module docstring)."""
+    deltas = _deferred_deltas(session)
+    deltas[account_id] = deltas.get(account_id, 0) + delta_minor
 
 
 def _event_id() -> uuid.UUID | None:

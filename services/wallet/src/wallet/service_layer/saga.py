@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from prometheus_client import Counter
-from sqlalchemy import Row, Select, delete, func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,6 +55,7 @@ from common.messaging.envelope import Envelope
 from common.money import format_minor
 from wallet.adapters import bet_read_model
 from wallet.adapters.audit import write_audit, write_payout_refusal_once
+from wallet.adapters.holds import HoldRow, hold_columns, to_hold
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
 from wallet.adapters.saga_tables import release_tombstone
@@ -74,7 +75,13 @@ from wallet.domain.ledger import HoldStatus, TransferKind
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
 from wallet.service_layer import money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
-from wallet.service_layer.wallets import block_wallet, find_wallet, open_wallet, unblock_wallet
+from wallet.service_layer.wallets import (
+    WalletRow,
+    block_wallet,
+    find_wallet,
+    open_wallet,
+    unblock_wallet,
+)
 
 log = get_logger(__name__)
 
@@ -100,21 +107,6 @@ PAYOUTS_REFUSED = Counter(
 
 
 @dataclass(frozen=True)
-class HoldRow:
-    id: uuid.UUID
-    bet_id: uuid.UUID
-    user_id: uuid.UUID
-    amount_minor: int
-    currency: str
-    status: HoldStatus
-    max_payout_minor: int | None = None  # the bet's potential win (None: an older command)
-    paid_minor: int = 0  # what the bet has put back into available so far
-
-    def cap(self, max_payout_minor: int) -> PayoutCap:
-        return PayoutCap(self.amount_minor, self.max_payout_minor, max_payout_minor)
-
-
-@dataclass(frozen=True)
 class Origin:
     """The message a saga action came from, for its audit row."""
 
@@ -124,6 +116,31 @@ class Origin:
     @classmethod
     def of(cls, envelope: Envelope) -> Origin:
         return cls(event_id=envelope.event_id, correlation_id=envelope.correlation_id)
+
+
+def audit_entry(
+    origin: Origin,
+    action: AuditAction,
+    *,
+    user_id: uuid.UUID,
+    bet_id: uuid.UUID,
+    amount_minor: int | None,
+    status: AuditStatus = AuditStatus.success,
+    **details: object,
+) -> AuditEntry:
+    """The audit row of one saga action (the single and the batch path write the same)."""
+    return AuditEntry(
+        action=action,
+        status=status,
+        user_id=user_id,
+        amount_minor=amount_minor,
+        details={
+            "bet_id": str(bet_id),
+            "correlation_id": origin.correlation_id,
+            "event_id": None if origin.event_id is None else str(origin.event_id),
+            **details,
+        },
+    )
 
 
 async def _audit(
@@ -139,17 +156,14 @@ async def _audit(
 ) -> None:
     await write_audit(
         session,
-        AuditEntry(
-            action=action,
-            status=status,
+        audit_entry(
+            origin,
+            action,
             user_id=user_id,
+            bet_id=bet_id,
             amount_minor=amount_minor,
-            details={
-                "bet_id": str(bet_id),
-                "correlation_id": origin.correlation_id,
-                "event_id": None if origin.event_id is None else str(origin.event_id),
-                **details,
-            },
+            status=status,
+            **details,
         ),
     )
 
@@ -233,7 +247,7 @@ async def reserve_stake(
             if rejection is None:
                 raise HoldNotFound(f"bet {command.bet_id}: hold vanished")
             return _rejected(command, rejection)
-        _check_same(existing, command.user_id, command.amount_minor, command.bet_id)
+        check_same(existing, command.user_id, command.amount_minor, command.bet_id)
         return _reserved(command, existing.id)
 
     origin = origin or Origin()
@@ -282,15 +296,9 @@ async def reserve_stake(
 
 async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
     """Move the stake available → held (conditional debit); the rejection reason if not."""
-    found = await find_wallet(session, command.user_id)
-    if found is None:
-        return NO_WALLET
-    if found.is_blocked:
-        return USER_BLOCKED
-    if found.closing:
-        return ACCOUNT_CLOSING
-    if found.currency != command.currency:
-        return CURRENCY_MISMATCH
+    refusal = wallet_refusal(await find_wallet(session, command.user_id), command.currency)
+    if refusal is not None:
+        return refusal
     line = HistoryLine(
         type=HistoryType.bet_placed,
         amount_minor=-command.amount_minor,
@@ -305,6 +313,19 @@ async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
     money_metrics.moved(session, MoneyKind.stake_held, command.amount_minor)
+    return None
+
+
+def wallet_refusal(found: WalletRow | None, currency: str) -> str | None:
+    """Why this wallet cannot hold a stake in ``currency`` (None: it can, funds permitting)."""
+    if found is None:
+        return NO_WALLET
+    if found.is_blocked:
+        return USER_BLOCKED
+    if found.closing:
+        return ACCOUNT_CLOSING
+    if found.currency != currency:
+        return CURRENCY_MISMATCH
     return None
 
 
@@ -323,7 +344,7 @@ def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
 
 
 async def on_reserve_stake(payload: ReserveStake, ctx: MessageContext) -> None:
-    await ctx.emit(await reserve_stake(ctx.session, payload, Origin.of(ctx.envelope)))
+    await _as_batch_of_one(payload, ctx)
 
 
 # --- release / settle ------------------------------------------------------------------------
@@ -364,7 +385,7 @@ async def release_stake(
 
 
 async def on_release_stake(payload: ReleaseStake, ctx: MessageContext) -> None:
-    await release_stake(ctx.session, payload, Origin.of(ctx.envelope))
+    await _as_batch_of_one(payload, ctx)
 
 
 async def settle_bet(
@@ -382,12 +403,12 @@ async def settle_bet(
     found = await _lock_hold(session, event.bet_id)
     if found is None:
         raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
-    _check_same(found, event.user_id, event.stake_minor, event.bet_id)
-    _check_currency(found, event.currency, "BetSettled")
+    check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    check_currency(found, event.currency, "BetSettled")
     cap = found.cap(max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
-        await _refuse(session, origin, found, "BetSettled", cap, refusal, event.payout_minor)
+        await refuse_payout(session, origin, found, "BetSettled", cap, refusal, event.payout_minor)
     returned = found.status is HoldStatus.voided
     if found.status is not HoldStatus.pending and returned != (event.result == "void"):
         # A stake given back cannot be won or lost, nor a captured one voided: a correction
@@ -455,9 +476,7 @@ async def settle_bet(
 async def on_bet_settled(
     payload: BetSettled, ctx: MessageContext, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
 ) -> None:
-    await settle_bet(
-        ctx.session, payload, Origin.of(ctx.envelope), max_payout_minor=max_payout_minor
-    )
+    await _as_batch_of_one(payload, ctx, max_payout_minor=max_payout_minor)
 
 
 async def resettle_bet(
@@ -477,9 +496,9 @@ async def resettle_bet(
         raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
     if found.user_id != event.user_id:
         raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
-    _check_currency(found, event.currency, "BetResettled")
+    check_currency(found, event.currency, "BetResettled")
     if event.payout_delta_minor != 0 and not await _resettled_before(session, event):
-        await _check_resettlement(session, origin, found, event, max_payout_minor)
+        await check_resettlement(session, origin, found, event, max_payout_minor)
     ledger = Ledger(session)
     moved = False
     if event.payout_delta_minor != 0:
@@ -534,8 +553,27 @@ async def on_bet_resettled(
     *,
     max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
 ) -> None:
-    await resettle_bet(
-        ctx.session, payload, Origin.of(ctx.envelope), max_payout_minor=max_payout_minor
+    await _as_batch_of_one(payload, ctx, max_payout_minor=max_payout_minor)
+
+
+async def _as_batch_of_one(
+    payload: ReserveStake | ReleaseStake | BetSettled | BetResettled,
+    ctx: MessageContext,
+    *,
+    max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
+) -> None:
+    """A message on its own goes the way the consumer sends it: the batch path, a list of one.
+
+    ``reserve_stake``, ``release_stake``, ``settle_bet`` and ``resettle_bet`` above stay the
+    one-at-a-time reference the batch path is proven against (tests/test_saga_batch.py).
+    """
+    from wallet.service_layer.saga_batch import apply_saga_batch  # it builds on this module
+    from wallet.service_layer.unit_of_work import WalletUnitOfWork
+
+    await apply_saga_batch(
+        WalletUnitOfWork.for_message(ctx),
+        [(payload, Origin.of(ctx.envelope))],
+        max_payout_minor=max_payout_minor,
     )
 
 
@@ -553,7 +591,7 @@ async def _resettled_before(session: AsyncSession, event: BetResettled) -> bool:
     return found is not None
 
 
-async def _check_resettlement(
+async def check_resettlement(
     session: AsyncSession,
     origin: Origin,
     found: HoldRow,
@@ -574,10 +612,10 @@ async def _check_resettlement(
         raise ResettlementTooEarly(
             f"bet {event.bet_id}: version {event.settlement_version} before {applied + 1}"
         )
-    await _refuse(session, origin, found, "BetResettled", cap, refusal, total)
+    await refuse_payout(session, origin, found, "BetResettled", cap, refusal, total)
 
 
-async def _refuse(
+async def refuse_payout(
     session: AsyncSession,
     origin: Origin,
     found: HoldRow,
@@ -687,42 +725,16 @@ async def _add_paid(session: AsyncSession, hold_id: uuid.UUID, delta_minor: int)
     )
 
 
-def _hold_columns() -> Select[Any]:
-    return select(
-        hold.c.id,
-        hold.c.bet_id,
-        hold.c.user_id,
-        hold.c.amount_minor,
-        hold.c.currency,
-        hold.c.status,
-        hold.c.max_payout_minor,
-        hold.c.paid_minor,
-    )
-
-
-def _to_hold(row: Row[Any]) -> HoldRow:
-    return HoldRow(
-        id=row.id,
-        bet_id=row.bet_id,
-        user_id=row.user_id,
-        amount_minor=int(row.amount_minor),
-        currency=row.currency,
-        status=HoldStatus(row.status),
-        max_payout_minor=None if row.max_payout_minor is None else int(row.max_payout_minor),
-        paid_minor=int(row.paid_minor),
-    )
-
-
 async def _find_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
-    row = (await session.execute(_hold_columns().where(hold.c.bet_id == bet_id))).one_or_none()
-    return None if row is None else _to_hold(row)
+    row = (await session.execute(hold_columns().where(hold.c.bet_id == bet_id))).one_or_none()
+    return None if row is None else to_hold(row)
 
 
 async def _lock_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
     row = (
-        await session.execute(_hold_columns().where(hold.c.bet_id == bet_id).with_for_update())
+        await session.execute(hold_columns().where(hold.c.bet_id == bet_id).with_for_update())
     ).one_or_none()
-    return None if row is None else _to_hold(row)
+    return None if row is None else to_hold(row)
 
 
 async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> None:
@@ -761,7 +773,7 @@ async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | Non
     return None if reason is None else str(reason)
 
 
-def _check_currency(found: HoldRow, currency: str, message: str) -> None:
+def check_currency(found: HoldRow, currency: str, message: str) -> None:
     """The stake was held in the wallet's currency: a settlement in another is refused."""
     if currency != found.currency:
         raise SettlementInOtherCurrency(
@@ -769,7 +781,7 @@ def _check_currency(found: HoldRow, currency: str, message: str) -> None:
         )
 
 
-def _check_same(found: HoldRow, user_id: uuid.UUID, amount_minor: int, bet_id: uuid.UUID) -> None:
+def check_same(found: HoldRow, user_id: uuid.UUID, amount_minor: int, bet_id: uuid.UUID) -> None:
     if found.user_id != user_id or found.amount_minor != amount_minor:
         raise HoldMismatch(
             f"bet {bet_id}: hold is {found.amount_minor} for {found.user_id}, "

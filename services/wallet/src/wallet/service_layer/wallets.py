@@ -12,6 +12,7 @@ coming in (deposits, stakes) with ``wallet.account_closing``; money may still le
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,6 +135,23 @@ async def find_wallet(
         statement = statement.with_for_update()
     row = (await session.execute(statement)).one_or_none()
     return None if row is None else WalletRow(row.user_id, row.currency, row.status, row.closing)
+
+
+async def find_wallets(
+    session: AsyncSession, user_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, WalletRow]:
+    """``find_wallet`` for many users in one statement (a batch of saga messages)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            wallet.c.user_id,
+            wallet.c.currency,
+            wallet.c.status,
+            wallet.c.closure_requested_at.is_not(None).label("closing"),
+        ).where(wallet.c.user_id.in_(list(user_ids)))
+    )
+    return {r.user_id: WalletRow(r.user_id, r.currency, r.status, r.closing) for r in rows}
 
 
 async def usable_wallet(

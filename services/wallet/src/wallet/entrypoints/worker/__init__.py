@@ -2,6 +2,8 @@
 
 ``subscriptions(currency, max_payout_minor=…)`` is what the composition root wires;
 ``SUBSCRIPTIONS`` is the same table with the defaults (for tools that only need the message types).
+The four money messages of the stake saga share ONE batch handler (``saga_batch``): the
+consumer hands it each run of them at once, applied set-based in the batch's transaction.
 """
 
 from __future__ import annotations
@@ -22,25 +24,26 @@ from common.contracts.bets import (
     ReleaseStake,
     ReserveStake,
 )
-from common.messaging.consumer import Subscriptions
+from common.messaging.consumer import Batched, Subscriptions
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
-from wallet.service_layer import closure, saga
+from wallet.service_layer import closure, saga, saga_batch
 
 
 def subscriptions(
     currency: str, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
 ) -> Subscriptions:
+    money = Batched(partial(saga_batch.on_saga_batch, max_payout_minor=max_payout_minor))
     return {
         UserRegistered: partial(saga.on_user_registered, currency=currency),
         UserBlocked: partial(saga.on_user_blocked, currency=currency),
         UserUnblocked: partial(saga.on_user_unblocked, currency=currency),
         AccountClosureRequested: partial(closure.on_account_closure_requested, currency=currency),
-        ReserveStake: saga.on_reserve_stake,
-        ReleaseStake: saga.on_release_stake,
+        ReserveStake: money,
+        ReleaseStake: money,
         BetPlaced: saga.on_bet_placed,
-        BetSettled: partial(saga.on_bet_settled, max_payout_minor=max_payout_minor),
+        BetSettled: money,
         BetCancelled: saga.on_bet_cancelled,
-        BetResettled: partial(saga.on_bet_resettled, max_payout_minor=max_payout_minor),
+        BetResettled: money,
     }
 
 

@@ -1,0 +1,546 @@
+"""The stake saga by the set: a batch of ReserveStake/ReleaseStake/BetSettled/BetResettled
+in the consumer's one transaction, with exactly the results of ``saga.py`` one at a time.
+
+1. Lock, in the order every batch shares: the bets' advisory locks (reservations and releases),
+   the holds ``FOR UPDATE`` by bet id, then every user account by account id (one statement
+   each), and read the rejections, tombstones, wallets and posted resettlements in one each.
+2. Decide every message in arrival order in memory, on those locked rows, with the rules of
+   ``saga.py``: running balances per user (two stakes of 6 on 10: the first held, the second
+   ``insufficient_funds``), a hold created, voided or settled earlier in the batch is seen by
+   the later messages (a duplicate moves nothing), each effect carries its own message's
+   ``event_id``/``correlation_id``.
+3. Write by the set: new holds in one INSERT, finished holds in one UPDATE, rejections and
+   tombstones in one INSERT each, the ledger (transfers, entries, history: one INSERT each; one
+   balance UPDATE for every account touched; system deltas at commit), the bet read model (one
+   upsert per run of settlements), the audit rows in one INSERT, the replies in one outbox
+   INSERT.
+
+Errors are those of ``saga.py``: ``HoldNotFound``, ``HoldMismatch``,
+``SettlementInOtherCurrency``, ``WalletNotFound`` raise and roll the batch back; the consumer
+then retries its messages one at a time (lists of one), so only the culprit goes to the retry
+queue. A payout past the cap is decided one at a time too: in a batch of more than one it only
+rolls back (``DecideAlone``); alone it is refused, audited and counted exactly as ``saga.py``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from common.contracts.bets import BetResettled, BetSettled, ReleaseStake, ReserveStake
+from common.contracts.wallet import StakeReservationRejected, StakeReserved
+from common.logging import get_logger
+from common.messaging.consumer import BatchContext, BatchItems
+from common.messaging.envelope import Envelope, wrap
+from common.money import format_minor
+from wallet.adapters import bet_read_model
+from wallet.adapters.holds import HoldRow, Rejection, Tombstone
+from wallet.adapters.tables import transfer
+from wallet.domain import ledger as rules
+from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
+from wallet.domain.errors import HoldMismatch, HoldNotFound, InsufficientFunds
+from wallet.domain.history import HistoryLine, HistoryType, settlement_type
+from wallet.domain.ledger import HoldStatus, TransferKind
+from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
+from wallet.service_layer import money_metrics
+from wallet.service_layer.money_metrics import MoneyKind
+from wallet.service_layer.saga import (
+    BET_RELEASED,
+    INSUFFICIENT_FUNDS,
+    Origin,
+    audit_entry,
+    check_currency,
+    check_resettlement,
+    check_same,
+    describe,
+    refuse_payout,
+    wallet_refusal,
+)
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
+from wallet.service_layer.wallets import WalletRow, find_wallets
+
+log = get_logger(__name__)
+
+SagaCommand = ReserveStake | ReleaseStake | BetSettled | BetResettled
+SagaResult = StakeReserved | StakeReservationRejected | bool
+
+
+class DecideAlone(Exception):
+    """A rare path (a payout refusal) is decided one message at a time: roll the batch back."""
+
+
+@dataclass
+class _Batch:
+    uow: WalletUnitOfWork
+    max_payout_minor: int
+    alone: bool  # a list of one: refusals are decided here, as saga.py does
+    holds: dict[uuid.UUID, HoldRow] = field(default_factory=dict)
+    new_holds: dict[uuid.UUID, HoldRow] = field(default_factory=dict)
+    finished: dict[uuid.UUID, HoldRow] = field(default_factory=dict)
+    rejections: dict[uuid.UUID, str] = field(default_factory=dict)
+    new_rejections: list[Rejection] = field(default_factory=list)
+    tombstones: set[uuid.UUID] = field(default_factory=set)
+    new_tombstones: list[Tombstone] = field(default_factory=list)
+    wallets: dict[uuid.UUID, WalletRow] = field(default_factory=dict)
+    resettled: set[str] = field(default_factory=set)  # posted resettlement references
+    audit: list[AuditEntry] = field(default_factory=list)
+    replies: list[Envelope] = field(default_factory=list)
+    read_model: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+async def on_saga_batch(
+    items: BatchItems, ctx: BatchContext, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
+) -> None:
+    """The consumer's batch handler for the four money messages of the stake saga."""
+    await apply_saga_batch(
+        WalletUnitOfWork.for_message(ctx),
+        [(payload, Origin.of(envelope)) for payload, envelope in items],
+        max_payout_minor=max_payout_minor,
+    )
+
+
+async def apply_saga_batch(
+    uow: WalletUnitOfWork,
+    items: Sequence[tuple[SagaCommand, Origin]],
+    *,
+    max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
+) -> list[SagaResult]:
+    """Apply the messages in order in ``uow``'s transaction; each one's answer, in order."""
+    batch = _Batch(uow, max_payout_minor, alone=len(items) == 1)
+    await _lock_and_load(batch, [command for command, _ in items])
+    results: list[SagaResult] = []
+    for command, origin in items:
+        results.append(await _decide(batch, command, origin))
+    await _write(batch)
+    return results
+
+
+# --- 1. lock and load ----------------------------------------------------------------------
+
+
+async def _lock_and_load(batch: _Batch, commands: list[SagaCommand]) -> None:
+    uow = batch.uow
+    reserving = {c.bet_id for c in commands if isinstance(c, ReserveStake)}
+    gating = reserving | {c.bet_id for c in commands if isinstance(c, ReleaseStake)}
+    await uow.holds.lock_bets(gating)
+    batch.holds = await uow.holds.lock({c.bet_id for c in commands})
+    batch.rejections = await uow.holds.rejections(gating)
+    batch.tombstones = await uow.holds.tombstones(reserving)
+    batch.wallets = await find_wallets(
+        uow.db, {c.user_id for c in commands if isinstance(c, ReserveStake)}
+    )
+    batch.resettled = await _posted_resettlements(
+        batch, [c for c in commands if isinstance(c, BetResettled)]
+    )
+    await uow.batch_ledger.lock_users({c.user_id for c in commands})
+
+
+async def _posted_resettlements(batch: _Batch, events: list[BetResettled]) -> set[str]:
+    references = [_resettlement_reference(e) for e in events if e.payout_delta_minor != 0]
+    if not references:
+        return set()
+    found = await batch.uow.db.scalars(
+        select(transfer.c.reference).where(
+            transfer.c.kind == TransferKind.resettlement.value,
+            transfer.c.reference.in_(references),
+        )
+    )
+    return set(found)
+
+
+def _resettlement_reference(event: BetResettled) -> str:
+    return f"{event.bet_id}:{event.settlement_version}"
+
+
+# --- 2. decide, in order -------------------------------------------------------------------
+
+
+async def _decide(batch: _Batch, command: SagaCommand, origin: Origin) -> SagaResult:
+    if isinstance(command, ReserveStake):
+        return _reserve(batch, command, origin)
+    if isinstance(command, ReleaseStake):
+        return _release(batch, command, origin)
+    if isinstance(command, BetSettled):
+        return await _settle(batch, command, origin)
+    return await _resettle(batch, command, origin)
+
+
+def _reserve(
+    batch: _Batch, command: ReserveStake, origin: Origin
+) -> StakeReserved | StakeReservationRejected:
+    existing = batch.holds.get(command.bet_id)
+    if existing is not None:  # held before (or earlier in this batch): the same answer
+        check_same(existing, command.user_id, command.amount_minor, command.bet_id)
+        return _reply(batch, origin, _reserved(command, existing.id))
+    recorded = batch.rejections.get(command.bet_id)
+    if recorded is not None:  # rejected before: the same answer, not audited again
+        return _reply(batch, origin, _rejected(command, recorded))
+    hold_id = uuid.uuid4()
+    reason = (
+        BET_RELEASED if command.bet_id in batch.tombstones else _try_hold(batch, command, origin)
+    )
+    if reason is None:
+        created = HoldRow(
+            id=hold_id,
+            bet_id=command.bet_id,
+            user_id=command.user_id,
+            amount_minor=command.amount_minor,
+            currency=command.currency,
+            status=HoldStatus.pending,
+            max_payout_minor=command.potential_win_minor,
+        )
+        batch.holds[command.bet_id] = batch.new_holds[command.bet_id] = created
+        batch.audit.append(
+            audit_entry(
+                origin,
+                AuditAction.stake_reserved,
+                user_id=command.user_id,
+                bet_id=command.bet_id,
+                amount_minor=command.amount_minor,
+                hold_id=str(hold_id),
+            )
+        )
+        return _reply(batch, origin, _reserved(command, hold_id))
+    batch.rejections[command.bet_id] = reason
+    batch.new_rejections.append(
+        Rejection(command.bet_id, command.user_id, command.amount_minor, reason)
+    )
+    batch.audit.append(
+        audit_entry(
+            origin,
+            AuditAction.stake_rejected,
+            user_id=command.user_id,
+            bet_id=command.bet_id,
+            amount_minor=command.amount_minor,
+            status=AuditStatus.rejected,
+            reason=reason,
+        )
+    )
+    return _reply(batch, origin, _rejected(command, reason))
+
+
+def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | None:
+    refusal = wallet_refusal(batch.wallets.get(command.user_id), command.currency)
+    if refusal is not None:
+        return refusal
+    line = HistoryLine(
+        type=HistoryType.bet_placed,
+        amount_minor=-command.amount_minor,
+        description=describe(command.legs),
+        reference=str(command.bet_id),
+        metadata=_bet_metadata(command.bet_id, command),
+    )
+    try:
+        _post(
+            batch,
+            origin,
+            rules.hold_stake(command.user_id, command.bet_id, command.amount_minor),
+            line,
+        )
+    except InsufficientFunds:
+        return INSUFFICIENT_FUNDS
+    money_metrics.moved(batch.uow.db, MoneyKind.stake_held, command.amount_minor)
+    return None
+
+
+def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
+    found = batch.holds.get(command.bet_id)
+    if found is None:
+        if command.bet_id not in batch.rejections and command.bet_id not in batch.tombstones:
+            batch.tombstones.add(command.bet_id)
+            batch.new_tombstones.append(Tombstone(command.bet_id, command.user_id, command.reason))
+            log.info(
+                "wallet.released_before_reserved",
+                bet_id=str(command.bet_id),
+                reason=command.reason,
+            )
+        return False
+    if found.user_id != command.user_id:
+        raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
+    if found.status is not HoldStatus.pending:
+        return False
+    _void(batch, origin, found, command)
+    money_metrics.moved(batch.uow.db, MoneyKind.stake_released, found.amount_minor)
+    batch.audit.append(
+        audit_entry(
+            origin,
+            AuditAction.stake_released,
+            user_id=found.user_id,
+            bet_id=command.bet_id,
+            amount_minor=found.amount_minor,
+        )
+    )
+    return True
+
+
+async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
+    found = batch.holds.get(event.bet_id)
+    if found is None:
+        raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
+    check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    check_currency(found, event.currency, "BetSettled")
+    cap = found.cap(batch.max_payout_minor)
+    refusal = cap.refusal(event.payout_minor)
+    if refusal is not None:
+        await _refuse_alone(batch, origin, found, "BetSettled", cap, refusal, event.payout_minor)
+    returned = found.status is HoldStatus.voided
+    if found.status is not HoldStatus.pending and returned != (event.result == "void"):
+        raise HoldMismatch(f"bet {event.bet_id}: {event.result} but the hold is {found.status}")
+    batch.read_model.append(
+        (
+            "settled",
+            {
+                "bet_id": event.bet_id,
+                "user_id": event.user_id,
+                "result": event.result,
+                "stake_minor": event.stake_minor,
+                "payout_minor": event.payout_minor,
+                "currency": event.currency,
+                "legs": event.legs,
+                "settled_at": event.settled_at,
+            },
+        )
+    )
+    if found.status is not HoldStatus.pending:
+        return False  # settled (or released) before: no money moves again
+    paid = event.payout_minor if event.result == "won" else 0
+    batch.audit.append(
+        audit_entry(
+            origin,
+            AuditAction.bet_settled,
+            user_id=event.user_id,
+            bet_id=event.bet_id,
+            amount_minor=found.amount_minor if event.result == "void" else paid,
+            result=event.result,
+            stake=format_minor(found.amount_minor),
+            payout=format_minor(paid),
+        )
+    )
+    if event.result == "void":
+        _void(batch, origin, found, event)
+        money_metrics.moved(batch.uow.db, MoneyKind.refund, found.amount_minor)
+        return True
+    _capture(batch, origin, found, event, paid)
+    _finish(batch, found, HoldStatus.posted, paid)
+    money_metrics.moved(batch.uow.db, MoneyKind.stake_captured, found.amount_minor)
+    if paid:
+        money_metrics.moved(batch.uow.db, MoneyKind.payout, paid)
+    return True
+
+
+def _capture(batch: _Batch, origin: Origin, found: HoldRow, event: BetSettled, paid: int) -> None:
+    """Won: the stake to the house, then the payout to available; lost: the stake only."""
+    user = event.user_id
+    batch.uow.batch_ledger.available(user)  # no wallet row: WalletNotFound, as saga.py
+    kind = settlement_type(event.result, is_coupon=len(event.legs) > 1)
+    description = describe(event.legs)
+    metadata = _bet_metadata(event.bet_id, event)
+    capture = rules.post_stake(user, event.bet_id, found.amount_minor)
+    if event.result == "won" and event.payout_minor > 0:
+        _post(batch, origin, capture)
+        _post(
+            batch,
+            origin,
+            rules.pay_out(user, event.bet_id, event.payout_minor),
+            HistoryLine(kind, paid, description, str(event.bet_id), metadata=metadata),
+        )
+        return
+    metadata = {**metadata, "stake": format_minor(found.amount_minor)}
+    _post(
+        batch,
+        origin,
+        capture,
+        HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata),
+    )
+
+
+async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
+    found = batch.holds.get(event.bet_id)
+    if found is None or found.status is HoldStatus.pending:
+        raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
+    if found.user_id != event.user_id:
+        raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
+    check_currency(found, event.currency, "BetResettled")
+    reference = _resettlement_reference(event)
+    moved = False
+    if event.payout_delta_minor != 0:
+        if reference in batch.resettled:
+            return False  # this version was posted before: nothing moves, nothing recorded
+        await _check_cap_alone(batch, origin, found, event)
+        batch.uow.batch_ledger.available(event.user_id)
+        description = f"Resettled ({event.old_result} → {event.new_result}): {describe(event.legs)}"
+        _post(
+            batch,
+            origin,
+            rules.resettle(
+                event.user_id, event.bet_id, event.settlement_version, event.payout_delta_minor
+            ),
+            HistoryLine(
+                HistoryType.bet_resettled,
+                event.payout_delta_minor,
+                description,
+                str(event.bet_id),
+                metadata={
+                    **_bet_metadata(event.bet_id, event),
+                    "settlement_version": event.settlement_version,
+                },
+            ),
+        )
+        batch.resettled.add(reference)
+        moved = True
+        money_metrics.resettled(batch.uow.db, event.payout_delta_minor)
+        _finish(batch, found, found.status, found.paid_minor + event.payout_delta_minor)
+        batch.audit.append(
+            audit_entry(
+                origin,
+                AuditAction.bet_resettled,
+                user_id=event.user_id,
+                bet_id=event.bet_id,
+                amount_minor=event.payout_delta_minor,
+                settlement_version=event.settlement_version,
+                old_result=event.old_result,
+                new_result=event.new_result,
+            )
+        )
+    batch.read_model.append(
+        (
+            "resettled",
+            {
+                "bet_id": event.bet_id,
+                "settlement_version": event.settlement_version,
+                "new_result": event.new_result,
+                "payout_delta_minor": event.payout_delta_minor,
+                "settled_at": event.resettled_at,
+            },
+        )
+    )
+    return moved
+
+
+# --- the payout cap: refused one message at a time -----------------------------------------
+
+
+async def _refuse_alone(
+    batch: _Batch,
+    origin: Origin,
+    found: HoldRow,
+    message: str,
+    cap: PayoutCap,
+    refusal: PayoutRefusal,
+    total_minor: int,
+) -> None:
+    if not batch.alone:
+        raise DecideAlone(f"bet {found.bet_id}: {message} refused, decided alone")
+    await refuse_payout(batch.uow.db, origin, found, message, cap, refusal, total_minor)
+
+
+async def _check_cap_alone(
+    batch: _Batch, origin: Origin, found: HoldRow, event: BetResettled
+) -> None:
+    total = found.paid_minor + event.payout_delta_minor
+    if found.cap(batch.max_payout_minor).refusal(total) is None:
+        return
+    if not batch.alone:  # the too-early check reads the read model: decided alone, on the DB
+        raise DecideAlone(f"bet {found.bet_id}: BetResettled refused, decided alone")
+    await check_resettlement(batch.uow.db, origin, found, event, batch.max_payout_minor)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _post(
+    batch: _Batch, origin: Origin, spec: rules.Transfer, line: HistoryLine | None = None
+) -> None:
+    batch.uow.batch_ledger.post(
+        spec, line, event_id=origin.event_id, correlation_id=origin.correlation_id
+    )
+
+
+def _void(
+    batch: _Batch, origin: Origin, found: HoldRow, message: ReleaseStake | BetSettled
+) -> None:
+    _post(
+        batch,
+        origin,
+        rules.void_stake(found.user_id, found.bet_id, found.amount_minor),
+        HistoryLine(
+            HistoryType.refund,
+            found.amount_minor,
+            f"Stake returned: {describe(message.legs)}",
+            str(found.bet_id),
+            metadata=_bet_metadata(found.bet_id, message),
+        ),
+    )
+    _finish(batch, found, HoldStatus.voided, found.amount_minor)
+
+
+def _finish(batch: _Batch, found: HoldRow, status: HoldStatus, paid_minor: int) -> None:
+    if status is not found.status:
+        rules.finish_hold(found.status, status)
+    found.status, found.paid_minor = status, paid_minor
+    if found.bet_id not in batch.new_holds:  # a new hold is inserted in its final state
+        batch.finished[found.bet_id] = found
+
+
+def _bet_metadata(bet_id: uuid.UUID, message: SagaCommand) -> dict[str, object]:
+    return {"bet_id": str(bet_id), "legs": bet_read_model.legs_json(message.legs)}
+
+
+def _reserved(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
+    return StakeReserved(
+        bet_id=command.bet_id,
+        user_id=command.user_id,
+        hold_id=hold_id,
+        amount_minor=command.amount_minor,
+        currency=command.currency,
+    )
+
+
+def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
+    return StakeReservationRejected(bet_id=command.bet_id, user_id=command.user_id, reason=reason)
+
+
+def _reply(
+    batch: _Batch, origin: Origin, reply: StakeReserved | StakeReservationRejected
+) -> StakeReserved | StakeReservationRejected:
+    batch.replies.append(
+        wrap(
+            reply,
+            correlation_id=origin.correlation_id,
+            causation_id=None if origin.event_id is None else str(origin.event_id),
+        )
+    )
+    return reply
+
+
+# --- 3. write by the set -------------------------------------------------------------------
+
+
+async def _write(batch: _Batch) -> None:
+    uow = batch.uow
+    await uow.holds.add(list(batch.new_holds.values()))
+    await uow.holds.update(sorted(batch.finished.values(), key=lambda h: h.bet_id))
+    await uow.holds.reject(batch.new_rejections)
+    await uow.holds.bury(batch.new_tombstones)
+    await uow.batch_ledger.flush()
+    await _write_read_model(batch)
+    await uow.audit.add(*batch.audit)
+    if batch.replies:
+        await uow.emit(*batch.replies)
+
+
+async def _write_read_model(batch: _Batch) -> None:
+    """Settlements in one upsert per run, resettlements in order after what came before."""
+    settled: list[dict[str, Any]] = []
+    for kind, values in batch.read_model:
+        if kind == "settled":
+            settled.append(values)
+            continue
+        await bet_read_model.record_settled_many(batch.uow.db, settled)
+        settled = []
+        await bet_read_model.record_resettled(batch.uow.db, **values)
+    await bet_read_model.record_settled_many(batch.uow.db, settled)
