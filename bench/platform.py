@@ -351,22 +351,25 @@ class Bench:
         print(f"  settled {size}: {timing} reconciled={report_.ok}", flush=True)
 
     async def _until_paid(self, book: seeding.Book, started: float) -> dict[str, float]:
-        """Poll bets and the wallet until every bet is settled and every hold finished; the
-        wallet's last credit is its holds' newest ``finished_at``."""
+        """Poll until every bet is settled and every hold finished, then read the times from
+        the databases' own clocks: bets' part ends at its last ``settled_at``; the wallet's
+        part runs from bets' first ``settled_at`` (the first BetSettled committed) to the
+        holds' newest ``finished_at`` (the last credit): relay, broker and wallet."""
         deadline = time.monotonic() + self.config.settlement_timeout_s
-        bets_done: float | None = None
         while time.monotonic() < deadline:
             async with self.observer.connect() as conn:
-                if bets_done is None:
-                    open_ = await conn.scalar(
+                bets = (
+                    await conn.execute(
                         text(
-                            "SELECT count(*) FROM bets.bet b JOIN bets.bet_leg l"
-                            " ON l.bet_id = b.id WHERE l.event_id = :id AND b.status = 'open'"
+                            "SELECT count(*) FILTER (WHERE settled_at IS NULL) AS unsettled,"
+                            " extract(epoch FROM min(settled_at)) AS first_at,"
+                            " extract(epoch FROM max(settled_at)) AS last_at"
+                            " FROM bets.bet WHERE id = ANY(:ids)"
                         ),
-                        {"id": uuid.UUID(str(book.event["event_id"]))},
+                        {"ids": book.bet_ids},
                     )
-                    bets_done = time.time() if not open_ else None
-                row = (
+                ).one()
+                wallet = (
                     await conn.execute(
                         text(
                             "SELECT count(*) FILTER (WHERE status = 'pending') AS pending,"
@@ -376,12 +379,12 @@ class Bench:
                         {"ids": book.bet_ids},
                     )
                 ).one()
-            if bets_done is not None and row.pending == 0:
-                last = float(row.last_at)
+            if bets.unsettled == 0 and wallet.pending == 0:
+                last = float(wallet.last_at)
                 return {
                     "total_s": last - started,
-                    "bets_s": bets_done - started,
-                    "wallet_s": last - min(bets_done, last),
+                    "bets_s": float(bets.last_at) - started,
+                    "wallet_s": last - float(bets.first_at),
                 }
             await asyncio.sleep(0.25)
         raise TimeoutError(f"{len(book.bet_ids)} bets not all paid in time")

@@ -275,7 +275,9 @@ class PlatformLayout:
                 name = f"{service}-{replica}"
                 app = f"{service}.entrypoints.api.app:create_app"
                 argv = ["-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
-                argv += ["--port", str(port), "--no-access-log", "--no-proxy-headers"]
+                # With access logs (production runs without, docs/runbook.md): the journey
+                # reads them to see every replica serve; the bench logs at WARNING.
+                argv += ["--port", str(port), "--no-proxy-headers"]
                 found.append(
                     Process(
                         name,

@@ -68,7 +68,10 @@ async def test_forty_waiting_placements_leave_the_pool_free_and_are_woken_by_the
             )
             for _ in range(40)
         ]
+        # Each registers its waiter just before its commit: all forty committed and waiting
+        # once the pool is back to no connection in use.
         await until(lambda: services.decisions.waiter_count == 40)
+        await until(lambda: services.db_engine.pool.checkedout() == 0)
         bet_ids = await pending_bets(bets_db, user_id)
         assert len(bet_ids) == 40
         # While forty wait, the pool of two serves another request at once.
@@ -159,3 +162,39 @@ async def test_no_free_connection_answers_503_with_retry_after_and_writes_nothin
     assert retried.status_code == 202, retried.text
     assert len(await bets_db.rows("SELECT id FROM bets.bet WHERE user_id = :u", u=user_id)) == 1
     await refuse_stake(bets_db, uuid.UUID(retried.json()["bet"]["bet_id"]), user_id)
+
+
+async def test_a_long_poll_on_a_pending_bet_answers_once_it_is_decided(
+    bets_db: BetsDb, bets_settings: Any, app_client: Any, token_issuer: Any
+) -> None:
+    """``GET /api/bets/{id}?wait_s=`` waits on the process's LISTEN, holding no connection, and
+    answers at the decision; without ``wait_s`` it answers at once; past 10 s is a 422."""
+    app = create_app(
+        bets_settings(run_workers=False, db_pool_size=1, db_max_overflow=0, placement_wait_s=0)
+    )
+    services: BetsServices = app.state.bets
+    user_id = uuid.uuid4()
+    body = await single(bets_db)
+    own = headers(token_issuer, user_id)
+    async with app_client(app) as http:
+        await until(services.decisions.listening.is_set)
+        placed = await http.post("/api/bets/place", json=body, headers=own)
+        assert placed.status_code == 202, placed.text
+        bet_id = placed.json()["bet"]["bet_id"]
+        now = await http.get(f"/api/bets/{bet_id}", headers=own)
+        assert now.json()["bet"]["status"] == "pending"
+        polling = asyncio.create_task(http.get(f"/api/bets/{bet_id}?wait_s=9", headers=own))
+        await until(lambda: services.decisions.waiter_count == 1)
+        # Its first read done, the wait itself holds no connection (the pool has just one).
+        await until(lambda: services.db_engine.pool.checkedout() == 0)
+        await asyncio.sleep(0.3)
+        assert not polling.done()
+        assert services.db_engine.pool.checkedout() == 0
+        await refuse_stake(bets_db, uuid.UUID(bet_id), user_id)
+        answered = await asyncio.wait_for(polling, 8)
+        too_long = await http.get(f"/api/bets/{bet_id}?wait_s=11", headers=own)
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["bet"]["status"] == "rejected"
+    assert services.decisions.waiter_count == 0
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["code"] == "validation_error"

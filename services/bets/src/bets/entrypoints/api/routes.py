@@ -237,9 +237,23 @@ async def stats(principal: CurrentUser, services: Services) -> dict[str, Any]:
 
 
 @router.get("/{bet_id}")
-async def get_bet(bet_id: uuid.UUID, principal: CurrentUser, services: Services) -> dict[str, Any]:
-    async with services.db() as session:
-        view = await bet_view(session, bet_id, user_id=principal.user_id)
+async def get_bet(
+    bet_id: uuid.UUID,
+    principal: CurrentUser,
+    services: Services,
+    wait_s: Annotated[float, Query(ge=0, le=10)] = 0,
+) -> dict[str, Any]:
+    """The user's bet. ``wait_s``: a pending bet is answered once decided or after that many
+    seconds (a long poll on the process's one LISTEN, holding no database connection), so a
+    client that got 202 asks again without polling in a tight loop."""
+    if wait_s <= 0:
+        async with services.db() as session:
+            view = await bet_view(session, bet_id, user_id=principal.user_id)
+        return {"success": True, "bet": view}
+    with services.decisions.waiting(bet_id) as waiter:  # before the first read: none missed
+        view = await wait_until_decided(
+            services.db, waiter, bet_id, user_id=principal.user_id, timeout_s=wait_s
+        )
     return {"success": True, "bet": view}
 
 
