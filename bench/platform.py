@@ -317,7 +317,9 @@ class Bench:
             self.observer,
             users,
             size,
-            timeout_s=self.config.settlement_timeout_s,
+            # Opening a book goes through bets' per-message StakeReserved handler (~150/s
+            # here): 100 000 bets need longer than the settlement itself may take.
+            timeout_s=max(self.config.settlement_timeout_s, size / 50),
         )
         print(f"  {size} open bets ready in {book.setup_s:.1f} s (setup)", flush=True)
         event_id = str(book.event["event_id"])
