@@ -31,7 +31,13 @@ from wallet.testing import (
 )
 
 EXPORT = "/api/wallet/export"
-TODAY = datetime.now(UTC).date()
+
+
+def today() -> date:
+    """Read when needed, not at import: a run crossing midnight must not compare two days."""
+    return datetime.now(UTC).date()
+
+
 LINK_KEY = Settings.DEV_REPORT_LINK_KEY
 
 
@@ -108,11 +114,15 @@ async def test_csv_parses_back_to_the_ledger_rows_of_the_period(
             text("UPDATE wallet.balance_transaction SET created_at = :t WHERE id = :id"),
             {"t": datetime.now(UTC) - timedelta(days=90), "id": history[0]["id"]},
         )
+    before = today()
     report = await export(api, user, format="csv")
+    # The server's today: the day the export was asked (midnight may fall in between).
+    ended = date.fromisoformat(report["date_to"])
+    assert ended in (before, today())
     assert report["status"] == "ready"
     assert report["format"] == "csv"
-    assert report["date_from"] == (TODAY - timedelta(days=30)).isoformat()
-    assert report["date_to"] == TODAY.isoformat()
+    assert report["date_from"] == (ended - timedelta(days=30)).isoformat()
+    assert report["date_to"] == ended.isoformat()
     assert report["filename"].endswith(".csv")
     assert report["file_size_bytes"] > 0
     answer = await download(api, report)
@@ -347,7 +357,8 @@ async def test_export_agrees_with_the_history_api_for_the_same_dates(
     api: Api, wallet_db: WalletDb
 ) -> None:
     user = await bettor(wallet_db)
-    period = {"date_from": (TODAY - timedelta(days=7)).isoformat(), "date_to": TODAY.isoformat()}
+    now = today()
+    period = {"date_from": (now - timedelta(days=7)).isoformat(), "date_to": now.isoformat()}
     report = await export(api, user, format="csv", **period)
     found = sections((await download(api, report)).content)
     stats = {r["metric"]: r["value"] for r in found["STATISTICS"]}
