@@ -177,7 +177,7 @@ def describe(legs: list[BetLeg]) -> str:
     )
 
 
-def _bet_metadata(bet_id: uuid.UUID, legs: list[BetLeg]) -> dict[str, object]:
+def bet_metadata(bet_id: uuid.UUID, legs: list[BetLeg]) -> dict[str, object]:
     return {"bet_id": str(bet_id), "legs": bet_read_model.legs_json(legs)}
 
 
@@ -246,9 +246,9 @@ async def reserve_stake(
             rejection = await _find_rejection(session, command.bet_id)
             if rejection is None:
                 raise HoldNotFound(f"bet {command.bet_id}: hold vanished")
-            return _rejected(command, rejection)
+            return rejected_reply(command, rejection)
         check_same(existing, command.user_id, command.amount_minor, command.bet_id)
-        return _reserved(command, existing.id)
+        return reserved_reply(command, existing.id)
 
     origin = origin or Origin()
     # After our hold row exists: a release that waits on this lock will then see it.
@@ -267,7 +267,7 @@ async def reserve_stake(
             amount_minor=command.amount_minor,
             hold_id=str(hold_id),
         )
-        return _reserved(command, hold_id)
+        return reserved_reply(command, hold_id)
     await session.execute(delete(hold).where(hold.c.id == hold_id))
     recorded = await session.scalar(
         insert(stake_rejection)
@@ -291,7 +291,7 @@ async def reserve_stake(
             status=AuditStatus.rejected,
             reason=reason,
         )
-    return _rejected(command, reason)
+    return rejected_reply(command, reason)
 
 
 async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
@@ -304,7 +304,7 @@ async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
         amount_minor=-command.amount_minor,
         description=describe(command.legs),
         reference=str(command.bet_id),
-        metadata=_bet_metadata(command.bet_id, command.legs),
+        metadata=bet_metadata(command.bet_id, command.legs),
     )
     try:
         await Ledger(session).post(
@@ -329,7 +329,7 @@ def wallet_refusal(found: WalletRow | None, currency: str) -> str | None:
     return None
 
 
-def _reserved(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
+def reserved_reply(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
     return StakeReserved(
         bet_id=command.bet_id,
         user_id=command.user_id,
@@ -339,7 +339,7 @@ def _reserved(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
     )
 
 
-def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
+def rejected_reply(command: ReserveStake, reason: str) -> StakeReservationRejected:
     return StakeReservationRejected(bet_id=command.bet_id, user_id=command.user_id, reason=reason)
 
 
@@ -451,7 +451,7 @@ async def settle_bet(
     is_coupon = len(event.legs) > 1
     kind = settlement_type(event.result, is_coupon=is_coupon)
     description = describe(event.legs)
-    metadata = _bet_metadata(event.bet_id, event.legs)
+    metadata = bet_metadata(event.bet_id, event.legs)
     capture = rules.post_stake(user, event.bet_id, found.amount_minor)
     if event.result == "won" and event.payout_minor > 0:
         await ledger.post(capture)
@@ -515,7 +515,7 @@ async def resettle_bet(
                     description,
                     str(event.bet_id),
                     metadata={
-                        **_bet_metadata(event.bet_id, event.legs),
+                        **bet_metadata(event.bet_id, event.legs),
                         "settlement_version": event.settlement_version,
                     },
                 ),
@@ -702,7 +702,7 @@ async def _void(
             found.amount_minor,
             f"Stake returned: {describe(legs)}",
             str(bet_id),
-            metadata=_bet_metadata(bet_id, legs),
+            metadata=bet_metadata(bet_id, legs),
         ),
     )
     await _finish_hold(session, found.id, HoldStatus.voided, paid_minor=found.amount_minor)

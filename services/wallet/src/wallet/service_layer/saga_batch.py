@@ -53,11 +53,14 @@ from wallet.service_layer.saga import (
     INSUFFICIENT_FUNDS,
     Origin,
     audit_entry,
+    bet_metadata,
     check_currency,
     check_resettlement,
     check_same,
     describe,
     refuse_payout,
+    rejected_reply,
+    reserved_reply,
     wallet_refusal,
 )
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -175,10 +178,10 @@ def _reserve(
     existing = batch.holds.get(command.bet_id)
     if existing is not None:  # held before (or earlier in this batch): the same answer
         check_same(existing, command.user_id, command.amount_minor, command.bet_id)
-        return _reply(batch, origin, _reserved(command, existing.id))
+        return _reply(batch, origin, reserved_reply(command, existing.id))
     recorded = batch.rejections.get(command.bet_id)
     if recorded is not None:  # rejected before: the same answer, not audited again
-        return _reply(batch, origin, _rejected(command, recorded))
+        return _reply(batch, origin, rejected_reply(command, recorded))
     hold_id = uuid.uuid4()
     reason = (
         BET_RELEASED if command.bet_id in batch.tombstones else _try_hold(batch, command, origin)
@@ -204,7 +207,7 @@ def _reserve(
                 hold_id=str(hold_id),
             )
         )
-        return _reply(batch, origin, _reserved(command, hold_id))
+        return _reply(batch, origin, reserved_reply(command, hold_id))
     batch.rejections[command.bet_id] = reason
     batch.new_rejections.append(
         Rejection(command.bet_id, command.user_id, command.amount_minor, reason)
@@ -220,7 +223,7 @@ def _reserve(
             reason=reason,
         )
     )
-    return _reply(batch, origin, _rejected(command, reason))
+    return _reply(batch, origin, rejected_reply(command, reason))
 
 
 def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | None:
@@ -232,7 +235,7 @@ def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | Non
         amount_minor=-command.amount_minor,
         description=describe(command.legs),
         reference=str(command.bet_id),
-        metadata=_bet_metadata(command.bet_id, command),
+        metadata=bet_metadata(command.bet_id, command.legs),
     )
     try:
         _post(
@@ -338,7 +341,7 @@ def _capture(batch: _Batch, origin: Origin, found: HoldRow, event: BetSettled, p
     batch.uow.batch_ledger.available(user)  # no wallet row: WalletNotFound, as saga.py
     kind = settlement_type(event.result, is_coupon=len(event.legs) > 1)
     description = describe(event.legs)
-    metadata = _bet_metadata(event.bet_id, event)
+    metadata = bet_metadata(event.bet_id, event.legs)
     capture = rules.post_stake(user, event.bet_id, found.amount_minor)
     if event.result == "won" and event.payout_minor > 0:
         _post(batch, origin, capture)
@@ -385,7 +388,7 @@ async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
                 description,
                 str(event.bet_id),
                 metadata={
-                    **_bet_metadata(event.bet_id, event),
+                    **bet_metadata(event.bet_id, event.legs),
                     "settlement_version": event.settlement_version,
                 },
             ),
@@ -472,7 +475,7 @@ def _void(
             found.amount_minor,
             f"Stake returned: {describe(message.legs)}",
             str(found.bet_id),
-            metadata=_bet_metadata(found.bet_id, message),
+            metadata=bet_metadata(found.bet_id, message.legs),
         ),
     )
     _finish(batch, found, HoldStatus.voided, found.amount_minor)
@@ -484,24 +487,6 @@ def _finish(batch: _Batch, found: HoldRow, status: HoldStatus, paid_minor: int) 
     found.status, found.paid_minor = status, paid_minor
     if found.bet_id not in batch.new_holds:  # a new hold is inserted in its final state
         batch.finished[found.bet_id] = found
-
-
-def _bet_metadata(bet_id: uuid.UUID, message: SagaCommand) -> dict[str, object]:
-    return {"bet_id": str(bet_id), "legs": bet_read_model.legs_json(message.legs)}
-
-
-def _reserved(command: ReserveStake, hold_id: uuid.UUID) -> StakeReserved:
-    return StakeReserved(
-        bet_id=command.bet_id,
-        user_id=command.user_id,
-        hold_id=hold_id,
-        amount_minor=command.amount_minor,
-        currency=command.currency,
-    )
-
-
-def _rejected(command: ReserveStake, reason: str) -> StakeReservationRejected:
-    return StakeReservationRejected(bet_id=command.bet_id, user_id=command.user_id, reason=reason)
 
 
 def _reply(
