@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("auth", "events", "bets", "wallet")
 # The services' own default pools (common.settings), not the e2e suite's small ones: the
 # floor gets the same, so neither side has a pool the other lacks.
-POOL_SIZE, MAX_OVERFLOW = 10, 10
+POOL_SIZE, MAX_OVERFLOW = 20, 0
 
 
 @dataclass

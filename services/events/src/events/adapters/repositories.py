@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -181,15 +181,16 @@ class EventRepository:
         )
         return int((await self.db.execute(query)).scalar_one_or_none() or 0)
 
-    async def count_bets(self, event_ids: Iterable[uuid.UUID]) -> None:
-        rows = [{"event_id": e, "bet_count": 1} for e in sorted(set(event_ids))]
+    async def count_bets(self, bets_per_event: Mapping[uuid.UUID, int]) -> None:
+        """Add each event's number of new bets to its count, in one statement."""
+        rows = [{"event_id": e, "bet_count": n} for e, n in sorted(bets_per_event.items())]
         if not rows:
             return
         statement = pg_insert(t.event_bet_count).values(rows)
         statement = statement.on_conflict_do_update(
             index_elements=[t.event_bet_count.c.event_id],
             set_={
-                "bet_count": t.event_bet_count.c.bet_count + 1,
+                "bet_count": t.event_bet_count.c.bet_count + statement.excluded.bet_count,
                 "updated_at": func.now(),
             },
         )

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from collections import Counter
+
 from common.contracts.bets import BetPlaced
-from common.messaging.consumer import MessageContext, Subscriptions
+from common.messaging.consumer import BatchContext, Batched, BatchItems, Subscriptions
 from events.adapters.repositories import EventRepository
 
 
-async def on_bet_placed(payload: BetPlaced, ctx: MessageContext) -> None:
-    """Count bets per event (a read model): an event with bets is cancelled, never deleted."""
-    await EventRepository(ctx.session).count_bets(leg.event_id for leg in payload.legs)
+def bets_per_event(placed: list[BetPlaced]) -> Counter[uuid.UUID]:
+    """How many of these bets have a leg on each event (a coupon counts once per event)."""
+    return Counter(event_id for bet in placed for event_id in {leg.event_id for leg in bet.legs})
 
 
-SUBSCRIPTIONS: Subscriptions = {BetPlaced: on_bet_placed}
+async def on_bets_placed(items: BatchItems, ctx: BatchContext) -> None:
+    """Count bets per event (a read model): an event with bets is cancelled, never deleted.
+    A whole batch of ``BetPlaced`` is one upsert (at match-day rates, one per bet was a
+    transaction's worth of round trips per bet)."""
+    await EventRepository(ctx.session).count_bets(bets_per_event([p for p, _ in items]))
+
+
+SUBSCRIPTIONS: Subscriptions = {BetPlaced: Batched(on_bets_placed)}
