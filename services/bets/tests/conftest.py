@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from services.bets.tests.builders import BetsDb
+from sqlalchemy import text
 
 from bets.settings import Settings
 from common.db import create_engine, create_sessionmaker
@@ -21,6 +22,25 @@ async def bets_db(test_database: Any) -> AsyncIterator[BetsDb]:
     engine = create_engine(test_database.url_for("bets"), pool_size=2, max_overflow=30)
     yield BetsDb(engine, create_sessionmaker(engine))
     await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def leaves_no_pending_bets(bets_db: BetsDb) -> AsyncIterator[None]:
+    """For a module that drives the saga's steps by hand and may leave bets ``pending``: at its
+    end they are rejected, so a later module's pending-bet watchdog sees only its own bets."""
+    query = text("SELECT id FROM bets.bet WHERE status = 'pending'")
+    async with bets_db.sessionmaker() as session:
+        before = set(await session.scalars(query))
+    yield
+    async with bets_db.sessionmaker.begin() as session:
+        left = set(await session.scalars(query)) - before
+        await session.execute(
+            text(
+                "UPDATE bets.bet SET status = 'rejected', reason = 'test.left_pending',"
+                " decided_at = now() WHERE id = ANY(:ids)"
+            ),
+            {"ids": list(left)},
+        )
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,6 @@ from wallet.testing import (
 
 BALANCE = "/api/wallet/balance"
 HISTORY = "/api/wallet/history"
-NOW = datetime.now(UTC)
 
 
 async def bet(
@@ -36,10 +35,13 @@ async def bet(
     placed_at: datetime | None = None,
     settled_at: datetime | None = None,
 ) -> uuid.UUID:
-    """A single placed (and settled, unless ``result`` is None) through the saga handlers."""
+    """A single placed (and settled, unless ``result`` is None) through the saga handlers;
+    placed and settled now unless told (now read here, not at import: a long run would date
+    the bets hours back)."""
+    now = datetime.now(UTC)
     reserve = make_reserve(user, stake_minor, legs=[make_leg(coefficient=Decimal(coefficient))])
     await handle(db, saga.on_reserve_stake, reserve)
-    await handle(db, saga.on_bet_placed, make_placed(reserve, placed_at=placed_at or NOW))
+    await handle(db, saga.on_bet_placed, make_placed(reserve, placed_at=placed_at or now))
     if result is not None:
         payout = {"won": int(stake_minor * Decimal(coefficient)), "lost": 0, "void": stake_minor}[
             result
@@ -47,7 +49,7 @@ async def bet(
         await handle(
             db,
             saga.on_bet_settled,
-            make_settled(reserve, result, payout_minor=payout, settled_at=settled_at or NOW),
+            make_settled(reserve, result, payout_minor=payout, settled_at=settled_at or now),
         )
     return reserve.bet_id
 
@@ -135,9 +137,9 @@ async def test_roi_of_a_loser_is_negative_and_rounded_half_up(
 # --- getBetHistory ---------------------------------------------------------------------------
 
 
-async def seed_history(db: WalletDb) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    """25 settled singles of 100.00 @ 2.00 (16 won, 9 lost): 10 placed in the last 7 days, the
-    rest 10-24 days ago; plus 2 open bets and one cancelled."""
+async def seed_history(db: WalletDb, now: datetime) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """25 settled singles of 100.00 @ 2.00 (16 won, 9 lost): 10 placed in the 7 days up to
+    ``now``, the rest 10-24 days before it; plus 2 open bets and one cancelled."""
     user = await make_wallet(db, balance_minor=1_000_000)
     results = ["won"] * 16 + ["lost"] * 9
     # settlement order W W L W W W L L … for streaks: put the 9 losses in the middle
@@ -146,7 +148,7 @@ async def seed_history(db: WalletDb) -> tuple[uuid.UUID, list[uuid.UUID]]:
     ids = []
     for i, result in enumerate(order):
         days_ago = 10 + (14 - i) if i < 15 else (24 - i) * 0.6  # 24…10 days, then 5.4…0
-        placed = NOW - timedelta(days=days_ago, minutes=5)
+        placed = now - timedelta(days=days_ago, minutes=5)
         ids.append(
             await bet(
                 db,
@@ -169,7 +171,8 @@ async def seed_history(db: WalletDb) -> tuple[uuid.UUID, list[uuid.UUID]]:
 
 
 async def test_seed_history_rows_1_to_7(api: Api, wallet_db: WalletDb) -> None:
-    user, _ = await seed_history(wallet_db)
+    now = datetime.now(UTC)  # the test's own clock, the same for the seed and the questions
+    user, _ = await seed_history(wallet_db, now)
 
     async def history(**params: Any) -> dict[str, Any]:
         answer = await api.get(HISTORY, user, **params)
@@ -203,7 +206,7 @@ async def test_seed_history_rows_1_to_7(api: Api, wallet_db: WalletDb) -> None:
     assert wins["bets"][0]["bet_amount"] == "100.00"
 
     # 3. the last 7 days (by placement): 10 settled + 2 open + 1 cancelled placed now
-    week = await history(date_from=(NOW - timedelta(days=6)).date().isoformat(), limit=100)
+    week = await history(date_from=(now - timedelta(days=6)).date().isoformat(), limit=100)
     assert week["pagination"]["bets"]["total_items"] == 13
 
     # 4. pagination

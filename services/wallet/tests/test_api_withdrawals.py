@@ -13,6 +13,7 @@ from wallet.domain.audit import ClientInfo
 from wallet.domain.errors import InsufficientFunds
 from wallet.domain.withdrawals import SuspicionThresholds, WithdrawalLimits
 from wallet.service_layer import saga, withdrawals
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.testing import (
     WITHDRAW,
     Api,
@@ -402,7 +403,7 @@ async def test_twenty_parallel_withdrawals_racing_reservations_never_overdraw(
         try:
             async with wallet_db.sessionmaker.begin() as session:
                 await withdrawals.request_withdrawal(
-                    session,
+                    WalletUnitOfWork.joining(session),
                     user_id=user,
                     amount_minor=2_000,
                     method_id=uuid.UUID(method),

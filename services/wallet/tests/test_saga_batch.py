@@ -1,10 +1,11 @@
 """The set-based saga (saga_batch.py) against the one-at-a-time reference (saga.py).
 
-The property: random ReserveStake/ReleaseStake/BetSettled/BetResettled over a few users with
-small balances (rejections happen), duplicates included, applied one by one through the
-reference functions on one wallet database and in batches on a second one, leave identical
-ledgers: balances, holds, transfers and entries, history lines in order, audit rows, rejections,
-tombstones, the bet read model, the emitted replies and every system account — to the cent.
+The property: random ReserveStake/ReleaseStake/BetSettled/BetResettled/BetPlaced/BetCancelled
+over a few users with small balances (rejections happen), duplicates included, applied one by
+one through the reference functions on one wallet database and in batches on a second one, leave
+identical ledgers: balances, holds, transfers and entries, history lines in order, audit rows,
+rejections, tombstones, the bet read model (every column a message writes), the emitted replies
+and every system account — to the cent.
 A message the reference refuses by raising (a settlement before its reservation, a mismatch, a
 payout past the cap) is rolled back there; it would go to the retry queue, so the batches get
 the others (the consumer's culprit search does the same), and nothing of it may differ.
@@ -24,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.context import causation_id_var, correlation_id_var
@@ -34,15 +35,24 @@ from common.messaging.outbox import add_to_outbox
 from common.testing.database import TestDatabase
 from wallet.adapters.tables import SCHEMA
 from wallet.domain.errors import HoldNotFound
+from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer import saga
 from wallet.service_layer.deposits import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 from wallet.service_layer.saga import Origin
-from wallet.service_layer.saga_batch import SagaCommand, SagaResult, apply_saga_batch
+from wallet.service_layer.saga_batch import (
+    SagaCommand,
+    SagaResult,
+    apply_saga_batch,
+    read_model_rounds,
+)
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import open_wallet
 from wallet.testing import (
     WalletDb,
+    handle,
+    make_cancelled,
+    make_placed,
     make_release,
     make_reserve,
     make_resettled,
@@ -73,7 +83,9 @@ async def twin_db(infrastructure: Any) -> AsyncIterator[WalletDb]:
 @dataclass(frozen=True)
 class Step:
     bet: int
-    action: str  # reserve | release | won | lost | void | resettle | again (an earlier message)
+    # reserve | release | won | lost | void | resettle | placed | cancelled
+    # | again (an earlier message)
+    action: str
     delta_stakes: int = 0  # resettle: the payout delta in stakes
     version: int = 2
 
@@ -100,7 +112,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         Step,
         bet=st.integers(0, len(bets) - 1),
         action=st.sampled_from(
-            ["reserve", "reserve", "release", "won", "lost", "void", "resettle"]
+            [
+                "reserve",
+                "reserve",
+                "release",
+                "won",
+                "lost",
+                "void",
+                "resettle",
+                "placed",
+                "cancelled",
+            ]
         ),
         delta_stakes=st.sampled_from([-2, -1, 0, 1, 2]),
         version=st.sampled_from([2, 3]),
@@ -127,6 +149,10 @@ def messages(scenario: Scenario, users: list[uuid.UUID]) -> list[tuple[SagaComma
             command = reserve
         elif step.action == "release":
             command = make_release(reserve)
+        elif step.action == "placed":
+            command = make_placed(reserve, placed_at=AT)
+        elif step.action == "cancelled":
+            command = make_cancelled(reserve)
         elif step.action == "resettle":
             command = make_resettled(
                 reserve, "lost", "won", step.delta_stakes * stake, step.version, resettled_at=AT
@@ -169,6 +195,12 @@ async def _reference(session: AsyncSession, command: SagaCommand, origin: Origin
         return await saga.release_stake(session, command, origin)
     if isinstance(command, saga.BetSettled):
         return await saga.settle_bet(session, command, origin)
+    if isinstance(command, saga.BetPlaced):
+        await saga.record_bet_placed(session, command)
+        return False
+    if isinstance(command, saga.BetCancelled):
+        await saga.record_bet_cancelled(session, command)
+        return False
     return await saga.resettle_bet(session, command, origin)
 
 
@@ -262,8 +294,9 @@ async def snapshot(db: WalletDb, users: list[uuid.UUID], bets: list[uuid.UUID]) 
             ),
             "bets": await rows(
                 "SELECT bet_id, user_id, bet_type, stake_minor, status, result, payout_minor,"
-                " settlement_version, settled_at, legs FROM wallet.bet WHERE bet_id = ANY(:b)"
-                " ORDER BY bet_id",
+                " settlement_version, settled_at, legs, currency, coefficient,"
+                " potential_win_minor, placed_at, cancel_reason FROM wallet.bet"
+                " WHERE bet_id = ANY(:b) ORDER BY bet_id",
                 b=bets,
             ),
         }
@@ -387,3 +420,130 @@ async def test_parallel_batches_over_the_same_users_do_not_deadlock_and_reconcil
         assert await wallet_db.balances(user) == (available[user], 0)
     report = await reconcile(wallet_db.engine)
     assert report.ok, report.as_dict()
+
+
+# --- the bet read model: BetPlaced/BetCancelled by the set -----------------------------------
+
+
+async def bet_row_version(db: WalletDb, bet_id: uuid.UUID) -> tuple[Any, ...]:
+    """The row's version (``xmin`` changes with every write, even of the same values)."""
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT xmin::text, updated_at FROM wallet.bet WHERE bet_id = :b"),
+                {"b": bet_id},
+            )
+        ).one()
+    return tuple(row)
+
+
+async def test_a_redelivered_bet_placed_writes_nothing_twice(wallet_db: WalletDb) -> None:
+    user = await make_wallet(wallet_db, balance_minor=1_000)
+    reserve = make_reserve(user, 400)
+    placed = make_placed(reserve, placed_at=AT)
+    await in_batches(wallet_db, [(reserve, Origin(uuid.uuid4(), "r"))], [])
+    await handle(wallet_db, saga.on_bet_placed, placed)
+    written = await bet_row_version(wallet_db, reserve.bet_id)
+    # the same BetPlaced again under a new event id: alone, then twice in one batch
+    await handle(wallet_db, saga.on_bet_placed, placed)
+    await in_batches(
+        wallet_db, [(placed, Origin(uuid.uuid4(), "a")), (placed, Origin(uuid.uuid4(), "b"))], []
+    )
+    assert await bet_row_version(wallet_db, reserve.bet_id) == written
+    # a BetPlaced that tells something new is still written
+    await handle(wallet_db, saga.on_bet_placed, make_placed(reserve, placed_at=datetime.now(UTC)))
+    assert await bet_row_version(wallet_db, reserve.bet_id) != written
+    await in_batches(wallet_db, [(make_release(reserve), Origin(uuid.uuid4(), "x"))], [])
+
+
+async def test_a_batch_of_bet_placed_is_one_upsert(wallet_db: WalletDb) -> None:
+    user = await make_wallet(wallet_db, balance_minor=10_000)
+    reserves = [make_reserve(user, 100) for _ in range(20)]
+    items: list[tuple[SagaCommand, Origin]] = []
+    for reserve in reserves:  # as the bets service sends them: interleaved with reservations
+        items.append((reserve, Origin(uuid.uuid4(), "r")))
+        items.append((make_placed(reserve, placed_at=AT), Origin(uuid.uuid4(), "p")))
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    listen_on = wallet_db.engine.sync_engine
+    event.listen(listen_on, "before_cursor_execute", seen)
+    try:
+        await in_batches(wallet_db, items, [])
+    finally:
+        event.remove(listen_on, "before_cursor_execute", seen)
+    assert len([s for s in statements if s.startswith("INSERT INTO wallet.bet ")]) == 1
+    async with wallet_db.engine.connect() as conn:
+        open_bets = await conn.scalar(
+            text("SELECT count(*) FROM wallet.bet WHERE bet_id = ANY(:b) AND status = 'open'"),
+            {"b": [r.bet_id for r in reserves]},
+        )
+    assert open_bets == 20
+    releases: list[tuple[SagaCommand, Origin]] = [
+        (make_release(r), Origin(uuid.uuid4(), "x")) for r in reserves
+    ]
+    await in_batches(wallet_db, releases, [])
+
+
+def test_bet_placed_and_cancelled_share_the_saga_batch() -> None:
+    """Interleaved with the money messages, a handler of their own would cut every run."""
+    table = subscriptions("USD")
+    shared = table[saga.ReserveStake]
+    assert table[saga.BetPlaced] is shared
+    assert table[saga.BetCancelled] is shared
+
+
+def test_read_model_rounds_keep_each_bets_order() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    writes: list[tuple[str, dict[str, Any]]] = [
+        ("placed", {"bet_id": a}),
+        ("settled", {"bet_id": a}),
+        ("placed", {"bet_id": b}),  # joins the first round: nothing of b before it
+        ("cancelled", {"bet_id": a}),
+        ("settled", {"bet_id": b}),  # joins a's settlement round
+        ("placed", {"bet_id": a}),  # after a's cancel: a round of its own
+    ]
+    rounds = read_model_rounds(writes)
+    assert [(kind, [w["bet_id"] for w in ws]) for kind, ws in rounds] == [
+        ("placed", [a, b]),
+        ("settled", [a, b]),
+        ("cancelled", [a]),
+        ("placed", [a]),
+    ]
+
+
+async def test_a_cancel_in_a_batch_takes_the_stake_held_at_its_point_of_the_batch(
+    wallet_db: WalletDb, twin_db: WalletDb
+) -> None:
+    """One at a time, a BetCancelled before the bet's reservation finds nothing held (stake 0),
+    after it the hold's stake; in one batch the holds are written at the end, yet the same."""
+    users, operation = [uuid.uuid4()], uuid.uuid4()  # the same deposit in both databases
+    for db in (wallet_db, twin_db):
+        async with db.sessionmaker.begin() as session:
+            await open_wallet(session, users[0], "USD")
+            await credit_deposit(
+                session, user_id=users[0], operation_id=operation, amount_minor=1_000
+            )
+    early, late = make_reserve(users[0], 300), make_reserve(users[0], 400)
+    items: list[tuple[SagaCommand, Origin]] = [
+        (make_cancelled(early), Origin(uuid.uuid4(), "c1")),
+        (early, Origin(uuid.uuid4(), "r1")),
+        (late, Origin(uuid.uuid4(), "r2")),
+        (make_cancelled(late), Origin(uuid.uuid4(), "c2")),
+    ]
+    await one_at_a_time(twin_db, items)
+    await in_batches(wallet_db, items, [])
+    bets = [early.bet_id, late.bet_id]
+    assert await snapshot(wallet_db, users, bets) == await snapshot(twin_db, users, bets)
+    async with wallet_db.engine.connect() as conn:
+        stakes = await conn.execute(
+            text("SELECT bet_id, stake_minor FROM wallet.bet WHERE bet_id = ANY(:b)"), {"b": bets}
+        )
+        assert dict(stakes.all()) == {early.bet_id: 0, late.bet_id: 400}
+    releases: list[tuple[SagaCommand, Origin]] = [
+        (make_release(r), Origin(uuid.uuid4(), "x")) for r in (early, late)
+    ]
+    for db in (wallet_db, twin_db):
+        await in_batches(db, releases, [])

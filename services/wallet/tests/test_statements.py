@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
@@ -33,9 +35,21 @@ from wallet.testing import (
     make_wallet,
 )
 
-NOW = datetime.now(UTC)
-THIS = Month(NOW.year, NOW.month)
-LAST = THIS.previous()
+
+@dataclass(frozen=True)
+class Months:
+    now: datetime
+    this: Month
+    last: Month
+
+
+@pytest.fixture
+def months() -> Months:
+    """This month and last, read when the test starts, not at import: a long suite, or one
+    crossing midnight at a month's end, would put the bets in one month and ask for another."""
+    now = datetime.now(UTC)
+    this = Month(now.year, now.month)
+    return Months(now, this, this.previous())
 
 
 async def bet(
@@ -51,9 +65,9 @@ async def bet(
         )
 
 
-async def move_to_last_month(db: WalletDb, user: uuid.UUID) -> None:
-    """Everything the user has so far happened on the 2nd of last month (order kept)."""
-    moment = LAST.start() + timedelta(days=1)
+async def move_to_last_month(db: WalletDb, user: uuid.UUID, last: Month) -> None:
+    """Everything the user has so far happened on the 2nd of ``last`` month (order kept)."""
+    moment = last.start() + timedelta(days=1)
     async with db.engine.begin() as conn:
         await conn.execute(
             text(
@@ -76,14 +90,14 @@ async def move_to_last_month(db: WalletDb, user: uuid.UUID) -> None:
         )
 
 
-async def two_months(api: Api, db: WalletDb) -> uuid.UUID:
+async def two_months(api: Api, db: WalletDb, months: Months) -> uuid.UUID:
     """Last month: deposit 1 000.00, won 100.00 @ 1.85. This month: deposit 200.00, withdraw
     100.00, lost 50.00, void 30.00, open 40.00, won 20.00 @ 3.00."""
     user = await make_wallet(db, balance_minor=100_000)
     async with db.sessionmaker.begin() as session:
         await record_account_holder(session, user, email="olga@example.com", name="Ольга Смирнова")
     await bet(db, user, 10_000, "1.85", "won")
-    await move_to_last_month(db, user)
+    await move_to_last_month(db, user, months.last)
     await deposit(db, user, 20_000)
     method_id = await add_method(api, user)
     withdrawn = await api.post(
@@ -107,23 +121,23 @@ async def statements_of(db: WalletDb, user: uuid.UUID) -> list[dict[str, Any]]:
 
 
 async def test_statements_match_the_ledger_and_a_second_run_adds_nothing(
-    api: Api, wallet_db: WalletDb, make_settings: Any
+    api: Api, wallet_db: WalletDb, make_settings: Any, months: Months
 ) -> None:
-    user = await two_months(api, wallet_db)
+    user = await two_months(api, wallet_db, months)
     settings = make_settings(Settings)
     job = {s.name: s for s in report_periodic_jobs(settings)}["monthly-statements"]
-    if month_due(NOW, timedelta(minutes=settings.statement_grace_min)) == LAST:
+    if month_due(months.now, timedelta(minutes=settings.statement_grace_min)) == months.last:
         await job.job(wallet_db.engine)  # the periodic job closes last month
-    await generate_statements(wallet_db.engine, LAST)
-    await generate_statements(wallet_db.engine, THIS)
+    await generate_statements(wallet_db.engine, months.last)
+    await generate_statements(wallet_db.engine, months.this)
     # Run twice (and the job again): still one statement per user and month.
-    assert await generate_statements(wallet_db.engine, LAST) == 0
+    assert await generate_statements(wallet_db.engine, months.last) == 0
     await job.job(wallet_db.engine)
-    assert await generate_statements(wallet_db.engine, THIS) == 0
+    assert await generate_statements(wallet_db.engine, months.this) == 0
 
     last, this = await statements_of(wallet_db, user)
     assert (last["year"], last["month"], this["year"], this["month"]) == (
-        LAST.year, LAST.month, THIS.year, THIS.month,
+        months.last.year, months.last.month, months.this.year, months.this.month,
     )  # fmt: skip
     figures = [
         "opening_balance_minor", "closing_balance_minor", "deposits_minor", "withdrawals_minor",
@@ -148,15 +162,17 @@ async def test_statements_match_the_ledger_and_a_second_run_adds_nothing(
     assert sum(h["amount_minor"] for h in history) == available
 
 
-async def test_statements_over_http_as_json_csv_and_pdf(api: Api, wallet_db: WalletDb) -> None:
-    user = await two_months(api, wallet_db)
-    await generate_statements(wallet_db.engine, THIS)
+async def test_statements_over_http_as_json_csv_and_pdf(
+    api: Api, wallet_db: WalletDb, months: Months
+) -> None:
+    user = await two_months(api, wallet_db, months)
+    await generate_statements(wallet_db.engine, months.this)
     listed = await api.get("/api/wallet/statements", user)
     assert listed.status_code == 200
     assert [(s["year"], s["month"]) for s in listed.json()["statements"]] == [
-        (THIS.year, THIS.month)
+        (months.this.year, months.this.month)
     ]
-    path = f"/api/wallet/statements/{THIS.year}/{THIS.month}"
+    path = f"/api/wallet/statements/{months.this.year}/{months.this.month}"
     one = (await api.get(path, user)).json()["statement"]
     assert (one["opening_balance"], one["closing_balance"], one["net_profit"]) == (
         "1085.00", "1135.00", "-10.00",
@@ -173,7 +189,7 @@ async def test_statements_over_http_as_json_csv_and_pdf(api: Api, wallet_db: Wal
     as_pdf = await api.get(path, user, format="pdf")
     assert as_pdf.headers["content-type"] == "application/pdf"
     content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf.content)).pages)
-    assert f"Monthly statement — {THIS.label}" in content
+    assert f"Monthly statement — {months.this.label}" in content
     assert "Ольга Смирнова" in content
     assert "1135.00" in content
     assert "-14.29" in content
@@ -186,7 +202,7 @@ async def test_statements_over_http_as_json_csv_and_pdf(api: Api, wallet_db: Wal
 
 
 async def test_a_resettlement_is_an_adjustment_and_the_month_still_adds_up(
-    wallet_db: WalletDb,
+    wallet_db: WalletDb, months: Months
 ) -> None:
     user = await make_wallet(wallet_db, balance_minor=10_000)
     reserve = make_reserve(user, 1_000, legs=[make_leg(coefficient=Decimal("2.00"))])
@@ -195,7 +211,7 @@ async def test_a_resettlement_is_an_adjustment_and_the_month_still_adds_up(
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "won", payout_minor=2_000))
     # The result is corrected: won → lost, the 20.00 payout taken back.
     await handle(wallet_db, saga.on_bet_resettled, make_resettled(reserve, "won", "lost", -2_000))
-    await generate_statements(wallet_db.engine, THIS)
+    await generate_statements(wallet_db.engine, months.this)
     (this,) = await statements_of(wallet_db, user)
     assert (this["deposits_minor"], this["stakes_minor"], this["winnings_minor"]) == (
         10_000, 1_000, 2_000,
@@ -218,17 +234,17 @@ def test_the_month_due_waits_for_the_grace_period() -> None:
 
 
 async def test_the_statement_job_generates_while_its_runner_holds_the_leader_lock(
-    api: Api, wallet_db: WalletDb
+    api: Api, wallet_db: WalletDb, months: Months
 ) -> None:
     """The periodic runner holds ``wallet.monthly-statements`` for as long as it leads; the
     generation it runs must not wait for that same lock (it then made nothing, ever)."""
-    user = await two_months(api, wallet_db)
+    user = await two_months(api, wallet_db, months)
     leader = LeaderLocks(wallet_db.engine)
     try:
         assert await leader.try_acquire(advisory_key("wallet.monthly-statements")) is not None
-        assert await generate_statements(wallet_db.engine, LAST) >= 1
+        assert await generate_statements(wallet_db.engine, months.last) >= 1
     finally:
         await leader.close()
     assert [(s["year"], s["month"]) for s in await statements_of(wallet_db, user)] == [
-        (LAST.year, LAST.month)
+        (months.last.year, months.last.month)
     ]

@@ -29,6 +29,7 @@ from wallet.domain.audit import ClientInfo
 from wallet.entrypoints.api.app import create_app
 from wallet.service_layer import card_deposits
 from wallet.service_layer.card_deposits import DepositLimits
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 from wallet.stripe_testing import StripeWorld
 from wallet.testing import WITHDRAW, Api, add_method
@@ -223,7 +224,7 @@ async def test_webhook_arriving_before_the_request_committed_credits_once(
         request = world.db.sessionmaker.begin()
         session = await request.__aenter__()
         form = await card_deposits.start_card_deposit(
-            session,
+            WalletUnitOfWork.joining(session),
             provider,
             user_id=user,
             operation_id=uuid.uuid4(),

@@ -38,7 +38,7 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Uuid, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.context import causation_id_var, correlation_id_var
@@ -155,6 +155,14 @@ class Consumer:
         self._channel: AbstractChannel | None = None
         self.queues: ServiceQueues | None = None
         _, self._inbox = messaging_tables(schema)
+        # Arrays, not a VALUES list per batch size: one SQL text, compiled and prepared once,
+        # whatever the batch holds (a multi-row VALUES is a new statement for every size).
+        self._claim_inbox = text(
+            f"INSERT INTO {self._inbox.fullname} (consumer, event_id, message_type)"  # noqa: S608
+            " SELECT :consumer, e, t"
+            " FROM unnest(CAST(:event_ids AS uuid[]), CAST(:types AS text[])) AS v(e, t)"
+            " ON CONFLICT DO NOTHING RETURNING event_id"
+        ).columns(event_id=Uuid)
 
     @property
     def routing_keys(self) -> list[str]:
@@ -273,19 +281,12 @@ class Consumer:
         async with self.sessionmaker.begin() as session:
             claimed = set(
                 await session.scalars(
-                    insert(self._inbox)
-                    .values(
-                        [
-                            {
-                                "consumer": self.service,
-                                "event_id": d.envelope.event_id,
-                                "message_type": d.envelope.type,
-                            }
-                            for d in batch
-                        ]
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(self._inbox.c.event_id)
+                    self._claim_inbox,
+                    {
+                        "consumer": self.service,
+                        "event_ids": [d.envelope.event_id for d in batch],
+                        "types": [d.envelope.type for d in batch],
+                    },
                 )
             )
             outcomes = []

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import event, market, selection
 from bets.domain.errors import EventNotOpen, EventStarted, MarketSuspended, SelectionNotFound
+from common.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,21 @@ async def open_offers(
 ) -> list[Offer]:
     """The offer for each ``(event_id, odds_id)``, in order; raises the first reason it cannot
     be bet on (unknown selection, event not open or started, market suspended or closed)."""
+    offers: list[Offer] = []
+    for verdict in await offer_verdicts(session, legs, now=now):
+        if isinstance(verdict, DomainError):
+            raise verdict
+        offers.append(verdict)
+    return offers
+
+
+async def offer_verdicts(
+    session: AsyncSession, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
+) -> list[Offer | DomainError]:
+    """Per ``(event_id, odds_id)``, in order: its offer, or why it cannot be bet on — in one
+    query for any number of bets' legs (the wallet's replies are decided by the batch)."""
+    if not legs:
+        return []
     rows = (
         await session.execute(
             select(
@@ -62,31 +79,34 @@ async def open_offers(
             )
             .join(market, market.c.id == selection.c.market_id)
             .join(event, event.c.id == selection.c.event_id)
-            .where(selection.c.odds_id.in_([odds_id for _, odds_id in legs]))
+            .where(selection.c.odds_id.in_({odds_id for _, odds_id in legs}))
         )
     ).all()
     by_odds = {row.odds_id: row for row in rows}
-    offers: list[Offer] = []
-    for event_id, odds_id in legs:
-        row = by_odds.get(odds_id)
-        details = {"event_id": str(event_id), "odds_id": str(odds_id)}
-        if row is None or row.event_id != event_id or row.event_name is None:
-            raise SelectionNotFound(details=details)
-        if not _takes_bets_now(row.event_status, row.starts_at, row.live_betting, now):
-            raise EventStarted(details=details)
-        if row.event_status not in ("scheduled", "live"):
-            raise EventNotOpen(details={**details, "status": row.event_status})
-        if row.market_status != "open":
-            raise MarketSuspended(details={**details, "market_status": row.market_status})
-        offers.append(
-            Offer(
-                event_id=row.event_id,
-                market_id=row.market_id,
-                odds_id=row.odds_id,
-                event_name=row.event_name,
-                market=row.market,
-                selection=row.selection,
-                coefficient=Decimal(row.coefficient),
-            )
-        )
-    return offers
+    return [_verdict(by_odds.get(odds_id), event_id, odds_id, now) for event_id, odds_id in legs]
+
+
+def _verdict(
+    row: Any,  # the leg's row of offer_verdicts' query, or None
+    event_id: uuid.UUID,
+    odds_id: uuid.UUID,
+    now: datetime,
+) -> Offer | DomainError:
+    details = {"event_id": str(event_id), "odds_id": str(odds_id)}
+    if row is None or row.event_id != event_id or row.event_name is None:
+        return SelectionNotFound(details=details)
+    if not _takes_bets_now(row.event_status, row.starts_at, row.live_betting, now):
+        return EventStarted(details=details)
+    if row.event_status not in ("scheduled", "live"):
+        return EventNotOpen(details={**details, "status": row.event_status})
+    if row.market_status != "open":
+        return MarketSuspended(details={**details, "market_status": row.market_status})
+    return Offer(
+        event_id=row.event_id,
+        market_id=row.market_id,
+        odds_id=row.odds_id,
+        event_name=row.event_name,
+        market=row.market,
+        selection=row.selection,
+        coefficient=Decimal(row.coefficient),
+    )

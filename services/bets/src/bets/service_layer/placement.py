@@ -2,7 +2,8 @@
 
 Validates against the read model (selection open, odds acceptable under the request's policy,
 limits), then inserts the bet ``pending`` with its legs and ``ReserveStake`` in the outbox, in
-the caller's transaction.
+the caller's transaction. The API answers with the bet as inserted (``PlacedBet.view``): reading
+back what was just written, in the same transaction, could only say the same.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -21,6 +24,7 @@ from bets.domain.limits import BetLimits
 from bets.domain.odds import OddsPolicy, accepts_odds, combined_coefficient, payout_minor
 from bets.service_layer.offer import Offer, open_offers
 from bets.service_layer.unit_of_work import BetsUnitOfWork
+from bets.service_layer.views import render_bet
 from common.contracts.bets import BetLeg, ReserveStake
 
 
@@ -45,7 +49,42 @@ def contract_legs(offers: Sequence[Offer]) -> list[BetLeg]:
     ]
 
 
-async def place_bet(
+# What a pending bet has not got yet (the columns placement leaves to its decision, settlement).
+_UNDECIDED = {
+    "reason": None,
+    "result": None,
+    "payout_minor": None,
+    "decided_at": None,
+    "settled_at": None,
+}
+
+
+@dataclass(frozen=True)
+class PlacedBet:
+    """A bet as placement inserted it: its row and its legs, as ``bet_view`` would read them."""
+
+    row: dict[str, Any]
+    legs: list[dict[str, Any]]
+
+    @property
+    def bet_id(self) -> uuid.UUID:
+        bet_id: uuid.UUID = self.row["id"]
+        return bet_id
+
+    def view(self) -> dict[str, Any]:
+        """The pending bet as the API shows it, built from what was inserted."""
+        return render_bet(
+            SimpleNamespace(**_UNDECIDED, **self.row),
+            [SimpleNamespace(outcome=None, **leg) for leg in self.legs],
+        )
+
+
+async def place_bet(uow: BetsUnitOfWork, **request: Any) -> uuid.UUID:
+    """``place_pending_bet``, for a caller that needs the bet's id only."""
+    return (await place_pending_bet(uow, **request)).bet_id
+
+
+async def place_pending_bet(
     uow: BetsUnitOfWork,
     *,
     user_id: uuid.UUID,
@@ -56,7 +95,7 @@ async def place_bet(
     limits: BetLimits,
     currency: str,
     now: datetime,
-) -> uuid.UUID:
+) -> PlacedBet:
     """Insert the bet ``pending`` and queue ``ReserveStake``; raises the reason it is refused."""
     session = uow.db
     limits.check_stake(stake_minor)
@@ -81,23 +120,20 @@ async def place_bet(
     limits.check_payout(potential_win_minor)
 
     bet_id = uuid.uuid4()
-    await session.execute(
-        insert(bet).values(
-            id=bet_id,
-            user_id=user_id,
-            bet_type="coupon" if is_coupon else "single",
-            status="pending",
-            stake_minor=stake_minor,
-            currency=currency,
-            coefficient=coefficient,
-            potential_win_minor=potential_win_minor,
-            accept_odds_change=policy,
-            created_at=now,
-        )
-    )
-    await session.execute(
-        insert(bet_leg),
-        [
+    placed = PlacedBet(
+        row={
+            "id": bet_id,
+            "user_id": user_id,
+            "bet_type": "coupon" if is_coupon else "single",
+            "status": "pending",
+            "stake_minor": stake_minor,
+            "currency": currency,
+            "coefficient": coefficient,
+            "potential_win_minor": potential_win_minor,
+            "accept_odds_change": policy,
+            "created_at": now,
+        },
+        legs=[
             {
                 "bet_id": bet_id,
                 "position": position,
@@ -112,6 +148,8 @@ async def place_bet(
             for position, o in enumerate(offers)
         ],
     )
+    await session.execute(insert(bet).values(**placed.row))
+    await session.execute(insert(bet_leg), placed.legs)
     await uow.emit(
         ReserveStake(
             bet_id=bet_id,
@@ -122,4 +160,4 @@ async def place_bet(
             potential_win_minor=potential_win_minor,  # the wallet never pays more than this
         ),
     )
-    return bet_id
+    return placed

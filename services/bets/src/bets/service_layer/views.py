@@ -67,6 +67,11 @@ def _render(row: Any, legs: list[Any]) -> dict[str, Any]:
     }
 
 
+def render_bet(row: Any, legs: list[Any]) -> dict[str, Any]:
+    """One bet as the API shows it, from its row and legs (read back, or as just inserted)."""
+    return _render(row, legs)
+
+
 async def bet_view(
     session: AsyncSession, bet_id: uuid.UUID, *, user_id: uuid.UUID
 ) -> dict[str, Any]:

@@ -3,26 +3,41 @@
 Messages may arrive in any order; each write is an upsert that never moves a bet backwards:
 ``BetPlaced`` fills the details but keeps a final status, ``BetSettled`` (settlement version 1)
 never overwrites a resettled bet, ``BetResettled`` applies its result only if its version is newer
-and adds its payout delta exactly when its correcting transfer is posted.
+and adds its payout delta exactly when its correcting transfer is posted, ``BetCancelled`` only
+closes an open bet. A write that would change nothing writes nothing (no new row version): a
+``BetPlaced`` whose details are there already, a ``BetCancelled`` of a bet no longer open.
+The ``*_many`` forms write a batch's bets in one upsert per 1 000 (a bet named twice in one
+call counts as the one-at-a-time order would leave it).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.contracts import Outcome
 from common.contracts.bets import BetLeg
-from wallet.adapters.tables import bet, hold
+from wallet.adapters.tables import bet
 
 RESULT_OF: dict[Outcome, str] = {"won": "win", "lost": "loss", "void": "void"}
 FINAL = ("won", "lost", "void", "cancelled")
+_CHUNK = 1_000  # rows per statement: PostgreSQL takes at most 32 767 parameters
+# What BetPlaced tells that no other message does (it never touches the status).
+_PLACED_DETAILS = (
+    "bet_type",
+    "stake_minor",
+    "coefficient",
+    "potential_win_minor",
+    "legs",
+    "placed_at",
+)
 
 
 def legs_json(legs: list[BetLeg]) -> list[dict[str, Any]]:
@@ -42,30 +57,78 @@ async def record_placed(
     legs: list[BetLeg],
     placed_at: datetime,
 ) -> None:
-    statement = insert(bet).values(
-        bet_id=bet_id,
-        user_id=user_id,
-        bet_type=bet_type,
-        stake_minor=stake_minor,
-        currency=currency,
-        coefficient=coefficient,
-        potential_win_minor=potential_win_minor,
-        status="open",
-        legs=legs_json(legs),
-        placed_at=placed_at,
+    await record_placed_many(
+        session,
+        [
+            {
+                "bet_id": bet_id,
+                "user_id": user_id,
+                "bet_type": bet_type,
+                "stake_minor": stake_minor,
+                "currency": currency,
+                "coefficient": coefficient,
+                "potential_win_minor": potential_win_minor,
+                "legs": legs,
+                "placed_at": placed_at,
+            }
+        ],
     )
+
+
+def _first_per_bet(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    first: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["bet_id"], row)
+    return list(first.values())
+
+
+async def _in_chunks(
+    session: AsyncSession,
+    rows: list[dict[str, Any]],
+    upsert: Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]],
+) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        await upsert(session, rows[start : start + _CHUNK])
+
+
+async def record_placed_many(session: AsyncSession, placed: list[dict[str, Any]]) -> None:
+    """``record_placed`` for many bets (keyword arguments of it, one dict each).
+
+    A bet named twice keeps its last: one after the other, the second would overwrite the first.
+    """
+    last = {p["bet_id"]: p for p in placed}
+    await _in_chunks(session, list(last.values()), _upsert_placed)
+
+
+async def _upsert_placed(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
+    statement = insert(bet).values(
+        [
+            {
+                "bet_id": p["bet_id"],
+                "user_id": p["user_id"],
+                "bet_type": p["bet_type"],
+                "stake_minor": p["stake_minor"],
+                "currency": p["currency"],
+                "coefficient": p["coefficient"],
+                "potential_win_minor": p["potential_win_minor"],
+                "status": "open",
+                "legs": legs_json(p["legs"]),
+                "placed_at": p["placed_at"],
+            }
+            for p in chunk
+        ]
+    )
+    written = tuple_(*(bet.c[name] for name in _PLACED_DETAILS))
+    told = tuple_(*(statement.excluded[name] for name in _PLACED_DETAILS))
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["bet_id"],
             set_={
-                "bet_type": statement.excluded.bet_type,
-                "stake_minor": statement.excluded.stake_minor,
-                "coefficient": statement.excluded.coefficient,
-                "potential_win_minor": statement.excluded.potential_win_minor,
-                "legs": statement.excluded.legs,
-                "placed_at": statement.excluded.placed_at,
+                **{name: statement.excluded[name] for name in _PLACED_DETAILS},
                 "updated_at": func.now(),
             },
+            # The same BetPlaced again (a redelivery under a new event id) writes nothing.
+            where=written.is_distinct_from(told),
         )
     )
 
@@ -104,12 +167,7 @@ async def record_settled_many(session: AsyncSession, settled: list[dict[str, Any
 
     A bet named twice keeps its first: the second would change nothing (version 1 is set).
     """
-    first: dict[uuid.UUID, dict[str, Any]] = {}
-    for s in settled:
-        first.setdefault(s["bet_id"], s)
-    rows = list(first.values())
-    for start in range(0, len(rows), 1_000):  # PostgreSQL takes at most 32 767 parameters
-        await _upsert_settled(session, rows[start : start + 1_000])
+    await _in_chunks(session, _first_per_bet(settled), _upsert_settled)
 
 
 async def _upsert_settled(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
@@ -155,31 +213,67 @@ async def record_cancelled(
     reason: str,
     currency: str,
     legs: list[BetLeg],
+    stake_minor: int,
 ) -> None:
-    # The stake is known from the hold if BetPlaced has not arrived yet.
-    stake = select(
-        func.coalesce(
-            select(hold.c.amount_minor).where(hold.c.bet_id == bet_id).scalar_subquery(), 0
-        )
-    ).scalar_subquery()
+    """``stake_minor``: the bet's hold (0 if none yet) in case BetPlaced has not arrived yet."""
+    await record_cancelled_many(
+        session,
+        [
+            {
+                "bet_id": bet_id,
+                "user_id": user_id,
+                "reason": reason,
+                "currency": currency,
+                "legs": legs,
+                "stake_minor": stake_minor,
+            }
+        ],
+    )
+
+
+async def record_cancelled_many(session: AsyncSession, cancelled: list[dict[str, Any]]) -> None:
+    """``record_cancelled`` for many bets (keyword arguments of it, one dict each).
+
+    A bet named twice keeps its first: the second would find it cancelled already.
+    """
+    await _in_chunks(session, _first_per_bet(cancelled), _upsert_cancelled)
+
+
+async def _upsert_cancelled(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
     statement = insert(bet).values(
-        bet_id=bet_id,
-        user_id=user_id,
-        bet_type="coupon" if len(legs) > 1 else "single",
-        stake_minor=stake,
-        currency=currency,
-        status="cancelled",
-        legs=legs_json(legs),
-        cancel_reason=reason,
+        [
+            {
+                "bet_id": c["bet_id"],
+                "user_id": c["user_id"],
+                "bet_type": "coupon" if len(c["legs"]) > 1 else "single",
+                "stake_minor": c["stake_minor"],
+                "currency": c["currency"],
+                "status": "cancelled",
+                "legs": legs_json(c["legs"]),
+                "cancel_reason": c["reason"],
+            }
+            for c in chunk
+        ]
     )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["bet_id"],
-            set_={"status": "cancelled", "cancel_reason": reason, "updated_at": func.now()},
-            # A settled bet stays settled (a cancel can only follow an open bet).
+            set_={
+                "status": "cancelled",
+                "cancel_reason": statement.excluded.cancel_reason,
+                "updated_at": func.now(),
+            },
+            # A settled bet stays settled (a cancel can only follow an open bet); a cancelled
+            # one is not written again.
             where=bet.c.status == "open",
         )
     )
+
+
+async def settlement_version(session: AsyncSession, bet_id: uuid.UUID) -> int | None:
+    """The bet's settlement version applied here (None: the read model has no such bet)."""
+    found = await session.scalar(select(bet.c.settlement_version).where(bet.c.bet_id == bet_id))
+    return None if found is None else int(found)
 
 
 async def record_resettled(

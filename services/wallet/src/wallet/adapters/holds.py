@@ -1,9 +1,11 @@
 """Holds (TigerBeetle's pending transfers), stake rejections and release tombstones, by the set.
 
-A batch of saga messages reads and writes them with one statement each: the bets' advisory
-locks in one statement (sorted), the holds locked ``FOR UPDATE`` sorted by bet id, new holds in
-one INSERT, finished or re-paid holds in one UPDATE. Sorting is what keeps two parallel batches
-from deadlocking: every batch takes the same kind of lock in the same order.
+The only SQL on them: the batch path (``saga_batch.py``) and the one-at-a-time reference
+(``saga.py``, with sets of one) go through ``Holds``. A batch of saga messages reads and writes
+them with one statement each: the bets' advisory locks in one statement (sorted), the holds
+locked ``FOR UPDATE`` sorted by bet id, new holds in one INSERT, finished or re-paid holds in one
+UPDATE. Sorting is what keeps two parallel batches from deadlocking: every batch takes the same
+kind of lock in the same order.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, select, text
+from sqlalchemy import Row, Select, delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,7 +85,7 @@ def to_hold(row: Row[Any]) -> HoldRow:
     )
 
 
-# The same key as saga._lock_bet: a batch and a single reservation/release exclude each other.
+# One key per bet, whoever takes it: a reservation and a release of the bet decide in turn.
 _LOCK_BETS = text(
     "SELECT pg_advisory_xact_lock(hashtext('wallet.bet'), k.key)"
     " FROM (SELECT DISTINCT hashtext(b) AS key FROM unnest(CAST(:bets AS text[])) AS b"
@@ -116,14 +118,19 @@ class Holds:
 
     async def lock(self, bet_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, HoldRow]:
         """The existing holds of these bets, locked in bet id order."""
+        return await self._read(bet_ids, for_update=True)
+
+    async def find(self, bet_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, HoldRow]:
+        """The existing holds of these bets, not locked (what a reader may see, no more)."""
+        return await self._read(bet_ids, for_update=False)
+
+    async def _read(
+        self, bet_ids: Collection[uuid.UUID], *, for_update: bool
+    ) -> dict[uuid.UUID, HoldRow]:
         if not bet_ids:
             return {}
-        rows = await self.session.execute(
-            hold_columns()
-            .where(hold.c.bet_id.in_(sorted(bet_ids)))
-            .order_by(hold.c.bet_id)
-            .with_for_update()
-        )
+        statement = hold_columns().where(hold.c.bet_id.in_(sorted(bet_ids))).order_by(hold.c.bet_id)
+        rows = await self.session.execute(statement.with_for_update() if for_update else statement)
         return {row.bet_id: to_hold(row) for row in rows}
 
     async def rejections(self, bet_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -148,30 +155,27 @@ class Holds:
         """New holds in one INSERT, each already in its state at the end of the batch."""
         if not holds:
             return
+        inserted = await self._insert(holds)
+        if len(inserted) != len(holds):  # a single-message reservation got there in between
+            raise HoldsChangedUnderneath(f"{len(holds) - len(inserted)} holds exist already")
+
+    async def claim(self, new: HoldRow) -> bool:
+        """Insert one bet's hold unless it has one (True: inserted; the hold is the bet's lock:
+        a concurrent duplicate waits on its unique key)."""
+        return bool(await self._insert([new]))
+
+    async def _insert(self, holds: Sequence[HoldRow]) -> list[uuid.UUID]:
         statement = (
             insert(hold)
-            .values(
-                [
-                    {
-                        "id": h.id,
-                        "bet_id": h.bet_id,
-                        "user_id": h.user_id,
-                        "amount_minor": h.amount_minor,
-                        "currency": h.currency,
-                        "status": h.status.value,
-                        "max_payout_minor": h.max_payout_minor,
-                        "paid_minor": h.paid_minor,
-                        "finished_at": None if h.status is HoldStatus.pending else text("now()"),
-                    }
-                    for h in holds
-                ]
-            )
+            .values([_hold_values(h) for h in holds])
             .on_conflict_do_nothing(index_elements=["bet_id"])
             .returning(hold.c.id)
         )
-        inserted = list(await self.session.scalars(statement))
-        if len(inserted) != len(holds):  # a single-message reservation got there in between
-            raise HoldsChangedUnderneath(f"{len(holds) - len(inserted)} holds exist already")
+        return list(await self.session.scalars(statement))
+
+    async def remove(self, hold_id: uuid.UUID) -> None:
+        """Take back a hold claimed in this transaction (its reservation was rejected)."""
+        await self.session.execute(delete(hold).where(hold.c.id == hold_id))
 
     async def update(self, holds: Sequence[HoldRow]) -> None:
         """Existing holds to their new status and paid total, one UPDATE."""
@@ -186,23 +190,27 @@ class Holds:
             },
         )
 
-    async def reject(self, rejections: Sequence[Rejection]) -> None:
-        if rejections:
-            await self.session.execute(
-                insert(stake_rejection)
-                .values(
-                    [
-                        {
-                            "bet_id": r.bet_id,
-                            "user_id": r.user_id,
-                            "amount_minor": r.amount_minor,
-                            "reason": r.reason,
-                        }
-                        for r in rejections
-                    ]
-                )
-                .on_conflict_do_nothing(index_elements=["bet_id"])
+    async def reject(self, rejections: Sequence[Rejection]) -> set[uuid.UUID]:
+        """Record the rejections not recorded before; the bets recorded now (audited once)."""
+        if not rejections:
+            return set()
+        recorded = await self.session.scalars(
+            insert(stake_rejection)
+            .values(
+                [
+                    {
+                        "bet_id": r.bet_id,
+                        "user_id": r.user_id,
+                        "amount_minor": r.amount_minor,
+                        "reason": r.reason,
+                    }
+                    for r in rejections
+                ]
             )
+            .on_conflict_do_nothing(index_elements=["bet_id"])
+            .returning(stake_rejection.c.bet_id)
+        )
+        return set(recorded)
 
     async def bury(self, tombstones: Sequence[Tombstone]) -> None:
         if tombstones:
@@ -216,3 +224,18 @@ class Holds:
                 )
                 .on_conflict_do_nothing(index_elements=["bet_id"])
             )
+
+
+def _hold_values(h: HoldRow) -> dict[str, Any]:
+    """A new hold's row, already in its state at the end of the batch."""
+    return {
+        "id": h.id,
+        "bet_id": h.bet_id,
+        "user_id": h.user_id,
+        "amount_minor": h.amount_minor,
+        "currency": h.currency,
+        "status": h.status.value,
+        "max_payout_minor": h.max_payout_minor,
+        "paid_minor": h.paid_minor,
+        "finished_at": None if h.status is HoldStatus.pending else text("now()"),
+    }

@@ -8,8 +8,12 @@ Exactly once, whatever the order of request, webhook and re-check:
 - whoever settles (webhook, re-check, the saved-card request itself) first locks that row; a
   webhook that comes before the request's transaction committed inserts the row by its metadata
   ``ON CONFLICT DO NOTHING``, which waits for the request's uncommitted row, then locks it;
-- the credit is ``credit_deposit`` (transfer ``(deposit, operation_id)`` unique), with Stripe's
+- the credit is ``deposits.credit`` (transfer ``(deposit, operation_id)`` unique), with Stripe's
   amount and currency — never the client's.
+
+Every function works in the caller's ``WalletUnitOfWork`` (the route's, or the job's), the SQL in
+``adapters/deposits.py``; a Stripe call happens inside it, so the deposit row written before the
+call commits with what the call returned.
 """
 
 from __future__ import annotations
@@ -17,18 +21,13 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from common.contracts.wallet import DepositFailed
-from common.messaging.outbox import add_to_outbox
 from common.money import format_minor
-from wallet.adapters.audit import write_audit
-from wallet.adapters.ledger import Ledger
+from wallet.adapters.deposits import DepositView as DepositView
+from wallet.adapters.deposits import deposit_view as deposit_view
 from wallet.adapters.stripe_payments import (
     AuthenticationRequired,
     CheckoutView,
@@ -36,9 +35,6 @@ from wallet.adapters.stripe_payments import (
     PaymentProvider,
     ProviderObjectMissing,
 )
-from wallet.adapters.stripe_tables import card_deposit, card_dispute
-from wallet.adapters.tables import SCHEMA, account
-from wallet.adapters.user_locks import lock_user_work
 from wallet.domain import card_payments as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.card_payments import DepositStatus, DisputeStatus
@@ -51,11 +47,11 @@ from wallet.domain.errors import (
     WalletInDebt,
 )
 from wallet.domain.history import HistoryLine, HistoryType
-from wallet.domain.ledger import AccountKind
 from wallet.service_layer import money_metrics, payment_methods, stripe_metrics
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits import credit
 from wallet.service_layer.money_metrics import MoneyKind
-from wallet.service_layer.wallets import usable_wallet
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
+from wallet.service_layer.wallets import check_usable
 
 # Operation ids derived from the client's Idempotency-Key: a retried request reuses the same
 # Stripe idempotency key, so a crash after Stripe answered never makes a second PaymentIntent.
@@ -76,58 +72,6 @@ class DepositLimits:
     # Unpaid deposits a user may have open at once: each one started is a Stripe call, and each
     # is re-checked by the reconciliation job until it is paid or expires.
     pending_max: int = 5
-
-
-@dataclass(frozen=True)
-class DepositView:
-    operation_id: uuid.UUID
-    user_id: uuid.UUID
-    kind: str
-    intent_id: str | None
-    checkout_session_id: str | None
-    amount_minor: int
-    currency: str
-    status: DepositStatus
-    stripe_status: str | None
-    credited_minor: int | None
-    refunded_minor: int
-    charge_id: str | None
-    method_id: uuid.UUID | None
-    save_method: bool
-    decline_code: str | None
-    failure_message: str | None
-    expires_at: datetime
-    created_at: datetime
-    completed_at: datetime | None
-
-
-def _view(row: Row[Any] | Any) -> DepositView:
-    return DepositView(
-        operation_id=row.operation_id,
-        user_id=row.user_id,
-        kind=row.kind,
-        intent_id=row.intent_id,
-        checkout_session_id=row.checkout_session_id,
-        amount_minor=int(row.amount_minor),
-        currency=row.currency,
-        status=DepositStatus(row.status),
-        stripe_status=row.stripe_status,
-        credited_minor=None if row.credited_minor is None else int(row.credited_minor),
-        refunded_minor=int(row.refunded_minor),
-        charge_id=row.charge_id,
-        method_id=row.method_id,
-        save_method=row.save_method,
-        decline_code=row.decline_code,
-        failure_message=row.failure_message,
-        expires_at=row.expires_at,
-        created_at=row.created_at,
-        completed_at=row.completed_at,
-    )
-
-
-def deposit_view(row: Row[Any] | Any) -> DepositView:
-    """A ``card_deposit`` row as the wallet reads it (the admin's views)."""
-    return _view(row)
 
 
 # --- what the API answers --------------------------------------------------------------------
@@ -177,72 +121,18 @@ SavedCardOutcome = Credited | ActionRequired | Declined | Processing
 
 
 async def _check_pending_cap(
-    session: AsyncSession, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
+    uow: WalletUnitOfWork, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
 ) -> None:
     """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones;
     a retry of this very operation is not counted against itself."""
-    await lock_user_work(session, "card_deposit", user_id)
-    pending = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(card_deposit)
-            .where(
-                card_deposit.c.user_id == user_id,
-                card_deposit.c.status == DepositStatus.pending.value,
-                card_deposit.c.expires_at > func.now(),
-                card_deposit.c.operation_id != operation_id,
-            )
-        )
-        or 0
-    )
+    await uow.deposits.lock_starts_of(user_id)
+    pending = await uow.deposits.count_pending(user_id, besides=operation_id)
     if pending >= limits.pending_max:
         raise CardDepositsPending(details={"pending": pending, "limit": limits.pending_max})
 
 
-async def _insert_pending(
-    session: AsyncSession,
-    *,
-    operation_id: uuid.UUID,
-    user_id: uuid.UUID,
-    kind: str,
-    amount_minor: int,
-    currency: str,
-    expiry: timedelta,
-    method_id: uuid.UUID | None = None,
-    save_method: bool = False,
-) -> None:
-    # ON CONFLICT: a webhook may have created it already after an earlier attempt of this request.
-    await session.execute(
-        insert(card_deposit)
-        .values(
-            operation_id=operation_id,
-            user_id=user_id,
-            kind=kind,
-            amount_minor=amount_minor,
-            currency=currency,
-            status=DepositStatus.pending.value,
-            method_id=method_id,
-            save_method=save_method,
-            expires_at=func.now() + expiry,
-        )
-        .on_conflict_do_nothing(index_elements=["operation_id"])
-    )
-
-
-async def _set(session: AsyncSession, operation_id: uuid.UUID, **values: Any) -> DepositView:
-    row = (
-        await session.execute(
-            update(card_deposit)
-            .where(card_deposit.c.operation_id == operation_id)
-            .values(updated_at=func.now(), **values)
-            .returning(card_deposit)
-        )
-    ).one()
-    return _view(row)
-
-
 async def _audit(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     action: AuditAction,
     status: AuditStatus,
     deposit: DepositView,
@@ -250,8 +140,7 @@ async def _audit(
     client: ClientInfo | None = None,
     **details: Any,
 ) -> None:
-    await write_audit(
-        session,
+    await uow.audit.add(
         AuditEntry(
             action=action,
             status=status,
@@ -287,10 +176,8 @@ def failure_reason(deposit: DepositView) -> str:
     return deposit.status.value
 
 
-async def _announce_failure(session: AsyncSession, deposit: DepositView) -> None:
-    await add_to_outbox(
-        session,
-        SCHEMA,
+async def _announce_failure(uow: WalletUnitOfWork, deposit: DepositView) -> None:
+    await uow.emit(
         DepositFailed(
             operation_id=deposit.operation_id,
             user_id=deposit.user_id,
@@ -302,7 +189,7 @@ async def _announce_failure(session: AsyncSession, deposit: DepositView) -> None
 
 
 async def start_card_deposit(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
@@ -314,11 +201,10 @@ async def start_card_deposit(
 ) -> PaymentForm:
     """A new card: a PaymentIntent (saving the card for later when asked) and a pending deposit."""
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = await usable_wallet(session, user_id)
-    await _check_pending_cap(session, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(session, provider, user_id)
-    await _insert_pending(
-        session,
+    found = check_usable(await uow.wallets.find(user_id))
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
         operation_id=operation_id,
         user_id=user_id,
         kind="new_card",
@@ -335,17 +221,15 @@ async def start_card_deposit(
         customer=customer,
         save_card=save_method,
     )
-    deposit = await _set(session, operation_id, intent_id=intent.id, stripe_status=intent.status)
-    await _audit(
-        session, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
-    )
+    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
+    await _audit(uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client)
     stripe_metrics.deposits.labels("new_card", "started").inc()
     assert intent.client_secret is not None, "Stripe returns a PaymentIntent's client_secret"
     return PaymentForm(deposit, intent.client_secret)
 
 
 async def charge_saved_card(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
@@ -357,12 +241,11 @@ async def charge_saved_card(
 ) -> SavedCardOutcome:
     """A saved card, off-session: credited at once when Stripe says succeeded."""
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = await usable_wallet(session, user_id)
-    method = await payment_methods.find_method(session, user_id, method_id)
-    await _check_pending_cap(session, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(session, provider, user_id)
-    await _insert_pending(
-        session,
+    found = check_usable(await uow.wallets.find(user_id))
+    method = await payment_methods.find_method(uow, user_id, method_id)
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
         operation_id=operation_id,
         user_id=user_id,
         kind="saved_card",
@@ -371,7 +254,7 @@ async def charge_saved_card(
         expiry=limits.expiry,
         method_id=method_id,
     )
-    await payment_methods.mark_used(session, method_id)
+    await payment_methods.mark_used(uow, method_id)
     try:
         intent = await provider.charge_saved_card(
             operation_id=operation_id,
@@ -383,45 +266,42 @@ async def charge_saved_card(
         )
     except AuthenticationRequired as needed:
         return await _action_required(
-            session, operation_id, needed.intent, client, method.stripe_payment_method_id
+            uow, operation_id, needed.intent, client, method.stripe_payment_method_id
         )
     except CardDeclined as declined:
-        return await _declined(session, operation_id, declined, client)
+        return await _declined(uow, operation_id, declined, client)
     if intent.status == "requires_action":
         return await _action_required(
-            session, operation_id, intent, client, method.stripe_payment_method_id
+            uow, operation_id, intent, client, method.stripe_payment_method_id
         )
-    settled = await settle_intent(session, provider, intent, locked_by_caller=operation_id)
+    settled = await settle_intent(uow, provider, intent, locked_by_caller=operation_id)
     assert settled is not None
     if settled.deposit.status is DepositStatus.succeeded:
-        available = await Ledger(session).lock_available(user_id)
+        available = await uow.ledger.lock_available(user_id)
         return Credited(settled.deposit, available)
     return Processing(settled.deposit)
 
 
 async def _action_required(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     operation_id: uuid.UUID,
     intent: IntentView,
     client: ClientInfo,
     payment_method: str,
 ) -> ActionRequired:
-    deposit = await _set(session, operation_id, intent_id=intent.id, stripe_status=intent.status)
-    await _audit(
-        session, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
-    )
+    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
+    await _audit(uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client)
     stripe_metrics.deposits.labels(deposit.kind, "requires_action").inc()
     assert intent.client_secret is not None
     return ActionRequired(deposit, intent.client_secret, intent.next_action, payment_method)
 
 
 async def _declined(
-    session: AsyncSession, operation_id: uuid.UUID, error: CardDeclined, client: ClientInfo
+    uow: WalletUnitOfWork, operation_id: uuid.UUID, error: CardDeclined, client: ClientInfo
 ) -> Declined:
     details = error.details if isinstance(error.details, dict) else {}
-    before = await _lock(session, operation_id=operation_id)
-    deposit = await _set(
-        session,
+    before = await uow.deposits.lock(operation_id=operation_id)
+    deposit = await uow.deposits.set(
         operation_id,
         intent_id=details.get("intent_id"),
         status=DepositStatus.failed.value,
@@ -430,7 +310,7 @@ async def _declined(
         failure_message=error.message,
     )
     await _audit(
-        session,
+        uow,
         AuditAction.deposit_failed,
         AuditStatus.failed,
         deposit,
@@ -439,12 +319,12 @@ async def _declined(
     )
     stripe_metrics.deposits.labels(deposit.kind, "declined").inc()
     if before is not None and before.status is DepositStatus.pending:
-        await _announce_failure(session, deposit)
+        await _announce_failure(uow, deposit)
     return Declined(deposit, error)
 
 
 async def start_checkout(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
@@ -457,11 +337,10 @@ async def start_checkout(
 ) -> tuple[DepositView, str]:
     """A Stripe Checkout Session (seed 002): the user pays on Stripe's page."""
     rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = await usable_wallet(session, user_id)
-    await _check_pending_cap(session, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(session, provider, user_id)
-    await _insert_pending(
-        session,
+    found = check_usable(await uow.wallets.find(user_id))
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
         operation_id=operation_id,
         user_id=user_id,
         kind="checkout",
@@ -478,12 +357,10 @@ async def start_checkout(
         success_url=success_url,
         cancel_url=cancel_url,
     )
-    deposit = await _set(
-        session, operation_id, checkout_session_id=checkout.id, stripe_status=checkout.status
+    deposit = await uow.deposits.set(
+        operation_id, checkout_session_id=checkout.id, stripe_status=checkout.status
     )
-    await _audit(
-        session, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
-    )
+    await _audit(uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client)
     stripe_metrics.deposits.labels("checkout", "started").inc()
     assert checkout.url is not None, "a Checkout Session in payment mode has a url"
     return deposit, checkout.url
@@ -498,14 +375,6 @@ class Settled:
     credited_now: bool
 
 
-async def _lock(session: AsyncSession, **where: Any) -> DepositView | None:
-    conditions = [card_deposit.c[name] == value for name, value in where.items()]
-    row = (
-        await session.execute(select(card_deposit).where(*conditions).with_for_update())
-    ).one_or_none()
-    return None if row is None else _view(row)
-
-
 def _ours(metadata: dict[str, str]) -> tuple[uuid.UUID, uuid.UUID] | None:
     try:
         return uuid.UUID(metadata["operation_id"]), uuid.UUID(metadata["user_id"])
@@ -514,7 +383,7 @@ def _ours(metadata: dict[str, str]) -> tuple[uuid.UUID, uuid.UUID] | None:
 
 
 async def _lock_or_create(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     *,
     metadata: dict[str, str],
     kind: str,
@@ -529,8 +398,7 @@ async def _lock_or_create(
     if ours is None:
         return None
     operation_id, user_id = ours
-    await _insert_pending(
-        session,
+    await uow.deposits.add_pending(
         operation_id=operation_id,
         user_id=user_id,
         kind=kind,
@@ -538,14 +406,14 @@ async def _lock_or_create(
         currency=currency,
         expiry=expiry,
     )
-    return await _lock(session, operation_id=operation_id)
+    return await uow.deposits.lock(operation_id=operation_id)
 
 
 DEFAULT_EXPIRY = timedelta(hours=24)
 
 
 async def settle_intent(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     intent: IntentView,
     *,
@@ -554,12 +422,12 @@ async def settle_intent(
 ) -> Settled | None:
     """Bring the deposit of ``intent`` in line with it; credit it once it succeeded."""
     if locked_by_caller is not None:
-        deposit = await _lock(session, operation_id=locked_by_caller)
+        deposit = await uow.deposits.lock(operation_id=locked_by_caller)
     else:
-        deposit = await _lock(session, intent_id=intent.id)
+        deposit = await uow.deposits.lock(intent_id=intent.id)
         if deposit is None:
             deposit = await _lock_or_create(
-                session,
+                uow,
                 metadata=intent.metadata,
                 kind="new_card",
                 amount_minor=intent.amount_minor,
@@ -572,10 +440,10 @@ async def settle_intent(
         # One operation, one PaymentIntent (the Stripe idempotency key): anything else is a bug.
         raise RuntimeError(f"deposit {deposit.operation_id} belongs to {deposit.intent_id}")
     if deposit.intent_id is None:
-        deposit = await _set(session, deposit.operation_id, intent_id=intent.id)
+        deposit = await uow.deposits.set(deposit.operation_id, intent_id=intent.id)
     if intent.status == "succeeded":
         return await _credit(
-            session,
+            uow,
             provider,
             deposit,
             amount_minor=intent.amount_received_minor or intent.amount_minor,
@@ -595,34 +463,34 @@ async def settle_intent(
             decline_code=intent.decline_code,
             failure_message=intent.failure_message,
         )
-    updated = await _set(session, deposit.operation_id, **values)
+    updated = await uow.deposits.set(deposit.operation_id, **values)
     if updated.status is not deposit.status:
         outcome = "declined" if updated.status is DepositStatus.failed else updated.status.value
         stripe_metrics.deposits.labels(updated.kind, outcome).inc()
         if updated.status is DepositStatus.failed:
             await _audit(
-                session,
+                uow,
                 AuditAction.deposit_failed,
                 AuditStatus.failed,
                 updated,
                 decline_code=updated.decline_code,
             )
         if deposit.status is DepositStatus.pending and updated.status in UNPAID:
-            await _announce_failure(session, updated)
+            await _announce_failure(uow, updated)
     return Settled(updated, credited_now=False)
 
 
 async def settle_checkout(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     checkout: CheckoutView,
     *,
     expiry: timedelta = DEFAULT_EXPIRY,
 ) -> Settled | None:
-    deposit = await _lock(session, checkout_session_id=checkout.id)
+    deposit = await uow.deposits.lock(checkout_session_id=checkout.id)
     if deposit is None:
         deposit = await _lock_or_create(
-            session,
+            uow,
             metadata=checkout.metadata,
             kind="checkout",
             amount_minor=checkout.amount_total_minor or 1,
@@ -637,10 +505,10 @@ async def settle_checkout(
     if deposit.intent_id is None and checkout.payment_intent is not None:
         values["intent_id"] = checkout.payment_intent
     if values:
-        deposit = await _set(session, deposit.operation_id, **values)
+        deposit = await uow.deposits.set(deposit.operation_id, **values)
     if checkout.payment_status == "paid" and checkout.amount_total_minor:
         return await _credit(
-            session,
+            uow,
             provider,
             deposit,
             amount_minor=checkout.amount_total_minor,
@@ -650,13 +518,13 @@ async def settle_checkout(
             card_to_save=None,
         )
     if checkout.status == "expired" and deposit.status is DepositStatus.pending:
-        deposit = await _set(session, deposit.operation_id, status=DepositStatus.expired.value)
-        await _announce_failure(session, deposit)
+        deposit = await uow.deposits.set(deposit.operation_id, status=DepositStatus.expired.value)
+        await _announce_failure(uow, deposit)
     return Settled(deposit, credited_now=False)
 
 
 async def _credit(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     deposit: DepositView,
     *,
@@ -666,8 +534,8 @@ async def _credit(
     stripe_status: str,
     card_to_save: str | None,
 ) -> Settled:
-    credited = await credit_deposit(
-        session,
+    credited = await credit(
+        uow,
         user_id=deposit.user_id,
         operation_id=deposit.operation_id,
         amount_minor=amount_minor,
@@ -678,20 +546,18 @@ async def _credit(
     values: dict[str, Any] = {"stripe_status": stripe_status}
     if charge_id is not None:
         values["charge_id"] = charge_id
-    if deposit.status is not DepositStatus.succeeded:
-        values.update(
-            status=DepositStatus.succeeded.value,
-            credited_minor=amount_minor,
-            completed_at=func.now(),
-            decline_code=None,
+    if deposit.status is DepositStatus.succeeded:
+        updated = await uow.deposits.set(deposit.operation_id, **values)
+    else:
+        updated = await uow.deposits.mark_succeeded(
+            deposit.operation_id, credited_minor=amount_minor, **values
         )
-    updated = await _set(session, deposit.operation_id, **values)
     if credited.credited_now:
         stripe_metrics.deposits.labels(deposit.kind, "succeeded").inc()
         stripe_metrics.deposited_minor.inc(amount_minor)
         if card_to_save is not None:
             await payment_methods.save_card(
-                session, provider, user_id=deposit.user_id, stripe_payment_method_id=card_to_save
+                uow, provider, user_id=deposit.user_id, stripe_payment_method_id=card_to_save
             )
     return Settled(updated, credited.credited_now)
 
@@ -699,27 +565,19 @@ async def _credit(
 # --- reading and re-checking ---------------------------------------------------------------------
 
 
-async def find_deposit(session: AsyncSession, *, user_id: uuid.UUID, intent_id: str) -> DepositView:
+async def find_deposit(uow: WalletUnitOfWork, *, user_id: uuid.UUID, intent_id: str) -> DepositView:
     """The user's deposit by PaymentIntent (or Checkout Session) id; anyone else's is a 404."""
-    row = (
-        await session.execute(
-            select(card_deposit).where(
-                card_deposit.c.user_id == user_id,
-                (card_deposit.c.intent_id == intent_id)
-                | (card_deposit.c.checkout_session_id == intent_id),
-            )
-        )
-    ).one_or_none()
-    if row is None:
+    found = await uow.deposits.find_of_user(user_id, intent_id)
+    if found is None:
         raise DepositNotFound()
-    return _view(row)
+    return found
 
 
 RECHECKED = frozenset({DepositStatus.pending, DepositStatus.failed})
 
 
 async def recheck(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     deposit: DepositView,
     *,
@@ -733,30 +591,14 @@ async def recheck(
     """
     if deposit.status not in RECHECKED or deposit.intent_id is None:
         return deposit
-    claimed = await session.scalar(
-        update(card_deposit)
-        .where(
-            card_deposit.c.operation_id == deposit.operation_id,
-            or_(
-                card_deposit.c.rechecked_at.is_(None),
-                card_deposit.c.rechecked_at <= func.now() - at_most_every,
-            ),
-        )
-        .values(rechecked_at=func.now())
-        .returning(card_deposit.c.operation_id)
-    )
-    if claimed is None:  # asked recently: the row is what Stripe said then (or a webhook since)
-        row = (
-            await session.execute(
-                select(card_deposit).where(card_deposit.c.operation_id == deposit.operation_id)
-            )
-        ).one()
-        return _view(row)
+    if not await uow.deposits.claim_recheck(deposit.operation_id, at_most_every):
+        # asked recently: the row is what Stripe said then (or a webhook since)
+        return await uow.deposits.get(deposit.operation_id)
     try:
         intent = await provider.retrieve_intent(deposit.intent_id)
     except ProviderObjectMissing:
-        return await _missing_at_provider(session, deposit.operation_id)
-    settled = await settle_intent(session, provider, intent)
+        return await _missing_at_provider(uow, deposit.operation_id)
+    settled = await settle_intent(uow, provider, intent)
     return deposit if settled is None else settled.deposit
 
 
@@ -764,23 +606,22 @@ async def recheck(
 MISSING_AT_PROVIDER = "missing"
 
 
-async def _missing_at_provider(session: AsyncSession, operation_id: uuid.UUID) -> DepositView:
+async def _missing_at_provider(uow: WalletUnitOfWork, operation_id: uuid.UUID) -> DepositView:
     """Stripe answers 404 ``resource_missing`` for the deposit's intent (or Checkout Session):
     nothing can ever be paid on it, so it is ``expired`` once — audited, and announced when it
     was still pending — and no job asks Stripe about it again."""
-    deposit = await _lock(session, operation_id=operation_id)
+    deposit = await uow.deposits.lock(operation_id=operation_id)
     assert deposit is not None
     if deposit.status not in RECHECKED:
         return deposit  # settled meanwhile
-    updated = await _set(
-        session,
+    updated = await uow.deposits.set(
         operation_id,
         status=DepositStatus.expired.value,
         stripe_status=MISSING_AT_PROVIDER,
         failure_message="Stripe no longer knows this payment.",
     )
     await _audit(
-        session,
+        uow,
         AuditAction.deposit_failed,
         AuditStatus.failed,
         updated,
@@ -789,33 +630,33 @@ async def _missing_at_provider(session: AsyncSession, operation_id: uuid.UUID) -
     )
     stripe_metrics.deposits.labels(updated.kind, "expired").inc()
     if deposit.status is DepositStatus.pending:
-        await _announce_failure(session, updated)
+        await _announce_failure(uow, updated)
     return updated
 
 
 async def reconcile_with_stripe(
-    session: AsyncSession, provider: PaymentProvider, operation_id: uuid.UUID, *, expire: bool
+    uow: WalletUnitOfWork, provider: PaymentProvider, operation_id: uuid.UUID, *, expire: bool
 ) -> bool:
     """The reconciliation job's step for one pending deposit: settle it as Stripe reports it;
     with ``expire``, cancel it at Stripe first (still credited if it was paid after all).
     True when this credited it."""
-    deposit = await _lock(session, operation_id=operation_id)
+    deposit = await uow.deposits.lock(operation_id=operation_id)
     if deposit is None or deposit.status is not DepositStatus.pending:
         return False  # settled meanwhile by a webhook or a re-check
     try:
-        credited = await _reconcile(session, provider, deposit, expire=expire)
+        credited = await _reconcile(uow, provider, deposit, expire=expire)
     except ProviderObjectMissing:
-        await _missing_at_provider(session, operation_id)
+        await _missing_at_provider(uow, operation_id)
         return False
     if expire and not credited:
-        after = await _lock(session, operation_id=operation_id)
+        after = await uow.deposits.lock(operation_id=operation_id)
         if after is not None and after.status in UNPAID:
-            await _announce_failure(session, after)  # it was pending: once
+            await _announce_failure(uow, after)  # it was pending: once
     return credited
 
 
 async def _reconcile(
-    session: AsyncSession, provider: PaymentProvider, deposit: DepositView, *, expire: bool
+    uow: WalletUnitOfWork, provider: PaymentProvider, deposit: DepositView, *, expire: bool
 ) -> bool:
     # Asked before it is marked: an intent Stripe no longer knows is handled on its own.
     checkout: CheckoutView | None = None
@@ -825,18 +666,18 @@ async def _reconcile(
     elif deposit.intent_id is not None:
         intent = await provider.retrieve_intent(deposit.intent_id)
     if expire:
-        deposit = await _set(session, deposit.operation_id, status=DepositStatus.expired.value)
+        deposit = await uow.deposits.set(deposit.operation_id, status=DepositStatus.expired.value)
         stripe_metrics.deposits.labels(deposit.kind, "expired").inc()
     if checkout is not None:
         if expire and checkout.status == "open":
             checkout = await provider.expire_checkout(checkout.id)
-        settled = await settle_checkout(session, provider, checkout)
+        settled = await settle_checkout(uow, provider, checkout)
         return settled is not None and settled.credited_now
     if intent is None:
         return False  # Stripe was never reached for it
     if expire and intent.status in CANCELABLE_INTENT_STATUSES:
         intent = await provider.cancel_intent(intent.id)
-    settled_intent = await settle_intent(session, provider, intent)
+    settled_intent = await settle_intent(uow, provider, intent)
     return settled_intent is not None and settled_intent.credited_now
 
 
@@ -846,40 +687,33 @@ CANCELABLE_INTENT_STATUSES = frozenset(
 )
 
 
-async def available_minor(session: AsyncSession, user_id: uuid.UUID) -> int:
+async def available_minor(uow: WalletUnitOfWork, user_id: uuid.UUID) -> int:
     """The available balance as committed (a read: no lock)."""
-    found = await session.scalar(
-        select(account.c.balance_minor).where(
-            account.c.user_id == user_id, account.c.kind == AccountKind.available.value
-        )
-    )
-    return 0 if found is None else int(found)
+    return await uow.deposits.available_minor(user_id)
 
 
 # --- refunds and disputes --------------------------------------------------------------------
 
 
 async def _credited_deposit(
-    session: AsyncSession, provider: PaymentProvider, *, intent_id: str | None
+    uow: WalletUnitOfWork, provider: PaymentProvider, *, intent_id: str | None
 ) -> DepositView | None:
     """The deposit of a refunded or disputed payment, credited first if its success has not
     reached us yet (a refund or dispute proves the money was taken)."""
     if intent_id is None:
         return None
-    deposit = await _lock(session, intent_id=intent_id)
+    deposit = await uow.deposits.lock(intent_id=intent_id)
     if deposit is None or deposit.status is DepositStatus.succeeded:
         return deposit
-    settled = await settle_intent(session, provider, await provider.retrieve_intent(intent_id))
+    settled = await settle_intent(uow, provider, await provider.retrieve_intent(intent_id))
     return None if settled is None else settled.deposit
 
 
 async def apply_refund(
-    session: AsyncSession, provider: PaymentProvider, charge: dict[str, Any]
+    uow: WalletUnitOfWork, provider: PaymentProvider, charge: dict[str, Any]
 ) -> bool:
     """``charge.refunded``: debit what was newly refunded (Stripe's cumulative total), once."""
-    deposit = await _credited_deposit(
-        session, provider, intent_id=_str(charge.get("payment_intent"))
-    )
+    deposit = await _credited_deposit(uow, provider, intent_id=_str(charge.get("payment_intent")))
     if deposit is None or deposit.status is not DepositStatus.succeeded:
         return False
     refunded_total = int(charge.get("amount_refunded") or 0)
@@ -888,7 +722,7 @@ async def apply_refund(
         return False  # an older or repeated event
     charge_id = str(charge["id"])
     try:
-        await Ledger(session).post(
+        await uow.ledger.post(
             rules.refund_card_payment(deposit.user_id, charge_id, refunded_total, newly_refunded),
             HistoryLine(
                 type=HistoryType.refund,
@@ -900,10 +734,10 @@ async def apply_refund(
         )
     except TransferAlreadyPosted:
         return False
-    money_metrics.moved(session, MoneyKind.card_refund, newly_refunded)
-    updated = await _set(session, deposit.operation_id, refunded_minor=refunded_total)
+    money_metrics.moved(uow.db, MoneyKind.card_refund, newly_refunded)
+    updated = await uow.deposits.set(deposit.operation_id, refunded_minor=refunded_total)
     await _audit(
-        session,
+        uow,
         AuditAction.deposit_refunded,
         AuditStatus.success,
         updated,
@@ -915,36 +749,28 @@ async def apply_refund(
 
 
 async def open_dispute(
-    session: AsyncSession, provider: PaymentProvider, dispute: dict[str, Any]
+    uow: WalletUnitOfWork, provider: PaymentProvider, dispute: dict[str, Any]
 ) -> bool:
     """``charge.dispute.created``: the disputed amount leaves the wallet at once (Stripe takes it
     from us when the dispute opens) — even into a debt — and the account is flagged."""
-    deposit = await _credited_deposit(
-        session, provider, intent_id=_str(dispute.get("payment_intent"))
-    )
+    deposit = await _credited_deposit(uow, provider, intent_id=_str(dispute.get("payment_intent")))
     if deposit is None or deposit.status is not DepositStatus.succeeded:
         return False
     dispute_id = str(dispute["id"])
     amount_minor = int(dispute.get("amount") or 0)
-    inserted = await session.scalar(
-        insert(card_dispute)
-        .values(
-            dispute_id=dispute_id,
-            user_id=deposit.user_id,
-            operation_id=deposit.operation_id,
-            charge_id=_str(dispute.get("charge")),
-            amount_minor=amount_minor,
-            currency=str(dispute.get("currency") or deposit.currency).upper(),
-            status=DisputeStatus.open.value,
-            stripe_status=dispute.get("status"),
-            reason=dispute.get("reason"),
-        )
-        .on_conflict_do_nothing(index_elements=["dispute_id"])
-        .returning(card_dispute.c.dispute_id)
+    inserted = await uow.deposits.add_dispute(
+        dispute_id=dispute_id,
+        user_id=deposit.user_id,
+        operation_id=deposit.operation_id,
+        charge_id=_str(dispute.get("charge")),
+        amount_minor=amount_minor,
+        currency=str(dispute.get("currency") or deposit.currency).upper(),
+        stripe_status=dispute.get("status"),
+        reason=dispute.get("reason"),
     )
-    if inserted is None:
+    if not inserted:
         return False
-    await Ledger(session).post(
+    await uow.ledger.post(
         rules.charge_back(deposit.user_id, dispute_id, amount_minor),
         HistoryLine(
             type=HistoryType.refund,
@@ -954,9 +780,9 @@ async def open_dispute(
             metadata={"operation_id": str(deposit.operation_id), "dispute_id": dispute_id},
         ),
     )
-    money_metrics.moved(session, MoneyKind.chargeback, amount_minor)
+    money_metrics.moved(uow.db, MoneyKind.chargeback, amount_minor)
     await _audit(
-        session,
+        uow,
         AuditAction.deposit_disputed,
         AuditStatus.flagged,
         deposit,
@@ -968,61 +794,47 @@ async def open_dispute(
 
 
 async def close_dispute(
-    session: AsyncSession, provider: PaymentProvider, dispute: dict[str, Any]
+    uow: WalletUnitOfWork, provider: PaymentProvider, dispute: dict[str, Any]
 ) -> bool:
     """``charge.dispute.closed``: won → the money comes back; lost → it stays with the bank.
     Either way the flag is lifted (a debt left behind still blocks withdrawals and bets)."""
-    await open_dispute(session, provider, dispute)  # a close may come first: open it once
+    await open_dispute(uow, provider, dispute)  # a close may come first: open it once
     dispute_id = str(dispute["id"])
-    row = (
-        await session.execute(
-            select(card_dispute).where(card_dispute.c.dispute_id == dispute_id).with_for_update()
-        )
-    ).one_or_none()
+    row = await uow.deposits.lock_dispute(dispute_id)
     outcome = rules.dispute_outcome(str(dispute.get("status") or ""))
     if row is None or row.status != DisputeStatus.open.value or outcome is DisputeStatus.open:
         return False
     user_id = row.user_id
     if outcome is DisputeStatus.won:
-        await Ledger(session).post(
-            rules.reverse_chargeback(user_id, dispute_id, int(row.amount_minor)),
+        await uow.ledger.post(
+            rules.reverse_chargeback(user_id, dispute_id, row.amount_minor),
             HistoryLine(
                 type=HistoryType.refund,
-                amount_minor=int(row.amount_minor),
+                amount_minor=row.amount_minor,
                 description="Card dispute won: payment restored",
                 reference=dispute_id,
                 metadata={"operation_id": str(row.operation_id), "dispute_id": dispute_id},
             ),
         )
-        money_metrics.moved(session, MoneyKind.chargeback_reversal, int(row.amount_minor))
-    await session.execute(
-        update(card_dispute)
-        .where(card_dispute.c.dispute_id == dispute_id)
-        .values(status=outcome.value, stripe_status=dispute.get("status"), closed_at=func.now())
-    )
-    await write_audit(
-        session,
+        money_metrics.moved(uow.db, MoneyKind.chargeback_reversal, row.amount_minor)
+    await uow.deposits.close_dispute(dispute_id, outcome, dispute.get("status"))
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.dispute_closed,
             status=AuditStatus.success,
             user_id=user_id,
-            amount_minor=int(row.amount_minor),
+            amount_minor=row.amount_minor,
             details={"dispute_id": dispute_id, "outcome": outcome.value},
         ),
     )
     return True
 
 
-async def check_withdrawals_allowed(session: AsyncSession, user_id: uuid.UUID) -> None:
+async def check_withdrawals_allowed(uow: WalletUnitOfWork, user_id: uuid.UUID) -> None:
     """Withdrawals wait while a card dispute is open or the wallet is in debt (§4)."""
-    flagged = await session.scalar(
-        select(card_dispute.c.dispute_id)
-        .where(card_dispute.c.user_id == user_id, card_dispute.c.status == "open")
-        .limit(1)
-    )
-    if flagged is not None:
+    if await uow.deposits.has_open_dispute(user_id):
         raise AccountFlagged()
-    if await available_minor(session, user_id) < 0:
+    if await available_minor(uow, user_id) < 0:
         raise WalletInDebt()
 
 

@@ -1,7 +1,7 @@
 """Crediting a deposit once it is known to have succeeded (the Stripe issue calls this).
 
-``credit_deposit`` is keyed by ``operation_id``: the transfer ``(deposit, operation_id)`` is
-unique, so a repeated webhook or re-check credits nothing twice.
+``credit`` is keyed by ``operation_id``: the transfer ``(deposit, operation_id)`` is unique, so
+a repeated webhook or re-check credits nothing twice.
 """
 
 from __future__ import annotations
@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.contracts.wallet import DepositCompleted
-from common.messaging.outbox import add_to_outbox
-from wallet.adapters.audit import write_audit
-from wallet.adapters.ledger import Ledger
-from wallet.adapters.tables import SCHEMA
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import CurrencyMismatch, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine, HistoryType
 from wallet.service_layer import money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
-from wallet.service_layer.wallets import find_wallet
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -32,8 +28,8 @@ class DepositCredited:
     available_after_minor: int | None
 
 
-async def credit_deposit(
-    session: AsyncSession,
+async def credit(
+    uow: WalletUnitOfWork,
     *,
     user_id: uuid.UUID,
     operation_id: uuid.UUID,
@@ -44,7 +40,7 @@ async def credit_deposit(
     client: ClientInfo | None = None,
 ) -> DepositCredited:
     """clearing → available, history ``deposit +A completed``, DepositCompleted; once."""
-    found = await find_wallet(session, user_id)
+    found = await uow.wallets.find(user_id)
     if found is None:
         raise WalletNotFound()
     if currency is not None and currency != found.currency:
@@ -57,15 +53,11 @@ async def credit_deposit(
         metadata={"operation_id": str(operation_id), **(metadata or {})},
     )
     try:
-        posted = await Ledger(session).post(
-            rules.deposit(user_id, operation_id, amount_minor), line
-        )
+        posted = await uow.ledger.post(rules.deposit(user_id, operation_id, amount_minor), line)
     except TransferAlreadyPosted:
         return DepositCredited(operation_id, credited_now=False, available_after_minor=None)
-    money_metrics.moved(session, MoneyKind.deposit, amount_minor)
-    await add_to_outbox(
-        session,
-        SCHEMA,
+    money_metrics.moved(uow.db, MoneyKind.deposit, amount_minor)
+    await uow.emit(
         DepositCompleted(
             operation_id=operation_id,
             user_id=user_id,
@@ -73,8 +65,7 @@ async def credit_deposit(
             currency=found.currency,
         ),
     )
-    await write_audit(
-        session,
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.deposit_completed,
             status=AuditStatus.success,
@@ -85,3 +76,19 @@ async def credit_deposit(
         ),
     )
     return DepositCredited(operation_id, True, posted.available_after_minor)
+
+
+async def credit_deposit(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+) -> DepositCredited:
+    """``credit`` in a transaction the caller owns: seeding a wallet (fixtures, the bench)."""
+    return await credit(
+        WalletUnitOfWork.joining(session),
+        user_id=user_id,
+        operation_id=operation_id,
+        amount_minor=amount_minor,
+    )

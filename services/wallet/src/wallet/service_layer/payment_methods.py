@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy import Row, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wallet.adapters.audit import write_audit
+from wallet.adapters.payment_methods import MethodView as MethodView
+from wallet.adapters.payment_methods import PaymentMethods
 from wallet.adapters.stripe_payments import PaymentProvider, SetupView
-from wallet.adapters.stripe_tables import card_setup, payment_method, stripe_customer
-from wallet.adapters.user_locks import lock_user_work
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import CardSetupsPending, PaymentMethodNotFound
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
-
-FINISHED_SETUP_STATUSES = ("succeeded", "canceled")
 
 
 @dataclass(frozen=True)
@@ -46,102 +41,42 @@ class SetupCaps:
         )
 
 
-@dataclass(frozen=True)
-class MethodView:
-    method_id: uuid.UUID
-    payment_type: str
-    card_brand: str | None
-    card_last4: str | None
-    card_exp_month: int | None
-    card_exp_year: int | None
-    is_default: bool
-    created_at: datetime
-    last_used_at: datetime | None
-    stripe_payment_method_id: str
-
-
-def _view(row: Row[Any] | Any) -> MethodView:
-    return MethodView(
-        method_id=row.method_id,
-        payment_type=row.payment_type,
-        card_brand=row.card_brand,
-        card_last4=row.card_last4,
-        card_exp_month=row.card_exp_month,
-        card_exp_year=row.card_exp_year,
-        is_default=row.is_default,
-        created_at=row.created_at,
-        last_used_at=row.last_used_at,
-        stripe_payment_method_id=row.stripe_payment_method_id,
-    )
-
-
-async def customer_for(session: AsyncSession, provider: PaymentProvider, user_id: uuid.UUID) -> str:
+async def customer_for(uow: WalletUnitOfWork, provider: PaymentProvider, user_id: uuid.UUID) -> str:
     """The user's Stripe Customer, created on first need (seed 001: one user, one customer).
 
     Two first requests racing both ask Stripe with the same idempotency key (one customer comes
     back) and both insert; the row that wins is the one used.
     """
-    found = await session.scalar(
-        select(stripe_customer.c.stripe_customer_id).where(stripe_customer.c.user_id == user_id)
-    )
+    found = await uow.payment_methods.customer_of(user_id)
     if found is not None:
-        return str(found)
-    created = await provider.create_customer(user_id)
-    await session.execute(
-        insert(stripe_customer)
-        .values(user_id=user_id, stripe_customer_id=created)
-        .on_conflict_do_nothing(index_elements=["user_id"])
-    )
-    stored = await session.scalar(
-        select(stripe_customer.c.stripe_customer_id).where(stripe_customer.c.user_id == user_id)
-    )
-    return str(stored)
+        return found
+    await uow.payment_methods.add_customer(user_id, await provider.create_customer(user_id))
+    return str(await uow.payment_methods.customer_of(user_id))
 
 
-async def user_of_customer(session: AsyncSession, customer: str | None) -> uuid.UUID | None:
+async def user_of_customer(uow: WalletUnitOfWork, customer: str | None) -> uuid.UUID | None:
     if customer is None:
         return None
-    found = await session.scalar(
-        select(stripe_customer.c.user_id).where(stripe_customer.c.stripe_customer_id == customer)
-    )
-    return None if found is None else uuid.UUID(str(found))
+    return await uow.payment_methods.user_of_customer(customer)
 
 
 async def list_methods(session: AsyncSession, user_id: uuid.UUID) -> list[MethodView]:
-    rows = await session.execute(
-        select(payment_method)
-        .where(payment_method.c.user_id == user_id, payment_method.c.is_active)
-        .order_by(payment_method.c.is_default.desc(), payment_method.c.created_at)
-    )
-    return [_view(r) for r in rows]
+    """The user's saved cards, the default first (a read: the route's read-only session)."""
+    return await PaymentMethods(session).active_of(user_id)
 
 
 async def find_method(
-    session: AsyncSession, user_id: uuid.UUID, method_id: uuid.UUID, *, for_update: bool = False
+    uow: WalletUnitOfWork, user_id: uuid.UUID, method_id: uuid.UUID, *, for_update: bool = False
 ) -> MethodView:
     """The user's active method; another user's (or a detached one) is "not found"."""
-    statement = select(payment_method).where(
-        payment_method.c.method_id == method_id,
-        payment_method.c.user_id == user_id,
-        payment_method.c.is_active,
-    )
-    if for_update:
-        statement = statement.with_for_update()
-    row = (await session.execute(statement)).one_or_none()
-    if row is None:
+    found = await uow.payment_methods.find_active(user_id, method_id, for_update=for_update)
+    if found is None:
         raise PaymentMethodNotFound()
-    return _view(row)
-
-
-def _unfinished(window: timedelta) -> list[Any]:
-    return [
-        card_setup.c.status.not_in(FINISHED_SETUP_STATUSES),
-        card_setup.c.created_at > func.now() - window,
-    ]
+    return found
 
 
 async def start_setup(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
@@ -152,29 +87,18 @@ async def start_setup(
     Refused (before any Stripe call) while the user has ``caps.pending_max`` unfinished ones.
     """
     caps = caps or SetupCaps()
-    await lock_user_work(session, "card_setup", user_id)  # concurrent starts count in turn
-    pending = int(
-        await session.scalar(
-            select(func.count())
-            .select_from(card_setup)
-            .where(card_setup.c.user_id == user_id, *_unfinished(caps.pending_window))
-        )
-        or 0
-    )
+    await uow.payment_methods.lock_setups_of(user_id)  # concurrent starts count in turn
+    pending = await uow.payment_methods.count_unfinished_setups(user_id, caps.pending_window)
     if pending >= caps.pending_max:
         raise CardSetupsPending(details={"pending": pending, "limit": caps.pending_max})
-    customer = await customer_for(session, provider, user_id)
+    customer = await customer_for(uow, provider, user_id)
     setup = await provider.create_setup_intent(user_id=user_id, customer=customer)
-    await session.execute(
-        insert(card_setup)
-        .values(setup_intent_id=setup.id, user_id=user_id, status=setup.status)
-        .on_conflict_do_nothing(index_elements=["setup_intent_id"])
-    )
+    await uow.payment_methods.add_setup(setup.id, user_id, setup.status)
     return setup
 
 
 async def save_card(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
@@ -182,138 +106,86 @@ async def save_card(
     client: ClientInfo | None = None,
 ) -> MethodView:
     """Store a card Stripe has attached to the user's customer (once, whatever the retries)."""
-    existing = (
-        await session.execute(
-            select(payment_method).where(
-                payment_method.c.stripe_payment_method_id == stripe_payment_method_id
-            )
-        )
-    ).one_or_none()
+    existing = await uow.payment_methods.by_stripe_id(stripe_payment_method_id)
     if existing is not None:
-        return _view(existing)
+        return existing
     card = await provider.retrieve_card(stripe_payment_method_id)
-    has_default = await session.scalar(
-        select(func.count())
-        .select_from(payment_method)
-        .where(payment_method.c.user_id == user_id, payment_method.c.is_default)
+    has_default = await uow.payment_methods.has_default(user_id)
+    added = await uow.payment_methods.add(
+        user_id=user_id,
+        stripe_payment_method_id=card.payment_method_id,
+        payment_type="card" if card.payment_type == "card" else "bank_account",
+        card_brand=card.brand,
+        card_last4=card.last4,
+        card_exp_month=card.exp_month,
+        card_exp_year=card.exp_year,
+        is_default=not has_default,  # the first card is the default
     )
-    inserted = await session.execute(
-        insert(payment_method)
-        .values(
-            method_id=uuid.uuid4(),
-            user_id=user_id,
-            stripe_payment_method_id=card.payment_method_id,
-            payment_type="card" if card.payment_type == "card" else "bank_account",
-            card_brand=card.brand,
-            card_last4=card.last4,
-            card_exp_month=card.exp_month,
-            card_exp_year=card.exp_year,
-            is_default=not has_default,  # the first card is the default
-        )
-        .on_conflict_do_nothing()
-        .returning(payment_method)
-    )
-    row = inserted.one_or_none()
-    if row is None:  # saved concurrently (webhook and re-check): theirs stands
-        again = await session.execute(
-            select(payment_method).where(
-                payment_method.c.stripe_payment_method_id == stripe_payment_method_id
-            )
-        )
-        return _view(again.one())
-    await write_audit(
-        session,
+    if added is None:  # saved concurrently (webhook and re-check): theirs stands
+        again = await uow.payment_methods.by_stripe_id(stripe_payment_method_id)
+        assert again is not None
+        return again
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.payment_method_added,
             status=AuditStatus.success,
             user_id=user_id,
-            details={"method_id": str(row.method_id), "brand": card.brand, "last4": card.last4},
+            details={"method_id": str(added.method_id), "brand": card.brand, "last4": card.last4},
             client=client or ClientInfo(),
         ),
     )
-    return _view(row)
+    return added
 
 
 async def settle_setup(
-    session: AsyncSession, provider: PaymentProvider, setup: SetupView
+    uow: WalletUnitOfWork, provider: PaymentProvider, setup: SetupView
 ) -> MethodView | None:
     """A SetupIntent as Stripe reports it (webhook or re-check): save its card once succeeded."""
-    owner = await session.scalar(
-        select(card_setup.c.user_id).where(card_setup.c.setup_intent_id == setup.id)
-    )
-    user_id = uuid.UUID(str(owner)) if owner is not None else None
+    user_id = await uow.payment_methods.owner_of_setup(setup.id)
     if user_id is None:
-        user_id = await user_of_customer(session, setup.customer)
+        user_id = await user_of_customer(uow, setup.customer)
     if user_id is None:
         return None  # not one of ours
-    await session.execute(
-        update(card_setup)
-        .where(card_setup.c.setup_intent_id == setup.id)
-        .values(status=setup.status, updated_at=func.now())
-    )
+    await uow.payment_methods.set_setup_status(setup.id, setup.status)
     if setup.status != "succeeded" or setup.payment_method is None:
         return None
     return await save_card(
-        session, provider, user_id=user_id, stripe_payment_method_id=setup.payment_method
+        uow, provider, user_id=user_id, stripe_payment_method_id=setup.payment_method
     )
 
 
-def _due(caps: SetupCaps) -> list[Any]:
-    """Unfinished, not abandoned, and not asked about within ``recheck_after``."""
-    return [
-        *_unfinished(caps.pending_window),
-        card_setup.c.created_at <= func.now() - caps.recheck_after,
-        or_(
-            card_setup.c.rechecked_at.is_(None),
-            card_setup.c.rechecked_at <= func.now() - caps.recheck_after,
-        ),
-    ]
-
-
-async def setups_due(session: AsyncSession, caps: SetupCaps, *, limit: int) -> list[str]:
+async def setups_due(uow: WalletUnitOfWork, caps: SetupCaps, *, limit: int) -> list[str]:
     """SetupIntents the periodic job should ask Stripe about (a webhook may be lost)."""
-    found = await session.scalars(
-        select(card_setup.c.setup_intent_id)
-        .where(*_due(caps))
-        .order_by(card_setup.c.created_at)
-        .limit(limit)
+    return await uow.payment_methods.setups_due(
+        caps.pending_window, caps.recheck_after, limit=limit
     )
-    return list(found)
 
 
 async def recheck_setup(
-    session: AsyncSession, provider: PaymentProvider, setup_intent_id: str, caps: SetupCaps
+    uow: WalletUnitOfWork, provider: PaymentProvider, setup_intent_id: str, caps: SetupCaps
 ) -> MethodView | None:
     """Ask Stripe about one SetupIntent, once per ``recheck_after`` (the claim is a conditional
     UPDATE: two runners never both ask), and save its card if it succeeded."""
-    claimed = await session.scalar(
-        update(card_setup)
-        .where(card_setup.c.setup_intent_id == setup_intent_id, *_due(caps))
-        .values(rechecked_at=func.now())
-        .returning(card_setup.c.setup_intent_id)
+    claimed = await uow.payment_methods.claim_setup_recheck(
+        setup_intent_id, caps.pending_window, caps.recheck_after
     )
     if claimed is None:
         return None
-    return await settle_setup(session, provider, await provider.retrieve_setup_intent(claimed))
+    return await settle_setup(uow, provider, await provider.retrieve_setup_intent(claimed))
 
 
 async def delete_method(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     *,
     user_id: uuid.UUID,
     method_id: uuid.UUID,
     client: ClientInfo,
 ) -> None:
-    found = await find_method(session, user_id, method_id, for_update=True)
+    found = await find_method(uow, user_id, method_id, for_update=True)
     await provider.detach_card(found.stripe_payment_method_id)
-    await session.execute(
-        update(payment_method)
-        .where(payment_method.c.method_id == method_id)
-        .values(is_active=False, is_default=False, detached_at=func.now())
-    )
-    await write_audit(
-        session,
+    await uow.payment_methods.detach(method_id)
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.payment_method_deleted,
             status=AuditStatus.success,
@@ -324,24 +196,14 @@ async def delete_method(
     )
 
 
-async def make_default(session: AsyncSession, *, user_id: uuid.UUID, method_id: uuid.UUID) -> None:
-    await find_method(session, user_id, method_id, for_update=True)
-    # Two statements: the one-default-per-user index is checked row by row.
-    await session.execute(
-        update(payment_method)
-        .where(payment_method.c.user_id == user_id, payment_method.c.is_default)
-        .values(is_default=False)
-    )
-    await session.execute(
-        update(payment_method)
-        .where(payment_method.c.method_id == method_id)
-        .values(is_default=True)
-    )
+async def make_default(
+    uow: WalletUnitOfWork, *, user_id: uuid.UUID, method_id: uuid.UUID
+) -> list[MethodView]:
+    """The user's method becomes their only default; the user's cards, the default first."""
+    await find_method(uow, user_id, method_id, for_update=True)
+    await uow.payment_methods.set_default(user_id, method_id)
+    return await uow.payment_methods.active_of(user_id)
 
 
-async def mark_used(session: AsyncSession, method_id: uuid.UUID) -> None:
-    await session.execute(
-        update(payment_method)
-        .where(payment_method.c.method_id == method_id)
-        .values(last_used_at=func.now())
-    )
+async def mark_used(uow: WalletUnitOfWork, method_id: uuid.UUID) -> None:
+    await uow.payment_methods.mark_used(method_id)

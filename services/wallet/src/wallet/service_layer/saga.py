@@ -10,6 +10,10 @@ a reservation writes one ``audit_log`` row in the same transaction (one INSERT p
 most, ``ip_address``/``user_agent`` null, ``details`` with bet_id, correlation_id, event_id); a
 duplicate that moves nothing writes nothing.
 
+Every statement on holds, rejections, tombstones and the bets' advisory locks goes through
+``adapters/holds.py`` (``Holds``), the one the batch path (``saga_batch.py``) uses, with sets of
+one here. BetPlaced and BetCancelled only write the bet read model (no money, no audit).
+
 A settle for a bet whose hold does not exist yet *raises*: the batch rolls back, the message
 goes through the retry queue and is applied once the reservation has been processed (never
 dropped, never applied twice). A release for a bet never reserved here is different: the bets
@@ -29,12 +33,11 @@ since the message's own rolls back).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import NoReturn
+from dataclasses import dataclass, replace
+from typing import Any, NoReturn
 
 from prometheus_client import Counter
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.contracts.auth import UserBlocked, UserRegistered, UserUnblocked
@@ -55,11 +58,10 @@ from common.messaging.envelope import Envelope
 from common.money import format_minor
 from wallet.adapters import bet_read_model
 from wallet.adapters.audit import write_audit, write_payout_refusal_once
-from wallet.adapters.holds import HoldRow, hold_columns, to_hold
+from wallet.adapters.holds import HoldRow, Holds, Rejection, Tombstone
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
-from wallet.adapters.saga_tables import release_tombstone
-from wallet.adapters.tables import bet, hold, stake_rejection, transfer
+from wallet.adapters.tables import transfer
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
 from wallet.domain.errors import (
@@ -225,22 +227,20 @@ async def reserve_stake(
     unique key, then either finds the hold (reserved) or, if this attempt was rejected and its
     row deleted, finds the recorded rejection.
     """
+    holds = Holds(session)
     hold_id = uuid.uuid4()
-    inserted = await session.scalar(
-        insert(hold)
-        .values(
+    claimed = await holds.claim(
+        HoldRow(
             id=hold_id,
             bet_id=command.bet_id,
             user_id=command.user_id,
             amount_minor=command.amount_minor,
             currency=command.currency,
-            status=HoldStatus.pending.value,
+            status=HoldStatus.pending,
             max_payout_minor=command.potential_win_minor,
         )
-        .on_conflict_do_nothing(index_elements=["bet_id"])
-        .returning(hold.c.id)
     )
-    if inserted is None:
+    if not claimed:
         existing = await _find_hold(session, command.bet_id)
         if existing is None:  # deleted by a rejection committed since: answer it
             rejection = await _find_rejection(session, command.bet_id)
@@ -268,19 +268,11 @@ async def reserve_stake(
             hold_id=str(hold_id),
         )
         return reserved_reply(command, hold_id)
-    await session.execute(delete(hold).where(hold.c.id == hold_id))
-    recorded = await session.scalar(
-        insert(stake_rejection)
-        .values(
-            bet_id=command.bet_id,
-            user_id=command.user_id,
-            amount_minor=command.amount_minor,
-            reason=reason,
-        )
-        .on_conflict_do_nothing(index_elements=["bet_id"])
-        .returning(stake_rejection.c.bet_id)
+    await holds.remove(hold_id)
+    recorded = await holds.reject(
+        [Rejection(command.bet_id, command.user_id, command.amount_minor, reason)]
     )
-    if recorded is not None:  # the first answer for this bet; a repeat is not audited again
+    if command.bet_id in recorded:  # the first answer for this bet; a repeat is not audited again
         await _audit(
             session,
             origin,
@@ -466,7 +458,7 @@ async def settle_bet(
         await ledger.post(
             capture, HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata)
         )
-    await _finish_hold(session, found.id, HoldStatus.posted, paid_minor=paid)
+    await _finish_hold(session, found, HoldStatus.posted, paid_minor=paid)
     money_metrics.moved(session, MoneyKind.stake_captured, found.amount_minor)
     if paid:
         money_metrics.moved(session, MoneyKind.payout, paid)
@@ -524,7 +516,7 @@ async def resettle_bet(
             return False
         moved = True
         money_metrics.resettled(session, event.payout_delta_minor)
-        await _add_paid(session, found.id, event.payout_delta_minor)
+        await _add_paid(session, found, event.payout_delta_minor)
         await _audit(
             session,
             origin,
@@ -557,15 +549,16 @@ async def on_bet_resettled(
 
 
 async def _as_batch_of_one(
-    payload: ReserveStake | ReleaseStake | BetSettled | BetResettled,
+    payload: ReserveStake | ReleaseStake | BetSettled | BetResettled | BetPlaced | BetCancelled,
     ctx: MessageContext,
     *,
     max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR,
 ) -> None:
     """A message on its own goes the way the consumer sends it: the batch path, a list of one.
 
-    ``reserve_stake``, ``release_stake``, ``settle_bet`` and ``resettle_bet`` above stay the
-    one-at-a-time reference the batch path is proven against (tests/test_saga_batch.py).
+    ``reserve_stake``, ``release_stake``, ``settle_bet``, ``resettle_bet``, ``record_bet_placed``
+    and ``record_bet_cancelled`` stay the one-at-a-time reference the batch path is proven
+    against (tests/test_saga_batch.py).
     """
     from wallet.service_layer.saga_batch import apply_saga_batch  # it builds on this module
     from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -605,9 +598,7 @@ async def check_resettlement(
         return
     # Deltas are against the previous version: with an earlier correction still on its way,
     # the running total is not the bet's yet. Wait for it (retried) rather than cry wolf.
-    applied = await session.scalar(
-        select(bet.c.settlement_version).where(bet.c.bet_id == event.bet_id)
-    )
+    applied = await bet_read_model.settlement_version(session, event.bet_id)
     if applied is not None and applied < event.settlement_version - 1:
         raise ResettlementTooEarly(
             f"bet {event.bet_id}: version {event.settlement_version} before {applied + 1}"
@@ -662,31 +653,55 @@ async def refuse_payout(
 
 
 async def on_bet_placed(payload: BetPlaced, ctx: MessageContext) -> None:
-    await bet_read_model.record_placed(
-        ctx.session,
-        bet_id=payload.bet_id,
-        user_id=payload.user_id,
-        bet_type=payload.bet_type,
-        stake_minor=payload.stake_minor,
-        currency=payload.currency,
-        coefficient=payload.coefficient,
-        potential_win_minor=payload.potential_win_minor,
-        legs=payload.legs,
-        placed_at=payload.placed_at,
-    )
+    await _as_batch_of_one(payload, ctx)
 
 
 async def on_bet_cancelled(payload: BetCancelled, ctx: MessageContext) -> None:
     """Read model only: the stake comes back with ReleaseStake (ARCHITECTURE.md §3.6)."""
-    found = await find_wallet(ctx.session, payload.user_id)
-    await bet_read_model.record_cancelled(
-        ctx.session,
-        bet_id=payload.bet_id,
-        user_id=payload.user_id,
-        reason=payload.reason,
-        currency=found.currency if found else "XXX",
-        legs=payload.legs,
-    )
+    await _as_batch_of_one(payload, ctx)
+
+
+async def record_bet_placed(session: AsyncSession, event: BetPlaced) -> None:
+    """BetPlaced one at a time (the reference): the bet's details in the read model."""
+    await bet_read_model.record_placed(session, **placed_values(event))
+
+
+async def record_bet_cancelled(session: AsyncSession, event: BetCancelled) -> None:
+    """BetCancelled one at a time (the reference): the bet closed in the read model."""
+    found = await find_wallet(session, event.user_id)
+    held = (await Holds(session).find({event.bet_id})).get(event.bet_id)
+    stake_minor = held.amount_minor if held else 0
+    await bet_read_model.record_cancelled(session, **cancelled_values(event, stake_minor, found))
+
+
+def placed_values(event: BetPlaced) -> dict[str, Any]:
+    """``bet_read_model.record_placed``'s arguments for this message."""
+    return {
+        "bet_id": event.bet_id,
+        "user_id": event.user_id,
+        "bet_type": event.bet_type,
+        "stake_minor": event.stake_minor,
+        "currency": event.currency,
+        "coefficient": event.coefficient,
+        "potential_win_minor": event.potential_win_minor,
+        "legs": event.legs,
+        "placed_at": event.placed_at,
+    }
+
+
+def cancelled_values(
+    event: BetCancelled, stake_minor: int, found: WalletRow | None
+) -> dict[str, Any]:
+    """``bet_read_model.record_cancelled``'s arguments: ``stake_minor`` is the bet's hold (0 if
+    nothing is held), kept if BetPlaced has not arrived yet; the currency is the wallet's."""
+    return {
+        "bet_id": event.bet_id,
+        "user_id": event.user_id,
+        "reason": event.reason,
+        "currency": found.currency if found else "XXX",
+        "legs": event.legs,
+        "stake_minor": stake_minor,
+    }
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -705,36 +720,28 @@ async def _void(
             metadata=bet_metadata(bet_id, legs),
         ),
     )
-    await _finish_hold(session, found.id, HoldStatus.voided, paid_minor=found.amount_minor)
+    await _finish_hold(session, found, HoldStatus.voided, paid_minor=found.amount_minor)
 
 
 async def _finish_hold(
-    session: AsyncSession, hold_id: uuid.UUID, status: HoldStatus, *, paid_minor: int
+    session: AsyncSession, found: HoldRow, status: HoldStatus, *, paid_minor: int
 ) -> None:
-    rules.finish_hold(HoldStatus.pending, status)
-    await session.execute(
-        update(hold)
-        .where(hold.c.id == hold_id, hold.c.status == HoldStatus.pending.value)
-        .values(status=status.value, finished_at=func.now(), paid_minor=paid_minor)
-    )
+    """``found`` was locked pending in this transaction: it ends ``status``, ``paid_minor`` paid."""
+    rules.finish_hold(found.status, status)
+    await Holds(session).update([replace(found, status=status, paid_minor=paid_minor)])
 
 
-async def _add_paid(session: AsyncSession, hold_id: uuid.UUID, delta_minor: int) -> None:
-    await session.execute(
-        update(hold).where(hold.c.id == hold_id).values(paid_minor=hold.c.paid_minor + delta_minor)
-    )
+async def _add_paid(session: AsyncSession, found: HoldRow, delta_minor: int) -> None:
+    """``found`` is locked in this transaction: its paid total is exact, add to it."""
+    await Holds(session).update([replace(found, paid_minor=found.paid_minor + delta_minor)])
 
 
 async def _find_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
-    row = (await session.execute(hold_columns().where(hold.c.bet_id == bet_id))).one_or_none()
-    return None if row is None else to_hold(row)
+    return (await Holds(session).find({bet_id})).get(bet_id)
 
 
 async def _lock_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
-    row = (
-        await session.execute(hold_columns().where(hold.c.bet_id == bet_id).with_for_update())
-    ).one_or_none()
-    return None if row is None else to_hold(row)
+    return (await Holds(session).lock({bet_id})).get(bet_id)
 
 
 async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> None:
@@ -743,34 +750,21 @@ async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> None:
     The hold row cannot serve: a release that finds no hold has no row to wait on. Two bets
     sharing a hash only wait for each other briefly.
     """
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext('wallet.bet'), hashtext(:bet_id))"),
-        {"bet_id": str(bet_id)},
-    )
+    await Holds(session).lock_bets({bet_id})
 
 
 async def _was_released(session: AsyncSession, bet_id: uuid.UUID) -> bool:
-    found = await session.scalar(
-        select(release_tombstone.c.bet_id).where(release_tombstone.c.bet_id == bet_id)
-    )
-    return found is not None
+    return bet_id in await Holds(session).tombstones({bet_id})
 
 
 async def _bury(session: AsyncSession, command: ReleaseStake) -> None:
     """Record that this bet was released before it was reserved (once; no money moves)."""
-    await session.execute(
-        insert(release_tombstone)
-        .values(bet_id=command.bet_id, user_id=command.user_id, reason=command.reason)
-        .on_conflict_do_nothing(index_elements=["bet_id"])
-    )
+    await Holds(session).bury([Tombstone(command.bet_id, command.user_id, command.reason)])
     log.info("wallet.released_before_reserved", bet_id=str(command.bet_id), reason=command.reason)
 
 
 async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | None:
-    reason = await session.scalar(
-        select(stake_rejection.c.reason).where(stake_rejection.c.bet_id == bet_id)
-    )
-    return None if reason is None else str(reason)
+    return (await Holds(session).rejections({bet_id})).get(bet_id)
 
 
 def check_currency(found: HoldRow, currency: str, message: str) -> None:

@@ -1,5 +1,6 @@
 """The stake saga by the set: a batch of ReserveStake/ReleaseStake/BetSettled/BetResettled
-in the consumer's one transaction, with exactly the results of ``saga.py`` one at a time.
+(and BetPlaced/BetCancelled, read model only) in the consumer's one transaction, with exactly
+the results of ``saga.py`` one at a time.
 
 1. Lock, in the order every batch shares: the bets' advisory locks (reservations and releases),
    the holds ``FOR UPDATE`` by bet id, then every user account by account id (one statement
@@ -8,12 +9,14 @@ in the consumer's one transaction, with exactly the results of ``saga.py`` one a
    ``saga.py``: running balances per user (two stakes of 6 on 10: the first held, the second
    ``insufficient_funds``), a hold created, voided or settled earlier in the batch is seen by
    the later messages (a duplicate moves nothing), each effect carries its own message's
-   ``event_id``/``correlation_id``.
+   ``event_id``/``correlation_id``. A BetCancelled takes the stake of the hold as it stands at
+   that point of the batch (held earlier in it, or before it), as one at a time it would.
 3. Write by the set: new holds in one INSERT, finished holds in one UPDATE, rejections and
    tombstones in one INSERT each, the ledger (transfers, entries, history: one INSERT each; one
    balance UPDATE for every account touched; system deltas at commit), the bet read model (one
-   upsert per run of settlements), the audit rows in one INSERT, the replies in one outbox
-   INSERT.
+   upsert per kind of message — placed, cancelled, settled — in as few rounds as keep each
+   bet's own writes in arrival order; a BetPlaced already written writes nothing), the audit
+   rows in one INSERT, the replies in one outbox INSERT.
 
 Errors are those of ``saga.py``: ``HoldNotFound``, ``HoldMismatch``,
 ``SettlementInOtherCurrency``, ``WalletNotFound`` raise and roll the batch back; the consumer
@@ -31,7 +34,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from common.contracts.bets import BetResettled, BetSettled, ReleaseStake, ReserveStake
+from common.contracts.bets import (
+    BetCancelled,
+    BetPlaced,
+    BetResettled,
+    BetSettled,
+    ReleaseStake,
+    ReserveStake,
+)
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.logging import get_logger
 from common.messaging.consumer import BatchContext, BatchItems
@@ -54,10 +64,12 @@ from wallet.service_layer.saga import (
     Origin,
     audit_entry,
     bet_metadata,
+    cancelled_values,
     check_currency,
     check_resettlement,
     check_same,
     describe,
+    placed_values,
     refuse_payout,
     rejected_reply,
     reserved_reply,
@@ -68,8 +80,11 @@ from wallet.service_layer.wallets import WalletRow, find_wallets
 
 log = get_logger(__name__)
 
-SagaCommand = ReserveStake | ReleaseStake | BetSettled | BetResettled
+MoneyCommand = ReserveStake | ReleaseStake | BetSettled | BetResettled
+SagaCommand = MoneyCommand | BetPlaced | BetCancelled
+# A reservation's reply; otherwise whether money moved now (BetPlaced/BetCancelled: never).
 SagaResult = StakeReserved | StakeReservationRejected | bool
+ReadModelWrite = tuple[str, dict[str, Any]]  # (placed | cancelled | settled | resettled, values)
 
 
 class DecideAlone(Exception):
@@ -89,16 +104,17 @@ class _Batch:
     tombstones: set[uuid.UUID] = field(default_factory=set)
     new_tombstones: list[Tombstone] = field(default_factory=list)
     wallets: dict[uuid.UUID, WalletRow] = field(default_factory=dict)
+    stakes: dict[uuid.UUID, int] = field(default_factory=dict)  # holds of cancelled bets only
     resettled: set[str] = field(default_factory=set)  # posted resettlement references
     audit: list[AuditEntry] = field(default_factory=list)
     replies: list[Envelope] = field(default_factory=list)
-    read_model: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    read_model: list[ReadModelWrite] = field(default_factory=list)
 
 
 async def on_saga_batch(
     items: BatchItems, ctx: BatchContext, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
 ) -> None:
-    """The consumer's batch handler for the four money messages of the stake saga."""
+    """The consumer's batch handler for the stake saga's messages (and BetPlaced/BetCancelled)."""
     await apply_saga_batch(
         WalletUnitOfWork.for_message(ctx),
         [(payload, Origin.of(envelope)) for payload, envelope in items],
@@ -127,19 +143,27 @@ async def apply_saga_batch(
 
 async def _lock_and_load(batch: _Batch, commands: list[SagaCommand]) -> None:
     uow = batch.uow
-    reserving = {c.bet_id for c in commands if isinstance(c, ReserveStake)}
-    gating = reserving | {c.bet_id for c in commands if isinstance(c, ReleaseStake)}
+    money = [c for c in commands if isinstance(c, MoneyCommand)]
+    cancelled = [c for c in commands if isinstance(c, BetCancelled)]
+    reserving = {c.bet_id for c in money if isinstance(c, ReserveStake)}
+    gating = reserving | {c.bet_id for c in money if isinstance(c, ReleaseStake)}
     await uow.holds.lock_bets(gating)
-    batch.holds = await uow.holds.lock({c.bet_id for c in commands})
+    batch.holds = await uow.holds.lock({c.bet_id for c in money})
+    # A cancelled bet's stake, if no money message of the batch has its hold locked already:
+    # the read model only reads it, so it is not locked.
+    unlocked = {c.bet_id for c in cancelled} - {c.bet_id for c in money}
+    batch.stakes = {b: h.amount_minor for b, h in (await uow.holds.find(unlocked)).items()}
     batch.rejections = await uow.holds.rejections(gating)
     batch.tombstones = await uow.holds.tombstones(reserving)
     batch.wallets = await find_wallets(
-        uow.db, {c.user_id for c in commands if isinstance(c, ReserveStake)}
+        uow.db,
+        {c.user_id for c in money if isinstance(c, ReserveStake)} | {c.user_id for c in cancelled},
     )
     batch.resettled = await _posted_resettlements(
-        batch, [c for c in commands if isinstance(c, BetResettled)]
+        batch, [c for c in money if isinstance(c, BetResettled)]
     )
-    await uow.batch_ledger.lock_users({c.user_id for c in commands})
+    if money:  # BetPlaced/BetCancelled move no money: no account is locked for them
+        await uow.batch_ledger.lock_users({c.user_id for c in money})
 
 
 async def _posted_resettlements(batch: _Batch, events: list[BetResettled]) -> set[str]:
@@ -169,7 +193,22 @@ async def _decide(batch: _Batch, command: SagaCommand, origin: Origin) -> SagaRe
         return _release(batch, command, origin)
     if isinstance(command, BetSettled):
         return await _settle(batch, command, origin)
-    return await _resettle(batch, command, origin)
+    if isinstance(command, BetResettled):
+        return await _resettle(batch, command, origin)
+    if isinstance(command, BetPlaced):
+        batch.read_model.append(("placed", placed_values(command)))
+        return False
+    return _cancel(batch, command)
+
+
+def _cancel(batch: _Batch, event: BetCancelled) -> bool:
+    """Read model only; the stake is the hold's as it stands now (held earlier in the batch or
+    before it), as ``saga.record_bet_cancelled`` reads it one at a time."""
+    held = batch.holds.get(event.bet_id)
+    stake_minor = held.amount_minor if held else batch.stakes.get(event.bet_id, 0)
+    values = cancelled_values(event, stake_minor, batch.wallets.get(event.user_id))
+    batch.read_model.append(("cancelled", values))
+    return False
 
 
 def _reserve(
@@ -519,13 +558,34 @@ async def _write(batch: _Batch) -> None:
 
 
 async def _write_read_model(batch: _Batch) -> None:
-    """Settlements in one upsert per run, resettlements in order after what came before."""
-    settled: list[dict[str, Any]] = []
-    for kind, values in batch.read_model:
-        if kind == "settled":
-            settled.append(values)
-            continue
-        await bet_read_model.record_settled_many(batch.uow.db, settled)
-        settled = []
-        await bet_read_model.record_resettled(batch.uow.db, **values)
-    await bet_read_model.record_settled_many(batch.uow.db, settled)
+    """Each round is one kind of write, one upsert for all its bets (a resettlement: one
+    UPDATE each); the rounds come in the order that keeps every bet's writes in arrival order.
+    Writes of different bets touch different rows, so only each bet's own order matters."""
+    db = batch.uow.db
+    for kind, writes in read_model_rounds(batch.read_model):
+        if kind == "placed":
+            await bet_read_model.record_placed_many(db, writes)
+        elif kind == "cancelled":
+            await bet_read_model.record_cancelled_many(db, writes)
+        elif kind == "settled":
+            await bet_read_model.record_settled_many(db, writes)
+        else:
+            for values in writes:
+                await bet_read_model.record_resettled(db, **values)
+
+
+def read_model_rounds(writes: list[ReadModelWrite]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """As few rounds as keep each bet's writes in order: a write joins the first round of its
+    kind after the round of its bet's previous write, or opens a new one. A bet is at most
+    once in a round (a multi-row upsert may not touch a row twice)."""
+    rounds: list[tuple[str, list[dict[str, Any]]]] = []
+    latest: dict[uuid.UUID, int] = {}  # bet → the round of its latest write
+    for kind, values in writes:
+        after = latest.get(values["bet_id"], -1)
+        found = next((i for i in range(after + 1, len(rounds)) if rounds[i][0] == kind), None)
+        if found is None:
+            rounds.append((kind, []))
+            found = len(rounds) - 1
+        rounds[found][1].append(values)
+        latest[values["bet_id"]] = found
+    return rounds

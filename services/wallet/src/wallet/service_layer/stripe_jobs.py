@@ -30,6 +30,7 @@ from wallet.adapters.stripe_payments import StripePayments
 from wallet.adapters.stripe_tables import card_deposit
 from wallet.domain.card_payments import DepositStatus
 from wallet.service_layer import card_deposits, payment_methods
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 log = get_logger(__name__)
@@ -96,10 +97,11 @@ async def _each(
     try:
         for operation_id in operation_ids:
             try:
-                async with sessions.begin() as session:
+                async with WalletUnitOfWork(sessions) as uow:
                     settled = await card_deposits.reconcile_with_stripe(
-                        session, provider, operation_id, expire=expire
+                        uow, provider, operation_id, expire=expire
                     )
+                    await uow.commit()
                 credited += settled
             except Exception:  # one bad deposit must not stop the others; retried next run
                 log.exception("stripe reconciliation failed", operation_id=str(operation_id))
@@ -112,8 +114,8 @@ async def recheck_pending_setups(engine: AsyncEngine, settings: Settings) -> int
     """Ask Stripe about due SetupIntents, one transaction each; how many cards were saved."""
     caps = payment_methods.SetupCaps.of(settings)
     sessions = create_sessionmaker(engine)
-    async with sessions() as session:
-        due = await payment_methods.setups_due(session, caps, limit=BATCH)
+    async with WalletUnitOfWork(sessions) as reading:
+        due = await payment_methods.setups_due(reading, caps, limit=BATCH)
     if not due:
         return 0
     provider = StripePayments(settings)
@@ -121,10 +123,9 @@ async def recheck_pending_setups(engine: AsyncEngine, settings: Settings) -> int
     try:
         for setup_intent_id in due:
             try:
-                async with sessions.begin() as session:
-                    card = await payment_methods.recheck_setup(
-                        session, provider, setup_intent_id, caps
-                    )
+                async with WalletUnitOfWork(sessions) as uow:
+                    card = await payment_methods.recheck_setup(uow, provider, setup_intent_id, caps)
+                    await uow.commit()
                 saved += card is not None
             except Exception:  # one bad SetupIntent must not stop the others; asked again later
                 log.exception("stripe setup re-check failed", setup_intent_id=setup_intent_id)

@@ -9,57 +9,51 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from wallet.adapters.stripe_payments import CheckoutView, IntentView, PaymentProvider, SetupView
-from wallet.adapters.stripe_tables import stripe_event
 from wallet.service_layer import card_deposits, payment_methods
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
-Handler = Callable[[AsyncSession, PaymentProvider, dict[str, Any], timedelta], Awaitable[bool]]
+Handler = Callable[[WalletUnitOfWork, PaymentProvider, dict[str, Any], timedelta], Awaitable[bool]]
 
 
 async def _intent(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
 ) -> bool:
-    settled = await card_deposits.settle_intent(
-        session, provider, IntentView.of(obj), expiry=expiry
-    )
+    settled = await card_deposits.settle_intent(uow, provider, IntentView.of(obj), expiry=expiry)
     return settled is not None
 
 
 async def _checkout(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
 ) -> bool:
     settled = await card_deposits.settle_checkout(
-        session, provider, CheckoutView.of(obj), expiry=expiry
+        uow, provider, CheckoutView.of(obj), expiry=expiry
     )
     return settled is not None
 
 
 async def _setup(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
 ) -> bool:
-    return await payment_methods.settle_setup(session, provider, SetupView.of(obj)) is not None
+    return await payment_methods.settle_setup(uow, provider, SetupView.of(obj)) is not None
 
 
 async def _refund(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
 ) -> bool:
-    return await card_deposits.apply_refund(session, provider, obj)
+    return await card_deposits.apply_refund(uow, provider, obj)
 
 
 async def _dispute_created(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
 ) -> bool:
-    return await card_deposits.open_dispute(session, provider, obj)
+    return await card_deposits.open_dispute(uow, provider, obj)
 
 
 async def _dispute_closed(
-    session: AsyncSession, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
+    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
 ) -> bool:
-    return await card_deposits.close_dispute(session, provider, obj)
+    return await card_deposits.close_dispute(uow, provider, obj)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -79,7 +73,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 async def handle_event(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     provider: PaymentProvider,
     event: dict[str, Any],
     *,
@@ -88,19 +82,11 @@ async def handle_event(
     """Apply a verified event once: ``processed``, ``ignored`` (unknown type, not ours, nothing
     to do) or ``duplicate``."""
     event_id, event_type = str(event["id"]), str(event.get("type") or "")
-    first = await session.scalar(
-        insert(stripe_event)
-        .values(event_id=event_id, type=event_type, outcome="processing")
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(stripe_event.c.event_id)
-    )
-    if first is None:
+    if not await uow.stripe_events.first_delivery(event_id, event_type):
         return "duplicate"
     handler = HANDLERS.get(event_type)
     obj = (event.get("data") or {}).get("object") or {}
-    applied = handler is not None and await handler(session, provider, obj, expiry)
+    applied = handler is not None and await handler(uow, provider, obj, expiry)
     outcome = "processed" if applied else "ignored"
-    await session.execute(
-        update(stripe_event).where(stripe_event.c.event_id == event_id).values(outcome=outcome)
-    )
+    await uow.stripe_events.set_outcome(event_id, outcome)
     return outcome

@@ -1,8 +1,10 @@
 """The wallet's unit of work: one transaction with the wallet's repositories bound to it.
 
-From HTTP it opens its own transaction (``async with WalletUnitOfWork(sessionmaker) as uow``);
-from a message it joins the consumer's (``WalletUnitOfWork.for_message(ctx)``), so the inbox
-row, the money moved and the replies in the outbox commit together — the consumer commits.
+From HTTP it opens its own transaction (``async with WalletUnitOfWork(sessionmaker) as uow``,
+the route commits); from a message it joins the consumer's (``WalletUnitOfWork.for_message(ctx)``),
+so the inbox row, the money moved and the replies in the outbox commit together — the consumer
+commits. A job or a seeding script that owns its transaction joins it the same way
+(``WalletUnitOfWork.joining(session)``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from common.messaging.consumer import BatchContext, MessageContext
 from common.messaging.envelope import Envelope
 from common.unit_of_work import UnitOfWork
 from wallet.adapters.audit import write_audit
+from wallet.adapters.closures import Closures
+from wallet.adapters.deposits import CardDeposits, StripeEvents
 from wallet.adapters.holds import Holds
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.ledger_batch import BatchLedger
+from wallet.adapters.payment_methods import PaymentMethods
 from wallet.adapters.tables import SCHEMA
+from wallet.adapters.wallets import Wallets
+from wallet.adapters.withdrawal_methods import WithdrawalMethods
+from wallet.adapters.withdrawals import Withdrawals
 from wallet.domain.audit import AuditEntry
 
 
@@ -41,14 +49,26 @@ class WalletUnitOfWork(UnitOfWork):
         self.batch_ledger = BatchLedger(db)
         self.holds = Holds(db)
         self.audit = AuditLog(db)
+        self.wallets = Wallets(db)
+        self.deposits = CardDeposits(db)
+        self.stripe_events = StripeEvents(db)
+        self.payment_methods = PaymentMethods(db)
+        self.withdrawals = Withdrawals(db)
+        self.withdrawal_methods = WithdrawalMethods(db)
+        self.closures = Closures(db)
 
     @classmethod
     def for_message(cls, ctx: MessageContext | BatchContext) -> WalletUnitOfWork:
         """Bound to the consumer's open transaction (the consumer commits or rolls back)."""
+        return cls.joining(ctx.session)
+
+    @classmethod
+    def joining(cls, session: AsyncSession) -> WalletUnitOfWork:
+        """Bound to a transaction the caller owns and commits (not entered, not committed)."""
         uow = cls.__new__(cls)
         uow._after_commit = []
-        uow.db = ctx.session
-        uow.bind(ctx.session)
+        uow.db = session
+        uow.bind(session)
         return uow
 
     async def emit_replies(self, replies: Sequence[tuple[Envelope, BaseModel]]) -> None:

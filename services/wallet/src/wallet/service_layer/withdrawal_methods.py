@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -30,13 +29,15 @@ import pycountry
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from schwifty.registry import get_iban_spec
-from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wallet.adapters.audit import write_audit
 from wallet.adapters.crypto import FieldCipher
-from wallet.adapters.tables import withdrawal_method
-from wallet.adapters.user_locks import lock_user_work
+from wallet.adapters.withdrawal_methods import BANK_TRANSFER, WithdrawalMethods
+
+# Re-exported: the routes and the admin's views read the views from here.
+from wallet.adapters.withdrawal_methods import METHOD_COLUMNS as METHOD_COLUMNS
+from wallet.adapters.withdrawal_methods import MethodView as MethodView
+from wallet.adapters.withdrawal_methods import method_view as method_view
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import (
     NoDefaultWithdrawalMethod,
@@ -53,8 +54,8 @@ from wallet.domain.payout_destinations import (
     validate_crypto_address,
 )
 from wallet.domain.withdrawals import check_not_own
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
-BANK_TRANSFER = "bank_transfer"
 CRYPTO = "crypto"
 
 
@@ -82,26 +83,6 @@ class CryptoDestination:
 
 
 Destination = IbanDestination | AccountDestination | CryptoDestination
-
-
-@dataclass(frozen=True)
-class MethodView:
-    method_id: uuid.UUID
-    user_id: uuid.UUID
-    withdrawal_type: str
-    destination_masked: str
-    iban_masked: str | None
-    account_number_masked: str | None
-    bank_code: str | None
-    country: str | None
-    crypto_network: str | None
-    swift_code: str | None
-    account_holder_name: str | None
-    bank_name: str | None
-    is_verified: bool
-    created_at: datetime
-    verified_at: datetime | None
-    is_default: bool = False
 
 
 def mask_iban(compact: str) -> str:
@@ -224,49 +205,8 @@ def _prepare(destination: Destination, method_id: uuid.UUID) -> _Stored:
     )
 
 
-def method_view(row: Row[Any] | Any) -> MethodView:
-    is_account = row.withdrawal_type == BANK_TRANSFER and row.iban_masked is None
-    return MethodView(
-        method_id=row.id,
-        user_id=row.user_id,
-        withdrawal_type=row.withdrawal_type,
-        destination_masked=row.destination_masked,
-        iban_masked=row.iban_masked,
-        account_number_masked=row.destination_masked if is_account else None,
-        bank_code=row.bank_code,
-        country=row.country,
-        crypto_network=row.crypto_network,
-        swift_code=row.swift_code,
-        account_holder_name=row.account_holder_name,
-        bank_name=row.bank_name,
-        is_verified=row.is_verified,
-        created_at=row.created_at,
-        verified_at=row.verified_at,
-        is_default=row.is_default,
-    )
-
-
-METHOD_COLUMNS = (
-    withdrawal_method.c.id,
-    withdrawal_method.c.user_id,
-    withdrawal_method.c.withdrawal_type,
-    withdrawal_method.c.destination_masked,
-    withdrawal_method.c.iban_masked,
-    withdrawal_method.c.bank_code,
-    withdrawal_method.c.country,
-    withdrawal_method.c.crypto_network,
-    withdrawal_method.c.swift_code,
-    withdrawal_method.c.account_holder_name,
-    withdrawal_method.c.bank_name,
-    withdrawal_method.c.is_verified,
-    withdrawal_method.c.created_at,
-    withdrawal_method.c.verified_at,
-    withdrawal_method.c.is_default,
-)
-
-
 async def add_method(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     cipher: FieldCipher,
     *,
     user_id: uuid.UUID,
@@ -281,35 +221,28 @@ async def add_method(
         raise WithdrawalMethodInvalid(
             details=[{"field": "account_holder_name", "problem": "required for a bank transfer"}]
         )
-    row = (
-        await session.execute(
-            withdrawal_method.insert()
-            .values(
-                id=method_id,
-                user_id=user_id,
-                withdrawal_type=stored.withdrawal_type,
-                destination_masked=stored.masked,
-                account_holder_name=account_holder_name,
-                bank_name=bank_name,
-                **{stored.secret_column: cipher.encrypt(stored.secret, context=stored.context)},
-                **stored.values,
-            )
-            .returning(*METHOD_COLUMNS)
-        )
-    ).one()
+    view = await uow.withdrawal_methods.add(
+        id=method_id,
+        user_id=user_id,
+        withdrawal_type=stored.withdrawal_type,
+        destination_masked=stored.masked,
+        account_holder_name=account_holder_name,
+        bank_name=bank_name,
+        **{stored.secret_column: cipher.encrypt(stored.secret, context=stored.context)},
+        **stored.values,
+    )
     details: dict[str, Any] = {
         "method_id": str(method_id),
         "withdrawal_type": stored.withdrawal_type,
         "destination": stored.masked,
     }
-    if stored.withdrawal_type == BANK_TRANSFER and row.iban_masked is not None:
+    if stored.withdrawal_type == BANK_TRANSFER and view.iban_masked is not None:
         details["iban"] = stored.masked
-    if row.crypto_network is not None:
-        details["network"] = row.crypto_network
-    if row.country is not None:
-        details["country"] = row.country
-    await write_audit(
-        session,
+    if view.crypto_network is not None:
+        details["network"] = view.crypto_network
+    if view.country is not None:
+        details["country"] = view.country
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.withdrawal_method_added,
             status=AuditStatus.success,
@@ -318,35 +251,20 @@ async def add_method(
             client=client,
         ),
     )
-    return method_view(row)
+    return view
 
 
 async def list_methods(session: AsyncSession, user_id: uuid.UUID) -> list[MethodView]:
-    rows = await session.execute(
-        select(*METHOD_COLUMNS)
-        .where(withdrawal_method.c.user_id == user_id, withdrawal_method.c.is_active)
-        .order_by(withdrawal_method.c.created_at)
-    )
-    return [method_view(r) for r in rows]
+    """The user's active methods, oldest first (a read: the route's read-only session)."""
+    return await WithdrawalMethods(session).active_of(user_id)
 
 
 async def delete_method(
-    session: AsyncSession, *, user_id: uuid.UUID, method_id: uuid.UUID, client: ClientInfo
+    uow: WalletUnitOfWork, *, user_id: uuid.UUID, method_id: uuid.UUID, client: ClientInfo
 ) -> None:
-    deleted = await session.scalar(
-        update(withdrawal_method)
-        .where(
-            withdrawal_method.c.id == method_id,
-            withdrawal_method.c.user_id == user_id,
-            withdrawal_method.c.is_active,
-        )
-        .values(is_active=False, is_default=False, deleted_at=func.now())
-        .returning(withdrawal_method.c.id)
-    )
-    if deleted is None:
+    if not await uow.withdrawal_methods.deactivate(user_id, method_id):
         raise WithdrawalMethodNotFound()
-    await write_audit(
-        session,
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.withdrawal_method_deleted,
             status=AuditStatus.success,
@@ -358,132 +276,77 @@ async def delete_method(
 
 
 async def verify_method(
-    session: AsyncSession, *, method_id: uuid.UUID, admin_id: uuid.UUID, client: ClientInfo
+    uow: WalletUnitOfWork, *, method_id: uuid.UUID, admin_id: uuid.UUID, client: ClientInfo
 ) -> MethodView:
     """An admin verifies a user's method; never their own (four eyes on money out)."""
-    owner = await session.scalar(
-        select(withdrawal_method.c.user_id)
-        .where(withdrawal_method.c.id == method_id, withdrawal_method.c.is_active)
-        .with_for_update()
-    )
+    methods = uow.withdrawal_methods
+    owner = await methods.lock_owner(method_id)
     if owner is None:
         raise WithdrawalMethodNotFound()
     check_not_own(owner, admin_id)
-    await lock_user_work(session, DEFAULT_LOCK, owner)
-    has_default = await _default_id(session, owner)
-    row = (
-        await session.execute(
-            update(withdrawal_method)
-            .where(withdrawal_method.c.id == method_id, withdrawal_method.c.is_active)
-            .values(
-                is_verified=True,
-                verified_at=func.coalesce(withdrawal_method.c.verified_at, func.now()),
-                verified_by=func.coalesce(withdrawal_method.c.verified_by, admin_id),
-                # the owner's first verified method becomes the default
-                **({"is_default": True} if has_default is None else {}),
-            )
-            .returning(*METHOD_COLUMNS)
-        )
-    ).one_or_none()
-    if row is None:
+    await methods.lock_defaults_of(owner)
+    # the owner's first verified method becomes the default
+    has_default = await methods.default_of(owner) is not None
+    view = await methods.mark_verified(method_id, admin_id, make_default=not has_default)
+    if view is None:
         raise WithdrawalMethodNotFound()
-    await write_audit(
-        session,
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.withdrawal_method_verified,
             status=AuditStatus.success,
-            user_id=row.user_id,
+            user_id=view.user_id,
             details={"method_id": str(method_id)},
             client=client,
         ),
     )
-    return method_view(row)
-
-
-# Serialises the changes of one user's default (the one-default index is checked row by row).
-DEFAULT_LOCK = "withdrawal_method_default"
-
-
-async def _default_id(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | None:
-    found: uuid.UUID | None = await session.scalar(
-        select(withdrawal_method.c.id).where(
-            withdrawal_method.c.user_id == user_id, withdrawal_method.c.is_default
-        )
-    )
-    return found
+    return view
 
 
 async def make_default(
-    session: AsyncSession, *, user_id: uuid.UUID, method_id: uuid.UUID
+    uow: WalletUnitOfWork, *, user_id: uuid.UUID, method_id: uuid.UUID
 ) -> list[MethodView]:
     """The user's verified, active method becomes their only default; the user's methods."""
-    await lock_user_work(session, DEFAULT_LOCK, user_id)
-    found = (
-        await session.execute(
-            select(withdrawal_method.c.is_verified).where(
-                withdrawal_method.c.id == method_id,
-                withdrawal_method.c.user_id == user_id,  # another user's: not found
-                withdrawal_method.c.is_active,
-            )
-        )
-    ).one_or_none()
+    methods = uow.withdrawal_methods
+    await methods.lock_defaults_of(user_id)
+    found = await methods.find_active(user_id, method_id)  # another user's: not found
     if found is None:
         raise WithdrawalMethodNotFound()
     if not found.is_verified:
         raise WithdrawalMethodUnverified("Only a verified withdrawal method can be the default.")
-    await session.execute(
-        update(withdrawal_method)
-        .where(
-            withdrawal_method.c.user_id == user_id,
-            withdrawal_method.c.is_default,
-            withdrawal_method.c.id != method_id,
-        )
-        .values(is_default=False)
-    )
-    await session.execute(
-        update(withdrawal_method).where(withdrawal_method.c.id == method_id).values(is_default=True)
-    )
-    return await list_methods(session, user_id)
+    await methods.set_default(user_id, method_id)
+    return await methods.active_of(user_id)
 
 
-async def default_method_id(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID:
+async def default_method_id(uow: WalletUnitOfWork, user_id: uuid.UUID) -> uuid.UUID:
     """The method a withdrawal that names none goes to."""
-    found = await _default_id(session, user_id)
+    found = await uow.withdrawal_methods.default_of(user_id)
     if found is None:
         raise NoDefaultWithdrawalMethod()
     return found
 
 
 async def reveal_destination(
-    session: AsyncSession, cipher: FieldCipher, method_id: uuid.UUID
+    uow: WalletUnitOfWork, cipher: FieldCipher, method_id: uuid.UUID
 ) -> str | None:
     """The full IBAN, account number or address, for the payout step (never sent to a browser)."""
-    row = (
-        await session.execute(
-            select(
-                withdrawal_method.c.iban_ciphertext,
-                withdrawal_method.c.account_number_ciphertext,
-                withdrawal_method.c.crypto_address_ciphertext,
-            ).where(withdrawal_method.c.id == method_id)
-        )
-    ).one_or_none()
-    if row is None:
+    stored = await uow.withdrawal_methods.ciphertexts(method_id)
+    if stored is None:
         return None
     for blob, context in (
-        (row.iban_ciphertext, iban_context),
-        (row.account_number_ciphertext, account_number_context),
-        (row.crypto_address_ciphertext, crypto_address_context),
+        (stored.iban, iban_context),
+        (stored.account_number, account_number_context),
+        (stored.crypto_address, crypto_address_context),
     ):
         if blob is not None:
-            return cipher.decrypt(bytes(blob), context=context(method_id))
+            return cipher.decrypt(blob, context=context(method_id))
     return None
 
 
 async def reveal_iban(
-    session: AsyncSession, cipher: FieldCipher, method_id: uuid.UUID
+    uow: WalletUnitOfWork, cipher: FieldCipher, method_id: uuid.UUID
 ) -> str | None:
     """The full IBAN of an IBAN method (None for other kinds)."""
-    blob = await session.scalar(
-        select(withdrawal_method.c.iban_ciphertext).where(withdrawal_method.c.id == method_id)
-    )
-    return None if blob is None else cipher.decrypt(bytes(blob), context=iban_context(method_id))
+    stored = await uow.withdrawal_methods.ciphertexts(method_id)
+    if stored is None or stored.iban is None:
+        return None
+    return cipher.decrypt(stored.iban, context=iban_context(method_id))

@@ -16,7 +16,7 @@ from bets.domain.odds import OddsPolicy, combined_coefficient, payout_minor
 from bets.entrypoints.api.deps import BetsServices, Services
 from bets.entrypoints.api.schemas import Coefficient, PlaceBetRequest, PlaceCouponRequest
 from bets.service_layer.cancellation import cancel_bet
-from bets.service_layer.placement import LegRequest, place_bet
+from bets.service_layer.placement import LegRequest, place_pending_bet
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import bet_history, bet_view, user_stats, wait_until_decided
 from common.auth.deps import CurrentUser, VerifiedUser
@@ -115,7 +115,7 @@ async def _place(
             services.idempotency.settle_on_error(services.db_engine, claim),
             BetsUnitOfWork(services.db) as uow,
         ):
-            bet_id = await place_bet(
+            placed = await place_pending_bet(
                 uow,
                 user_id=user_id,
                 legs=legs,
@@ -126,9 +126,9 @@ async def _place(
                 currency=services.settings.currency,
                 now=datetime.now(UTC),
             )
+            bet_id = placed.bet_id
             # Registered before the commit: the decision can only follow it, so none is missed.
             waiter = waiting.enter_context(services.decisions.waiting(bet_id))
-            placed = await bet_view(uow.db, bet_id, user_id=user_id)
             if claim is not None:
                 await services.idempotency.record(
                     uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
@@ -140,7 +140,7 @@ async def _place(
             bet_id,
             user_id=user_id,
             timeout_s=services.settings.placement_wait_s,
-            seen=placed,
+            seen=placed.view(),  # pending: nobody can decide it before the commit
         )
     return _answer(view)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bets.service_layer import read_model, saga, settlement
+from bets.service_layer import read_model, saga_batch, settlement
 from common.contracts.events import (
     EventCancelled,
     EventCreated,
@@ -22,8 +22,9 @@ SUBSCRIPTIONS: Subscriptions = {
     EventStatusChanged: read_model.on_event_status_changed,
     MarketChanged: read_model.on_market_changed,
     OddsChanged: read_model.on_odds_changed,
-    StakeReserved: saga.on_stake_reserved,
-    StakeReservationRejected: saga.on_stake_reservation_rejected,
+    # One Batched for both replies: a run of them is decided by the set (saga_batch.py).
+    StakeReserved: saga_batch.WALLET_REPLIES,
+    StakeReservationRejected: saga_batch.WALLET_REPLIES,
     EventSettled: settlement.on_event_settled,
     EventResettled: settlement.on_event_resettled,
     EventCancelled: settlement.on_event_cancelled,

@@ -16,12 +16,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth.deps import AdminUser
 from common.errors import DomainError
 from common.money import format_minor
-from wallet.adapters.audit import write_audit_now
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import FourEyesOwnOperation
 from wallet.domain.stats import percent
@@ -38,6 +36,7 @@ from wallet.entrypoints.api.schemas import (
     money,
 )
 from wallet.service_layer import admin_views, queries, withdrawal_methods, withdrawals
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 router = APIRouter(prefix="/api/wallet/admin", tags=["wallet admin"])
 
@@ -82,9 +81,9 @@ async def approve_withdrawal(
     """Approve; the answer's ``status`` stays ``pending`` while a second admin's is needed."""
     actor = _as_admin(client, admin.user_id)
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         view = await withdrawals.approve_withdrawal(
-            session,
+            uow,
             operation_id=operation_id,
             admin_id=admin.user_id,
             client=actor,
@@ -116,9 +115,9 @@ async def reject_withdrawal(
 ) -> JSONResponse:
     actor = _as_admin(client, admin.user_id)
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         view = await withdrawals.reject_withdrawal(
-            session,
+            uow,
             operation_id=operation_id,
             admin_id=admin.user_id,
             reason=body.reason,
@@ -145,10 +144,11 @@ async def verify_withdrawal_method(
 ) -> dict[str, Any]:
     actor = _as_admin(client, admin.user_id)
     try:
-        async with services.db.begin() as session:
+        async with WalletUnitOfWork(services.db) as uow:
             view = await withdrawal_methods.verify_method(
-                session, method_id=method_id, admin_id=admin.user_id, client=actor
+                uow, method_id=method_id, admin_id=admin.user_id, client=actor
             )
+            await uow.commit()
     except FourEyesOwnOperation as exc:
         await _audit_own_operation(services, actor, "verify_withdrawal_method", method_id)(exc)
         raise
@@ -432,15 +432,16 @@ def _audit_own_operation(
     async def audit(error: DomainError) -> None:
         if not isinstance(error, FourEyesOwnOperation):
             return
-        await write_audit_now(
-            services.db_engine,
-            AuditEntry(
-                action=AuditAction.four_eyes_refused,
-                status=AuditStatus.failed,
-                user_id=actor.actor_id,
-                details={"operation": operation, "target": str(target), "code": error.code},
-                client=actor,
-            ),
-        )
+        async with WalletUnitOfWork(services.db) as uow:
+            await uow.audit.add(
+                AuditEntry(
+                    action=AuditAction.four_eyes_refused,
+                    status=AuditStatus.failed,
+                    user_id=actor.actor_id,
+                    details={"operation": operation, "target": str(target), "code": error.code},
+                    client=actor,
+                ),
+            )
+            await uow.commit()
 
     return audit

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.api import RequestModel
 from common.auth.deps import CurrentUser, VerifiedUser
@@ -26,7 +25,7 @@ from common.logging import get_logger
 from common.money import AmountMinor, format_minor
 from wallet.adapters.stripe_payments import PaymentProvider, ProviderUnreachable, StripePayments
 from wallet.domain.errors import PaymentProviderUnavailable
-from wallet.entrypoints.api.deps import Client, Services, run_idempotent, wallet_services
+from wallet.entrypoints.api.deps import Client, Services, run_idempotent
 from wallet.service_layer import card_deposits, payment_methods, stripe_metrics, stripe_webhooks
 from wallet.service_layer.card_deposits import (
     ActionRequired,
@@ -37,17 +36,18 @@ from wallet.service_layer.card_deposits import (
     PaymentForm,
 )
 from wallet.service_layer.payment_methods import MethodView
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 log = get_logger(__name__)
 router = APIRouter(tags=["deposits"])
 
 
-def payment_provider(request: Request) -> PaymentProvider:
+async def payment_provider(request: Request, services: Services) -> PaymentProvider:
     """One Stripe client per app, closed with the runtime."""
     provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
     if provider is None:
-        provider = StripePayments(wallet_services(request).settings)
+        provider = StripePayments(services.settings)
         request.app.state.payment_provider = provider
         runtime = getattr(request.app.state, "runtime", None)
         if runtime is not None:
@@ -177,10 +177,10 @@ async def deposit(
     limits = deposit_limits(settings)
     operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         if body.payment_method_id is not None:
             outcome = await card_deposits.charge_saved_card(
-                session,
+                uow,
                 provider,
                 user_id=principal.user_id,
                 operation_id=operation_id,
@@ -191,7 +191,7 @@ async def deposit(
             )
             return _saved_card_answer(outcome, settings.stripe_publishable_key)
         form: PaymentForm = await card_deposits.start_card_deposit(
-            session,
+            uow,
             provider,
             user_id=principal.user_id,
             operation_id=operation_id,
@@ -233,9 +233,9 @@ async def deposit_checkout(
     settings = services.settings
     operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         found, url = await card_deposits.start_checkout(
-            session,
+            uow,
             provider,
             user_id=principal.user_id,
             operation_id=operation_id,
@@ -268,17 +268,18 @@ async def get_deposit(
 ) -> dict[str, Any]:
     """The deposit's status; a pending one is re-checked with Stripe (and credited, once) —
     at most once per ``WALLET_DEPOSIT_STATUS_RECHECK_S``, however often it is polled."""
-    async with provider_errors(), services.db.begin() as session:
+    async with provider_errors(), WalletUnitOfWork(services.db) as uow:
         found = await card_deposits.find_deposit(
-            session, user_id=principal.user_id, intent_id=intent_id
+            uow, user_id=principal.user_id, intent_id=intent_id
         )
         found = await card_deposits.recheck(
-            session,
+            uow,
             provider,
             found,
             at_most_every=timedelta(seconds=services.settings.deposit_status_recheck_s),
         )
-        available = await card_deposits.available_minor(session, principal.user_id)
+        available = await card_deposits.available_minor(uow, principal.user_id)
+        await uow.commit()
     return {
         "success": True,
         "deposit": deposit_json(found),
@@ -303,9 +304,9 @@ async def add_payment_method(
 ) -> JSONResponse:
     """A SetupIntent: the SPA confirms it with Stripe.js; the card appears once it succeeds."""
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         setup = await payment_methods.start_setup(
-            session,
+            uow,
             provider,
             user_id=principal.user_id,
             caps=payment_methods.SetupCaps.of(services.settings),
@@ -332,10 +333,11 @@ async def delete_payment_method(
     provider: Provider,
     client: Client,
 ) -> dict[str, Any]:
-    async with provider_errors(), services.db.begin() as session:
+    async with provider_errors(), WalletUnitOfWork(services.db) as uow:
         await payment_methods.delete_method(
-            session, provider, user_id=principal.user_id, method_id=method_id, client=client
+            uow, provider, user_id=principal.user_id, method_id=method_id, client=client
         )
+        await uow.commit()
     return {"success": True}
 
 
@@ -343,9 +345,11 @@ async def delete_payment_method(
 async def make_default_payment_method(
     method_id: uuid.UUID, principal: CurrentUser, services: Services
 ) -> dict[str, Any]:
-    async with services.db.begin() as session:
-        await payment_methods.make_default(session, user_id=principal.user_id, method_id=method_id)
-        found = await payment_methods.list_methods(session, principal.user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await payment_methods.make_default(
+            uow, user_id=principal.user_id, method_id=method_id
+        )
+        await uow.commit()
     return {"success": True, "methods": [method_json(m) for m in found]}
 
 
@@ -368,13 +372,14 @@ async def stripe_webhook(request: Request, services: Services, provider: Provide
         )
     event_type = str(event.get("type") or "")
     try:
-        async with provider_errors(), services.db.begin() as session:
+        async with provider_errors(), WalletUnitOfWork(services.db) as uow:
             outcome = await stripe_webhooks.handle_event(
-                session,
+                uow,
                 provider,
                 event,
                 expiry=timedelta(hours=services.settings.deposit_expiry_h),
             )
+            await uow.commit()
     except Exception:
         stripe_metrics.webhooks.labels(event_type, "failed").inc()
         raise

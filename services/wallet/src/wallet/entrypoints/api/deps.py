@@ -1,4 +1,9 @@
-"""What routes need, wired once by the app factory (``Depends`` only at the HTTP edge)."""
+"""What routes need, wired once by the app factory (``Depends`` only at the HTTP edge).
+
+All ``async def``, trivial as they are: FastAPI runs a plain ``def`` dependency on a worker
+thread, a thread hop per dependency per request. A route that writes opens one
+``WalletUnitOfWork`` (``run_idempotent`` does, or the route itself) and commits it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from common.errors import DomainError
 from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
 from wallet.adapters.crypto import FieldCipher
 from wallet.domain.audit import ClientInfo
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 
@@ -28,7 +34,7 @@ class WalletServices(DatabaseHandles):
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
 
-def wallet_services(request: Request) -> WalletServices:
+async def wallet_services(request: Request) -> WalletServices:
     services = request.app.state.wallet
     assert isinstance(services, WalletServices)
     return services
@@ -37,7 +43,7 @@ def wallet_services(request: Request) -> WalletServices:
 Services = Annotated[WalletServices, Depends(wallet_services)]
 
 
-def client_info(request: Request) -> ClientInfo:
+async def client_info(request: Request) -> ClientInfo:
     """The client as the gateway vouches for it (X-Real-IP from TRUSTED_GATEWAY_NETWORKS), else
     the TCP peer; and its agent."""
     return ClientInfo(ip_address=client_address(request), user_agent=user_agent(request))
@@ -45,8 +51,8 @@ def client_info(request: Request) -> ClientInfo:
 
 Client = Annotated[ClientInfo, Depends(client_info)]
 
-# An operation: given the open transaction, the answer (status, JSON body).
-Operation = Callable[[AsyncSession], Awaitable[tuple[int, Any]]]
+# An operation: given the open unit of work, the answer (status, JSON body).
+Operation = Callable[[WalletUnitOfWork], Awaitable[tuple[int, Any]]]
 OnRefused = Callable[[DomainError], Awaitable[None]]
 
 
@@ -61,8 +67,8 @@ async def run_idempotent(
 ) -> JSONResponse:
     """Run a mutating call once per ``Idempotency-Key`` (if sent) and answer it.
 
-    The answer is recorded in the operation's own transaction; a refusal (4xx) is recorded after
-    it and replayed too; any other error frees the key for a retry.
+    The answer is recorded in the operation's own unit of work, committed with it; a refusal
+    (4xx) is recorded after it and replayed too; any other error frees the key for a retry.
     """
     key = request.headers.get(HEADER)
     claim: Claim | None = None
@@ -82,11 +88,12 @@ async def run_idempotent(
     try:
         async with (
             services.idempotency.settle_on_error(services.db_engine, claim),
-            services.db.begin() as session,
+            WalletUnitOfWork(services.db) as uow,
         ):
-            status_code, answer = await operation(session)
+            status_code, answer = await operation(uow)
             if claim is not None:
-                await services.idempotency.record(session, claim, status_code, answer)
+                await services.idempotency.record(uow.db, claim, status_code, answer)
+            await uow.commit()
     except DomainError as exc:
         if on_refused is not None:
             await on_refused(exc)

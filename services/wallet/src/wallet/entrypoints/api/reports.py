@@ -26,7 +26,7 @@ from wallet.domain.reports import ReportFormat, ReportRequest, ReportStatus, hum
 from wallet.domain.statements import Month, Statement
 from wallet.entrypoints.api.deps import Client, Services, WalletServices
 from wallet.service_layer import reports, statements
-from wallet.service_layer.wallets import find_wallet
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 router = APIRouter(tags=["reports"])
 log = get_logger(__name__)
@@ -122,18 +122,20 @@ async def export_report(
         include_transactions=body.include_transactions,
         include_statistics=body.include_statistics,
     )
-    async with services.db.begin() as session:
-        if await find_wallet(session, principal.user_id) is None:
+    # service_layer/reports.py still takes the transaction's session (not converted yet).
+    async with WalletUnitOfWork(services.db) as uow:
+        if await uow.wallets.find(principal.user_id) is None:
             raise WalletNotFound()
-        rows = await reports.rows_in_period(session, principal.user_id, req)
+        rows = await reports.rows_in_period(uow.db, principal.user_id, req)
         view = await reports.request_export(
-            session,
+            uow.db,
             user_id=principal.user_id,
             req=req,
             retention=timedelta(hours=settings.report_retention_h),
             client=client,
             in_progress_max=settings.reports_in_progress_max,
         )
+        await uow.commit()
     work = report_work(request, services)
     if rows <= settings.report_inline_max_rows:
         done = await reports.generate_next(

@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth.deps import CurrentUser, VerifiedUser
 from common.errors import DomainError
@@ -24,6 +23,7 @@ from wallet.entrypoints.api.schemas import (
     money,
 )
 from wallet.service_layer import queries, withdrawal_methods, withdrawals
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 router = APIRouter(prefix="/api/wallet", tags=["wallet"])
 
@@ -51,12 +51,10 @@ ESTIMATED_PAYOUT = timedelta(days=2)
 
 
 @router.get("/balance")
-async def get_balance(principal: CurrentUser, request: Request) -> dict[str, Any]:
-    # The hottest read: app.state directly, not the synchronous ``Services`` dependency (FastAPI
-    # runs those on a worker thread, a hop per request), and one statement on an autocommit
-    # connection: no BEGIN/ROLLBACK round trips around it (one statement is one snapshot).
-    engine = request.app.state.wallet.engine
-    async with engine.connect() as conn:
+async def get_balance(principal: CurrentUser, services: Services) -> dict[str, Any]:
+    # The hottest read: one statement on an autocommit connection, no BEGIN/ROLLBACK round
+    # trips around it (one statement is one snapshot).
+    async with services.db_engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         view = await queries.get_balance(conn, principal.user_id)
     return {"success": True, "balance": Balance.of(view).model_dump(mode="json")}
@@ -102,9 +100,9 @@ async def add_withdrawal_method(
     services: Services,
     client: Client,
 ) -> JSONResponse:
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         view = await withdrawal_methods.add_method(
-            session,
+            uow,
             services.cipher,
             user_id=principal.user_id,
             destination=body.destination(),
@@ -127,10 +125,11 @@ async def add_withdrawal_method(
 async def delete_withdrawal_method(
     method_id: uuid.UUID, principal: CurrentUser, services: Services, client: Client
 ) -> dict[str, Any]:
-    async with services.db.begin() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         await withdrawal_methods.delete_method(
-            session, user_id=principal.user_id, method_id=method_id, client=client
+            uow, user_id=principal.user_id, method_id=method_id, client=client
         )
+        await uow.commit()
     return {"success": True}
 
 
@@ -139,10 +138,11 @@ async def make_default_withdrawal_method(
     method_id: uuid.UUID, principal: CurrentUser, services: Services
 ) -> dict[str, Any]:
     """The user's verified method becomes the one a withdrawal naming none goes to."""
-    async with services.db.begin() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         found = await withdrawal_methods.make_default(
-            session, user_id=principal.user_id, method_id=method_id
+            uow, user_id=principal.user_id, method_id=method_id
         )
+        await uow.commit()
     return {"success": True, "methods": [Method.of(m).model_dump(mode="json") for m in found]}
 
 
@@ -159,12 +159,12 @@ async def withdraw(
 ) -> JSONResponse:
     settings = services.settings
 
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         method_id = body.withdrawal_method_id or await withdrawal_methods.default_method_id(
-            session, principal.user_id
+            uow, principal.user_id
         )
         outcome = await withdrawals.request_withdrawal(
-            session,
+            uow,
             user_id=principal.user_id,
             amount_minor=body.amount,
             method_id=method_id,
@@ -185,14 +185,15 @@ async def withdraw(
         }
 
     async def refused(error: DomainError) -> None:
-        async with services.db.begin() as session:
+        async with WalletUnitOfWork(services.db) as uow:
             await withdrawals.record_failed_request(
-                session,
+                uow,
                 user_id=principal.user_id,
                 amount_minor=body.amount,
                 code=error.code,
                 client=client,
             )
+            await uow.commit()
 
     return await run_idempotent(
         request,
@@ -230,9 +231,9 @@ async def cancel_withdrawal(
     services: Services,
     client: Client,
 ) -> JSONResponse:
-    async def operation(session: AsyncSession) -> tuple[int, Any]:
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         outcome = await withdrawals.cancel_withdrawal(
-            session,
+            uow,
             user_id=principal.user_id,
             operation_id=operation_id,
             allowed=services.settings.withdrawal_user_cancel,

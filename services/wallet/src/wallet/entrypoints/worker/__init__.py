@@ -2,8 +2,11 @@
 
 ``subscriptions(currency, max_payout_minor=…)`` is what the composition root wires;
 ``SUBSCRIPTIONS`` is the same table with the defaults (for tools that only need the message types).
-The four money messages of the stake saga share ONE batch handler (``saga_batch``): the
-consumer hands it each run of them at once, applied set-based in the batch's transaction.
+The bets' messages — the four money messages of the stake saga and BetPlaced/BetCancelled (read
+model only) — share ONE batch handler (``saga_batch``): the consumer hands it each run of them
+at once, applied set-based in the batch's transaction. One handler for all six, because the bets
+service sends them interleaved (a BetPlaced beside the next bet's ReserveStake, a BetCancelled
+beside its ReleaseStake): two handlers would cut every run into runs of one.
 """
 
 from __future__ import annotations
@@ -32,18 +35,18 @@ from wallet.service_layer import closure, saga, saga_batch
 def subscriptions(
     currency: str, *, max_payout_minor: int = DEFAULT_MAX_PAYOUT_MINOR
 ) -> Subscriptions:
-    money = Batched(partial(saga_batch.on_saga_batch, max_payout_minor=max_payout_minor))
+    bets = Batched(partial(saga_batch.on_saga_batch, max_payout_minor=max_payout_minor))
     return {
         UserRegistered: partial(saga.on_user_registered, currency=currency),
         UserBlocked: partial(saga.on_user_blocked, currency=currency),
         UserUnblocked: partial(saga.on_user_unblocked, currency=currency),
         AccountClosureRequested: partial(closure.on_account_closure_requested, currency=currency),
-        ReserveStake: money,
-        ReleaseStake: money,
-        BetPlaced: saga.on_bet_placed,
-        BetSettled: money,
-        BetCancelled: saga.on_bet_cancelled,
-        BetResettled: money,
+        ReserveStake: bets,
+        ReleaseStake: bets,
+        BetPlaced: bets,
+        BetSettled: bets,
+        BetCancelled: bets,
+        BetResettled: bets,
     }
 
 
