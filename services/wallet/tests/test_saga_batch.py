@@ -466,7 +466,7 @@ async def test_a_batch_of_bet_placed_is_one_upsert(wallet_db: WalletDb) -> None:
     statements: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+        statements.append(" ".join(statement.split()))  # whitespace-insensitive
 
     listen_on = wallet_db.engine.sync_engine
     event.listen(listen_on, "before_cursor_execute", seen)
