@@ -62,6 +62,9 @@ class Settings(CommonSettings):
     max_body_bytes: int = Field(1_048_576, ge=0)
     # Browser origins allowed by CORS (comma-separated, exact "https://host[:port]").
     cors_origins: str = ""
+    # The web app's build (``web/dist`` from ``npm run build``), served at ``/`` (gateway.web);
+    # without an ``index.html`` there the gateway serves the API alone.
+    web_dist_dir: str = "web/dist"
     # Live stream (GET /api/stream): heartbeat comment period, per-client buffer (a client
     # that falls this far behind is dropped), events remembered for Last-Event-ID, ticket life.
     stream_heartbeat_s: float = Field(15.0, gt=0)

@@ -15,6 +15,7 @@ from gateway.openapi import MergedOpenApi, docs_router
 from gateway.proxy import gateway_health_router, proxy_router
 from gateway.settings import Settings
 from gateway.stream import stream_router
+from gateway.web import web_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,5 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 metrics.stop()
 
     app.router.lifespan_context = lifespan
+    spa = web_app(settings.web_dist_dir)
+    if spa is not None:  # last: every API, health and metrics route matches before the app
+        app.mount("/", spa, name="web")
     security.install(app, settings, gateway.upstreams.is_trusted)
     return app
