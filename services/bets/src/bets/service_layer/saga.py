@@ -58,14 +58,24 @@ async def notify_all_decided(session: AsyncSession, bet_ids: Sequence[uuid.UUID]
     )
 
 
+async def legs_by_bet(
+    session: AsyncSession, bet_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Row[Any]]]:
+    """Each bet's legs in their order, for many bets in one query."""
+    found: dict[uuid.UUID, list[Row[Any]]] = {b: [] for b in bet_ids}
+    if not found:
+        return found
+    for leg in await session.execute(
+        select(bet_leg)
+        .where(bet_leg.c.bet_id.in_(list(found)))
+        .order_by(bet_leg.c.bet_id, bet_leg.c.position)
+    ):
+        found[leg.bet_id].append(leg)
+    return found
+
+
 async def bet_legs(session: AsyncSession, bet_id: uuid.UUID) -> list[Row[Any]]:
-    return list(
-        (
-            await session.execute(
-                select(bet_leg).where(bet_leg.c.bet_id == bet_id).order_by(bet_leg.c.position)
-            )
-        ).all()
-    )
+    return (await legs_by_bet(session, [bet_id]))[bet_id]
 
 
 def contract_legs(rows: list[Row[Any]]) -> list[BetLeg]:

@@ -32,7 +32,7 @@ from sqlalchemy import Row, Text, column, func, select, update, values
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bets.adapters.tables import bet, bet_leg
+from bets.adapters.tables import bet
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
 from bets.service_layer.offer import offer_verdicts
@@ -42,6 +42,7 @@ from bets.service_layer.saga import (
     bet_placed,
     bet_rejected,
     contract_legs,
+    legs_by_bet,
     notify_all_decided,
     release_stake,
 )
@@ -49,7 +50,7 @@ from common.contracts.bets import BetLeg
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.errors import DomainError
 from common.logging import get_logger
-from common.messaging.consumer import BatchContext, Batched, BatchItems
+from common.messaging.consumer import BatchContext, Batched
 from common.messaging.envelope import Envelope
 
 log = get_logger(__name__)
@@ -78,17 +79,8 @@ class _Batch:
         self.rejected.append((bet_id, reason))
 
 
-async def on_wallet_replies(items: BatchItems, ctx: BatchContext) -> None:
-    """The consumer's batch handler for the wallet's two replies to a ``ReserveStake``."""
-    await decide_replies(items, ctx)
-
-
-# ONE object for both reply types: a run of mixed replies is one group.
-WALLET_REPLIES = Batched(on_wallet_replies)
-
-
 async def decide_replies(items: Sequence[tuple[WalletReply, Envelope]], ctx: BatchContext) -> None:
-    """Decide the replies in order in ``ctx``'s transaction."""
+    """Decide the wallet's replies to ``ReserveStake`` in order in ``ctx``'s transaction."""
     batch = await _lock_and_load(ctx.session, [reply for reply, _ in items])
     for reply, envelope in items:
         if isinstance(reply, StakeReserved):
@@ -96,6 +88,11 @@ async def decide_replies(items: Sequence[tuple[WalletReply, Envelope]], ctx: Bat
         else:
             _on_refused(batch, reply, envelope)
     await _write(ctx, batch)
+
+
+# The consumer's batch handler: ONE object for both reply types, so a run of mixed replies is
+# one group.
+WALLET_REPLIES = Batched(decide_replies)
 
 
 # --- 1. lock and load ------------------------------------------------------------------------
@@ -111,7 +108,7 @@ async def _lock_and_load(session: AsyncSession, replies: list[WalletReply]) -> _
         if reply.bet_id not in rows:
             # Our own outbox sent the ReserveStake, so the bet exists: retry rather than drop.
             raise BetNotFound(details={"bet_id": str(reply.bet_id)})
-    legs = await _legs_by_bet(session, ids)
+    legs = await legs_by_bet(session, ids)
     batch = _Batch(
         now=datetime.now(UTC),
         rows=rows,
@@ -124,19 +121,6 @@ async def _lock_and_load(session: AsyncSession, replies: list[WalletReply]) -> _
     )
     batch.refusals = await _offer_refusals(session, legs, may_open, batch.now)
     return batch
-
-
-async def _legs_by_bet(
-    session: AsyncSession, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[Row[Any]]]:
-    found: dict[uuid.UUID, list[Row[Any]]] = {b: [] for b in ids}
-    for leg in await session.execute(
-        select(bet_leg)
-        .where(bet_leg.c.bet_id.in_(ids))
-        .order_by(bet_leg.c.bet_id, bet_leg.c.position)
-    ):
-        found[leg.bet_id].append(leg)
-    return found
 
 
 async def _offer_refusals(

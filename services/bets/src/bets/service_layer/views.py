@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,7 @@ from bets.adapters.decisions import Waiter
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.errors import BetNotFound
 from bets.domain.stats import SettledBet, bet_stats
-from bets.service_layer.saga import bet_legs
+from bets.service_layer.saga import bet_legs, legs_by_bet
 from common.logging import get_logger
 from common.money import format_minor
 
@@ -33,7 +32,7 @@ def _coefficient(value: Decimal) -> str:
     return str(two if two == value else value)
 
 
-def _render(row: Any, legs: list[Any]) -> dict[str, Any]:
+def render_bet(row: Any, legs: list[Any]) -> dict[str, Any]:
     coefficient = _coefficient(Decimal(row.coefficient))
     return {
         "bet_id": str(row.id),
@@ -67,11 +66,6 @@ def _render(row: Any, legs: list[Any]) -> dict[str, Any]:
     }
 
 
-def render_bet(row: Any, legs: list[Any]) -> dict[str, Any]:
-    """One bet as the API shows it, from its row and legs (read back, or as just inserted)."""
-    return _render(row, legs)
-
-
 async def bet_view(
     session: AsyncSession, bet_id: uuid.UUID, *, user_id: uuid.UUID
 ) -> dict[str, Any]:
@@ -81,7 +75,7 @@ async def bet_view(
     ).one_or_none()
     if row is None:
         raise BetNotFound()
-    return _render(row, await bet_legs(session, bet_id))
+    return render_bet(row, await bet_legs(session, bet_id))
 
 
 # The API's ``result`` filter speaks the seed's words.
@@ -127,17 +121,8 @@ async def _page(
             .offset(offset)
         )
     ).all()
-    legs: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    if rows:
-        for leg in (
-            await session.execute(
-                select(bet_leg)
-                .where(bet_leg.c.bet_id.in_([r.id for r in rows]))
-                .order_by(bet_leg.c.bet_id, bet_leg.c.position)
-            )
-        ).all():
-            legs[leg.bet_id].append(leg)
-    return [_render(r, legs[r.id]) for r in rows], total
+    legs = await legs_by_bet(session, [r.id for r in rows])
+    return [render_bet(r, legs[r.id]) for r in rows], total
 
 
 async def bet_history(

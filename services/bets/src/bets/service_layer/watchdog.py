@@ -22,10 +22,15 @@ from prometheus_client import Counter
 from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bets.adapters.tables import bet, bet_leg
+from bets.adapters.tables import bet
 from bets.domain.watchdog import WatchdogPolicy
 from bets.service_layer import metrics
-from bets.service_layer.saga import RESERVATION_TIMEOUT, contract_legs, notify_decided
+from bets.service_layer.saga import (
+    RESERVATION_TIMEOUT,
+    contract_legs,
+    legs_by_bet,
+    notify_decided,
+)
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetRejected, ReleaseStake, ReserveStake
 from common.logging import get_logger
@@ -60,19 +65,6 @@ async def _overdue(session: AsyncSession, policy: WatchdogPolicy, now: datetime)
             )
         ).all()
     )
-
-
-async def _legs_by_bet(session: AsyncSession, bets: list[Row[Any]]) -> dict[Any, list[Row[Any]]]:
-    found: dict[Any, list[Row[Any]]] = {b.id: [] for b in bets}
-    for leg in (
-        await session.execute(
-            select(bet_leg)
-            .where(bet_leg.c.bet_id.in_(list(found)))
-            .order_by(bet_leg.c.bet_id, bet_leg.c.position)
-        )
-    ).all():
-        found[leg.bet_id].append(leg)
-    return found
 
 
 async def _resend(
@@ -128,7 +120,7 @@ async def watch_pending(
             overdue = await _overdue(uow.db, policy, now)
             if not overdue:
                 return done
-            legs = await _legs_by_bet(uow.db, overdue)
+            legs = await legs_by_bet(uow.db, [b.id for b in overdue])
             resend = [b for b in overdue if b.reserve_attempts < policy.max_resends]
             give_up = [b for b in overdue if b.reserve_attempts >= policy.max_resends]
             if resend:
