@@ -1,0 +1,3 @@
+export function BetSlip() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function LiveCount() {
+  return null;
+}

@@ -1,0 +1,2 @@
+export { LiveCount } from "./components/LiveCount";
+export { useLiveStream } from "./api/useLiveStream";
