@@ -8,7 +8,7 @@
  */
 import createClient from "openapi-fetch";
 import { session, storedRefreshToken, type TokenAnswer } from "@/shared/session/session";
-import { ApiError, errorFrom } from "./errors";
+import { ApiError, errorFromBody } from "./errors";
 import type { paths } from "./schema";
 
 let refreshing: Promise<boolean> | null = null;
@@ -79,7 +79,9 @@ export function newIdempotencyKey(): string {
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
-  const { data, response } = await call;
-  if (!response.ok) throw await errorFrom(response);
+  // openapi-fetch has already read (and parsed) an error's body: use its `error`, the
+  // response's body can no longer be read.
+  const { data, error, response } = await call;
+  if (!response.ok) throw errorFromBody(response, error);
   return data as T;
 }

@@ -40,7 +40,18 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
-/** Parse any non-2xx answer into an ApiError (a proxy's HTML 502 included). */
+/** An error answer whose body was already parsed (openapi-fetch's `error`): the API's shape,
+ * else `http.<status>` (a proxy's HTML 502 included). */
+export function errorFromBody(response: Response, body: unknown): ApiError {
+  const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)
+    ?.error;
+  if (error?.code) {
+    return new ApiError(response.status, error.code, error.message ?? "", error.details ?? null);
+  }
+  return new ApiError(response.status, `http.${response.status}`, response.statusText);
+}
+
+/** Parse any non-2xx answer (a Response nobody has read yet) into an ApiError. */
 export async function errorFrom(response: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
@@ -48,10 +59,5 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     body = null;
   }
-  const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)
-    ?.error;
-  if (error?.code) {
-    return new ApiError(response.status, error.code, error.message ?? "", error.details ?? null);
-  }
-  return new ApiError(response.status, `http.${response.status}`, response.statusText);
+  return errorFromBody(response, body);
 }

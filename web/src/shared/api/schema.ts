@@ -480,7 +480,7 @@ export interface paths {
         };
         /**
          * Callback
-         * @description Tokens as JSON (or a 2FA challenge); the SPA may later want a redirect instead.
+         * @description Tokens as JSON (or a 2FA challenge), for the app's landing page that calls this.
          */
         get: operations["callback_api_auth__provider__callback_get"];
         put?: never;
@@ -1888,6 +1888,10 @@ export interface components {
             name: string;
             /** Partner Id */
             partner_id: string | null;
+            /** Preferences */
+            preferences: {
+                [key: string]: string;
+            };
             /** Providers */
             providers: string[];
             role: components["schemas"]["Role"];
@@ -1932,6 +1936,10 @@ export interface components {
             name: string;
             /** Partner Id */
             partner_id: string | null;
+            /** Preferences */
+            preferences: {
+                [key: string]: string;
+            };
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
             /** Telegram Id */
@@ -2888,6 +2896,10 @@ export interface components {
             is_verified: boolean;
             /** Name */
             name: string;
+            /** Preferences */
+            preferences: {
+                [key: string]: string;
+            };
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
             /** Telegram Id */
@@ -4130,6 +4142,14 @@ export interface operations {
                 "application/json": {
                     /** Name */
                     name?: string | null;
+                    preferences?: {
+                        /** Language */
+                        language?: ("en" | "ru") | null;
+                        /** Odds Format */
+                        odds_format?: ("decimal" | "fractional" | "american") | null;
+                        /** Theme */
+                        theme?: ("system" | "dark" | "light") | null;
+                    } | null;
                     /** Telegram Id */
                     telegram_id?: number | null;
                 };

@@ -2,3 +2,10 @@ export * from "./components";
 export { errorText } from "./errorText";
 export { Money } from "./Money";
 export { useOnline } from "./useOnline";
+export {
+  applyFieldErrors,
+  CODE_FIELDS,
+  validationText,
+  type FieldErrorOptions,
+  type FieldNames,
+} from "./formErrors";
