@@ -39,6 +39,7 @@ def a_user(**values: Any) -> User:
         "blocked_reason": None,
         "created_at": NOW,
         "updated_at": NOW,
+        "preferences": {"language": "ru"},
     }
     return User(**{**base, **values})
 
@@ -68,6 +69,7 @@ def test_anonymised_keeps_nothing_that_identifies_the_person() -> None:
     assert values["name"] == "Closed account"
     for key in ("password_hash", "telegram_id", "avatar_path", "totp_secret", "totp_enabled_at"):
         assert values[key] is None
+    assert values["preferences"] == {}
     assert values["status"] == "closed"
 
 
@@ -120,6 +122,7 @@ async def test_closure_needs_the_password_then_waits_for_the_wallet(api: Any) ->
 async def test_the_wallet_reply_anonymises_and_ends_every_session(api: Any) -> None:
     user = await api.new_user()
     phone = await api.signed_in(user.email)
+    await api.put("/user", json={"preferences": {"language": "ru"}}, headers=user.auth)
     await api.post("/account/close", {"password": PASSWORD}, headers=user.auth)
     await settled(api, user.user_id)
     await settled(api, user.user_id)  # redelivered: nothing more
@@ -129,14 +132,16 @@ async def test_the_wallet_reply_anonymises_and_ends_every_session(api: Any) -> N
         assert (await api.get("/session", headers=session.auth)).status_code == 401
     assert len(await api.outbox_for("SessionRevoked", user_id=str(user.user_id))) == 2
     [row] = await api.sql(
-        "SELECT email, name, status, password_hash, closed_at FROM auth.user WHERE id = :id",
+        "SELECT email, name, status, password_hash, preferences, closed_at"
+        " FROM auth.user WHERE id = :id",
         id=user.user_id,
     )
-    assert (row.email, row.name, row.status, row.password_hash) == (
+    assert (row.email, row.name, row.status, row.password_hash, row.preferences) == (
         f"closed-{user.user_id}@invalid",
         "Closed account",
         "closed",
         None,
+        {},
     )
     assert row.closed_at is not None
     assert (await api.sign_in(user.email, expect=401)).json()["error"][

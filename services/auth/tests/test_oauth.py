@@ -14,13 +14,15 @@ PASSWORD = "correct-horse-battery-9"
 
 
 async def _authorize(api: Any, provider: str, **params: Any) -> tuple[str, str]:
-    """Start at auth, consent at the provider; (callback path with query, state)."""
+    """Start at auth, consent at the provider, land on the app's page; (the API call that
+    page makes with the provider's query, state)."""
     response = await api.get(f"/{provider}/authorize", params=params)
     assert response.status_code == 302, response.text
     location = response.headers["location"]
     query = parse_qs(urlsplit(location).query)
     assert query["code_challenge_method"] == ["S256"]
-    assert query["redirect_uri"] == [f"http://test/api/auth/{provider}/callback"]
+    # ARCHITECTURE §9: the provider sends the browser to an app route, not to the API.
+    assert query["redirect_uri"] == [f"http://test/auth/callback/{provider}"]
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
@@ -29,9 +31,13 @@ async def _authorize(api: Any, provider: str, **params: Any) -> tuple[str, str]:
     assert consent.status_code == 302, consent.text
     back = urlsplit(consent.headers["location"])
     assert back.netloc == "test"
+    assert back.path == f"/auth/callback/{provider}"
     state = parse_qs(back.query)["state"][0]
     assert state == query["state"][0]
-    return f"{back.path}?{back.query}", state
+    # The app page calls the API with the same query; the state cookie's path matches it.
+    callback = f"/api/auth/{provider}/callback"
+    assert f"Path={callback}" in cookie
+    return f"{callback}?{back.query}", state
 
 
 async def _callback(api: Any, path: str) -> httpx.Response:

@@ -119,3 +119,52 @@ async def test_avatar_is_judged_by_content_and_size(api: Any) -> None:
     assert missing.status_code == 404
     traversal = await api.client.get("/api/auth/avatars/..%2F..%2Fetc/passwd")
     assert traversal.status_code == 404
+
+
+async def test_preferences_are_kept_on_the_account_and_merged(api: Any) -> None:
+    signed = await api.new_user()
+    assert signed.body["user"]["preferences"] == {}
+    first = await api.put(
+        "/user", json={"preferences": {"language": "ru", "theme": "dark"}}, headers=signed.auth
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["user"]["preferences"] == {"language": "ru", "theme": "dark"}
+    # Merged into the stored ones: a change of one key keeps the others.
+    second = await api.put(
+        "/user", json={"preferences": {"odds_format": "american"}}, headers=signed.auth
+    )
+    assert second.json()["user"]["preferences"] == {
+        "language": "ru",
+        "theme": "dark",
+        "odds_format": "american",
+    }
+    # Carried by every answer with a user: the session, and the next sign-in.
+    session = await api.get("/session", headers=signed.auth)
+    assert session.json()["user"]["preferences"]["odds_format"] == "american"
+    again = await api.sign_in(signed.email)
+    assert again.json()["user"]["preferences"]["language"] == "ru"
+    [row] = await api.sql("SELECT preferences FROM auth.user WHERE id = :id", id=signed.user_id)
+    assert row.preferences == {"language": "ru", "theme": "dark", "odds_format": "american"}
+    # Name alone leaves them as they are.
+    named = await api.put("/user", json={"name": "Pref Person"}, headers=signed.auth)
+    assert named.json()["user"]["preferences"]["theme"] == "dark"
+
+
+async def test_unknown_preferences_are_refused_field_by_field(api: Any) -> None:
+    signed = await api.new_user()
+    for bad in (
+        {"language": "de"},
+        {"theme": "blue"},
+        {"odds_format": "hongkong"},
+        {"font": "large"},
+        {"language": None},
+    ):
+        response = await api.put("/user", json={"preferences": bad}, headers=signed.auth)
+        assert response.status_code == 422, (bad, response.text)
+        error = response.json()["error"]
+        assert error["code"] == "validation_error"
+        assert error["details"][0]["loc"][0] == "preferences", error
+    not_object = await api.put("/user", json={"preferences": "dark"}, headers=signed.auth)
+    assert not_object.status_code == 422
+    session = await api.get("/session", headers=signed.auth)
+    assert session.json()["user"]["preferences"] == {}

@@ -28,8 +28,9 @@ async def _provider_sign_in(api: Any) -> httpx.Response:
         consent = await browser.get(started.headers["location"])
     assert consent.status_code == 302, consent.text
     back = urlsplit(consent.headers["location"])
+    assert back.path == "/auth/callback/google"  # the app's page, which then calls the API
     assert parse_qs(back.query).get("code"), consent.headers["location"]
-    return await api.client.get(f"{back.path}?{back.query}", headers=api.headers)
+    return await api.client.get(f"/api/auth/google/callback?{back.query}", headers=api.headers)
 
 
 async def _users_with(api: Any, email: str) -> list[Any]:

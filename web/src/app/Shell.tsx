@@ -3,7 +3,9 @@ import { Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useMatches } from "react-router";
 import { BetSlip } from "@/features/betslip";
+import { VerifyEmailPrompt } from "@/features/auth";
 import { LiveCount, useLiveStream } from "@/features/live";
+import { useAccountPreferences } from "@/features/profile";
 import { BalanceBadge } from "@/features/wallet";
 import { useSession } from "@/shared/session/session";
 import { Skeleton, useOnline } from "@/shared/ui";
@@ -22,6 +24,7 @@ export function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const wide = useMatches().some((match) => (match.handle as RouteHandle | undefined)?.wide);
   useLiveStream();
+  useAccountPreferences();
   return (
     <>
       <a className="skip-link" href="#content">
@@ -56,13 +59,15 @@ export function Shell() {
           {user ? <NavLink to="/bets">{t("nav.myBets")}</NavLink> : null}
           {user ? <NavLink to="/wallet">{t("nav.wallet")}</NavLink> : null}
           {user?.role === "admin" ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+          <UserMenu placement="nav" />
         </nav>
         <div className="header-end">
           {user ? <BalanceBadge /> : null}
           <HeaderPreferences />
-          <UserMenu />
+          <UserMenu placement="header" />
         </div>
       </header>
+      <VerifyEmailPrompt />
       {online ? null : (
         <div className="banner" role="status">
           {t("state.offline")}

@@ -1,29 +1,47 @@
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, NavLink } from "react-router";
 import { SignOutButton } from "@/features/auth";
 import { useSession } from "@/shared/session/session";
 
-export function UserMenu() {
+/**
+ * The account links. On a desktop they sit at the header's end; on a phone the header keeps
+ * only "Sign in" and the rest live in the menu (`placement="nav"`, shown by CSS at ≤ 900 px).
+ */
+export function UserMenu({ placement }: { placement: "header" | "nav" }) {
   const { t } = useTranslation();
   const { user } = useSession();
+  if (placement === "nav") {
+    return (
+      <div className="nav-phone-only">
+        {user ? (
+          <>
+            <NavLink to="/profile">{t("nav.profile")}</NavLink>
+            <SignOutButton />
+          </>
+        ) : (
+          <NavLink to="/sign-up">{t("nav.signUp")}</NavLink>
+        )}
+      </div>
+    );
+  }
   if (!user) {
     return (
       <>
         <Link className="btn btn-ghost" to="/sign-in">
           {t("nav.signIn")}
         </Link>
-        <Link className="btn btn-primary" to="/sign-up">
+        <Link className="btn btn-primary desktop-only" to="/sign-up">
           {t("nav.signUp")}
         </Link>
       </>
     );
   }
   return (
-    <>
+    <span className="desktop-only user-links">
       <Link className="btn btn-ghost" to="/profile">
         {t("nav.profile")}
       </Link>
       <SignOutButton />
-    </>
+    </span>
   );
 }

@@ -48,8 +48,9 @@ CODE_TTL_S = 300.0
 TOKEN_TTL_S = 3600
 DEV_CLIENT_ID = "looseline-dev"
 DEV_CLIENT_SECRET = "looseline-dev-secret"  # noqa: S105 (a local stand-in's public dev value)
+# The app's landing pages (the auth service's redirect_uri is {AUTH_PUBLIC_URL}/auth/callback/…).
 DEV_REDIRECT_URIS = [
-    f"http://127.0.0.1:{port}/api/auth/{provider}/callback"
+    f"http://127.0.0.1:{port}/auth/callback/{provider}"
     for port in (8000, 8001)
     for provider in ("google", "github")
 ]

@@ -1,3 +1,7 @@
 import type { RouteObject } from "react-router";
 
-export const routes: RouteObject[] = [{ path: "profile", lazy: () => import("./pages/MainPage") }];
+export { useAccountPreferences } from "./api/useAccountPreferences";
+
+export const routes: RouteObject[] = [
+  { path: "profile", handle: { wide: true }, lazy: () => import("./pages/ProfilePage") },
+];

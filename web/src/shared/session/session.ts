@@ -4,6 +4,7 @@
  * Both are replaced on every refresh (the auth service rotates refresh tokens on use).
  */
 import { useSyncExternalStore } from "react";
+import type { Preferences } from "@/shared/preferences/preferences";
 
 export type Role = "user" | "admin";
 
@@ -16,6 +17,8 @@ export interface SessionUser {
   avatar_url?: string | null;
   two_factor_enabled?: boolean;
   telegram_id?: number | null;
+  /** The account's copy of the display preferences (auth's `PUT /api/auth/user`). */
+  preferences?: Partial<Preferences>;
 }
 
 export interface TokenAnswer {

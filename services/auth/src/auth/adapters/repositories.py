@@ -49,6 +49,7 @@ def _user(row: Row[Any]) -> User:
         closure_requested_at=m["closure_requested_at"],
         closure_settled_at=m["closure_settled_at"],
         closed_at=m["closed_at"],
+        preferences=dict(m["preferences"] or {}),
     )
 
 

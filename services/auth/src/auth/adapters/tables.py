@@ -62,6 +62,8 @@ user = Table(
     Column("closure_requested_at", DateTime(timezone=True)),
     Column("closure_settled_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
+    # Display preferences (language, theme, odds_format), validated by the API.
+    Column("preferences", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     CheckConstraint("role IN ('user', 'admin')", name="role"),
     CheckConstraint("status IN ('active', 'blocked', 'closing', 'closed')", name="status"),
 )

@@ -62,5 +62,6 @@ def anonymised(user: User) -> dict[str, Any]:
         "totp_last_step": None,
         "partner_id": None,
         "click_id": None,
+        "preferences": {},
         "status": UserStatus.closed.value,
     }

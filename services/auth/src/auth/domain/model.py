@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -62,6 +62,8 @@ class User:
     closure_requested_at: datetime | None = None
     closure_settled_at: datetime | None = None
     closed_at: datetime | None = None
+    # Display preferences kept on the account (language, theme, odds_format).
+    preferences: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_verified(self) -> bool:

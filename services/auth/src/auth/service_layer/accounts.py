@@ -517,6 +517,8 @@ class ProfileChange:
     telegram_id: int | None = None
     clear_telegram_id: bool = False
     avatar: bytes | None = None
+    # The preferences sent (already validated), merged into the stored ones.
+    preferences: dict[str, str] | None = None
 
 
 async def update_profile(
@@ -547,6 +549,10 @@ async def update_profile(
                 values["telegram_id"] = change.telegram_id
             if avatar_key is not None:
                 values["avatar_path"] = avatar_key
+            if change.preferences:
+                merged = {**user.preferences, **change.preferences}
+                if merged != user.preferences:
+                    values["preferences"] = merged
             if not values:
                 return user
             updated = await uow.users.change(user.id, now=now, **values)

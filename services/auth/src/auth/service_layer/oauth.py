@@ -51,7 +51,10 @@ def provider_named(name: str) -> OAuthProvider:
 
 
 def redirect_uri(services: AuthServices, provider: OAuthProvider) -> str:
-    return f"{services.settings.public_url.rstrip('/')}/api/auth/{provider.value}/callback"
+    """The app's landing page (ARCHITECTURE §9: callbacks land on app routes); that page calls
+    ``GET /api/auth/{provider}/callback`` with the same query. The token exchange sends this
+    same URI, as RFC 6749 §4.1.3 requires."""
+    return f"{services.settings.public_url.rstrip('/')}/auth/callback/{provider.value}"
 
 
 @dataclass(frozen=True)

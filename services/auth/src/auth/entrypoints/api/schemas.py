@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from auth.domain.model import Role, Session, User, UserStatus
 from auth.service_layer.services import SignedIn, TwoFactorChallenge
@@ -72,10 +72,27 @@ class ResetPasswordRequest(Body):
     new_password: Password
 
 
+class PreferencesIn(Body):
+    """Display preferences kept on the account: each optional, merged into the stored ones."""
+
+    language: Literal["en", "ru"] | None = None
+    theme: Literal["system", "dark", "light"] | None = None
+    odds_format: Literal["decimal", "fractional", "american"] | None = None
+
+    @field_validator("language", "theme", "odds_format", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a key out keeps the stored value; null would mean nothing sensible.
+        if value is None:
+            raise ValueError("a preference cannot be null; leave it out to keep it")
+        return value
+
+
 class ProfileRequest(Body):
     name: Name | None = None
     # Seed 004's Telegram link; null unlinks it.
     telegram_id: Annotated[int, Field(gt=0, lt=2**63)] | None = None
+    preferences: PreferencesIn | None = None
 
 
 # Changing the second factor needs the current password: an access token alone may be stolen.
@@ -121,6 +138,9 @@ class UserOut(BaseModel):
     two_factor_enabled: bool
     telegram_id: int | None
     created_at: datetime
+    # language (en|ru), theme (system|dark|light), odds_format (decimal|fractional|american);
+    # only the keys the user has chosen.
+    preferences: dict[str, str]
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -135,6 +155,7 @@ class UserOut(BaseModel):
             two_factor_enabled=user.two_factor_enabled,
             telegram_id=user.telegram_id,
             created_at=user.created_at,
+            preferences=user.preferences,
         )
 
 

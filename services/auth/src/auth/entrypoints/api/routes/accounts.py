@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from auth.adapters.avatars import CONTENT_TYPE as AVATAR_CONTENT_TYPE
@@ -101,7 +101,8 @@ class _BadRequest(DomainError):
 
 
 async def _profile_change(request: Request, max_avatar_bytes: int) -> accounts.ProfileChange:
-    """JSON ``{name?, telegram_id?}`` or multipart with ``name``, ``telegram_id``, ``avatar``."""
+    """JSON ``{name?, telegram_id?, preferences?}``, or multipart with ``name``,
+    ``telegram_id`` and ``avatar``."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     avatar: bytes | None = None
     raw: dict[str, Any]
@@ -144,7 +145,30 @@ async def _profile_change(request: Request, max_avatar_bytes: int) -> accounts.P
         telegram_id=parsed.telegram_id,
         clear_telegram_id="telegram_id" in parsed.model_fields_set and parsed.telegram_id is None,
         avatar=avatar,
+        preferences=(
+            parsed.preferences.model_dump(exclude_unset=True) if parsed.preferences else None
+        ),
     )
+
+
+def _inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its nested models written in place: a hand-given request
+    body is not among the OpenAPI components, so a ``#/$defs/...`` reference would dangle."""
+    schema = model.model_json_schema()
+    defs: dict[str, Any] = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
 @router.put(
@@ -152,7 +176,7 @@ async def _profile_change(request: Request, max_avatar_bytes: int) -> accounts.P
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": ProfileRequest.model_json_schema()},
+                "application/json": {"schema": _inline_schema(ProfileRequest)},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",

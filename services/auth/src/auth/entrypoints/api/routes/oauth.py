@@ -16,6 +16,8 @@ STATE_COOKIE = "looseline_oauth_state"
 
 
 def _cookie_path(provider: str) -> str:
+    # The provider lands the browser on the app's /auth/callback/{provider}; the page's own
+    # same-origin fetch of this callback is what carries the cookie.
     return f"/api/auth/{provider}/callback"
 
 
@@ -53,7 +55,7 @@ async def callback(
     state: str | None = None,
     error: str | None = None,
 ) -> JSONResponse:
-    """Tokens as JSON (or a 2FA challenge); the SPA may later want a redirect instead."""
+    """Tokens as JSON (or a 2FA challenge), for the app's landing page that calls this."""
     chosen = oauth.provider_named(provider)
     outcome = await oauth.complete(
         services,
