@@ -180,7 +180,10 @@ def test_3ds_page_completes_the_challenge_and_returns_to_the_site(
 
     answer = httpx.post(str(page_url), data={"outcome": "succeed"})
 
-    assert (answer.status_code, answer.headers["location"]) == (303, "http://localhost/back")
+    assert answer.status_code == 303
+    back = f"http://localhost/back?payment_intent={intent.id}"
+    assert answer.headers["location"].startswith(back + "&payment_intent_client_secret=pi_")
+    assert answer.headers["location"].endswith("&redirect_status=succeeded")
     assert stripe_client.v1.payment_intents.retrieve(intent.id).status == "succeeded"
 
 

@@ -19,10 +19,42 @@ from gateway.settings import Settings
 
 HSTS = "max-age=63072000; includeSubDomains"
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The app's pages load nothing from another origin, unless card entry needs it (html_csp).
 HTML_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# What Stripe.js needs (Stripe's CSP guide): its script, its iframes (Elements, 3-D Secure) and
+# its API. Nothing else of Stripe's: the hosted Checkout page is a navigation, not a load.
+STRIPE_JS = {
+    "script-src": ("https://js.stripe.com", "https://*.js.stripe.com"),
+    "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"),
+    "connect-src": ("https://api.stripe.com",),
+}
+
+
+def html_csp(card_origins: list[str]) -> str:
+    """The pages' CSP with card entry's origins added: ``stripe`` adds Stripe.js (STRIPE_JS);
+    any other origin (the local Stripe simulator) may be called by the app's card form, and
+    nothing more (no script, no frame)."""
+    extra: dict[str, list[str]] = {}
+    for origin in card_origins:
+        for directive, sources in (
+            STRIPE_JS.items() if origin == "stripe" else [("connect-src", (origin,))]
+        ):
+            extra.setdefault(directive, [])
+            extra[directive] += [s for s in sources if s not in extra[directive]]
+    if not extra:
+        return HTML_CSP
+    directives = [d.split(" ", 1) for d in HTML_CSP.split("; ")]
+    out = []
+    for name, value in directives:
+        out.append(" ".join([name, value, *extra.pop(name, [])]))
+        if name == "connect-src" and "frame-src" in extra:
+            out.append(" ".join(["frame-src", *extra.pop("frame-src")]))
+    return "; ".join(out)
+
+
 _FIXED = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -31,9 +63,12 @@ _FIXED = {
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, is_trusted: Callable[[str], bool]) -> None:
+    def __init__(
+        self, app: ASGIApp, is_trusted: Callable[[str], bool], page_csp: str = HTML_CSP
+    ) -> None:
         self.app = app
         self.is_trusted = is_trusted
+        self.page_csp = page_csp
 
     def _behind_tls(self, scope: Scope) -> bool:
         if scope.get("scheme") == "https":
@@ -54,7 +89,7 @@ class SecurityHeadersMiddleware:
                 for name, value in _FIXED.items():
                     headers.setdefault(name, value)
                 html = headers.get("content-type", "").startswith("text/html")
-                headers.setdefault("content-security-policy", HTML_CSP if html else API_CSP)
+                headers.setdefault("content-security-policy", self.page_csp if html else API_CSP)
                 if tls:
                     headers["strict-transport-security"] = HSTS
             await send(message)
@@ -63,7 +98,11 @@ class SecurityHeadersMiddleware:
 
 
 def install(app: FastAPI, settings: Settings, is_trusted: Callable[[str], bool]) -> None:
-    app.add_middleware(SecurityHeadersMiddleware, is_trusted=is_trusted)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        is_trusted=is_trusted,
+        page_csp=html_csp(settings.csp_card_origin_list),
+    )
     origins = settings.cors_origin_list
     if origins:
         # Outermost: a preflight is answered before anything else runs.

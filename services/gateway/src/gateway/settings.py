@@ -15,6 +15,16 @@ UPSTREAM_HEADROOM_S = 1.0
 BETS_LONGEST_WAIT_S = 10.0
 
 
+STRIPE_API = "https://api.stripe.com"
+
+
+def _origin(value: str) -> str:
+    """``https://host[:port]`` of a URL (a path or a trailing slash dropped); ``stripe`` as is."""
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    return f"{scheme}{sep}{rest.split('/', 1)[0]}" if sep else value
+
+
 class Settings(CommonSettings):
     """Gateway settings (prefix ``GATEWAY_``): where each upstream service answers."""
 
@@ -62,6 +72,15 @@ class Settings(CommonSettings):
     max_body_bytes: int = Field(1_048_576, ge=0)
     # Browser origins allowed by CORS (comma-separated, exact "https://host[:port]").
     cors_origins: str = ""
+    # Card entry in the app's pages (their CSP, gateway.security.html_csp): "stripe" for
+    # Stripe.js (js.stripe.com, hooks.stripe.com, api.stripe.com), or the origins (comma-
+    # separated) the app's card form calls: the local Stripe simulator's public URL. Unset:
+    # the simulator's (STRIPE_SIMULATOR_PUBLIC_URL, else STRIPE_API_BASE, as `make run` sets
+    # it), else "stripe" with a real STRIPE_PUBLISHABLE_KEY, else none.
+    csp_card_origins: str | None = None
+    stripe_api_base: str = Field("", validation_alias="STRIPE_API_BASE")
+    stripe_simulator_public_url: str = Field("", validation_alias="STRIPE_SIMULATOR_PUBLIC_URL")
+    stripe_publishable_key: str = Field("", validation_alias="STRIPE_PUBLISHABLE_KEY")
     # The web app's build (``web/dist`` from ``npm run build``), served at ``/`` (gateway.web);
     # without an ``index.html`` there the gateway serves the API alone.
     web_dist_dir: str = "web/dist"
@@ -107,11 +126,29 @@ class Settings(CommonSettings):
             weak.append("GATEWAY_TRUSTED_PROXIES (trusts every address)")
         if any(not o.lower().startswith("https://") for o in self.cors_origin_list):
             weak.append("GATEWAY_CORS_ORIGINS (not https)")
+        if any(o not in ("stripe", STRIPE_API) for o in self.csp_card_origin_list):
+            # Cards go to Stripe itself; a simulator or a proxy would see them.
+            weak.append("GATEWAY_CSP_CARD_ORIGINS (not stripe)")
         if self.upstream_timeout_s < BETS_LONGEST_WAIT_S + UPSTREAM_HEADROOM_S:
             weak.append("GATEWAY_UPSTREAM_TIMEOUT_S (shorter than bets' longest wait + 1 s)")
         if self.metrics_port in (0, self.port):
             weak.append("GATEWAY_METRICS_PORT (a fixed port of its own)")
         return weak
+
+    @property
+    def csp_card_origin_list(self) -> list[str]:
+        if self.csp_card_origins is not None:
+            value = self.csp_card_origins
+        elif self.stripe_simulator_public_url or self.stripe_api_base:
+            value = self.stripe_simulator_public_url or self.stripe_api_base
+            value = "stripe" if _origin(value) == STRIPE_API else value
+        elif self.stripe_publishable_key.startswith("pk_") and not (
+            self.stripe_publishable_key.startswith("pk_test_looseline_simulator")
+        ):
+            value = "stripe"
+        else:
+            value = ""
+        return [_origin(o) for o in value.split(",") if o.strip()]
 
     @property
     def cors_origin_list(self) -> list[str]:

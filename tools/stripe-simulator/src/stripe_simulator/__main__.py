@@ -9,7 +9,7 @@ from dataclasses import replace
 import uvicorn
 
 from stripe_simulator.app import create_app
-from stripe_simulator.config import DEFAULT_PORT, SimulatorConfig
+from stripe_simulator.config import DEFAULT_PORT, SimulatorConfig, parse_origins
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> None:
         default=os.environ.get("STRIPE_SIMULATOR_PUBLIC_URL"),
         help="base URL browsers use to reach the simulator (Checkout and 3-D Secure pages)",
     )
+    parser.add_argument(
+        "--cors-origins",
+        default=os.environ.get("STRIPE_SIMULATOR_CORS_ORIGINS"),
+        help="comma-separated browser origins whose card form may call the publishable-key "
+        "endpoints (default: the app under `make run` and `vite`; * for any)",
+    )
     args = parser.parse_args(argv)
     config = replace(
         defaults,
@@ -36,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         webhook_secret=args.webhook_secret,
         webhook_url=args.webhook_url or None,
         public_base_url=args.public_url or f"http://{args.host}:{args.port}",
+        cors_origins=parse_origins(args.cors_origins),
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
 

@@ -10,9 +10,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.middleware.base import RequestResponseEndpoint
 
 from stripe_simulator import pages, shapes
 from stripe_simulator.config import SimulatorConfig
@@ -159,6 +161,10 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
     async def health() -> JsonObject:
         return {"status": "ok"}
 
+    @app.middleware("http")
+    async def cors(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        return await _cors(request, call_next, config)
+
     @app.api_route("/v1/{path:path}", methods=["GET", "POST", "DELETE"])
     async def stripe_api(request: Request, path: str) -> Response:
         request_id = shapes.new_id("req", 14)
@@ -296,6 +302,58 @@ def _match(method: str, path: str) -> tuple[Route, tuple[str, ...]]:
     raise StripeError(404, f"Unrecognized request URL ({method}: {path}).", code="resource_missing")
 
 
+_CORS_ALLOW_HEADERS = "authorization, content-type, idempotency-key, stripe-version"
+
+
+def _publishable_path(method: str, path: str) -> bool:
+    return any(r.publishable and r.method == method and r.pattern.match(path) for r in ROUTES)
+
+
+def _allowed_origin(origin: str | None, config: SimulatorConfig) -> str | None:
+    if not origin:
+        return None
+    if "*" in config.cors_origins:
+        return "*"
+    return origin if origin.rstrip("/") in config.cors_origins else None
+
+
+async def _cors(
+    request: Request, call_next: RequestResponseEndpoint, config: SimulatorConfig
+) -> Response:
+    """CORS like api.stripe.com's, but only for what Stripe.js calls with the publishable key
+    (a card form in the app's pages confirms intents here) and only for the configured origins.
+    Secret-key endpoints and the control API answer no browser of another origin."""
+    path = request.url.path
+    origin = _allowed_origin(request.headers.get("origin"), config)
+    if request.method == "OPTIONS":
+        wanted = request.headers.get("access-control-request-method", "").upper()
+        if origin is None or not _publishable_path(wanted, path):
+            return Response(status_code=403)
+        return Response(
+            status_code=204,
+            headers={
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": _CORS_ALLOW_HEADERS,
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            },
+        )
+    response = await call_next(request)
+    if origin is not None and _publishable_path(request.method, path):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Request-Id"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` added to its query (how Stripe extends a ``return_url``)."""
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
 def _add_pages(app: FastAPI, account: Account) -> None:
     """The hosted Checkout page and the 3-D Secure challenge page (a browser can click through)."""
 
@@ -315,7 +373,11 @@ def _add_pages(app: FastAPI, account: Account) -> None:
                 session = account.complete_checkout(session_id, str(form.get("card", "")))
         except StripeError as error:
             return HTMLResponse(pages.failed(error.message), error.status)
-        return _redirect_or_page(session.get("success_url"), pages.paid())
+        # Stripe fills in the session's id where the success URL asks for it.
+        success_url = str(session.get("success_url") or "")
+        return _redirect_or_page(
+            success_url.replace("{CHECKOUT_SESSION_ID}", session_id), pages.paid()
+        )
 
     @app.get("/3ds/{intent_id}", response_class=HTMLResponse)
     async def challenge_page(intent_id: str) -> HTMLResponse:
@@ -326,10 +388,22 @@ def _add_pages(app: FastAPI, account: Account) -> None:
         form = decode_form((await request.body()).decode())
         try:
             with account.lock:
-                account.complete_3ds(intent_id, succeed=form.get("outcome") == "succeed")
+                intent = account.complete_3ds(intent_id, succeed=form.get("outcome") == "succeed")
         except StripeError as error:
             return HTMLResponse(pages.failed(error.message), error.status)
-        return _redirect_or_page(account.return_urls.get(intent_id), pages.paid())
+        return_url = account.return_urls.get(intent_id)
+        if not return_url:
+            return HTMLResponse(pages.paid())
+        # As Stripe does: the site learns which intent came back, and how it went.
+        back = _with_query(
+            return_url,
+            {
+                "payment_intent": intent_id,
+                "payment_intent_client_secret": str(intent["client_secret"]),
+                "redirect_status": "succeeded" if intent["status"] == "succeeded" else "failed",
+            },
+        )
+        return RedirectResponse(back, 303)
 
 
 def _redirect_or_page(url: Any, page: str) -> Response:

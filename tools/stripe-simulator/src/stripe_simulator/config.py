@@ -12,6 +12,14 @@ DEFAULT_PUBLISHABLE_KEY = "pk_test_looseline_simulator"
 DEFAULT_WEBHOOK_SECRET = "whsec_looseline_simulator"  # noqa: S105
 # The API version the simulator claims to speak (stripe-python 16's pinned version).
 DEFAULT_API_VERSION = "2026-10-28.endive"
+# Browser origins whose card form may call the publishable-key endpoints (Stripe.js's calls):
+# the app as `make run` serves it (the gateway) and as `vite` serves it in development.
+DEFAULT_CORS_ORIGINS = (
+    "http://127.0.0.1:8000",
+    "http://localhost:8000",
+    "http://127.0.0.1:5173",
+    "http://localhost:5173",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class SimulatorConfig:
     # Delay between webhook delivery retries (seconds); attempts = len + 1.
     retry_delays_s: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0)
     delivery_timeout_s: float = 5.0
+    # Origins answered with CORS on the publishable-key endpoints ("*": any origin).
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
 
     @classmethod
     def from_env(cls) -> SimulatorConfig:
@@ -36,4 +46,11 @@ class SimulatorConfig:
             webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET", DEFAULT_WEBHOOK_SECRET),
             webhook_url=os.environ.get("STRIPE_SIMULATOR_WEBHOOK_URL") or None,
             public_base_url=f"http://127.0.0.1:{port}",
+            cors_origins=parse_origins(os.environ.get("STRIPE_SIMULATOR_CORS_ORIGINS")),
         )
+
+
+def parse_origins(value: str | None) -> tuple[str, ...]:
+    """Comma-separated origins; unset or empty: the defaults."""
+    origins = tuple(o.strip().rstrip("/") for o in (value or "").split(",") if o.strip())
+    return origins or DEFAULT_CORS_ORIGINS

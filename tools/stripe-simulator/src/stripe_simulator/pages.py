@@ -32,6 +32,9 @@ def checkout(session: dict[str, Any]) -> str:
         "<p class='note'>4242 4242 4242 4242 succeeds; 4000 0000 0000 9995 is declined "
         "(insufficient funds); 4000 0000 0000 0002 is declined.</p>"
     )
+    if session.get("cancel_url"):
+        # Stripe's hosted page has a way back to the site that leaves the session open.
+        body += f"<p><a href='{escape(str(session['cancel_url']))}'>Cancel and go back</a></p>"
     return _page("Checkout", body)
 
 
