@@ -1,1 +1,140 @@
-export function useLiveStream(): void {}
+/**
+ * The one live stream per tab (docs/gateway.md, "Live stream"). A signed-in user first gets a
+ * one-time ticket (bearer) and opens /api/stream?ticket=…, which adds their own bet and wallet
+ * notifications; an anonymous visitor gets the public odds and scores. The browser's own
+ * reconnect would reuse a spent ticket, so every error closes the stream and it is reopened here
+ * with backoff and a new ticket; after a reconnect the cached events are re-read (messages in
+ * the gap are not replayed across tickets).
+ */
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { api, unwrap } from "@/shared/api/client";
+import { useSession } from "@/shared/session/session";
+import { publishBetNotice, type BetNotice } from "../model/bets";
+import {
+  marketPatch,
+  oddsPatch,
+  patchTree,
+  scorePatch,
+  statusPatch,
+  type EventStatusChangedData,
+  type MarketChangedData,
+  type OddsChangedData,
+  type ScoreUpdatedData,
+} from "../model/patch";
+
+const EVENTS = ["events"] as const;
+const BET_EVENTS = ["BetPlaced", "BetRejected", "BetSettled", "BetResettled"] as const;
+const WALLET_EVENTS = [
+  "DepositCompleted",
+  "DepositFailed",
+  "WithdrawalRequested",
+  "WithdrawalCompleted",
+  "WithdrawalRejected",
+  "WithdrawalCancelled",
+] as const;
+const MAX_DELAY_MS = 30_000;
+
+function parse<T>(event: MessageEvent): T | null {
+  try {
+    return JSON.parse(String(event.data)) as T;
+  } catch {
+    return null;
+  }
+}
+
+function listen(source: EventSource, client: QueryClient): void {
+  const patchEvents = (patch: (data: unknown) => unknown) =>
+    client.setQueriesData({ queryKey: EVENTS }, patch);
+  source.addEventListener("OddsChanged", (event) => {
+    const data = parse<OddsChangedData>(event);
+    if (!data) return;
+    patchEvents((cached) => patchTree(cached, oddsPatch(data)));
+    void client.invalidateQueries({ queryKey: ["events", "history", data.event_id] });
+  });
+  source.addEventListener("ScoreUpdated", (event) => {
+    const data = parse<ScoreUpdatedData>(event);
+    if (data) patchEvents((cached) => patchTree(cached, scorePatch(data)));
+  });
+  source.addEventListener("MarketChanged", (event) => {
+    const data = parse<MarketChangedData>(event);
+    if (data) patchEvents((cached) => patchTree(cached, marketPatch(data)));
+  });
+  source.addEventListener("EventStatusChanged", (event) => {
+    const data = parse<EventStatusChangedData>(event);
+    if (!data) return;
+    patchEvents((cached) => patchTree(cached, statusPatch(data)));
+    // An event going live or ending moves between lists and changes the live counts.
+    void client.invalidateQueries({ queryKey: ["events", "sports"] });
+    void client.invalidateQueries({ queryKey: ["events", "live"] });
+  });
+  for (const name of BET_EVENTS) {
+    source.addEventListener(name, (event) => {
+      const data = parse<{ bet_id: string; reason?: string }>(event);
+      void client.invalidateQueries({ queryKey: ["bets"] });
+      void client.invalidateQueries({ queryKey: ["wallet"] });
+      if (data?.bet_id) publishBetNotice({ ...data, type: name } as BetNotice);
+    });
+  }
+  for (const name of WALLET_EVENTS) {
+    source.addEventListener(name, () => void client.invalidateQueries({ queryKey: ["wallet"] }));
+  }
+}
+
+async function streamUrl(signedIn: boolean): Promise<string> {
+  if (!signedIn) return "/api/stream";
+  const { ticket } = await unwrap(api.POST("/api/stream/ticket"));
+  return `/api/stream?ticket=${encodeURIComponent(String(ticket))}`;
+}
+
+export function useLiveStream(): void {
+  const client = useQueryClient();
+  const { user, restoring } = useSession();
+  const userId = user?.id ?? null;
+
+  useEffect(() => {
+    if (restoring || typeof EventSource === "undefined") return;
+    let source: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    let stopped = false;
+
+    const retry = () => {
+      source?.close();
+      source = null;
+      if (stopped) return;
+      const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
+      attempt += 1;
+      timer = setTimeout(() => void open(), delay);
+    };
+
+    const open = async () => {
+      let url: string;
+      try {
+        url = await streamUrl(userId !== null);
+      } catch {
+        retry();
+        return;
+      }
+      if (stopped) return;
+      const reconnect = attempt > 0;
+      source = new EventSource(url);
+      source.onopen = () => {
+        attempt = 0;
+        if (reconnect) {
+          void client.invalidateQueries({ queryKey: EVENTS });
+          if (userId) void client.invalidateQueries({ queryKey: ["bets"] });
+        }
+      };
+      source.onerror = retry;
+      listen(source, client);
+    };
+
+    void open();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      source?.close();
+    };
+  }, [client, userId, restoring]);
+}

@@ -1,0 +1,116 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, renderHook, waitFor } from "@testing-library/react";
+import type { ReactNode } from "react";
+import type { paths } from "@/shared/api/schema";
+import { session } from "@/shared/session/session";
+import { subscribeBetNotices, type BetNotice } from "../model/bets";
+import { useLiveStream } from "./useLiveStream";
+
+// Relative URLs ("/api/…") need an origin under Node: the same client over the same authFetch.
+vi.mock("@/shared/api/client", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/shared/api/client")>();
+  const { default: createClient } = await import("openapi-fetch");
+  return {
+    ...real,
+    api: createClient<paths>({ baseUrl: "http://localhost", fetch: real.authFetch }),
+  };
+});
+
+class FakeEventSource {
+  static opened: FakeEventSource[] = [];
+  readonly url: string;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  private listeners = new Map<string, ((event: MessageEvent) => void)[]>();
+  constructor(url: string) {
+    this.url = url;
+    FakeEventSource.opened.push(this);
+  }
+  addEventListener(name: string, listener: (event: MessageEvent) => void) {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+  }
+  close() {
+    this.closed = true;
+  }
+  emit(name: string, data: unknown) {
+    const event = new MessageEvent(name, { data: JSON.stringify(data) });
+    this.listeners.get(name)?.forEach((listener) => listener(event));
+  }
+}
+
+function setup() {
+  const client = new QueryClient();
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
+  renderHook(() => useLiveStream(), { wrapper });
+  return client;
+}
+
+describe("useLiveStream", () => {
+  beforeEach(() => {
+    FakeEventSource.opened = [];
+    vi.stubGlobal("EventSource", FakeEventSource);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    session.signedOut();
+  });
+
+  it("opens the public stream for a visitor and patches cached odds and scores", async () => {
+    session.signedOut();
+    const client = setup();
+    client.setQueryData(["events", "event", "e1"], {
+      event_id: "e1",
+      home_score: 0,
+      away_score: 0,
+      minute: 10,
+      odds: [{ odds_id: "o1", coefficient: 1.85, version: 1 }],
+    });
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    const source = FakeEventSource.opened[0];
+    expect(source?.url).toBe("/api/stream");
+    act(() => {
+      source?.emit("OddsChanged", {
+        event_id: "e1",
+        market_id: "m1",
+        odds_id: "o1",
+        new_coefficient: "1.950",
+        odds_version: 2,
+      });
+      source?.emit("ScoreUpdated", { event_id: "e1", home_score: 1, away_score: 0, minute: 12 });
+    });
+    expect(client.getQueryData(["events", "event", "e1"])).toMatchObject({
+      home_score: 1,
+      minute: 12,
+      odds: [{ coefficient: "1.950", version: 2 }],
+    });
+  });
+
+  it("takes a ticket first when signed in, and passes on the user's bet notices", async () => {
+    const fetch = vi.fn(async () =>
+      Response.json({ ticket: "t-1", expires_in: 60 }, { status: 200 }),
+    );
+    vi.stubGlobal("fetch", fetch);
+    session.signedIn({
+      access_token: "token",
+      refresh_token: "refresh",
+      expires_in: 900,
+      user: { id: "u1", email: "u@x.dev", name: "U", role: "user", is_verified: true },
+    });
+    const client = setup();
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    const notices: BetNotice[] = [];
+    const stop = subscribeBetNotices((notice) => notices.push(notice));
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    expect(FakeEventSource.opened[0]?.url).toBe("/api/stream?ticket=t-1");
+    const request = fetch.mock.calls[0] as unknown as [Request];
+    expect(request[0].headers.get("authorization")).toBe("Bearer token");
+    act(() => FakeEventSource.opened[0]?.emit("BetRejected", { bet_id: "b1", reason: "x" }));
+    expect(notices).toEqual([{ type: "BetRejected", bet_id: "b1", reason: "x" }]);
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ["bets"] });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ["wallet"] });
+    stop();
+  });
+});
