@@ -1,3 +1,19 @@
 import type { RouteObject } from "react-router";
 
-export const routes: RouteObject[] = [{ path: "admin", lazy: () => import("./pages/MainPage") }];
+/** The admin area: one layout (the admin guard and the section tabs) around lazy pages. */
+export const routes: RouteObject[] = [
+  {
+    path: "admin",
+    handle: { wide: true },
+    lazy: () => import("./pages/AdminLayout"),
+    children: [
+      { index: true, lazy: () => import("./pages/DashboardPage") },
+      { path: "events", lazy: () => import("./pages/EventsPage") },
+      { path: "events/new", lazy: () => import("./pages/NewEventPage") },
+      { path: "events/:eventId", lazy: () => import("./pages/EventEditorPage") },
+      { path: "withdrawals", lazy: () => import("./pages/WithdrawalsPage") },
+      { path: "users", lazy: () => import("./pages/UsersPage") },
+      { path: "users/:userId", lazy: () => import("./pages/UserPage") },
+    ],
+  },
+];
