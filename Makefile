@@ -7,10 +7,12 @@ DOMAIN_SERVICES := auth events bets wallet
 -include .env
 export
 
-.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench audit
+.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench audit \
+	web-install web-api web-check web-lint web-build web-e2e
 
 help:
 	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench | audit"
+	@echo "     web-install | web-api | web-check | web-build | web-e2e"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -34,20 +36,25 @@ migrate: install infra
 demo-data: migrate
 	$(UV) run --no-sync python -m events.entrypoints.cli load-demo
 
-run: migrate demo-data
+# The gateway serves the web app's build (web/dist) at / on the API's origin.
+run: migrate demo-data web-build
 	$(UV) run --no-sync python scripts/devrun.py
 
 # Start everything, check every /health/ready and the gateway's /health, stop (used by CI).
 run-smoke: migrate
 	$(UV) run --no-sync python scripts/devrun.py --smoke
 
+# Python's suites, then the web app's checks and its browser suite against the real platform.
 test: install infra
 	$(UV) run --no-sync pytest
+	$(MAKE) web-check
+	$(MAKE) web-e2e
 
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
 	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src bench
+	$(MAKE) web-lint
 
 fmt: install
 	$(UV) run --no-sync ruff check --fix .
@@ -68,3 +75,44 @@ bench: install infra
 	$(UV) run --no-sync python scripts/bench_bus.py
 	$(UV) run --no-sync python scripts/bench_settlement.py
 	$(UV) run --no-sync python -m bench $(BENCH_ARGS)
+
+# --- the web app (web/, docs/e2e.md "The browser suite") -----------------------------------------
+# Node packages exactly as locked; Playwright never downloads a browser (Debian's Chromium is
+# used: scripts/ensure-chromium.sh). The other web targets install only when the lock is newer
+# than the last install (npm ci rewrites node_modules/.package-lock.json).
+WEB_DEPS := web/node_modules/.package-lock.json
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+web-install:
+	cd web && npm ci --no-audit --no-fund
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+# The OpenAPI document from the code, then the TypeScript types from it.
+web-api: install $(WEB_DEPS)
+	$(UV) run --no-sync python scripts/export_openapi.py
+	cd web && npm run api:types
+
+# The committed OpenAPI document and types are what the code produces; lint, types, unit tests.
+web-check: install $(WEB_DEPS)
+	$(UV) run --no-sync python scripts/export_openapi.py --check
+	@tmp=$$(mktemp --suffix=.ts) && trap 'rm -f "$$tmp"' EXIT && \
+	  (cd web && npx openapi-typescript src/shared/api/openapi.json -o "$$tmp" >/dev/null) && \
+	  if ! cmp -s "$$tmp" web/src/shared/api/schema.ts; then \
+	    echo "web/src/shared/api/schema.ts is stale: run \`make web-api\`" >&2; exit 1; fi
+	cd web && npm run lint
+	cd web && npm run typecheck
+	cd web && npm test
+
+web-lint: $(WEB_DEPS)
+	cd web && npm run lint
+
+web-build: $(WEB_DEPS)
+	cd web && npm run build
+
+# Builds web/dist, starts the whole platform for the run (tests/e2e/serve_platform.py) and
+# drives Chromium through the specs in web/e2e; screenshots land in docs/screenshots/.
+web-e2e: install infra web-build
+	scripts/ensure-chromium.sh
+	cd web && npx playwright test $(E2E_ARGS)

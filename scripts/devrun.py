@@ -240,7 +240,7 @@ def where_to_go() -> str:
     )
     lines = [
         "",
-        f"LOOSELINE is up: {gateway}",
+        f"LOOSELINE is up: open {gateway}/",
         f"  API docs (Swagger UI): {gateway}/api/docs   health: {gateway}/health",
         f"  gateway metrics (its own port): http://127.0.0.1:{metrics_port()}/metrics",
         f"  mail inbox (verification codes): http://127.0.0.1:{mailsink_http_port()}/api/messages"

@@ -528,6 +528,7 @@ ROWS: tuple[Row, ...] = (
     signed_in("GET", "/api/wallet/withdrawal-methods", 200),
     signed_in("POST", "/api/wallet/withdrawal-methods", 201, body=a_bank_account),
     signed_in("GET", "/api/wallet/withdrawals", 200),
+    signed_in("GET", "/api/wallet/withdrawal-limits", 200),
     signed_in("GET", "/api/wallet/payment-methods", 200),
     signed_in("POST", "/api/wallet/payment-methods", 201),
     signed_in("POST", "/api/wallet/export", 201, body=a_csv_export),

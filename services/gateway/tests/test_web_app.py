@@ -66,6 +66,18 @@ async def test_hashed_assets_are_immutable_and_revalidate_to_304(
     assert icon.headers["cache-control"] == "no-cache"  # not hashed: revalidated
 
 
+async def test_a_revalidated_page_keeps_the_pages_csp(gateway_factory: Any, dist: Path) -> None:
+    """A browser merges a 304's headers into its cached page: a 304 for index.html must not
+    carry the API's ``default-src 'none'`` CSP (the reloaded app would load no script, a blank
+    page — found by the browser suite's second reload)."""
+    async with gateway_factory(web_dist_dir=str(dist)) as gateway:
+        page = await gateway.get("/wallet")
+        again = await gateway.get("/wallet", headers={"if-none-match": page.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers.get("content-security-policy") in (None, HTML_CSP)
+    assert page.headers["content-security-policy"] == HTML_CSP
+
+
 @pytest.mark.parametrize("path", ["/assets/app-0ld0ld.js", "/logo.png", "/api", "/api/nope/x"])
 async def test_missing_files_and_api_paths_never_fall_back_to_the_page(
     gateway_factory: Any, dist: Path, path: str

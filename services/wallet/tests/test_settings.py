@@ -48,6 +48,32 @@ def test_production_refuses_a_stripe_api_base_that_is_not_stripe(base: str) -> N
     assert refused(STRIPE_API_BASE=base) == {"STRIPE_API_BASE"}
 
 
+def test_the_browsers_stripe_api_base_follows_stripe_api_base_unless_set() -> None:
+    """Null is Stripe itself (Stripe.js knows its own); else the simulator as browsers reach it."""
+    assert Settings().stripe_browser_api_base is None
+    assert Settings(STRIPE_API_BASE="https://api.stripe.com/").stripe_browser_api_base is None
+    sim = "http://127.0.0.1:12111"
+    assert Settings(STRIPE_API_BASE=sim + "/").stripe_browser_api_base == sim
+    assert Settings(STRIPE_API_BASE=sim, STRIPE_BROWSER_API_BASE="").stripe_browser_api_base == sim
+    public = Settings(STRIPE_API_BASE="http://stripe-sim:12111", STRIPE_BROWSER_API_BASE=sim)
+    assert public.stripe_browser_api_base == sim
+
+
+def test_production_refuses_a_browser_stripe_api_base_that_is_not_stripe() -> None:
+    assert refused(STRIPE_BROWSER_API_BASE="http://127.0.0.1:12111") == {"STRIPE_BROWSER_API_BASE"}
+    safe = Settings(**SAFE, STRIPE_BROWSER_API_BASE="https://api.stripe.com")
+    assert safe.weak_secrets() == []
+
+
 @pytest.mark.parametrize("field", ["checkout_success_url", "checkout_cancel_url"])
 def test_production_refuses_plain_http_checkout_return_urls(field: str) -> None:
     assert refused(**{field: "http://looseline.example/wallet"}) == {f"WALLET_{field.upper()}"}
+
+
+def test_checkout_returns_to_the_apps_pages_by_default() -> None:
+    """ARCHITECTURE.md §9: Checkout lands on app routes; Stripe fills in the session id."""
+    settings = Settings()
+    assert settings.checkout_success_url.endswith(
+        "/wallet/deposit/done?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert settings.checkout_cancel_url.endswith("/wallet/deposit/cancelled")

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 import structlog
 from sqlalchemy import text
@@ -89,6 +90,8 @@ async def test_1_create_payment_intent_answers_client_secret_and_a_pending_depos
     answer = await new_card_deposit(world, user, "50.00")
     assert answer["client_secret"].startswith(answer["intent_id"] + "_secret_")
     assert answer["publishable_key"] == world.sim.publishable_key
+    # Where the browser's card form confirms: the simulator, as STRIPE_API_BASE (no override).
+    assert answer["stripe_api_base"] == world.sim.api_base.rstrip("/")
     row = await world.deposit_row(answer["intent_id"])
     assert (row["status"], row["amount_minor"], row["currency"]) == ("pending", 5_000, "USD")
     assert await world.available(user) == 0  # nothing before Stripe says the payment succeeded
@@ -310,6 +313,10 @@ async def test_3ds_saved_card_answers_client_secret_and_is_credited_after_the_ch
     body = needs.json()
     assert body["action"] == "requires_action"
     assert body["client_secret"].startswith(body["intent_id"] + "_secret_")
+    assert (body["publishable_key"], body["stripe_api_base"]) == (
+        world.sim.publishable_key,
+        world.sim.api_base.rstrip("/"),
+    )
     assert await world.available(user) == 0
     # The SPA confirms on-session with the same card; the bank's challenge is passed.
     row = await world.deposit_row(body["intent_id"])
@@ -335,6 +342,54 @@ async def test_failed_3ds_challenge_credits_nothing(world: StripeWorld) -> None:
     await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
     assert (await world.deposit_row(answer["intent_id"]))["status"] == "failed"
     assert await world.available(user) == 0
+
+
+async def test_the_browser_confirms_at_stripe_browser_api_base_and_it_works_there(
+    make_settings: Any, app_client: Any, token_issuer: Any, wallet_db: Any, stripe_simulator: Any
+) -> None:
+    """STRIPE_BROWSER_API_BASE (the simulator as browsers reach it) is what every answer the
+    browser confirms carries; the browser's confirm there pays the deposit."""
+    sim = stripe_simulator
+    sim.set_webhook_url(None)
+    browser_base = sim.api_base.rstrip("/").replace("127.0.0.1", "localhost")
+    settings = stripe_settings(make_settings, sim, stripe_browser_api_base=browser_base + "/")
+    app = create_app(settings)
+    async with app_client(app) as http:
+        world = StripeWorld(Api(http, token_issuer), wallet_db, sim, app.state)
+        user = await world.user()
+        answer = await new_card_deposit(world, user, "20.00")
+        assert answer["stripe_api_base"] == browser_base
+        setup = (await world.api.post(CARDS, user)).json()
+        assert (setup["publishable_key"], setup["stripe_api_base"]) == (
+            sim.publishable_key,
+            browser_base,
+        )
+        async with httpx.AsyncClient() as browser:
+            confirmed = await browser.post(
+                f"{answer['stripe_api_base']}/v1/payment_intents/{answer['intent_id']}/confirm",
+                data={
+                    "key": answer["publishable_key"],
+                    "client_secret": answer["client_secret"],
+                    "payment_method": "pm_card_visa",
+                },
+            )
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json()["status"] == "succeeded"
+        shown = await world.api.get(f"/api/wallet/deposits/{answer['intent_id']}", user)
+        assert shown.json()["deposit"]["status"] == "succeeded"
+
+
+async def test_real_stripe_answers_no_browser_api_base(
+    make_settings: Any, app_client: Any, token_issuer: Any, wallet_db: Any, stripe_simulator: Any
+) -> None:
+    """Stripe.js knows its own API: null when the browser's base is Stripe itself."""
+    sim = stripe_simulator
+    settings = stripe_settings(make_settings, sim, stripe_browser_api_base="https://api.stripe.com")
+    app = create_app(settings)
+    async with app_client(app) as http:
+        world = StripeWorld(Api(http, token_issuer), wallet_db, sim, app.state)
+        answer = await new_card_deposit(world, await world.user(), "20.00")
+    assert answer["stripe_api_base"] is None
 
 
 # --- the client's amount is never trusted -------------------------------------------------------
@@ -382,6 +437,27 @@ async def test_checkout_answers_confirmation_url_and_credits_once_paid(world: St
     assert await world.available(user) == 3_000
     shown = await world.api.get(f"/api/wallet/deposits/{session['payment_intent']}", user)
     assert shown.json()["deposit"]["status"] == "succeeded"
+
+
+async def test_checkout_returns_the_payer_to_the_apps_done_page_with_the_session_id(
+    world: StripeWorld,
+) -> None:
+    user = await world.user()
+    started = await world.api.post(
+        "/api/wallet/deposit/checkout", user, {"amount": "12.00"}, key=str(uuid.uuid4())
+    )
+    body = started.json()
+    async with httpx.AsyncClient() as browser:
+        page = await browser.get(body["confirmation_url"])
+        assert "href='http://127.0.0.1:8000/wallet/deposit/cancelled'" in page.text
+        paid = await browser.post(
+            f"{body['confirmation_url']}/pay", data={"card": "4242424242424242"}
+        )
+    assert paid.status_code == 303
+    # Stripe's placeholder filled in: the app route polls GET /api/wallet/deposits/{session_id}.
+    assert paid.headers["location"] == (
+        f"http://127.0.0.1:8000/wallet/deposit/done?session_id={body['session_id']}"
+    )
 
 
 # --- payment methods ---------------------------------------------------------------------------

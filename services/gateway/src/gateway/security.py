@@ -89,7 +89,11 @@ class SecurityHeadersMiddleware:
                 for name, value in _FIXED.items():
                     headers.setdefault(name, value)
                 html = headers.get("content-type", "").startswith("text/html")
-                headers.setdefault("content-security-policy", self.page_csp if html else API_CSP)
+                # A 304 has no content type, and the browser merges its headers into the
+                # cached answer: no CSP on it, or a cached page would get the API's.
+                if message["status"] != 304:
+                    csp = self.page_csp if html else API_CSP
+                    headers.setdefault("content-security-policy", csp)
                 if tls:
                     headers["strict-transport-security"] = HSTS
             await send(message)

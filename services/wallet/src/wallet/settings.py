@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings, dev_database_url, dev_rabbitmq_url
@@ -68,6 +68,7 @@ class Settings(ServiceSettings):
     # defaults are the local simulator's keys (tools/stripe-simulator); production refuses them.
     DEV_STRIPE_SECRET_KEY: ClassVar[str] = "sk_test_looseline_simulator"  # noqa: S105
     DEV_STRIPE_WEBHOOK_SECRET: ClassVar[str] = "whsec_looseline_simulator"  # noqa: S105
+    STRIPE_API: ClassVar[str] = "https://api.stripe.com"
     stripe_secret_key: str = Field(DEV_STRIPE_SECRET_KEY, validation_alias="STRIPE_SECRET_KEY")
     stripe_publishable_key: str = Field(
         "pk_test_looseline_simulator", validation_alias="STRIPE_PUBLISHABLE_KEY"
@@ -77,6 +78,13 @@ class Settings(ServiceSettings):
     )
     # None: the SDK's default (https://api.stripe.com); `make run` points it at the simulator.
     stripe_api_base: str | None = Field(None, validation_alias="STRIPE_API_BASE")
+    # Where the browser's card form confirms (answered as `stripe_api_base` with every intent
+    # the browser confirms): the simulator's URL as browsers reach it; None for Stripe itself
+    # (Stripe.js knows its own). Unset or empty: STRIPE_API_BASE (what `make run` and the
+    # end-to-end tests point at the simulator).
+    stripe_browser_api_base: str | None = Field(
+        None, validation_alias="STRIPE_BROWSER_API_BASE", validate_default=True
+    )
     stripe_timeout_s: float = Field(20.0, gt=0)
     stripe_max_network_retries: int = Field(2, ge=0, le=5)
     deposit_min_minor: int = Field(100, gt=0)
@@ -88,13 +96,25 @@ class Settings(ServiceSettings):
     deposit_recheck_interval_s: float = Field(60.0, gt=0)
     # A PaymentIntent not paid within this is cancelled at Stripe and the deposit expires.
     deposit_expiry_h: float = Field(24.0, gt=0)
-    checkout_success_url: str = "http://localhost:8000/wallet?deposit=success"
-    checkout_cancel_url: str = "http://localhost:8000/wallet?deposit=cancelled"
+    # Checkout sends the payer back to the app's pages (ARCHITECTURE.md §9) on the origin
+    # `make run` prints; Stripe fills in {CHECKOUT_SESSION_ID}, which the page polls.
+    checkout_success_url: str = (
+        "http://127.0.0.1:8000/wallet/deposit/done?session_id={CHECKOUT_SESSION_ID}"
+    )
+    checkout_cancel_url: str = "http://127.0.0.1:8000/wallet/deposit/cancelled"
 
     @field_validator("stripe_api_base", mode="before")
     @classmethod
     def _empty_api_base_is_stripe(cls, value: object) -> object:
         return value or None
+
+    @field_validator("stripe_browser_api_base")
+    @classmethod
+    def _browser_api_base_defaults_to_the_servers(
+        cls, value: str | None, info: ValidationInfo
+    ) -> str | None:
+        base = (value or info.data.get("stripe_api_base") or "").rstrip("/")
+        return None if base in ("", cls.STRIPE_API) else base
 
     def stripe_weak_secrets(self) -> list[str]:
         weak = []
@@ -150,10 +170,13 @@ class Settings(ServiceSettings):
         if self.report_link_key == self.DEV_REPORT_LINK_KEY or len(self.report_link_key) < 32:
             weak.append("WALLET_REPORT_LINK_KEY")
         weak.extend(self.stripe_weak_secrets())
-        # Card payments go to Stripe itself (the simulator or a proxy would see the secret key).
-        stripe_api = "https://api.stripe.com"
-        if (self.stripe_api_base or stripe_api).rstrip("/") != stripe_api:
-            weak.append(f"STRIPE_API_BASE (not {stripe_api})")
+        # Card payments go to Stripe itself (the simulator or a proxy would see the secret key,
+        # or in the browser the card).
+        if (self.stripe_api_base or self.STRIPE_API).rstrip("/") != self.STRIPE_API:
+            weak.append(f"STRIPE_API_BASE (not {self.STRIPE_API})")
+        browser = self.stripe_browser_api_base
+        if browser is not None and browser != (self.stripe_api_base or "").rstrip("/"):
+            weak.append(f"STRIPE_BROWSER_API_BASE (not {self.STRIPE_API})")  # set on its own
         weak.extend(self.not_https("checkout_success_url", "checkout_cancel_url"))
         return weak
 

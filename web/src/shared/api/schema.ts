@@ -1674,6 +1674,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/wallet/withdrawal-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Withdrawal Limits
+         * @description The limits a withdrawal is checked against and today's use of the daily one (the same
+         *     sum the request checks), so the form can say them before any refusal.
+         */
+        get: operations["get_withdrawal_limits_api_wallet_withdrawal_limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/wallet/withdrawal-methods": {
         parameters: {
             query?: never;
@@ -2945,6 +2966,49 @@ export interface components {
             reason?: string | null;
             /** Withdrawal Method Id */
             withdrawal_method_id?: string | null;
+        };
+        /** WithdrawalLimitsAnswer */
+        WithdrawalLimitsAnswer: {
+            limits: components["schemas"]["WithdrawalLimitsOut"];
+            /**
+             * Success
+             * @default true
+             * @constant
+             */
+            success: true;
+        };
+        /**
+         * WithdrawalLimitsOut
+         * @description Per request (``min``, ``max``) and per UTC day: pending + completed count as used.
+         */
+        WithdrawalLimitsOut: {
+            /** Currency */
+            currency: string;
+            /**
+             * Daily Limit
+             * @example 5000.00
+             */
+            daily_limit: string;
+            /**
+             * Max
+             * @example 5000.00
+             */
+            max: string;
+            /**
+             * Min
+             * @example 5000.00
+             */
+            min: string;
+            /**
+             * Remaining
+             * @example 5000.00
+             */
+            remaining: string;
+            /**
+             * Used Today
+             * @example 5000.00
+             */
+            used_today: string;
         };
         /**
          * WithdrawalMethodRequest
@@ -7861,6 +7925,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_withdrawal_limits_api_wallet_withdrawal_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalLimitsAnswer"];
                 };
             };
             /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */

@@ -50,10 +50,15 @@ def check_amount(amount_minor: int, limits: WithdrawalLimits) -> None:
         )
 
 
+def remaining_today(used_today_minor: int, limits: WithdrawalLimits) -> int:
+    """What the daily limit still allows after the day's pending + completed withdrawals."""
+    return max(0, limits.daily_minor - used_today_minor)
+
+
 def check_daily_limit(amount_minor: int, used_today_minor: int, limits: WithdrawalLimits) -> None:
     """Pending + completed withdrawals of the UTC day, plus this one, stay within the limit."""
     if used_today_minor + amount_minor > limits.daily_minor:
-        remaining = max(0, limits.daily_minor - used_today_minor)
+        remaining = remaining_today(used_today_minor, limits)
         raise DailyWithdrawalLimitExceeded(
             f"Daily withdrawal limit exceeded: {format_minor(remaining)} left today.",
             details={

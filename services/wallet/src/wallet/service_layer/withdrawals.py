@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,6 +60,7 @@ from wallet.domain.withdrawals import (
     check_new_approver,
     check_not_own,
     finish,
+    remaining_today,
     suspicious_patterns,
     utc_day_bounds,
 )
@@ -98,8 +100,7 @@ async def request_withdrawal(
         raise WithdrawalMethodUnverified()
 
     now = await uow.withdrawals.now()
-    used_today = await uow.withdrawals.total_of_day(user_id, *utc_day_bounds(now))
-    check_daily_limit(amount_minor, used_today, limits)
+    check_daily_limit(amount_minor, await withdrawn_today(uow, user_id, now), limits)
     activity = await uow.withdrawals.activity(user_id, now, thresholds.velocity_window)
     flags = [f.value for f in suspicious_patterns(activity, thresholds)]
 
@@ -147,6 +148,37 @@ async def request_withdrawal(
     )
     await uow.audit.add(*_request_audit(view, client))
     return WithdrawalOutcome(view, posted.available_after_minor)
+
+
+async def withdrawn_today(uow: WalletUnitOfWork, user_id: uuid.UUID, now: datetime) -> int:
+    """Pending + completed withdrawals of ``now``'s UTC day: the one sum the daily limit counts,
+    for the request's check and for the limits the user is shown."""
+    return await uow.withdrawals.total_of_day(user_id, *utc_day_bounds(now))
+
+
+@dataclass(frozen=True)
+class LimitsView:
+    limits: WithdrawalLimits
+    used_today_minor: int
+    currency: str
+
+    @property
+    def remaining_minor(self) -> int:
+        return remaining_today(self.used_today_minor, self.limits)
+
+
+async def withdrawal_limits(
+    uow: WalletUnitOfWork, *, user_id: uuid.UUID, limits: WithdrawalLimits, currency: str
+) -> LimitsView:
+    """The limits a request is checked against, and how much of today's the user has used
+    (``currency``: the deployment's, for a user whose wallet is not open yet)."""
+    found = await uow.wallets.find(user_id)
+    now = await uow.withdrawals.now()
+    return LimitsView(
+        limits=limits,
+        used_today_minor=await withdrawn_today(uow, user_id, now),
+        currency=currency if found is None else found.currency,
+    )
 
 
 def _request_audit(view: WithdrawalView, client: ClientInfo) -> list[AuditEntry]:

@@ -129,8 +129,17 @@ def method_json(method: MethodView) -> dict[str, Any]:
     }
 
 
+def browser_confirms(settings: Settings) -> dict[str, Any]:
+    """What the browser confirms an intent with: Stripe.js's key and, for the simulator, where
+    its card form calls (None: Stripe itself)."""
+    return {
+        "publishable_key": settings.stripe_publishable_key,
+        "stripe_api_base": settings.stripe_browser_api_base,
+    }
+
+
 def _saved_card_answer(
-    outcome: card_deposits.SavedCardOutcome, publishable_key: str
+    outcome: card_deposits.SavedCardOutcome, settings: Settings
 ) -> tuple[int, Any]:
     deposit = outcome.deposit
     if isinstance(outcome, Credited):
@@ -152,7 +161,7 @@ def _saved_card_answer(
             "operation_id": str(deposit.operation_id),
             "next_action": outcome.next_action,
             "payment_method": outcome.payment_method,
-            "publishable_key": publishable_key,
+            **browser_confirms(settings),
         }
     if isinstance(outcome, Declined):
         details = {
@@ -189,7 +198,7 @@ async def deposit(
                 limits=limits,
                 client=client,
             )
-            return _saved_card_answer(outcome, settings.stripe_publishable_key)
+            return _saved_card_answer(outcome, settings)
         form: PaymentForm = await card_deposits.start_card_deposit(
             uow,
             provider,
@@ -208,7 +217,7 @@ async def deposit(
             "operation_id": str(form.deposit.operation_id),
             "amount": format_minor(form.deposit.amount_minor),
             "currency": form.deposit.currency,
-            "publishable_key": settings.stripe_publishable_key,
+            **browser_confirms(settings),
         }
 
     async with provider_errors():
@@ -316,7 +325,7 @@ async def add_payment_method(
             "action": "requires_payment_form",
             "setup_intent_id": setup.id,
             "client_secret": setup.client_secret,
-            "publishable_key": services.settings.stripe_publishable_key,
+            **browser_confirms(services.settings),
         }
 
     async with provider_errors():

@@ -17,6 +17,7 @@ from wallet.entrypoints.api.schemas import (
     Balance,
     Method,
     Withdrawal,
+    WithdrawalLimitsAnswer,
     WithdrawalMethodRequest,
     WithdrawRequest,
     history_body,
@@ -203,6 +204,23 @@ async def withdraw(
         operation=operation,
         on_refused=refused,
     )
+
+
+@router.get("/withdrawal-limits")
+async def get_withdrawal_limits(
+    principal: CurrentUser, services: Services
+) -> WithdrawalLimitsAnswer:
+    """The limits a withdrawal is checked against and today's use of the daily one (the same
+    sum the request checks), so the form can say them before any refusal."""
+    settings = services.settings
+    async with WalletUnitOfWork(services.db) as uow:
+        view = await withdrawals.withdrawal_limits(
+            uow,
+            user_id=principal.user_id,
+            limits=settings.withdrawal_limits,
+            currency=settings.currency,
+        )
+    return WithdrawalLimitsAnswer.of(view)
 
 
 @router.get("/withdrawals")

@@ -21,7 +21,7 @@ from wallet.service_layer.withdrawal_methods import (
     IbanDestination,
     MethodView,
 )
-from wallet.service_layer.withdrawals import WithdrawalView
+from wallet.service_layer.withdrawals import LimitsView, WithdrawalView
 
 
 class Request(RequestModel):
@@ -212,6 +212,35 @@ class Method(Answer):
             is_default=view.is_default,
             created_at=view.created_at,
             verified_at=view.verified_at,
+        )
+
+
+class WithdrawalLimitsOut(Answer):
+    """Per request (``min``, ``max``) and per UTC day: pending + completed count as used."""
+
+    min: MoneyStr
+    max: MoneyStr
+    daily_limit: MoneyStr
+    used_today: MoneyStr
+    remaining: MoneyStr
+    currency: str
+
+
+class WithdrawalLimitsAnswer(Answer):
+    success: Literal[True] = True
+    limits: WithdrawalLimitsOut
+
+    @classmethod
+    def of(cls, view: LimitsView) -> WithdrawalLimitsAnswer:
+        return cls(
+            limits=WithdrawalLimitsOut(
+                min=view.limits.min_minor,
+                max=view.limits.max_minor,
+                daily_limit=view.limits.daily_minor,
+                used_today=view.used_today_minor,
+                remaining=view.remaining_minor,
+                currency=view.currency,
+            )
         )
 
 
