@@ -142,6 +142,9 @@ def gateway_factory(events_upstream: Upstream, make_settings: Any, app_client: A
             "wallet_url": DOWN_WALLET,
             "upstream_timeout_s": 5.0,
             "metrics_port": 0,  # an ephemeral port of its own: gateways in one process coexist
+            # The API alone, whether or not web/dist was built on this machine (test_web_app.py
+            # gives its own build).
+            "web_dist_dir": "/nonexistent/looseline-web-dist",
             **overrides,
         }
         app = create_gateway_app(make_settings(GatewaySettings, **values))
