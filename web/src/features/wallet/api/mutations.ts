@@ -1,7 +1,6 @@
 /** The wallet's money-moving calls: each carries an Idempotency-Key (one per attempt). */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { api, newIdempotencyKey } from "@/shared/api/client";
-import { call } from "./call";
+import { api, newIdempotencyKey, unwrap } from "@/shared/api/client";
 import { toAmountString, type Cents } from "@/shared/format/money";
 import type {
   CheckoutAnswer,
@@ -21,7 +20,7 @@ function useInvalidateWallet() {
 export function useStartCardDeposit() {
   return useMutation({
     mutationFn: async (input: { cents: Cents; save: boolean }) => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.POST("/api/wallet/deposit", {
           body: { amount: toAmountString(input.cents), save_method: input.save },
           ...keyed(),
@@ -36,7 +35,7 @@ export function useSavedCardDeposit() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: async (input: { cents: Cents; methodId: string }) => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.POST("/api/wallet/deposit", {
           body: {
             amount: toAmountString(input.cents),
@@ -55,7 +54,7 @@ export function useSavedCardDeposit() {
 export function useCheckout() {
   return useMutation({
     mutationFn: async (cents: Cents) => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.POST("/api/wallet/deposit/checkout", {
           body: { amount: toAmountString(cents) },
           ...keyed(),
@@ -70,7 +69,7 @@ export function useDeleteCard() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: (methodId: string) =>
-      call(
+      unwrap(
         api.DELETE("/api/wallet/payment-methods/{method_id}", {
           params: { path: { method_id: methodId } },
         }),
@@ -83,7 +82,7 @@ export function useDefaultCard() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: (methodId: string) =>
-      call(
+      unwrap(
         api.POST("/api/wallet/payment-methods/{method_id}/default", {
           params: { path: { method_id: methodId } },
         }),
@@ -103,7 +102,7 @@ export function useAddWithdrawalMethod() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: async (input: BankAccountInput) => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.POST("/api/wallet/withdrawal-methods", {
           body: {
             withdrawal_type: "bank_transfer",
@@ -125,7 +124,7 @@ export function useDefaultWithdrawalMethod() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: (methodId: string) =>
-      call(
+      unwrap(
         api.POST("/api/wallet/withdrawal-methods/{method_id}/default", {
           params: { path: { method_id: methodId } },
         }),
@@ -138,7 +137,7 @@ export function useWithdraw() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: (input: { cents: Cents; methodId: string }) =>
-      call(
+      unwrap(
         api.POST("/api/wallet/withdraw", {
           body: { amount: toAmountString(input.cents), withdrawal_method_id: input.methodId },
           ...keyed(),
@@ -152,7 +151,7 @@ export function useCancelWithdrawal() {
   const invalidate = useInvalidateWallet();
   return useMutation({
     mutationFn: (operationId: string) =>
-      call(
+      unwrap(
         api.POST("/api/wallet/withdrawals/{operation_id}/cancel", {
           params: { path: { operation_id: operationId } },
           ...keyed(),

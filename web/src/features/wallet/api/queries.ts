@@ -1,7 +1,6 @@
 /** The wallet's reads: query keys start with ["wallet"] (the live stream invalidates them). */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api } from "@/shared/api/client";
-import { call } from "./call";
+import { api, unwrap } from "@/shared/api/client";
 import type {
   Balance,
   DepositAnswer,
@@ -29,7 +28,7 @@ export function useBalance(enabled = true) {
   return useQuery({
     queryKey: walletKeys.balance,
     queryFn: async () => {
-      const answer: unknown = await call(api.GET("/api/wallet/balance"));
+      const answer: unknown = await unwrap(api.GET("/api/wallet/balance"));
       return (answer as { balance: Balance }).balance;
     },
     enabled,
@@ -53,7 +52,7 @@ export function useHistory(filters: HistoryFilters) {
   return useQuery({
     queryKey: walletKeys.history(filters),
     queryFn: async () => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.GET("/api/wallet/history", {
           params: {
             query: {
@@ -77,7 +76,7 @@ export function useSavedCards() {
   return useQuery({
     queryKey: walletKeys.cards,
     queryFn: async () => {
-      const answer: unknown = await call(api.GET("/api/wallet/payment-methods"));
+      const answer: unknown = await unwrap(api.GET("/api/wallet/payment-methods"));
       return (answer as { methods: SavedCard[] }).methods;
     },
   });
@@ -87,7 +86,7 @@ export function useWithdrawalMethods() {
   return useQuery({
     queryKey: walletKeys.methods,
     queryFn: async () => {
-      const answer: unknown = await call(api.GET("/api/wallet/withdrawal-methods"));
+      const answer: unknown = await unwrap(api.GET("/api/wallet/withdrawal-methods"));
       return (answer as { methods: WithdrawalMethod[] }).methods;
     },
   });
@@ -97,7 +96,7 @@ export function useWithdrawals() {
   return useQuery({
     queryKey: walletKeys.withdrawals,
     queryFn: async () => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.GET("/api/wallet/withdrawals", { params: { query: { limit: 100 } } }),
       );
       return (answer as { withdrawals: Withdrawal[] }).withdrawals;
@@ -109,7 +108,7 @@ export function useWithdrawals() {
 export function useWithdrawalLimits() {
   return useQuery({
     queryKey: walletKeys.withdrawalLimits,
-    queryFn: () => call(api.GET("/api/wallet/withdrawal-limits")),
+    queryFn: () => unwrap(api.GET("/api/wallet/withdrawal-limits")),
   });
 }
 
@@ -117,7 +116,7 @@ export function useStatements() {
   return useQuery({
     queryKey: walletKeys.statements,
     queryFn: async () => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.GET("/api/wallet/statements", { params: { query: { limit: 24 } } }),
       );
       return (answer as { statements: Statement[] }).statements;
@@ -130,7 +129,7 @@ export function useDepositStatus(id: string | null) {
   return useQuery({
     queryKey: walletKeys.deposit(id ?? ""),
     queryFn: async () => {
-      const answer: unknown = await call(
+      const answer: unknown = await unwrap(
         api.GET("/api/wallet/deposits/{intent_id}", {
           params: { path: { intent_id: id ?? "" } },
         }),
