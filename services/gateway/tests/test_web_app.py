@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,35 @@ async def test_without_a_build_the_gateway_serves_the_api_alone(
         answer = await gateway.get("/")
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("identity", None)],
+)
+async def test_hashed_assets_are_sent_precompressed_when_the_browser_accepts_it(
+    gateway_factory: Any, dist: Path, accept: str, encoding: str | None
+) -> None:
+    """The build writes ``.br`` and ``.gz`` beside each asset; the gateway sends the best one the
+    browser accepts (no compression per request), the original type, ``Vary: Accept-Encoding``."""
+    asset = dist / "assets" / "app-3f2a1b.js"
+    (dist / "assets" / "app-3f2a1b.js.br").write_bytes(b"brotli bytes")
+    gzipped = gzip.compress(asset.read_bytes())
+    (dist / "assets" / "app-3f2a1b.js.gz").write_bytes(gzipped)
+    headers = {"accept-encoding": accept}
+    async with gateway_factory(web_dist_dir=str(dist)) as gateway:
+        # httpx would decode gzip itself: read the raw bytes as the browser receives them.
+        async with gateway.stream("GET", "/assets/app-3f2a1b.js", headers=headers) as answer:
+            raw = b"".join([chunk async for chunk in answer.aiter_raw()])
+        again = await gateway.get(
+            "/assets/app-3f2a1b.js", headers={**headers, "if-none-match": answer.headers["etag"]}
+        )
+    assert answer.status_code == 200
+    assert "javascript" in answer.headers["content-type"]
+    assert answer.headers["vary"] == "Accept-Encoding"
+    assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert answer.headers.get("content-encoding") == encoding
+    expected = {"br": b"brotli bytes", "gzip": gzipped}
+    assert raw == expected.get(encoding or "", asset.read_bytes())
+    assert int(answer.headers["content-length"]) == len(raw)
+    assert again.status_code == 304

@@ -3,6 +3,9 @@
 - ``/assets/…`` are Vite's content-hashed files: cached for a year as immutable; a name that
   is not there is a 404 (never ``index.html``: a stale page asking for an old bundle must fail
   loudly, not execute HTML as a script).
+  The build also writes ``<file>.br`` and ``<file>.gz`` beside each (``web/scripts/
+  precompress.mjs``): the best one the browser accepts is sent with ``Content-Encoding``, so
+  nothing is compressed per request.
 - Other files at the build's root (``favicon.svg``, ``robots.txt``) are served revalidated.
 - Every other path (``/``, ``/bets``, ``/auth/callback/github``, ``/wallet/deposit/done``…) is
   an app route: ``index.html``, ``Cache-Control: no-cache`` so a deploy is seen at once.
@@ -15,6 +18,7 @@ gateway's strict CSP (``gateway.security``): the build loads nothing from anothe
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from pathlib import Path
 
@@ -48,8 +52,40 @@ class WebApp(StaticFiles):
             response.headers["cache-control"] = REVALIDATE
             return response
         immutable = route.startswith(_ASSETS) and response.status_code in (200, 304)
+        if immutable:
+            response = await self._precompressed(path, scope) or response
+            response.headers["vary"] = "Accept-Encoding"
         response.headers["cache-control"] = IMMUTABLE if immutable else REVALIDATE
         return response
+
+    async def _precompressed(self, path: str, scope: Scope) -> Response | None:
+        """The asset's ``.br``/``.gz`` sibling if the browser accepts that encoding."""
+        accepted = _accepted_encodings(scope)
+        for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            if encoding not in accepted:
+                continue
+            try:
+                response = await super().get_response(path + suffix, scope)
+            except HTTPException:
+                continue
+            media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            if media_type.startswith("text/") or media_type.endswith("javascript"):
+                media_type += "; charset=utf-8"
+            response.headers["content-type"] = media_type
+            response.headers["content-encoding"] = encoding
+            return response
+        return None
+
+
+def _accepted_encodings(scope: Scope) -> set[str]:
+    """Encodings of ``Accept-Encoding`` not refused with ``q=0``."""
+    header = dict(scope["headers"]).get(b"accept-encoding", b"").decode("latin-1")
+    accepted = set()
+    for item in header.split(","):
+        name, _, params = item.strip().partition(";")
+        if params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            accepted.add(name.strip().lower())
+    return accepted
 
 
 def _is_app_route(route: str) -> bool:
