@@ -261,6 +261,9 @@ class PlatformLayout:
                     str(self.simulator_port),
                     "--webhook-url",
                     f"{self.gateway_urls[0]}/api/webhook/stripe",
+                    # The app's card form, served by the gateways, confirms at the simulator.
+                    "--cors-origins",
+                    ",".join(self.gateway_urls),
                 ],
                 self.shared_env(),
                 f"{self.simulator_url}/health",

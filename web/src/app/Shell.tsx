@@ -1,7 +1,7 @@
 /** The frame of every page: header (brand, nav, balance, preferences), content, bet slip. */
 import { Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet, useMatches } from "react-router";
+import { Link, NavLink, Outlet, ScrollRestoration, useMatches } from "react-router";
 import { BetSlip } from "@/features/betslip";
 import { VerifyEmailPrompt } from "@/features/auth";
 import { LiveCount, useLiveStream } from "@/features/live";
@@ -27,6 +27,8 @@ export function Shell() {
   useAccountPreferences();
   return (
     <>
+      {/* A new page opens at its top; back/forward return to where the user was. */}
+      <ScrollRestoration />
       <a className="skip-link" href="#content">
         {t("skipToContent")}
       </a>
