@@ -30,3 +30,18 @@ export async function codeFor(email: string, timeoutMs = 20_000): Promise<string
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** A six-digit code mailed to `email` after `previous` (e.g. the reset code after sign-up's). */
+export async function nextCodeFor(
+  email: string,
+  previous: string,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const code = await codeFor(email, Math.max(0, deadline - Date.now()));
+    if (code !== previous) return code;
+    if (Date.now() > deadline) throw new Error(`no new code mailed to ${email} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

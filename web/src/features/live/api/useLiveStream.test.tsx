@@ -113,4 +113,24 @@ describe("useLiveStream", () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ["wallet"] });
     stop();
   });
+  it("reads the balance again as the wallet pays a settled bet (the payout streams no event)", async () => {
+    const client = setup();
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    vi.useFakeTimers();
+    try {
+      const invalidate = vi.spyOn(client, "invalidateQueries");
+      const walletReads = () =>
+        invalidate.mock.calls.filter(([filters]) => filters?.queryKey?.[0] === "wallet").length;
+      act(() => FakeEventSource.opened[0]?.emit("BetSettled", { bet_id: "b1" }));
+      expect(walletReads()).toBe(1);
+      act(() => vi.advanceTimersByTime(1_000));
+      expect(walletReads()).toBe(2);
+      act(() => vi.advanceTimersByTime(7_000));
+      expect(walletReads()).toBe(4);
+      act(() => vi.advanceTimersByTime(60_000));
+      expect(walletReads()).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -34,6 +34,17 @@ const WALLET_EVENTS = [
   "WithdrawalCancelled",
 ] as const;
 const MAX_DELAY_MS = 30_000;
+// The wallet pays a settled bet after bets announces it, and streams no event of its own for
+// the payout: after a settlement the balance is read again a few times as the payout lands.
+const PAYOUT_RECHECKS_MS = [1_000, 3_000, 8_000];
+let payoutTimers: ReturnType<typeof setTimeout>[] = [];
+
+function recheckWalletAfterPayout(client: QueryClient): void {
+  payoutTimers.forEach(clearTimeout);
+  payoutTimers = PAYOUT_RECHECKS_MS.map((delay) =>
+    setTimeout(() => void client.invalidateQueries({ queryKey: ["wallet"] }), delay),
+  );
+}
 
 function parse<T>(event: MessageEvent): T | null {
   try {
@@ -73,6 +84,7 @@ function listen(source: EventSource, client: QueryClient): void {
       const data = parse<{ bet_id: string; reason?: string }>(event);
       void client.invalidateQueries({ queryKey: ["bets"] });
       void client.invalidateQueries({ queryKey: ["wallet"] });
+      if (name === "BetSettled" || name === "BetResettled") recheckWalletAfterPayout(client);
       if (data?.bet_id) publishBetNotice({ ...data, type: name } as BetNotice);
     });
   }
