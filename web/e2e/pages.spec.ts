@@ -75,6 +75,7 @@ test("the Checkout cancel page, a refused OAuth landing, an unknown page, offlin
   // Offline once the page is there: the banner over what the user already sees.
   await page.goto("/");
   await expect(page.locator("button[aria-pressed]").first()).toBeVisible();
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0); // every list in, not just one
   await context.setOffline(true);
   await expect(page.getByRole("status").filter({ hasText: t("state.offline") })).toBeVisible();
   await looked(page, "offline");
