@@ -99,8 +99,21 @@ function DailyVolume({ currency }: { currency: string }) {
               : [money(value), t("charts.stakes")]
           }
         />
-        <Bar yAxisId="money" dataKey="stakes" fill="var(--accent)" radius={[4, 4, 0, 0]} />
-        <Line yAxisId="rate" dataKey="rate" stroke="var(--warn)" strokeWidth={2} dot={false} />
+        <Bar
+          isAnimationActive={false}
+          yAxisId="money"
+          dataKey="stakes"
+          fill="var(--accent)"
+          radius={[4, 4, 0, 0]}
+        />
+        <Line
+          isAnimationActive={false}
+          yAxisId="rate"
+          dataKey="rate"
+          stroke="var(--warn)"
+          strokeWidth={2}
+          dot={false}
+        />
       </ComposedChart>
     </ChartCard>
   );
@@ -140,7 +153,12 @@ export function DashboardCharts({
           <XAxis dataKey="status" tick={AXIS} stroke="var(--border)" />
           <YAxis allowDecimals={false} tick={AXIS} stroke="var(--border)" width={40} />
           <Tooltip {...TOOLTIP} formatter={(value) => [String(value), t("charts.bets")]} />
-          <Bar dataKey="bets" fill="var(--accent)" radius={[4, 4, 0, 0]} />
+          <Bar
+            isAnimationActive={false}
+            dataKey="bets"
+            fill="var(--accent)"
+            radius={[4, 4, 0, 0]}
+          />
         </BarChart>
       </ChartCard>
       <ChartCard title={t("charts.moneyFlow")}>
@@ -149,7 +167,7 @@ export function DashboardCharts({
           <XAxis dataKey="name" tick={AXIS} stroke="var(--border)" />
           <YAxis tick={AXIS} stroke="var(--border)" width={64} />
           <Tooltip {...TOOLTIP} formatter={(value) => [money(value), t("charts.amount")]} />
-          <Bar dataKey="amount" fill="var(--up)" radius={[4, 4, 0, 0]} />
+          <Bar isAnimationActive={false} dataKey="amount" fill="var(--up)" radius={[4, 4, 0, 0]} />
         </BarChart>
       </ChartCard>
       <ChartCard
@@ -165,7 +183,12 @@ export function DashboardCharts({
           <XAxis type="number" tick={AXIS} stroke="var(--border)" />
           <YAxis type="category" dataKey="name" tick={AXIS} stroke="var(--border)" width={120} />
           <Tooltip {...TOOLTIP} formatter={(value) => [money(value), t("charts.worstCase")]} />
-          <Bar dataKey="payout" fill="var(--down)" radius={[0, 4, 4, 0]} />
+          <Bar
+            isAnimationActive={false}
+            dataKey="payout"
+            fill="var(--down)"
+            radius={[0, 4, 4, 0]}
+          />
         </BarChart>
       </ChartCard>
     </div>
