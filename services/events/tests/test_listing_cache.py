@@ -3,6 +3,7 @@ write through the events API (a price change) is on the very next page — not a
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
@@ -10,9 +11,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from redis.asyncio import Redis
 from services.events.tests.builders import Catalogue, create_event, make_catalogue
 
+from common.testing.infra import Infrastructure
+from events.adapters.listing_cache import CachedPage, ListingCache
 from events.entrypoints.api.app import create_app
+from events.entrypoints.api.caching import accepts_gzip
 from events.settings import Settings
 
 # Far longer than each test: a fresh page within it can only come from the invalidation.
@@ -113,3 +118,76 @@ async def test_a_cached_page_answers_304_to_its_etag_until_the_odds_change(
     changed = await cached_api.get("/api/events/", params=params, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert price_of(changed, home) == 1.95
+
+
+async def raw_get(client: httpx.AsyncClient, path: str, **kwargs: Any) -> httpx.Response:
+    """The bytes as sent (httpx would undo a Content-Encoding on ``.content``)."""
+    async with client.stream("GET", path, **kwargs) as answer:
+        answer._content = b"".join([chunk async for chunk in answer.aiter_raw()])
+    return answer
+
+
+async def test_a_page_goes_gzipped_to_a_client_that_accepts_it_and_plain_to_one_that_does_not(
+    cached_api: httpx.AsyncClient, listed: tuple[Catalogue, dict[str, Any]]
+) -> None:
+    catalogue, _ = listed
+    params = {"sport": catalogue.sport}
+    plain = await raw_get(
+        cached_api, "/api/events/", params=params, headers={"Accept-Encoding": "identity"}
+    )
+    zipped = await raw_get(
+        cached_api, "/api/events/", params=params, headers={"Accept-Encoding": "gzip, br"}
+    )
+    refused = await raw_get(
+        cached_api, "/api/events/", params=params, headers={"Accept-Encoding": "gzip;q=0, *"}
+    )
+
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content)
+    assert "content-encoding" not in refused.headers
+    assert refused.content == plain.content
+    # One representation: the same validator, and caches keep the encodings apart.
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert zipped.headers["vary"] == plain.headers["vary"] == "Authorization, Accept-Encoding"
+
+
+async def test_another_replica_reads_the_gzipped_page_from_redis_and_serves_both_encodings(
+    infrastructure: Infrastructure, redis_prefix: str
+) -> None:
+    """Redis holds the compressed copy only; a replica without the page in its own memory
+    decompresses it once and has the plain body byte for byte."""
+    redis = Redis.from_url(infrastructure.redis_url)
+    try:
+        writer = ListingCache(redis, prefix=f"{redis_prefix}gz:", ttl_s=LONG_TTL_S)
+        reader = ListingCache(redis, prefix=f"{redis_prefix}gz:", ttl_s=LONG_TTL_S)
+        body = b'{"events": [' + b'{"home": "Arsenal", "away": "Chelsea"},' * 200 + b"{}]}"
+        page = CachedPage.of(body, 'W/"etag"')
+        await writer.put(7, "k", page)
+
+        assert await reader.get(7, "k") == page
+        stored = await redis.get(f"{redis_prefix}gz:events:listing:7:k")
+        assert stored == b'W/"etag"\n' + page.gzipped
+    finally:
+        await redis.aclose()
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("br, gzip;q=0.5", True),
+        ("*", True),
+        ("GZIP ; q=1", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, *", False),
+        ("*;q=0, gzip", True),
+        ("identity", False),
+        ("br", False),
+        (None, False),
+        ("gzip;q=nonsense", True),
+    ],
+)
+def test_accept_encoding_is_read_as_rfc_9110_says(header: str | None, accepted: bool) -> None:
+    assert accepts_gzip(header) is accepted

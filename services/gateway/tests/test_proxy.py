@@ -93,3 +93,31 @@ async def test_encoded_slashes_and_dot_segments_are_refused(
     answer = await gateway.send(request)
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "bad_request"
+
+
+async def test_the_clients_accept_encoding_reaches_the_service_and_none_means_identity(
+    gateway: httpx.AsyncClient,
+) -> None:
+    """httpx adds its own ``Accept-Encoding: gzip`` to the proxy's request unless told; a client
+    that sent none must not get a gzip body it cannot read."""
+    told = await gateway.get("/api/events/_echo/x", headers={"Accept-Encoding": "br, gzip"})
+    assert told.json()["headers"]["accept-encoding"] == "br, gzip"
+
+    request = gateway.build_request("GET", "/api/events/_echo/x")
+    del request.headers["accept-encoding"]
+    silent = await gateway.send(request)
+    assert silent.json()["headers"]["accept-encoding"] == "identity"
+
+
+async def test_a_listing_page_arrives_gzipped_through_the_gateway_when_accepted(
+    gateway: httpx.AsyncClient,
+) -> None:
+    plain = await gateway.get("/api/events/", headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200, plain.text
+    assert "content-encoding" not in plain.headers
+
+    zipped = await gateway.get("/api/events/", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.json() == plain.json()  # httpx decoded the relayed gzip body
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert "Accept-Encoding" in zipped.headers["vary"]

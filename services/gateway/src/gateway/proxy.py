@@ -255,6 +255,10 @@ def proxy_router(
         }
         headers["x-request-id"] = request_id_var.get() or ""
         headers[REAL_IP_HEADER] = ip
+        # The client's Accept-Encoding or none: without this, httpx's own default (gzip) would
+        # reach the service, and its compressed answer is relayed raw to a client that never
+        # asked for it.
+        headers.setdefault("accept-encoding", "identity")
         query = f"?{request.url.query}" if request.url.query else ""
         client = upstreams.next_client()
         for base in upstreams.addresses(service):

@@ -66,10 +66,12 @@ async def _page(
     if found is None:
         answer = await views.list_events(db, f, page=page, limit=limit)
         body = answer.model_dump_json().encode()
-        found = CachedPage(body, etag_of(body))
+        found = CachedPage.of(body, etag_of(body))
         if generation is not None:
             await cache.put(generation, key, found)
-    return cached_body(request, found.body, found.etag, max_age_s=settings.cache_max_age_s)
+    return cached_body(
+        request, found.body, found.etag, max_age_s=settings.cache_max_age_s, gzipped=found.gzipped
+    )
 
 
 # Without the slash too: a redirect would point past the gateway at this process.
