@@ -4,7 +4,6 @@ export { SignOutButton } from "./components/SignOutButton";
 export { VerifyEmailPrompt } from "./components/VerifyEmailPrompt";
 /** For other features' forms: a field's error in words. */
 export { fieldText } from "./model/formErrors";
-export { PASSWORD_MAX, PASSWORD_MIN, passwordSchema, twoFactorCodeSchema } from "./model/auth";
 
 const wide = { wide: true };
 

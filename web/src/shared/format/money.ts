@@ -51,14 +51,39 @@ export function formatMoney(cents: Cents, locale: string, currency?: string): st
   return formatter.format(cents / 100);
 }
 
+// Built once per locale and style: a DateTimeFormat costs far more to make than to use, and a
+// list of twenty event cards made forty of them on the main page's first render.
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormatter(locale: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime ? "t" : ""}`;
+  let formatter = dateFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(
+      locale,
+      withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" },
+    );
+    dateFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const countFormatters = new Map<string, Intl.NumberFormat>();
+
+/** A whole number in the locale: 12345 → "12,345" (en) / "12 345" (ru). */
+export function formatCount(value: number, locale: string): string {
+  let formatter = countFormatters.get(locale);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale);
+    countFormatters.set(locale, formatter);
+  }
+  return formatter.format(value);
+}
+
 export function formatDateTime(value: string | Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(
-    typeof value === "string" ? new Date(value) : value,
-  );
+  return dateFormatter(locale, true).format(typeof value === "string" ? new Date(value) : value);
 }
 
 export function formatDate(value: string | Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(
-    typeof value === "string" ? new Date(value) : value,
-  );
+  return dateFormatter(locale, false).format(typeof value === "string" ? new Date(value) : value);
 }

@@ -1,10 +1,14 @@
 /** Pure rules of the auth forms: the server's password policy, codes, and where to go next. */
 import { z } from "zod";
+import { passwordSchema } from "@/shared/forms/credentials";
 import type { TokenAnswer } from "@/shared/session/session";
 
-/** The auth service's policy (docs/auth.md): 8 to 256 characters; common ones it refuses itself. */
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+export {
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  passwordSchema,
+  twoFactorCodeSchema,
+} from "@/shared/forms/credentials";
 
 export const emailSchema = z
   .string()
@@ -12,21 +16,11 @@ export const emailSchema = z
   .min(1, "required")
   .max(320, "email")
   .pipe(z.email("email"));
-export const passwordSchema = z
-  .string()
-  .min(PASSWORD_MIN, "passwordShort")
-  .max(PASSWORD_MAX, "passwordLong");
 /** A six-digit emailed code (spaces a user may paste are dropped). */
 export const emailCodeSchema = z
   .string()
   .transform((value) => value.replace(/\s+/g, ""))
   .pipe(z.string().regex(/^\d{6}$/, "code"));
-/** A TOTP (6 digits) or a recovery code (letters, digits, dashes). */
-export const twoFactorCodeSchema = z
-  .string()
-  .trim()
-  .min(6, "twoFactorCode")
-  .max(64, "twoFactorCode");
 
 export const signInSchema = z.object({
   email: emailSchema,

@@ -5,7 +5,6 @@
  * defaults are here; a refusal carries the server's own figure (details.min_stake / max_stake /
  * max_payout), which the slip then shows instead.
  */
-import { z } from "zod";
 import { parseAmount, type Cents } from "@/shared/format/money";
 
 export interface StakeLimits {
@@ -22,11 +21,9 @@ export const DEFAULT_LIMITS: StakeLimits = {
 
 export type StakeProblem = "required" | "format" | "min" | "max" | "payout";
 
-const stakeText = z
-  .string()
-  .trim()
-  .min(1, "required")
-  .regex(/^\d{1,12}(?:[.,]\d{1,2})?$/, "format");
+// A plain pattern, not a zod schema: the slip is on every page, and zod (~20 kB gzipped) is
+// left to the lazy form pages.
+const STAKE_TEXT = /^\d{1,12}(?:[.,]\d{1,2})?$/;
 
 /** The stake in cents, or what is wrong with it (money: at most two decimals). */
 export function checkStake(
@@ -34,12 +31,10 @@ export function checkStake(
   limits: StakeLimits,
   potentialWin: (cents: Cents) => Cents,
 ): { cents: Cents; problem: null } | { cents: null; problem: StakeProblem } {
-  const parsed = stakeText.safeParse(text);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0]?.message === "required" ? "required" : "format";
-    return { cents: null, problem };
-  }
-  const cents = parseAmount(parsed.data);
+  const trimmed = text.trim();
+  if (trimmed === "") return { cents: null, problem: "required" };
+  if (!STAKE_TEXT.test(trimmed)) return { cents: null, problem: "format" };
+  const cents = parseAmount(trimmed);
   if (cents === null || cents === 0) return { cents: null, problem: "format" };
   if (cents < limits.minStake) return { cents: null, problem: "min" };
   if (cents > limits.maxStake) return { cents: null, problem: "max" };

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { formatCount } from "@/shared/format/money";
 import { Skeleton } from "@/shared/ui";
 import { useSports } from "../api/queries";
 
@@ -18,16 +19,18 @@ export function SportTabs({
   const sports = data?.sports ?? [];
   const count = (s: { live_count?: number; upcoming_count?: number }) =>
     (s.live_count ?? 0) + (s.upcoming_count ?? 0);
-  const number = new Intl.NumberFormat(i18n.language);
   const all = sports.reduce((sum, s) => sum + count(s), 0);
   const tabs = [
     { slug: null, label: t("allSports"), icon: "", count: all },
-    ...sports.map((s) => ({
-      slug: s.slug,
-      label: t(`sports.${s.slug}`, { defaultValue: s.name }),
-      icon: s.icon ?? "",
-      count: count(s),
-    })),
+    // A sport with nothing to bet on is no tab (sportsbooks hide them), unless it is chosen.
+    ...sports
+      .filter((s) => count(s) > 0 || s.slug === value)
+      .map((s) => ({
+        slug: s.slug,
+        label: t(`sports.${s.slug}`, { defaultValue: s.name }),
+        icon: s.icon ?? "",
+        count: count(s),
+      })),
   ];
   return (
     <div className="tabs events-tabs" role="tablist" aria-label={t("sportsLabel")}>
@@ -54,7 +57,8 @@ export function SportTabs({
           }}
         >
           {tab.icon ? <span aria-hidden="true">{tab.icon} </span> : null}
-          {tab.label} <span className="num events-tab-count">{number.format(tab.count)}</span>
+          {tab.label}{" "}
+          <span className="num events-tab-count">{formatCount(tab.count, i18n.language)}</span>
         </button>
       ))}
     </div>

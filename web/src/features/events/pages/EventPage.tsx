@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { marketName } from "@/features/betslip";
@@ -7,9 +7,15 @@ import { Card, ErrorMessage, SelectField, Skeleton } from "@/shared/ui";
 import { useEvent, useOddsHistory } from "../api/queries";
 import { LiveScore } from "../components/LiveScore";
 import { LockIcon, OddsButton } from "../components/OddsButton";
-import { OddsHistoryChart } from "../components/OddsHistoryChart";
 import type { EventDetail, Market } from "../model/types";
 import "../events.css";
+
+// The chart library is most of this page's code: the markets are drawn without waiting for it.
+const OddsHistoryChart = lazy(() =>
+  import("../components/OddsHistoryChart").then((module) => ({
+    default: module.OddsHistoryChart,
+  })),
+);
 
 function MarketCard({ event, market }: { event: EventDetail; market: Market }) {
   const { t } = useTranslation("events");
@@ -67,7 +73,9 @@ function History({ event }: { event: EventDetail }) {
       ) : history.isError ? (
         <ErrorMessage error={history.error} onRetry={() => void history.refetch()} />
       ) : (
-        <OddsHistoryChart market={market} history={history.data} />
+        <Suspense fallback={<Skeleton lines={1} height="220px" />}>
+          <OddsHistoryChart market={market} history={history.data} />
+        </Suspense>
       )}
     </Card>
   );

@@ -3,7 +3,8 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { fieldText, PASSWORD_MAX, PASSWORD_MIN, passwordSchema } from "@/features/auth";
+import { fieldText } from "@/features/auth";
+import { PASSWORD_MAX, PASSWORD_MIN, passwordSchema } from "@/shared/forms/credentials";
 import { applyFieldErrors, Button, Card, ErrorMessage, TextField } from "@/shared/ui";
 import { changePassword } from "../api/profile";
 

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { fieldText, twoFactorCodeSchema } from "@/features/auth";
+import { fieldText } from "@/features/auth";
+import { twoFactorCodeSchema } from "@/shared/forms/credentials";
 import { applyFieldErrors, Button, ErrorMessage, TextField } from "@/shared/ui";
 import { enableTwoFactor, setUpTwoFactor } from "../api/profile";
 
