@@ -3,7 +3,8 @@
 
 Before them, the local stand-ins for outside services: the SMTP sink (``mailsink``: SMTP on
 ``SMTP_PORT``, inbox on ``MAILSINK_HTTP_PORT``), the OAuth provider (``oauth``, on
-``OAUTH_PROVIDER_PORT``) — both libs/devtools — and, when no real Stripe key is set, the Stripe
+``OAUTH_PROVIDER_PORT``; auth's Google and GitHub point at it unless .env sets their client
+ids) — both libs/devtools — and, when no real Stripe key is set, the Stripe
 simulator (``stripe``, tools/stripe-simulator, on ``STRIPE_SIMULATOR_PORT``, its webhooks sent to
 the gateway's ``/api/webhook/stripe``; the wallet is pointed at it with ``STRIPE_API_BASE``).
 Then the services that consume messages (events, bets, wallet), and once their queues exist,
@@ -107,6 +108,15 @@ def use_simulator() -> None:
         os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{simulator_port()}"
 
 
+def use_oauth_provider() -> None:
+    """A provider without a client id of its own (none in .env) signs in through the local
+    stand-in, so the app's Google and GitHub buttons work under ``make run``."""
+    from devtools.oauth_provider import auth_env  # the project's venv: `make run` runs in it
+
+    unset = [p for p in ("GOOGLE", "GITHUB") if not os.environ.get(f"AUTH_{p}_CLIENT_ID")]
+    os.environ.update(auth_env(f"http://127.0.0.1:{oauth_port()}", providers=unset))
+
+
 def standins() -> list[str]:
     return [n for n in STANDINS if n != "stripe" or simulator_wanted()]
 
@@ -140,6 +150,23 @@ def get_json(url: str) -> tuple[int, object]:
         return exc.code, json.loads(exc.read() or b"null")
     except (urllib.error.URLError, OSError, ValueError):
         return 0, None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None  # the 3xx itself is the answer (an HTTPError carrying its Location)
+
+
+def location_of(url: str) -> tuple[int, str]:
+    """A URL's status and ``Location``, the redirect not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=5) as answer:
+            return int(answer.status), ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("location", "")
+    except (urllib.error.URLError, OSError):
+        return 0, ""
 
 
 async def pipe(name: str, stream: asyncio.StreamReader) -> None:
@@ -245,7 +272,8 @@ def where_to_go() -> str:
         f"  gateway metrics (its own port): http://127.0.0.1:{metrics_port()}/metrics",
         f"  mail inbox (verification codes): http://127.0.0.1:{mailsink_http_port()}/api/messages"
         f"   (SMTP sink on 127.0.0.1:{smtp_port()})",
-        f"  OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev)",
+        f"  OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev; the app's"
+        " Google and GitHub buttons sign in through it unless .env names real clients)",
     ]
     if simulator_wanted():
         lines.append(
@@ -276,6 +304,11 @@ def smoke_check() -> int:
     code, body = get_json(f"{gateway}/health")
     print(f"smoke: gateway /health -> {code} {json.dumps(body)}", flush=True)
     rc = rc or (0 if code == 200 else 1)
+    # The app's provider buttons: a 302 to the local OAuth stand-in (or the configured provider).
+    for provider in ("google", "github"):
+        code, location = location_of(f"{gateway}/api/auth/{provider}/authorize")
+        print(f"smoke: {provider} sign-in -> {code} {location.split('?')[0]}", flush=True)
+        rc = rc or (0 if code == 302 and location else 1)
     # Metrics answer on their own port and never on the public one.
     public, _ = get_json(f"{gateway}/metrics")
     scraped = status_of(f"http://127.0.0.1:{metrics_port()}/metrics")
@@ -289,6 +322,7 @@ async def main(smoke: bool, timeout_s: float) -> int:
     os.environ["GATEWAY_METRICS_PORT"] = str(metrics_port())
     if simulator_wanted():
         use_simulator()
+    use_oauth_provider()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

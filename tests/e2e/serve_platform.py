@@ -4,8 +4,10 @@
 suite starts (``tests.e2e.harness.running_platform``: a database, broker namespace and Redis
 prefix of the run's own, every process on a free port, rate limits raised), with the gateway
 serving the web build (``GATEWAY_WEB_DIST_DIR=<repo>/web/dist``) and the events demo catalogue
-loaded (``load-demo``, as ``make run`` does; ``--demo-events 0`` for none). Once all is ready it
-writes ``{gateway_url, inbox_url, simulator_url, admin_email, admin_password, log_dir}`` to
+loaded (``load-demo``, as ``make run`` does; ``--demo-events 0`` for none), and auth's Google and
+GitHub pointed at the local OAuth provider (libs/devtools, in this process). Once all is ready it
+writes ``{gateway_url, inbox_url, simulator_url, oauth_url, admin_email, admin_password,
+log_dir}`` to
 ``<ready.json>`` (atomically: a reader never sees half a file), then runs until SIGTERM/SIGINT,
 until its stdin closes (``--stop-on-eof``: the Playwright runner that spawned it is gone, even
 killed) or until a required process exits; then everything is stopped and deleted (processes,
@@ -34,8 +36,15 @@ from tests.e2e.harness import running_platform  # noqa: E402
 from tests.e2e.processes import ADMIN_EMAIL, ADMIN_PASSWORD  # noqa: E402
 
 from common.testing.infra import discover  # noqa: E402
+from devtools.oauth_provider import OAuthProvider, auth_env  # noqa: E402
 
 WEB_DIST = ROOT / "web" / "dist"
+# The suite's client at the local OAuth provider; the gateway's port is chosen at start-up.
+OAUTH_CLIENT = ("looseline-e2e", "looseline-e2e-secret")
+OAUTH_REDIRECTS = [
+    "http://127.0.0.1:*/auth/callback/google",
+    "http://127.0.0.1:*/auth/callback/github",
+]
 
 
 class LogDirs:
@@ -100,9 +109,16 @@ async def serve(ready_file: Path, log_root: Path, demo_events: int) -> int:
         say(f"no web build at {WEB_DIST} (run `make web-build`): the pages would be 404s")
         return 1
     infrastructure = await discover()
-    extra_env = {"GATEWAY_WEB_DIST_DIR": str(WEB_DIST)}
     try:
-        async with running_platform(infrastructure, LogDirs(log_root), 1, extra_env) as live:
+        async with (
+            OAuthProvider(clients={OAUTH_CLIENT[0]: (OAUTH_CLIENT[1], OAUTH_REDIRECTS)}) as oauth,
+            running_platform(
+                infrastructure,
+                LogDirs(log_root),
+                1,
+                {"GATEWAY_WEB_DIST_DIR": str(WEB_DIST), **auth_env(oauth.url, *OAUTH_CLIENT)},
+            ) as live,
+        ):
             layout = live.layout
             if demo_events:
                 await load_demo(live, demo_events)
@@ -112,6 +128,7 @@ async def serve(ready_file: Path, log_root: Path, demo_events: int) -> int:
                     "gateway_url": layout.gateway_urls[0],
                     "inbox_url": f"{layout.inbox_url}/api/messages",
                     "simulator_url": layout.simulator_url,
+                    "oauth_url": oauth.url,
                     "admin_email": ADMIN_EMAIL,
                     "admin_password": ADMIN_PASSWORD,
                     "log_dir": str(layout.log_dir),

@@ -1,13 +1,15 @@
 /**
  * A new bettor in the browser: sign up (name, email, password) → the six-digit code from the
  * mail → confirm → sign in, remembered → the header shows the account, and a reload keeps the
- * session. Each page: a screenshot (docs/screenshots/), axe, and no sideways scrolling.
+ * session; and the Google and GitHub buttons, through the local OAuth provider and back to the
+ * app's callback page, signed in. Each page: a screenshot (docs/screenshots/), axe, and no sideways scrolling.
  */
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 import { expectFitsViewport } from "./support/layout";
 import { codeFor } from "./support/mail";
+import { platform } from "./support/platform";
 import { openNavigation } from "./support/shell";
 import { shot } from "./support/shots";
 import { newUser } from "./support/users";
@@ -72,3 +74,43 @@ test("sign up, confirm the emailed code, sign in remembered; a reload keeps the 
     await expect(page.getByRole("link", { name: t("nav.signIn"), exact: true })).toHaveCount(0);
   }
 });
+
+/** Who the local OAuth provider signs in next (its test control; consent is automatic). */
+async function providerSignsIn(user: { sub: string; email: string; name: string }) {
+  const answer = await fetch(`${platform().oauth_url}/_test/user`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(user),
+  });
+  if (!answer.ok) throw new Error(`the OAuth provider refused the user: ${answer.status}`);
+}
+
+for (const [provider, label] of [
+  ["google", "Google"],
+  ["github", "GitHub"],
+] as const) {
+  test(`${label}: the provider's consent lands back in the app, signed in where the user was going`, async ({
+    page,
+    t,
+  }) => {
+    const user = newUser(`oauth-${provider}`);
+    await providerSignsIn({ sub: `${provider}-${user.email}`, email: user.email, name: user.name });
+
+    await page.goto("/sign-in?next=%2Fprofile");
+    const button = t("auth:oauth.continueWith").replace("{{provider}}", label);
+    await page.getByRole("button", { name: button, exact: true }).click();
+
+    // API → provider → /auth/callback/{provider} (the app's page) → tokens → where they were going.
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.getByLabel(t("profile:account.name"), { exact: true })).toHaveValue(
+      user.name,
+    );
+    await expect(page.getByLabel(t("profile:account.email"), { exact: true })).toHaveValue(
+      user.email,
+    );
+    // The provider vouched for the address: confirmed, no emailed code asked for.
+    await expect(page.getByText(t("profile:account.verified"))).toBeVisible();
+    await openNavigation(page, t);
+    await expect(page.getByRole("button", { name: t("nav.signOut"), exact: true })).toBeVisible();
+  });
+}

@@ -9,6 +9,8 @@ export interface PlatformInfo {
   /** The SMTP sink's inbox: `GET <inbox_url>?to=<email>` → `[{to, subject, text, html, …}]`. */
   inbox_url: string;
   simulator_url: string;
+  /** The local OAuth provider auth's Google and GitHub sign-ins go to (libs/devtools). */
+  oauth_url: string;
   admin_email: string;
   admin_password: string;
   log_dir?: string;
@@ -18,7 +20,14 @@ export const PLATFORM_ENV = "LOOSELINE_E2E_PLATFORM";
 
 export function parsePlatform(text: string): PlatformInfo {
   const value: unknown = JSON.parse(text);
-  const fields = ["gateway_url", "inbox_url", "simulator_url", "admin_email", "admin_password"];
+  const fields = [
+    "gateway_url",
+    "inbox_url",
+    "simulator_url",
+    "oauth_url",
+    "admin_email",
+    "admin_password",
+  ];
   if (typeof value !== "object" || value === null) throw new Error("platform: not an object");
   const record = value as Record<string, unknown>;
   for (const field of fields) {

@@ -537,6 +537,35 @@ def create_app(state: ProviderState) -> FastAPI:
     return app
 
 
+# Where auth finds each provider's endpoints on this stand-in (its AUTH_* settings' names).
+AUTH_ENDPOINTS: dict[str, dict[str, str]] = {
+    "GOOGLE": {"AUTHORIZE_URL": "/authorize", "TOKEN_URL": "/token", "USERINFO_URL": "/userinfo"},
+    "GITHUB": {
+        "AUTHORIZE_URL": "/authorize",
+        "TOKEN_URL": "/token",
+        "USER_URL": "/user",
+        "EMAILS_URL": "/user/emails",
+    },
+}
+
+
+def auth_env(
+    base: str,
+    client_id: str = DEV_CLIENT_ID,
+    secret: str = DEV_CLIENT_SECRET,
+    providers: Sequence[str] = ("GOOGLE", "GITHUB"),
+) -> dict[str, str]:
+    """The auth service's settings that send its Google and GitHub sign-ins to the stand-in at
+    ``base`` as ``client_id`` (``make run`` and the browser suite)."""
+    env: dict[str, str] = {}
+    for provider in providers:
+        env[f"AUTH_{provider}_CLIENT_ID"] = client_id
+        env[f"AUTH_{provider}_CLIENT_SECRET"] = secret
+        for name, path in AUTH_ENDPOINTS[provider].items():
+            env[f"AUTH_{provider}_{name}"] = f"{base}{path}"
+    return env
+
+
 class OAuthProvider:
     """The provider served by uvicorn in a background thread (``port=0``: a free port).
 
