@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import type { Preferences } from "./fixtures";
 import { translator } from "./i18n";
+import { platform } from "./platform";
 
 const SHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 
@@ -18,6 +19,8 @@ export async function shot(page: Page, name: string): Promise<void> {
     isMobile?: boolean;
   };
   if (!preferences || isMobile) return;
+  // Another site (the card issuer's 3-D Secure page) has no theme of ours to switch.
+  if (new URL(page.url()).origin !== new URL(platform().gateway_url).origin) return;
   const other = preferences.theme === "dark" ? "light" : "dark";
   await switchTheme(page, preferences.language, other);
   await capture(page, `${name}-${preferences.language}-${other}`);

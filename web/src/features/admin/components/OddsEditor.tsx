@@ -2,6 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { decimalText } from "@/shared/format/odds";
 import { Button } from "@/shared/ui";
 import { oddsField, oddsValue } from "../model/forms";
 import { useFormText } from "./useFormText";
@@ -16,7 +17,7 @@ export function OddsEditor({
   onSave,
 }: {
   label: string;
-  current: number;
+  current: number | string;
   busy: boolean;
   onSave: (coefficient: string) => void;
 }) {
@@ -24,7 +25,8 @@ export function OddsEditor({
   const text = useFormText();
   const form = useForm<{ coefficient: string }>({
     resolver: zodResolver(schema),
-    defaultValues: { coefficient: String(current) },
+    // "3.40", as the price is shown everywhere else (the API's number would print as "3.4").
+    defaultValues: { coefficient: decimalText(current) },
   });
   const error = text(form.formState.errors.coefficient?.message);
   const inputId = `odds-${label.replace(/\W+/g, "-")}`;

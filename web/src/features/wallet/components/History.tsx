@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { centsOf } from "@/shared/format/money";
+import { centsOf, formatDateTime } from "@/shared/format/money";
 import {
   Button,
   Card,
@@ -15,12 +15,6 @@ import { useMoney } from "./useMoney";
 
 const TYPES = ["deposit", "withdrawal", "bet_placed", "bet_won", "refund"] as const;
 const STATUSES = ["completed", "pending", "failed", "rejected", "cancelled"] as const;
-/** Short date and time: the table must fit a phone's width. */
-function shortDateTime(value: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(
-    new Date(value),
-  );
-}
 
 const START: HistoryFilters = { type: "", status: "", dateFrom: "", dateTo: "", page: 1 };
 
@@ -119,7 +113,7 @@ export function History() {
                 const cents = centsOf(row.amount);
                 return (
                   <tr key={row.transaction_id}>
-                    <td className="wallet-date">{shortDateTime(row.created_at, i18n.language)}</td>
+                    <td className="wallet-date">{formatDateTime(row.created_at, i18n.language)}</td>
                     <td>{t(`history.types.${row.type}`, { defaultValue: row.type })}</td>
                     <td className="wallet-col-description">{row.description}</td>
                     <td
