@@ -217,6 +217,12 @@ test("a bettor deposits, bets, watches the admin settle live, exports, withdraws
     .getByRole("link", { name: new RegExp(literal(e1.home_team)) })
     .click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(e1.home_team);
+  // The odds history is drawn once its card comes near the screen (below the markets).
+  await page.locator(".events-history").scrollIntoViewIfNeeded();
+  const chart = page.getByRole("img", {
+    name: new RegExp(`^${literal(lead(t("events:history.label")))}`),
+  });
+  await expect(chart).toBeVisible(SLOW);
   await looked(page, "event");
   await page.goto("/live");
   await expect(page.locator("#content h1, #content h2").first()).toBeVisible();

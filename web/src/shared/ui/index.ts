@@ -1,6 +1,7 @@
 export * from "./components";
 export { errorText } from "./errorText";
 export { Money } from "./Money";
+export { useNearViewport } from "./useNearViewport";
 export { useOnline } from "./useOnline";
 export {
   applyFieldErrors,

@@ -3,14 +3,16 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { marketName } from "@/features/betslip";
 import { formatDateTime } from "@/shared/format/money";
-import { Card, ErrorMessage, SelectField, Skeleton } from "@/shared/ui";
+import { Card, ErrorMessage, SelectField, Skeleton, useNearViewport } from "@/shared/ui";
 import { useEvent, useOddsHistory } from "../api/queries";
 import { LiveScore } from "../components/LiveScore";
 import { LockIcon, OddsButton } from "../components/OddsButton";
 import type { EventDetail, Market } from "../model/types";
 import "../events.css";
 
-// The chart library is most of this page's code: the markets are drawn without waiting for it.
+// The chart library is most of this page's code: the markets are drawn without waiting for it,
+// and it is loaded and drawn only when the history card comes near the screen (below the
+// markets on a phone: drawn at once, it cost a throttled phone CPU ~0.3 s in the first seconds).
 const OddsHistoryChart = lazy(() =>
   import("../components/OddsHistoryChart").then((module) => ({
     default: module.OddsHistoryChart,
@@ -47,6 +49,7 @@ function History({ event }: { event: EventDetail }) {
   const { t } = useTranslation("events");
   const history = useOddsHistory(event.event_id);
   const [marketId, setMarketId] = useState<string | null>(null);
+  const [placeholder, near] = useNearViewport<HTMLDivElement>();
   const market = event.markets.find((m) => m.market_id === marketId) ?? event.markets[0];
   if (!market) return null;
   return (
@@ -68,8 +71,10 @@ function History({ event }: { event: EventDetail }) {
         </SelectField>
       }
     >
-      {history.isPending ? (
-        <Skeleton lines={1} height="220px" />
+      {history.isPending || !near ? (
+        <div ref={placeholder}>
+          <Skeleton lines={1} height="220px" />
+        </div>
       ) : history.isError ? (
         <ErrorMessage error={history.error} onRetry={() => void history.refetch()} />
       ) : (
