@@ -13,20 +13,32 @@ Crypto addresses (mainnet only):
   (taproot, 32 bytes) — BIP-173 / BIP-350. Later witness versions are refused: nothing can spend
   them yet, money sent there is lost.
 - ethereum: ``0x`` + 40 hex digits, not the zero address; a mixed-case address must carry a
-  valid EIP-55 checksum (Keccak-256, implemented below: hashlib's ``sha3_256`` is the FIPS-202
-  padding, not Keccak). Stored in its EIP-55 form.
+  valid EIP-55 checksum. Stored in its EIP-55 form.
 - tron: Base58Check, 34 characters starting with ``T``, version byte 0x41, 20-byte hash.
+
+No cryptography is written here; which library does what:
+- ``base58`` — Base58 and the Base58Check checksum (``b58decode_check``), bitcoin and tron.
+- ``bech32m`` — Bech32 / Bech32m checksums and segwit program decoding: Pieter Wuille's reference
+  code from BIP-350 (``segwit_addr.py``), packaged. The ``bech32`` package predates BIP-350: it
+  knows no Bech32m, so it could not check a taproot address.
+- ``pycryptodome`` — Keccak-256 (``Crypto.Hash.keccak``). hashlib's ``sha3_256`` is FIPS-202
+  SHA3 (padding 0x06), not the Keccak Ethereum uses (0x01).
+- EIP-55 itself is one line over that hash (``eip55``): eth-utils has it, but would bring
+  eth-typing, eth-hash and cytoolz into the wallet for that line.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+import base58
+import bech32m
+import bech32m.codecs
 import pycountry
+from Crypto.Hash import SHA3_256, keccak
 
 
 class DestinationInvalid(ValueError):
@@ -153,181 +165,64 @@ def validate_bank_account(
     return BankAccount(country=code, account_number=account, bank_code=bank)
 
 
-# --- Base58Check -----------------------------------------------------------------------------
-
-_B58: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX: Final = {c: i for i, c in enumerate(_B58)}
-
-
-def _sha256d(data: bytes) -> bytes:
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+# --- Base58Check (the base58 package) --------------------------------------------------------
 
 
 def base58check_decode(text: str) -> bytes | None:
     """Version byte + payload, or None if not Base58 or the checksum does not match."""
-    number = 0
-    for char in text:
-        digit = _B58_INDEX.get(char)
-        if digit is None:
-            return None
-        number = number * 58 + digit
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    raw = b"\x00" * (len(text) - len(text.lstrip("1"))) + body
-    if len(raw) < 5:
+    if text != text.rstrip():
+        return None  # base58 drops trailing whitespace; an address carries none
+    try:
+        payload = base58.b58decode_check(text)
+    except ValueError:  # a character outside the alphabet, or the checksum does not match
         return None
-    payload, checksum = raw[:-4], raw[-4:]
-    return payload if _sha256d(payload)[:4] == checksum else None
+    return payload or None  # a bare checksum has no version byte
 
 
-# --- Bech32 / Bech32m (BIP-173, BIP-350) -----------------------------------------------------
+# --- Bech32 / Bech32m, BIP-173 / BIP-350 (the bech32m package) -------------------------------
 
-_BECH32_CHARSET: Final = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_BECH32_GEN: Final = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 BECH32_CONST: Final = 1
 BECH32M_CONST: Final = 0x2BC830A3
-
-
-def _polymod(values: list[int]) -> int:
-    chk = 1
-    for value in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            chk ^= _BECH32_GEN[i] if (top >> i) & 1 else 0
-    return chk
-
-
-def _hrp_expand(hrp: str) -> list[int]:
-    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+_CHECKSUM_CONST: Final = {
+    bech32m.codecs.Encoding.BECH32: BECH32_CONST,
+    bech32m.codecs.Encoding.BECH32M: BECH32M_CONST,
+}
 
 
 def bech32_decode(text: str) -> tuple[str, list[int], int] | None:
     """(hrp, data without checksum, checksum constant) or None."""
-    if any(ord(c) < 33 or ord(c) > 126 for c in text):
+    try:
+        hrp, data, encoding = bech32m.codecs.bech32_decode(text)
+    except bech32m.DecodeError:
         return None
-    if text.lower() != text and text.upper() != text:
-        return None  # mixed case
-    text = text.lower()
-    pos = text.rfind("1")
-    if pos < 1 or pos + 7 > len(text) or len(text) > 90:
-        return None
-    if any(c not in _BECH32_CHARSET for c in text[pos + 1 :]):
-        return None
-    hrp = text[:pos]
-    data = [_BECH32_CHARSET.find(c) for c in text[pos + 1 :]]
-    const = _polymod(_hrp_expand(hrp) + data)
-    if const not in (BECH32_CONST, BECH32M_CONST):
-        return None
-    return hrp, data[:-6], const
-
-
-def _convert_bits(data: list[int], from_bits: int, to_bits: int) -> list[int] | None:
-    """Regroup without padding (decoding): leftover bits must be fewer than ``from_bits`` and 0."""
-    acc = bits = 0
-    out: list[int] = []
-    max_value = (1 << to_bits) - 1
-    max_acc = (1 << (from_bits + to_bits - 1)) - 1
-    for value in data:
-        if value < 0 or value >> from_bits:
-            return None
-        acc = ((acc << from_bits) | value) & max_acc
-        bits += from_bits
-        while bits >= to_bits:
-            bits -= to_bits
-            out.append((acc >> bits) & max_value)
-    if bits >= from_bits or (acc << (to_bits - bits)) & max_value:
-        return None
-    return out
+    return str(hrp), list(data), _CHECKSUM_CONST[encoding]
 
 
 def decode_segwit(hrp: str, address: str) -> tuple[int, bytes] | None:
     """(witness version, program) of a valid segwit address for ``hrp`` (any version)."""
-    decoded = bech32_decode(address)
-    if decoded is None:
+    try:
+        decoded = bech32m.decode(hrp, address)
+    except bech32m.DecodeError:  # HrpDoesNotMatch included
         return None
-    got_hrp, data, const = decoded
-    if got_hrp != hrp or not data:
-        return None
-    version = data[0]
-    program = _convert_bits(data[1:], 5, 8)
-    if version > 16 or program is None or not 2 <= len(program) <= 40:
-        return None
-    if version == 0 and len(program) not in (20, 32):
-        return None
-    if const != (BECH32_CONST if version == 0 else BECH32M_CONST):
-        return None
-    return version, bytes(program)
+    return int(decoded.witver), bytes(decoded.witprog)
 
 
-# --- Keccak-256 (Ethereum's hash; not FIPS-202 SHA3-256) -------------------------------------
-
-_KECCAK_RC: Final = (
-    0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
-    0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
-    0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
-    0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
-    0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
-)  # fmt: skip
-# rotation offsets r[x][y]
-_KECCAK_ROT: Final = (
-    (0, 36, 3, 41, 18),
-    (1, 44, 10, 45, 2),
-    (62, 6, 43, 15, 61),
-    (28, 55, 25, 21, 56),
-    (27, 20, 39, 8, 14),
-)
-_MASK64: Final = (1 << 64) - 1
-
-
-def _rotl(value: int, shift: int) -> int:
-    return ((value << shift) | (value >> (64 - shift))) & _MASK64 if shift else value
-
-
-def _keccak_f(state: list[int]) -> list[int]:
-    a = state
-    for rc in _KECCAK_RC:
-        c = [a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] for x in range(5)]
-        d = [c[(x - 1) % 5] ^ _rotl(c[(x + 1) % 5], 1) for x in range(5)]
-        a = [a[i] ^ d[i % 5] for i in range(25)]
-        b = [0] * 25
-        for x in range(5):
-            for y in range(5):
-                b[y + 5 * ((2 * x + 3 * y) % 5)] = _rotl(a[x + 5 * y], _KECCAK_ROT[x][y])
-        a = [
-            b[i] ^ (~b[(i % 5 + 1) % 5 + 5 * (i // 5)] & b[(i % 5 + 2) % 5 + 5 * (i // 5)])
-            for i in range(25)
-        ]
-        a[0] ^= rc
-    return a
-
-
-def _sponge(data: bytes, domain: int) -> bytes:
-    rate = 136  # 1088 bits: the 256-bit variant
-    padded = bytearray(data)
-    padded.append(domain)
-    padded.extend(b"\x00" * (-len(padded) % rate))
-    padded[-1] |= 0x80
-    state = [0] * 25
-    for offset in range(0, len(padded), rate):
-        for i in range(rate // 8):
-            start = offset + 8 * i
-            state[i] ^= int.from_bytes(padded[start : start + 8], "little")
-        state = _keccak_f(state)
-    return b"".join(lane.to_bytes(8, "little") for lane in state[:4])
+# --- Keccak-256, Ethereum's hash (pycryptodome) and EIP-55 -----------------------------------
 
 
 def keccak256(data: bytes) -> bytes:
-    """Keccak-256 as Ethereum uses it (original padding 0x01)."""
-    return _sponge(data, 0x01)
+    """Keccak-256 as Ethereum uses it (original padding 0x01), not FIPS-202 SHA3-256."""
+    return keccak.new(digest_bits=256, data=data).digest()
 
 
 def _sha3_256(data: bytes) -> bytes:
-    """The same permutation with FIPS-202 padding (0x06): checked against hashlib in tests."""
-    return _sponge(data, 0x06)
+    """pycryptodome's SHA3-256: its Keccak core with FIPS-202 padding (0x06). The tests hold it
+    against hashlib's independent implementation, which checks the core ``keccak256`` uses."""
+    return SHA3_256.new(data).digest()
 
 
 def eip55(hex40: str) -> str:
+    """EIP-55: a letter is upper-cased where its nibble of keccak256(lower-case hex) is >= 8."""
     lower = hex40.lower()
     digest = keccak256(lower.encode("ascii")).hex()
     return "0x" + "".join(
