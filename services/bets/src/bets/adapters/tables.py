@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from bets.domain.bet import MARKET_OPEN, BetStatus
 from common.db import schema_metadata
 from common.idempotency import define_idempotency_table
 from common.messaging.tables import define_messaging_tables
@@ -64,7 +65,7 @@ market = Table(
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("market", Text, nullable=False),
     Column("market_type", Text),
-    Column("status", Text, nullable=False, server_default="open"),
+    Column("status", Text, nullable=False, server_default=MARKET_OPEN),
     # Takes bets while the event is live (every other market refuses them then).
     Column("live_betting", Boolean, nullable=False, server_default=false()),
     PrimaryKeyConstraint("id"),
@@ -85,7 +86,8 @@ selection = Table(
     Index("ix_selection_event_id", "event_id"),
 )
 
-BET_STATUSES = ("pending", "open", "rejected", "won", "lost", "void", "cancelled")
+# The statuses as the DDL spells them (the CHECK, the partial indexes): what the migrations made.
+_STATUS_LIST = ", ".join(f"'{status}'" for status in BetStatus)
 
 bet = Table(
     "bet",
@@ -113,14 +115,18 @@ bet = Table(
     Column("reserve_sent_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("id"),
     CheckConstraint(
-        "status IN ('pending', 'open', 'rejected', 'won', 'lost', 'void', 'cancelled')",
+        f"status IN ({_STATUS_LIST})",
         name="status",
     ),
     CheckConstraint("stake_minor > 0", name="stake_positive"),
     Index("ix_bet_user_id_created_at", "user_id", "created_at"),
     Index("ix_bet_created_at", "created_at"),
-    Index("ix_bet_pending_created_at", "created_at", postgresql_where=text("status = 'pending'")),
-    Index("ix_bet_open", "id", postgresql_where=text("status = 'open'")),
+    Index(
+        "ix_bet_pending_created_at",
+        "created_at",
+        postgresql_where=text(f"status = '{BetStatus.PENDING}'"),
+    ),
+    Index("ix_bet_open", "id", postgresql_where=text(f"status = '{BetStatus.OPEN}'")),
 )
 
 bet_leg = Table(

@@ -75,3 +75,8 @@ class OddsChanged(Conflict):
 class BetNotCancellable(Conflict):
     code = "bet.not_cancellable"
     default_message = "Only an open bet can be cancelled."
+
+
+class BetTransitionNotAllowed(Conflict):
+    code = "bet.transition_not_allowed"
+    default_message = "The bet's status does not allow this change."

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bets.domain.bet import ACCEPTED, WON_OR_LOST, BetStatus
 from common.money import format_minor
 
 _VOLUME = """
@@ -35,21 +36,24 @@ _VOLUME = """
      GROUP BY status, bet_type
 """
 
-# Open bets that can still pay, with the most each can pay.
-_LIVE = """
+# Open bets that can still pay, with the most each can pay. The status is written into the SQL,
+# not bound, so every plan may use the partial index of open bets (a leg's outcome is spelled as
+# the settled statuses).
+_LIVE = f"""
     WITH live AS (
         SELECT b.id, b.stake_minor,
                CASE WHEN b.bet_type = 'single' THEN b.potential_win_minor
                     ELSE floor(b.stake_minor * round(
                              bets.numeric_product(l.coefficient)
-                                 FILTER (WHERE l.outcome IS DISTINCT FROM 'void'), 2))::bigint
+                                 FILTER (WHERE l.outcome IS DISTINCT FROM '{BetStatus.VOID}'),
+                             2))::bigint
                END AS payout
           FROM bets.bet AS b JOIN bets.bet_leg AS l ON l.bet_id = b.id
-         WHERE b.status = 'open'
+         WHERE b.status = '{BetStatus.OPEN}'
          GROUP BY b.id
-        HAVING bool_and(l.outcome IS DISTINCT FROM 'lost')
+        HAVING bool_and(l.outcome IS DISTINCT FROM '{BetStatus.LOST}')
     )
-"""
+"""  # noqa: S608 - built from this module's constants, no input
 
 _TOTAL = """
     SELECT count(*) AS bets, coalesce(sum(stake_minor), 0) AS stakes,
@@ -78,11 +82,8 @@ _BY_EVENT = """
 
 
 def _over_live(select_sql: str) -> TextClause:
-    """A query over the ``live`` bets (both parts fixed SQL, bound parameters only)."""
+    """A query over the ``live`` bets (both parts fixed SQL, bound parameters only for input)."""
     return text(_LIVE + select_sql)
-
-
-ACCEPTED = ("open", "won", "lost", "void", "cancelled")
 
 
 def _rate(payouts: int, stakes: int) -> str:
@@ -98,7 +99,7 @@ async def _volume(
         await session.execute(text(_VOLUME), {"date_from": date_from, "date_to": date_to})
     ).all()
     accepted = [r for r in rows if r.status in ACCEPTED]
-    settled = [r for r in rows if r.status in ("won", "lost")]
+    settled = [r for r in rows if r.status in WON_OR_LOST]
     settled_stakes = sum(int(r.stakes) for r in settled)
     settled_payouts = sum(int(r.payouts) for r in settled)
     by_status: dict[str, dict[str, Any]] = {}

@@ -11,9 +11,11 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg, event
-from bets.domain.errors import BetNotCancellable, BetNotFound, EventStarted
+from bets.domain.bet import BetStatus, LegClock, cancel_changes_bet, check_no_leg_started
+from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
 from bets.service_layer.saga import bet_legs, contract_legs
 from bets.service_layer.unit_of_work import BetsUnitOfWork
@@ -33,25 +35,11 @@ async def cancel_bet(
     ).one_or_none()
     if row is None:
         raise BetNotFound()
-    if row.status == "cancelled":
+    if not cancel_changes_bet(BetStatus(row.status)):
         return
-    if row.status != "open":
-        raise BetNotCancellable(details={"status": row.status})
-    started = await session.scalar(
-        select(event.c.id)
-        .join(bet_leg, bet_leg.c.event_id == event.c.id)
-        .where(bet_leg.c.bet_id == bet_id)
-        .where(
-            (event.c.status.not_in(["scheduled", "postponed"]))
-            | (event.c.starts_at <= now)
-            | (bet_leg.c.outcome.is_not(None))
-        )
-        .limit(1)
-    )
-    if started is not None:
-        raise EventStarted("A leg's event has started.", details={"event_id": str(started)})
+    check_no_leg_started(await _leg_clocks(session, bet_id), now)
     await session.execute(
-        update(bet).where(bet.c.id == bet_id).values(status="cancelled", settled_at=now)
+        update(bet).where(bet.c.id == bet_id).values(status=BetStatus.CANCELLED, settled_at=now)
     )
     metrics.bet_cancelled(session, REASON)
     labels = contract_legs(await bet_legs(session, bet_id))
@@ -59,3 +47,15 @@ async def cancel_bet(
         ReleaseStake(bet_id=bet_id, user_id=user_id, reason=REASON, legs=labels),
         BetCancelled(bet_id=bet_id, user_id=user_id, reason=REASON, legs=labels),
     )
+
+
+async def _leg_clocks(session: AsyncSession, bet_id: uuid.UUID) -> list[LegClock]:
+    """The bet's legs, in order, with their events as the read model has them (a leg whose
+    event the read model has never seen has nothing to say)."""
+    rows = await session.execute(
+        select(event.c.id, event.c.status, event.c.starts_at, bet_leg.c.outcome)
+        .join(bet_leg, bet_leg.c.event_id == event.c.id)
+        .where(bet_leg.c.bet_id == bet_id)
+        .order_by(bet_leg.c.position)
+    )
+    return [LegClock(r.id, r.status, r.starts_at, r.outcome) for r in rows]

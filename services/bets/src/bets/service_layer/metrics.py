@@ -21,9 +21,11 @@ from typing import Literal
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bets.domain.bet import BetStatus
 from common.commit_hooks import on_commit
 
-PlacementOutcome = Literal["open", "rejected", "timeout"]
+# The status a pending bet was decided to, or ``timeout`` (the watchdog rejected it).
+PlacementOutcome = Literal[BetStatus.OPEN, BetStatus.REJECTED, "timeout"]
 
 placement_outcomes = Counter(
     "looseline_bets_placement_outcomes_total",

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import event, market, selection
-from bets.domain.errors import EventNotOpen, EventStarted, MarketSuspended, SelectionNotFound
+from bets.domain.bet import SelectionOffer, offer_refusal
+from bets.domain.errors import SelectionNotFound
 from common.errors import DomainError
 
 
@@ -30,16 +31,6 @@ class Offer:
     market: str
     selection: str
     coefficient: Decimal
-
-
-def _takes_bets_now(
-    event_status: str | None, starts_at: datetime | None, live_betting: bool, now: datetime
-) -> bool:
-    """Whether the event's start no longer stops bets on the market: a live event takes them
-    on its live-betting markets only; a scheduled one until its start time."""
-    if event_status == "live":
-        return live_betting
-    return starts_at is None or starts_at > now
 
 
 async def open_offers(
@@ -95,12 +86,18 @@ def _verdict(
     details = {"event_id": str(event_id), "odds_id": str(odds_id)}
     if row is None or row.event_id != event_id or row.event_name is None:
         return SelectionNotFound(details=details)
-    if not _takes_bets_now(row.event_status, row.starts_at, row.live_betting, now):
-        return EventStarted(details=details)
-    if row.event_status not in ("scheduled", "live"):
-        return EventNotOpen(details={**details, "status": row.event_status})
-    if row.market_status != "open":
-        return MarketSuspended(details={**details, "market_status": row.market_status})
+    refusal = offer_refusal(
+        SelectionOffer(
+            event_status=row.event_status,
+            starts_at=row.starts_at,
+            market_status=row.market_status,
+            live_betting=row.live_betting,
+        ),
+        now,
+        details=details,
+    )
+    if refusal is not None:
+        return refusal
     return Offer(
         event_id=row.event_id,
         market_id=row.market_id,

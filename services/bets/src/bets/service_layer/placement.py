@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from bets.adapters.tables import bet, bet_leg
+from bets.domain.bet import BetStatus
 from bets.domain.errors import OddsChanged
 from bets.domain.limits import BetLimits
 from bets.domain.odds import OddsPolicy, accepts_odds, combined_coefficient, payout_minor
@@ -125,7 +126,7 @@ async def place_pending_bet(
             "id": bet_id,
             "user_id": user_id,
             "bet_type": "coupon" if is_coupon else "single",
-            "status": "pending",
+            "status": BetStatus.PENDING,
             "stake_minor": stake_minor,
             "currency": currency,
             "coefficient": coefficient,

@@ -33,6 +33,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet
+from bets.domain.bet import BetStatus, can_transition, next_status
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
 from bets.service_layer.offer import offer_verdicts
@@ -65,17 +66,17 @@ class _Batch:
     legs: dict[uuid.UUID, list[BetLeg]]
     refusals: dict[uuid.UUID, DomainError | None] = field(default_factory=dict)
     # (status, reason) as decided so far in this batch
-    state: dict[uuid.UUID, tuple[str, str | None]] = field(default_factory=dict)
+    state: dict[uuid.UUID, tuple[BetStatus, str | None]] = field(default_factory=dict)
     opened: list[uuid.UUID] = field(default_factory=list)
     rejected: list[tuple[uuid.UUID, str]] = field(default_factory=list)
     replies: list[tuple[Envelope, BaseModel]] = field(default_factory=list)
 
     def open(self, bet_id: uuid.UUID) -> None:
-        self.state[bet_id] = ("open", None)
+        self.state[bet_id] = (next_status(self.state[bet_id][0], BetStatus.OPEN), None)
         self.opened.append(bet_id)
 
     def reject(self, bet_id: uuid.UUID, reason: str) -> None:
-        self.state[bet_id] = ("rejected", reason)
+        self.state[bet_id] = (next_status(self.state[bet_id][0], BetStatus.REJECTED), reason)
         self.rejected.append((bet_id, reason))
 
 
@@ -113,11 +114,11 @@ async def _lock_and_load(session: AsyncSession, replies: list[WalletReply]) -> _
         now=datetime.now(UTC),
         rows=rows,
         legs={bet_id: contract_legs(found) for bet_id, found in legs.items()},
-        state={row.id: (row.status, row.reason) for row in rows.values()},
+        state={row.id: (BetStatus(row.status), row.reason) for row in rows.values()},
     )
     may_open = sorted(
         {r.bet_id for r in replies if isinstance(r, StakeReserved)}
-        & {b for b, row in rows.items() if row.status == "pending"}
+        & {b for b, row in rows.items() if can_transition(BetStatus(row.status), BetStatus.OPEN)}
     )
     batch.refusals = await _offer_refusals(session, legs, may_open, batch.now)
     return batch
@@ -147,12 +148,12 @@ async def _offer_refusals(
 def _on_reserved(batch: _Batch, reply: StakeReserved, envelope: Envelope) -> None:
     row, labels = batch.rows[reply.bet_id], batch.legs[reply.bet_id]
     status, reason = batch.state[reply.bet_id]
-    if status == "rejected" and reason == RESERVATION_TIMEOUT:
+    if status == BetStatus.REJECTED and reason == RESERVATION_TIMEOUT:
         # A hold made after the watchdog gave up: release it again (the wallet voids a hold
         # once), in case the first ReleaseStake reached the wallet before the hold did.
         batch.replies.append((envelope, release_stake(row, reason, labels)))
         return
-    if status != "pending":
+    if not can_transition(status, BetStatus.OPEN):
         return  # already decided: a duplicate reply changes nothing
     if reply.currency != row.currency:
         raise ReplyInOtherCurrency(f"bet {row.id}: held in {reply.currency}, not {row.currency}")
@@ -169,8 +170,8 @@ def _on_reserved(batch: _Batch, reply: StakeReserved, envelope: Envelope) -> Non
 
 def _on_refused(batch: _Batch, reply: StakeReservationRejected, envelope: Envelope) -> None:
     status, _ = batch.state[reply.bet_id]
-    if status != "pending":
-        return
+    if not can_transition(status, BetStatus.REJECTED):
+        return  # already decided: a duplicate reply changes nothing
     row = batch.rows[reply.bet_id]
     batch.reject(row.id, reply.reason)
     batch.replies.append((envelope, bet_rejected(row, reply.reason, batch.legs[row.id])))
@@ -185,7 +186,7 @@ async def _write(ctx: BatchContext, batch: _Batch) -> None:
         await session.execute(
             update(bet)
             .where(bet.c.id.in_(batch.opened))
-            .values(status="open", decided_at=batch.now)
+            .values(status=BetStatus.OPEN, decided_at=batch.now)
         )
     if batch.rejected:
         reasons = values(
@@ -194,11 +195,11 @@ async def _write(ctx: BatchContext, batch: _Batch) -> None:
         await session.execute(
             update(bet)
             .where(bet.c.id == reasons.c.id)
-            .values(status="rejected", reason=reasons.c.reason, decided_at=func.now())
+            .values(status=BetStatus.REJECTED, reason=reasons.c.reason, decided_at=func.now())
         )
     await notify_all_decided(session, [*batch.opened, *(b for b, _ in batch.rejected)])
-    metrics.decided(session, "open", n=len(batch.opened))
+    metrics.decided(session, BetStatus.OPEN, n=len(batch.opened))
     for reason, n in Counter(reason for _, reason in batch.rejected).items():
-        metrics.decided(session, "rejected", reason, n)
+        metrics.decided(session, BetStatus.REJECTED, reason, n)
     if batch.replies:
         await ctx.emit(batch.replies)

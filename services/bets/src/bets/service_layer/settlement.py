@@ -35,6 +35,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg, event
+from bets.domain.bet import EVENT_CANCELLED, SETTLED, BetStatus
 from bets.domain.settlement import LegState, settle
 from bets.service_layer import metrics
 from bets.service_layer.saga import contract_legs
@@ -46,7 +47,6 @@ from common.messaging.consumer import MessageContext
 log = get_logger(__name__)
 
 BATCH_SIZE = 1000
-SETTLED = ("won", "lost", "void")
 
 
 # The new outcome of a leg: its selection's in the result, void if missing. A correlated lookup
@@ -56,7 +56,7 @@ _NEW_OUTCOME = """coalesce(
     (SELECT o.outcome
        FROM unnest(CAST(:odds_ids AS uuid[]), CAST(:outcomes AS text[])) AS o(odds_id, outcome)
       WHERE o.odds_id = l.odds_id),
-    'void')"""
+    CAST(:missing_outcome AS text))"""
 
 _RESOLVE_LEGS = """
     UPDATE bets.bet_leg AS l
@@ -76,7 +76,7 @@ async def _resolve_legs(
     event_id: uuid.UUID,
     outcomes: Mapping[uuid.UUID, str],
     *,
-    statuses: tuple[str, ...] = ("open",),
+    statuses: tuple[BetStatus, ...] = (BetStatus.OPEN,),
     only_unresolved: bool = False,
     returning: bool = False,
 ) -> set[uuid.UUID]:
@@ -95,6 +95,7 @@ async def _resolve_legs(
             "odds_ids": list(outcomes),
             "outcomes": list(outcomes.values()),
             "statuses": list(statuses),
+            "missing_outcome": BetStatus.VOID,
         },
     )
     return {row.bet_id for row in result} if returning else set()
@@ -159,7 +160,10 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
         bets = (
             await session.execute(
                 select(bet)
-                .where(bet.c.id.in_(candidates[start : start + BATCH_SIZE]), bet.c.status == "open")
+                .where(
+                    bet.c.id.in_(candidates[start : start + BATCH_SIZE]),
+                    bet.c.status == BetStatus.OPEN,
+                )
                 .order_by(bet.c.id)
                 .with_for_update()
             )
@@ -342,9 +346,9 @@ async def on_event_cancelled(payload: EventCancelled, ctx: MessageContext) -> No
     """Void every leg on the event; singles are refunded, coupons go on at 1.00 for the leg."""
     await ctx.session.execute(
         insert(event)
-        .values(id=payload.event_id, status="cancelled")
+        .values(id=payload.event_id, status=EVENT_CANCELLED)
         .on_conflict_do_update(
-            index_elements=[event.c.id], set_={"status": "cancelled", "updated_at": func.now()}
+            index_elements=[event.c.id], set_={"status": EVENT_CANCELLED, "updated_at": func.now()}
         )
     )
     await _lock_coupons_on_event(ctx.session, payload.event_id)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bets.adapters.decisions import Waiter
 from bets.adapters.tables import bet, bet_leg
+from bets.domain.bet import SETTLED, WON_OR_LOST, BetStatus
 from bets.domain.errors import BetNotFound
 from bets.domain.stats import SettledBet, bet_stats
 from bets.service_layer.saga import bet_legs, legs_by_bet
@@ -22,8 +23,8 @@ from common.money import format_minor
 
 log = get_logger(__name__)
 
-# The seed's screens show results as win / loss / void.
-_RESULT = {"won": "win", "lost": "loss", "void": "void"}
+# The seed's screens show results (a settled bet's, a resolved leg's) as win / loss / void.
+_RESULT = {BetStatus.WON: "win", BetStatus.LOST: "loss", BetStatus.VOID: "void"}
 
 
 def _coefficient(value: Decimal) -> str:
@@ -79,11 +80,11 @@ async def bet_view(
 
 
 # The API's ``result`` filter speaks the seed's words.
-RESULT_FILTER = {"win": "won", "loss": "lost", "void": "void"}
+RESULT_FILTER = {seed: result for result, seed in _RESULT.items()}
 # ``status`` filters naming several statuses (the seed's "all settled", as the wallet's history
 # reads them): a bet is settled once won, lost or void (ARCHITECTURE §3); a cancelled bet was
 # never settled (the user took it back before its events started), so it is not one of them.
-STATUS_GROUPS = {"settled": ("won", "lost", "void"), "resolved": ("won", "lost", "void")}
+STATUS_GROUPS = {"settled": SETTLED, "resolved": SETTLED}
 
 
 def _filters(
@@ -184,7 +185,9 @@ async def wait_until_decided(
     """
     view = seen if seen is not None else await _read_view(sessionmaker, bet_id, user_id)
     deadline = asyncio.get_running_loop().time() + timeout_s
-    while view["status"] == "pending" and waiter is not None and await waiter.woken(deadline):
+    while (
+        view["status"] == BetStatus.PENDING and waiter is not None and await waiter.woken(deadline)
+    ):
         try:
             view = await _read_view(sessionmaker, bet_id, user_id)
         except PoolTimeout:
@@ -205,7 +208,7 @@ async def user_stats(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, 
     rows = (
         await session.execute(
             select(bet.c.result, bet.c.stake_minor, bet.c.payout_minor)
-            .where(bet.c.user_id == user_id, bet.c.status.in_(["won", "lost"]))
+            .where(bet.c.user_id == user_id, bet.c.status.in_(WON_OR_LOST))
             .order_by(bet.c.settled_at, bet.c.id)
         )
     ).all()

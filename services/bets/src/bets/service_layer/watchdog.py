@@ -23,6 +23,7 @@ from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bets.adapters.tables import bet
+from bets.domain.bet import BetStatus
 from bets.domain.watchdog import WatchdogPolicy
 from bets.service_layer import metrics
 from bets.service_layer.saga import (
@@ -58,7 +59,7 @@ async def _overdue(session: AsyncSession, policy: WatchdogPolicy, now: datetime)
         (
             await session.execute(
                 select(bet)
-                .where(bet.c.status == "pending", last_sent <= now - policy.timeout)
+                .where(bet.c.status == BetStatus.PENDING, last_sent <= now - policy.timeout)
                 .order_by(bet.c.created_at)
                 .limit(policy.batch_size)
                 .with_for_update(skip_locked=True)
@@ -97,7 +98,7 @@ async def _reject(
     await uow.db.execute(
         update(bet)
         .where(bet.c.id.in_([b.id for b in bets]))
-        .values(status="rejected", reason=REASON, decided_at=now)
+        .values(status=BetStatus.REJECTED, reason=REASON, decided_at=now)
     )
     for b in bets:
         await notify_decided(uow.db, b.id)
@@ -129,7 +130,7 @@ async def watch_pending(
                 await _reject(uow, give_up, legs, now)
             await uow.commit()
         WATCHDOG_ACTIONS.labels(action="resent").inc(len(resend))
-        WATCHDOG_ACTIONS.labels(action="rejected").inc(len(give_up))
+        WATCHDOG_ACTIONS.labels(action=BetStatus.REJECTED).inc(len(give_up))
         done.resent += len(resend)
         done.rejected += len(give_up)
         if resend or give_up:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
+from bets.domain.bet import BetStatus
 from bets.entrypoints.api.deps import Services
 from bets.service_layer.admin import admin_stats
 from bets.service_layer.views import admin_bets
@@ -15,7 +16,16 @@ from common.auth.deps import AdminUser
 
 router = APIRouter(prefix="/api/bets/admin", tags=["bets admin"])
 
-BetStatus = Literal["pending", "open", "rejected", "won", "lost", "void", "cancelled"]
+# Every status, spelled out: a Literal keeps the OpenAPI's inline enum of the values.
+StatusFilter = Literal[
+    BetStatus.PENDING,
+    BetStatus.OPEN,
+    BetStatus.REJECTED,
+    BetStatus.WON,
+    BetStatus.LOST,
+    BetStatus.VOID,
+    BetStatus.CANCELLED,
+]
 
 
 @router.get("/stats")
@@ -39,7 +49,7 @@ async def bets(
     services: Services,
     user_id: Annotated[uuid.UUID | None, Query()] = None,
     event_id: Annotated[uuid.UUID | None, Query()] = None,
-    status: Annotated[BetStatus | None, Query()] = None,
+    status: Annotated[StatusFilter | None, Query()] = None,
     result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,

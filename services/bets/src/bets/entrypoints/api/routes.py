@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from bets.domain.bet import BetStatus
 from bets.domain.odds import OddsPolicy, combined_coefficient, payout_minor
 from bets.entrypoints.api.deps import BetsServices, Services
 from bets.entrypoints.api.schemas import Coefficient, PlaceBetRequest, PlaceCouponRequest
@@ -28,7 +29,15 @@ router = APIRouter(prefix="/api/bets", tags=["bets"])
 
 # ``settled`` (and the seed's other word for it, ``resolved``): won, lost or void.
 HistoryStatus = Literal[
-    "pending", "open", "rejected", "won", "lost", "void", "cancelled", "settled", "resolved"
+    BetStatus.PENDING,
+    BetStatus.OPEN,
+    BetStatus.REJECTED,
+    BetStatus.WON,
+    BetStatus.LOST,
+    BetStatus.VOID,
+    BetStatus.CANCELLED,
+    "settled",
+    "resolved",
 ]
 
 
@@ -49,10 +58,10 @@ def page_of(*, total: int, limit: int, offset: int) -> dict[str, int]:
 def _answer(view: dict[str, Any], *, replayed: bool = False) -> JSONResponse:
     """The saga's outcome: 201 open, 409 rejected (the reason), 202 still pending."""
     headers = {"Idempotent-Replayed": "true"} if replayed else None
-    if view["status"] == "rejected":
+    if view["status"] == BetStatus.REJECTED:
         body = error_body(view["reason"] or "bet.rejected", "The bet was rejected.", {"bet": view})
         return JSONResponse(body, status_code=409, headers=headers)
-    status_code = 202 if view["status"] == "pending" else 201
+    status_code = 202 if view["status"] == BetStatus.PENDING else 201
     return JSONResponse({"success": True, "bet": view}, status_code=status_code, headers=headers)
 
 
