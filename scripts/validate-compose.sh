@@ -4,7 +4,10 @@
 #   - only the gateway publishes ports;
 #   - every long-running service has a healthcheck (one-shot services - those another service
 #     waits on with `condition: service_completed_successfully` - are exempt);
-#   - the five application services exist and are built from their own Dockerfiles.
+#   - the five application services exist and are built from the root Dockerfile with
+#     SERVICE=<app> (target `auth` for auth, `gateway` for the gateway, the default for the rest);
+#   - every other service that builds an application's image (migrations, bootstrap) builds it
+#     exactly as that application does, so one tag never holds two different builds.
 #
 # Usage: scripts/validate-compose.sh [path/to/docker-compose.yml]
 # Parser: `docker-compose` if present, else `docker compose` (v2 plugin), else - when running as
@@ -58,6 +61,7 @@ done
 [[ -n "$py" ]] || { echo "validate-compose: FAIL - need python3 with PyYAML for the rule checks" >&2; exit 1; }
 
 "$py" - "$resolved" <<'PY'
+import os
 import sys
 
 import yaml
@@ -68,15 +72,50 @@ services = cfg.get("services") or {}
 errors = []
 
 APPS = ("auth", "events", "bets", "wallet", "gateway")
+# The root Dockerfile's stages that add to an application's image; the others take the default.
+TARGETS = {"auth": "auth", "gateway": "gateway"}
+
+
+def build_args(build):
+    args = build.get("args") or {}
+    if isinstance(args, list):  # ["SERVICE=auth"]
+        args = dict(item.partition("=")[::2] for item in args)
+    return args
+
+
+def image_name(svc):
+    return str(svc.get("image") or "").rpartition("/")[2].partition(":")[0]
+
+
 for app in APPS:
     svc = services.get(app)
     if svc is None:
         errors.append(f"application service '{app}' is missing")
         continue
-    build = svc.get("build") or {}
-    dockerfile = build.get("dockerfile") if isinstance(build, dict) else None
-    if dockerfile != f"services/{app}/Dockerfile":
-        errors.append(f"'{app}' must build from services/{app}/Dockerfile (got {dockerfile!r})")
+    build = svc.get("build")
+    build = build if isinstance(build, dict) else {}
+    expected = f"the root Dockerfile with SERVICE={app}"
+    if app in TARGETS:
+        expected += f" and target {TARGETS[app]}"
+    targets = {TARGETS[app]} if app in TARGETS else {None, "runtime"}
+    target = build.get("target")
+    if (
+        build.get("dockerfile") != "Dockerfile"
+        or os.path.realpath(str(build.get("context", ""))) != os.path.realpath(".")
+        or build_args(build).get("SERVICE") != app
+        or target not in targets
+    ):
+        errors.append(
+            f"'{app}' must build from {expected} (got dockerfile={build.get('dockerfile')!r}, "
+            f"context={build.get('context')!r}, args={build_args(build)!r}, target={target!r})"
+        )
+
+for name, svc in sorted(services.items()):
+    app = image_name(svc)
+    if name in APPS or app not in APPS or "build" not in svc or app not in services:
+        continue
+    if svc["build"] != services[app].get("build"):
+        errors.append(f"'{name}' builds image {svc['image']!r} unlike '{app}' does")
 
 publishing = sorted(name for name, svc in services.items() if svc.get("ports"))
 if publishing != ["gateway"]:
@@ -103,6 +142,6 @@ if errors:
         print(f"validate-compose: FAIL - {e}", file=sys.stderr)
     sys.exit(1)
 long_running = sorted(set(services) - one_shot)
-print(f"validate-compose: rules OK - ports published only by gateway; healthchecks on {long_running}; "
-      f"one-shot: {sorted(one_shot)}")
+print(f"validate-compose: rules OK - images from the root Dockerfile by SERVICE; ports published only "
+      f"by gateway; healthchecks on {long_running}; one-shot: {sorted(one_shot)}")
 PY
