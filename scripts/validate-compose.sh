@@ -60,7 +60,7 @@ for candidate in python3 /usr/bin/python3; do
 done
 [[ -n "$py" ]] || { echo "validate-compose: FAIL - need python3 with PyYAML for the rule checks" >&2; exit 1; }
 
-"$py" - "$resolved" <<'PY'
+"$py" - "$resolved" "$compose_file" <<'PY'
 import os
 import sys
 
@@ -70,6 +70,28 @@ with open(sys.argv[1]) as fh:
     cfg = yaml.safe_load(fh)
 services = cfg.get("services") or {}
 errors = []
+
+
+def duplicate_keys(node, path="$"):
+    """Keys given twice in one mapping of the file as written: YAML keeps the last silently
+    (so does docker-compose 1.x), Compose v2 refuses the file."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            if isinstance(name, str) and name != "<<":
+                if name in seen:
+                    yield f"{path}.{name} (line {key.start_mark.line + 1})"
+                seen.add(name)
+            yield from duplicate_keys(value, f"{path}.{name}")
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from duplicate_keys(item, path)
+
+
+with open(sys.argv[2]) as fh:
+    for where in duplicate_keys(yaml.compose(fh)):
+        errors.append(f"key given twice: {where}")
 
 APPS = ("auth", "events", "bets", "wallet", "gateway")
 # The root Dockerfile's stages that add to an application's image; the others take the default.
