@@ -53,7 +53,7 @@ test: install infra
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src bench
+	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src services/wallet/tests/support bench
 	$(MAKE) web-lint
 
 fmt: install

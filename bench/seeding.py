@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from services.bets.tests.scale import _in_lanes
+from services.wallet.tests.support.ledger import WalletDb
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.e2e.client import Bettor, Platform, eventually
@@ -36,7 +37,6 @@ from common.db import create_engine, create_sessionmaker
 from common.messaging.outbox import add_to_outbox
 from wallet.service_layer.deposits import credit_deposit
 from wallet.service_layer.wallets import open_wallet
-from wallet.testing import WalletDb
 
 T = TypeVar("T")
 PASSWORD = "Bench-Passw0rd-9-Battery"  # noqa: S105 - bench bettors on a throwaway database

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))  # the scenario lives with the bets tests
 
 from services.bets.tests.builders import BetsDb  # noqa: E402
 from services.bets.tests.scale import CHUNK, LANES, build_book, settle_book, verify  # noqa: E402
+from services.wallet.tests.support.ledger import WalletDb  # noqa: E402
 
 from common.db import create_engine, create_sessionmaker  # noqa: E402
 from common.testing.database import TestDatabase  # noqa: E402
 from common.testing.infra import discover  # noqa: E402
-from wallet.testing import WalletDb  # noqa: E402
 
 
 async def main(users: int, bets_per_user: int, wallet_batch: int) -> None:

@@ -30,6 +30,8 @@ from services.bets.tests.builders import (
     pay_resettled,
     take_outbox,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
+from services.wallet.tests.support.ledger import handle as wallet_handle
 
 from bets.entrypoints.api.app import create_app as create_bets_app
 from bets.service_layer import settlement
@@ -42,8 +44,6 @@ from common.db import create_engine, create_sessionmaker
 from wallet.entrypoints.api.app import create_app as create_wallet_app
 from wallet.service_layer import saga as wallet_saga
 from wallet.settings import Settings as WalletSettings
-from wallet.testing import WalletDb, make_wallet
-from wallet.testing import handle as wallet_handle
 
 # bets' field → the wallet's field of the same figure
 SAME_FIGURE = {

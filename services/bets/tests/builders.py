@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+from services.wallet.tests.support.ledger import WalletDb
+from services.wallet.tests.support.ledger import handle as wallet_handle
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,8 +31,6 @@ from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.service_layer import saga as wallet_saga
-from wallet.testing import WalletDb
-from wallet.testing import handle as wallet_handle
 
 
 @dataclass

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from services.bets.tests.builders import BetsDb
+from services.wallet.tests.support.ledger import WalletDb
 from sqlalchemy import text
 
 from bets.settings import Settings
 from common.db import create_engine, create_sessionmaker
-from wallet.testing import WalletDb
 
 
 @pytest.fixture(scope="session")

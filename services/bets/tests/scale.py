@@ -28,6 +28,7 @@ from services.bets.tests.builders import (
     make_event_settled,
     make_odds_changed,
 )
+from services.wallet.tests.support.ledger import WalletDb
 from sqlalchemy import insert, text
 
 from bets.adapters.tables import bet, bet_leg
@@ -42,7 +43,6 @@ from wallet.service_layer.saga import Origin, reserve_stake, settle_bet
 from wallet.service_layer.saga_batch import SagaCommand, SagaResult, apply_saga_batch
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import open_wallet
-from wallet.testing import WalletDb
 
 CHUNK = 50  # messages per wallet transaction (its consumer's default batch is 100)
 LANES = 4  # concurrent wallet transactions, each over its own shards of users

@@ -23,11 +23,11 @@ from services.bets.tests.builders import (
     open_bet,
     pay_out,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.entrypoints.api.app import create_app
 from bets.service_layer import read_model, settlement
 from common.contracts.events import EventCancelled
-from wallet.testing import WalletDb, make_wallet
 
 
 @dataclass

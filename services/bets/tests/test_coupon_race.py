@@ -22,12 +22,12 @@ from services.bets.tests.builders import (
     pay_out,
     pay_resettled,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
 
 from bets.service_layer import settlement
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import wrap
-from wallet.testing import WalletDb, make_wallet
 
 
 async def _lock_waiters(db: BetsDb) -> int:

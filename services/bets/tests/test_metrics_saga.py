@@ -20,6 +20,7 @@ from services.bets.tests.builders import (
     reserve_in_wallet,
 )
 from services.bets.tests.test_saga_steps import place
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.domain.watchdog import WatchdogPolicy
 from bets.service_layer import read_model, saga, settlement
@@ -28,7 +29,6 @@ from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.watchdog import watch_pending
 from common.contracts.events import EventStatusChanged
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
-from wallet.testing import WalletDb, make_wallet
 
 
 def value(name: str, **labels: str) -> float:

@@ -7,11 +7,11 @@ import uuid
 from typing import Any
 
 from services.bets.tests.builders import BetsDb, handle, offer, reserve_in_wallet
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.entrypoints.api.app import create_app
 from bets.service_layer import saga
 from common.contracts.wallet import StakeReserved
-from wallet.testing import WalletDb, make_wallet
 
 
 async def test_pending_then_open_when_the_wallet_answers(

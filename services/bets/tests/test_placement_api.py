@@ -13,13 +13,13 @@ from typing import Any
 import httpx
 import pytest
 from services.bets.tests.builders import BetsDb, handle, live_offer, make_event_settled, offer
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.entrypoints.api.app import create_app
 from bets.service_layer import read_model, settlement
 from common.contracts.events import EventStatusChanged
 from wallet.entrypoints.api.app import create_app as create_wallet_app
 from wallet.settings import Settings as WalletSettings
-from wallet.testing import WalletDb, make_wallet
 
 
 @pytest.fixture(scope="module")

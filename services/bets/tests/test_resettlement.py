@@ -18,9 +18,9 @@ from services.bets.tests.builders import (
     pay_resettled,
     take_outbox,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.service_layer import settlement
-from wallet.testing import WalletDb, make_wallet
 
 
 async def history(wallet_db: WalletDb, user_id: uuid.UUID) -> list[tuple[str, int]]:

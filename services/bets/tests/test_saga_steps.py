@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.bets.tests.builders import BetsDb, handle, offer, reserve_in_wallet, take_outbox
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
+from services.wallet.tests.support.ledger import handle as wallet_handle
 
 from bets.domain.limits import BetLimits
 from bets.service_layer import read_model, saga
@@ -17,8 +19,6 @@ from common.contracts.bets import ReleaseStake
 from common.contracts.events import EventStatusChanged
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from wallet.service_layer import saga as wallet_saga
-from wallet.testing import WalletDb, make_wallet
-from wallet.testing import handle as wallet_handle
 
 
 async def place(bets_db: BetsDb, user_id: uuid.UUID, stake_minor: int = 1_000) -> Any:

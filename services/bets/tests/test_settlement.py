@@ -14,10 +14,10 @@ from services.bets.tests.builders import (
     pay_out,
     take_outbox,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.service_layer import settlement
 from common.contracts.events import EventCancelled
-from wallet.testing import WalletDb, make_wallet
 
 
 async def test_a_won_single_pays_stake_times_odds_once(

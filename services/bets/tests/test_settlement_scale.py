@@ -12,9 +12,9 @@ import os
 
 from services.bets.tests.builders import BetsDb, handle, make_event_settled
 from services.bets.tests.scale import build_book, settle_book, verify, verify_bets
+from services.wallet.tests.support.ledger import WalletDb
 
 from bets.service_layer import settlement
-from wallet.testing import WalletDb
 
 USERS = int(os.environ.get("BETS_SCALE_USERS", "2000"))
 BETS_PER_USER = int(os.environ.get("BETS_SCALE_BETS_PER_USER", "10"))

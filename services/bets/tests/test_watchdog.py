@@ -17,6 +17,8 @@ from services.bets.tests.builders import (
     pending_bet,
     take_outbox,
 )
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
+from services.wallet.tests.support.ledger import handle as wallet_handle
 
 from bets.domain.watchdog import WatchdogPolicy
 from bets.entrypoints.api.app import create_app
@@ -28,8 +30,6 @@ from common.testing.bus import BusTap
 from wallet.entrypoints.api.app import create_app as create_wallet_app
 from wallet.service_layer import saga as wallet_saga
 from wallet.settings import Settings as WalletSettings
-from wallet.testing import WalletDb, make_wallet
-from wallet.testing import handle as wallet_handle
 
 POLICY = WatchdogPolicy(timeout=timedelta(minutes=30), max_resends=2)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from services.wallet.tests.support.ledger import method_body
 from sqlalchemy import text
 
 from common.db import create_engine
 from common.testing.tokens import TokenIssuer
-from wallet.testing import method_body
 
 # services/gateway/tests/conftest.py: auth_upstream's per-IP lock-out threshold.
 AUTH_IP_MAX_FAILURES = 3

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from services.wallet.tests.support.ledger import Api, WalletDb
 
 from common.db import create_engine, create_sessionmaker
 from wallet.entrypoints.api.app import create_app
 from wallet.service_layer.reconciliation import reconcile
 from wallet.settings import Settings
-from wallet.testing import Api, WalletDb
 
 
 @pytest.fixture(scope="session")

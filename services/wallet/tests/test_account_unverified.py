@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wallet.testing import Api, WalletDb, make_wallet
+from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
 
 
 def unverified(api: Api, user: Any, key: str | None = None) -> dict[str, str]:

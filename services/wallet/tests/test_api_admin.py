@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WITHDRAW,
     Api,
     WalletDb,
@@ -17,6 +16,8 @@ from wallet.testing import (
     make_wallet,
     ready_user,
 )
+
+from wallet.service_layer import saga
 
 
 async def stats(api: Api) -> dict[str, object]:

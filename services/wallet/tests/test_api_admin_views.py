@@ -8,10 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WITHDRAW,
     Api,
     WalletDb,
@@ -20,6 +17,9 @@ from wallet.testing import (
     make_reserve,
     make_wallet,
 )
+from sqlalchemy import text
+
+from wallet.service_layer import saga
 
 ADMIN = "/api/wallet/admin"
 SECTIONS = ("history", "holds", "withdrawals", "deposits", "disputes", "audit")

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
     handle,
@@ -20,6 +19,8 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+
+from wallet.service_layer import saga
 
 BALANCE = "/api/wallet/balance"
 HISTORY = "/api/wallet/history"

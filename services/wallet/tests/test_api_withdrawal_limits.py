@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from wallet.testing import WITHDRAW, Api, WalletDb, ready_user
+from services.wallet.tests.support.ledger import WITHDRAW, Api, WalletDb, ready_user
 
 LIMITS = "/api/wallet/withdrawal-limits"
 

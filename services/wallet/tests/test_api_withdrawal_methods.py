@@ -7,9 +7,8 @@ import uuid
 from typing import Any
 
 import pytest
+from services.wallet.tests.support.ledger import WITHDRAW, Api, WalletDb, make_wallet, method_body
 from sqlalchemy import text
-
-from wallet.testing import WITHDRAW, Api, WalletDb, make_wallet, method_body
 
 METHODS = "/api/wallet/withdrawal-methods"
 GENESIS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"

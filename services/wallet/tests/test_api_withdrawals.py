@@ -7,14 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-
-from wallet.domain.audit import ClientInfo
-from wallet.domain.errors import InsufficientFunds
-from wallet.domain.withdrawals import SuspicionThresholds, WithdrawalLimits
-from wallet.service_layer import saga, withdrawals
-from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WITHDRAW,
     Api,
     WalletDb,
@@ -27,6 +20,13 @@ from wallet.testing import (
     method_body,
     ready_user,
 )
+from sqlalchemy import text
+
+from wallet.domain.audit import ClientInfo
+from wallet.domain.errors import InsufficientFunds
+from wallet.domain.withdrawals import SuspicionThresholds, WithdrawalLimits
+from wallet.service_layer import saga, withdrawals
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 
 async def audit_actions(db: WalletDb, user: uuid.UUID) -> list[tuple[str, str]]:

@@ -12,15 +12,7 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
-from sqlalchemy import text
-
-from common.contracts.auth import UserBlocked, UserRegistered
-from common.messaging.envelope import Envelope, wrap
-from common.runtime import ServiceRuntime
-from common.testing.broker import publish_as_producers
-from wallet.bootstrap import build
-from wallet.settings import Settings
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WalletDb,
     deposit,
     make_cancelled,
@@ -31,6 +23,14 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import text
+
+from common.contracts.auth import UserBlocked, UserRegistered
+from common.messaging.envelope import Envelope, wrap
+from common.runtime import ServiceRuntime
+from common.testing.broker import publish_as_producers
+from wallet.bootstrap import build
+from wallet.settings import Settings
 
 
 async def eventually(check: Callable[[], Any], timeout_s: float = 15.0) -> Any:

@@ -8,9 +8,8 @@ import os
 import sys
 from typing import Any
 
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
-
-from wallet.testing import WalletDb, make_wallet
 
 
 async def run_reconcile(test_database: Any) -> tuple[int, dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from wallet.testing import Api, WalletDb, method_body
+from services.wallet.tests.support.ledger import Api, WalletDb, method_body
 
 
 async def audited_ip(api: Api, wallet_db: WalletDb, headers: dict[str, str]) -> list[str]:

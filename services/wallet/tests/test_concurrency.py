@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+from services.wallet.tests.support.ledger import WalletDb, handle, make_reserve, make_wallet
+
 from common.messaging.envelope import wrap
 from wallet.service_layer import saga
-from wallet.testing import WalletDb, handle, make_reserve, make_wallet
 
 
 async def test_fifty_parallel_reservations_for_a_wallet_that_covers_ten(

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import aio_pika
+from services.wallet.tests.support.ledger import WalletDb
 
 from common.contracts.auth import UserRegistered
 from common.messaging.broker import Broker
@@ -16,7 +17,6 @@ from common.messaging.envelope import wrap
 from common.testing.broker import BrokerNamespace
 from wallet.bootstrap import build
 from wallet.settings import Settings
-from wallet.testing import WalletDb
 
 
 async def publish_user_registered(namespace: BrokerNamespace, user_id: uuid.UUID) -> None:

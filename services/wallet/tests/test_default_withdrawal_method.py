@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from wallet.testing import WITHDRAW, Api, WalletDb, add_method, make_wallet
+from services.wallet.tests.support.ledger import WITHDRAW, Api, WalletDb, add_method, make_wallet
 
 METHODS = "/api/wallet/withdrawal-methods"
 

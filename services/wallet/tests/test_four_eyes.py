@@ -14,9 +14,16 @@ import uuid
 from typing import Any
 
 import httpx
+from services.wallet.tests.support.ledger import (
+    WITHDRAW,
+    Api,
+    WalletDb,
+    add_method,
+    make_wallet,
+    method_body,
+    ready_user,
+)
 from sqlalchemy import text
-
-from wallet.testing import WITHDRAW, Api, WalletDb, add_method, make_wallet, method_body, ready_user
 
 OWN = "wallet.four_eyes_own_operation"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from wallet.testing import Api
+from services.wallet.tests.support.ledger import Api
 
 HUGE = 2**70  # beyond bigint: asyncpg could not even send it
 

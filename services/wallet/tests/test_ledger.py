@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -15,7 +16,6 @@ from wallet.domain.errors import InsufficientFunds, TransferAlreadyPosted, Walle
 from wallet.domain.history import HistoryLine, HistoryType
 from wallet.service_layer.deposits import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
-from wallet.testing import WalletDb, make_wallet
 
 
 async def shard_balance(db: WalletDb, kind: str, user_id: uuid.UUID) -> int:

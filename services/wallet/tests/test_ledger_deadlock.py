@@ -12,6 +12,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from services.wallet.tests.support.ledger import (
+    WalletDb,
+    handle,
+    make_reserve,
+    make_settled,
+    make_wallet,
+)
 from sqlalchemy import select
 
 from common.messaging.consumer import MessageContext
@@ -19,7 +26,6 @@ from common.messaging.envelope import wrap
 from wallet.adapters.tables import SCHEMA, account
 from wallet.domain.ledger import shard_for
 from wallet.service_layer import saga
-from wallet.testing import WalletDb, handle, make_reserve, make_settled, make_wallet
 
 
 def users_on_one_shard(count: int) -> list[uuid.UUID]:

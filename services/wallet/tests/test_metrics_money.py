@@ -13,17 +13,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
-from services.wallet.tests.test_bus import eventually, inbox_has, publish, start
-from services.wallet.tests.test_four_eyes import as_admin, reject_path, withdraw
-
-from common.messaging.consumer import MessageContext
-from common.messaging.envelope import wrap
-from common.runtime import ServiceRuntime
-from wallet.adapters.tables import SCHEMA
-from wallet.service_layer import saga
-from wallet.service_layer.money_metrics import MoneyKind
-from wallet.settings import Settings
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
     add_method,
@@ -34,6 +24,16 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from services.wallet.tests.test_bus import eventually, inbox_has, publish, start
+from services.wallet.tests.test_four_eyes import as_admin, reject_path, withdraw
+
+from common.messaging.consumer import MessageContext
+from common.messaging.envelope import wrap
+from common.runtime import ServiceRuntime
+from wallet.adapters.tables import SCHEMA
+from wallet.service_layer import saga
+from wallet.service_layer.money_metrics import MoneyKind
+from wallet.settings import Settings
 
 
 def snapshot() -> dict[str, tuple[int, int]]:

@@ -14,14 +14,7 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 from pydantic import ValidationError
-from sqlalchemy import text
-
-from common.contracts.bets import ReserveStake
-from common.messaging.envelope import wrap
-from wallet.domain.errors import PayoutRefused, ResettlementTooEarly
-from wallet.domain.payouts import PayoutCap, PayoutRefusal
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WalletDb,
     handle,
     make_release,
@@ -30,6 +23,13 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import text
+
+from common.contracts.bets import ReserveStake
+from common.messaging.envelope import wrap
+from wallet.domain.errors import PayoutRefused, ResettlementTooEarly
+from wallet.domain.payouts import PayoutCap, PayoutRefusal
+from wallet.service_layer import saga
 
 STAKE = 1_000  # 10.00
 POTENTIAL_WIN = 1_850  # 18.50 (odds 1.85)

@@ -12,6 +12,13 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from services.wallet.tests.support.ledger import (
+    WalletDb,
+    handle,
+    make_release,
+    make_reserve,
+    make_wallet,
+)
 from sqlalchemy import text
 
 from common.messaging.envelope import Envelope, wrap
@@ -20,7 +27,6 @@ from common.testing.broker import publish_as_producers
 from wallet.bootstrap import build
 from wallet.service_layer import saga
 from wallet.settings import Settings
-from wallet.testing import WalletDb, handle, make_release, make_reserve, make_wallet
 
 BET_RELEASED = "wallet.bet_released"
 

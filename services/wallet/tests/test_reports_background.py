@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
 
 from wallet.adapters.report_storage import FilesystemStorage
@@ -21,7 +22,6 @@ from wallet.domain.audit import ClientInfo
 from wallet.domain.reports import ReportFormat, ReportRequest, ReportStatus
 from wallet.service_layer import reports
 from wallet.settings import Settings
-from wallet.testing import WalletDb, make_wallet
 
 EXPORT = "/api/wallet/export"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from services.wallet.tests.support.ledger import WalletDb, handle
 from sqlalchemy import text
 
 from common.contracts.auth import UserRegistered
@@ -24,7 +25,6 @@ from wallet.domain.reports import (
 )
 from wallet.service_layer import saga
 from wallet.settings import Settings
-from wallet.testing import WalletDb, handle
 
 TODAY = date(2026, 11, 25)
 KEY = "k" * 40

@@ -12,14 +12,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import text
-
-from common.money import format_minor
-from wallet.adapters.report_holders import record_account_holder
-from wallet.domain.reports import link_signature
-from wallet.service_layer import saga
-from wallet.settings import Settings
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
     handle,
@@ -29,6 +22,13 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import text
+
+from common.money import format_minor
+from wallet.adapters.report_holders import record_account_holder
+from wallet.domain.reports import link_signature
+from wallet.service_layer import saga
+from wallet.settings import Settings
 
 EXPORT = "/api/wallet/export"
 

@@ -12,9 +12,9 @@ import boto3
 import httpx
 import pytest
 from moto.server import ThreadedMotoServer
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from wallet.adapters.report_storage import S3Storage
-from wallet.testing import WalletDb, make_wallet
 
 BUCKET = "looseline-reports-test"
 KEYS = {"report_s3_access_key_id": "testing", "report_s3_secret_access_key": "testing"}

@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
+from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
+from services.wallet.tests.support.stripe_deposits import StripeWorld
 
 from wallet.adapters.report_storage import FilesystemStorage
 from wallet.adapters.stripe_payments import StripePayments
@@ -29,8 +31,6 @@ from wallet.entrypoints.api.app import create_app
 from wallet.service_layer import reports
 from wallet.service_layer.stripe_jobs import recheck_pending_setups
 from wallet.settings import Settings
-from wallet.stripe_testing import StripeWorld
-from wallet.testing import Api, WalletDb, make_wallet
 
 CARDS = "/api/wallet/payment-methods"
 EXPORT = "/api/wallet/export"

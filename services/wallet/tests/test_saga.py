@@ -7,13 +7,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
-
-from common.contracts.auth import UserBlocked, UserRegistered
-from wallet.adapters.tables import bet, wallet
-from wallet.domain.errors import HoldMismatch, HoldNotFound
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WalletDb,
     deposit,
     handle,
@@ -26,6 +20,12 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import select
+
+from common.contracts.auth import UserBlocked, UserRegistered
+from wallet.adapters.tables import bet, wallet
+from wallet.domain.errors import HoldMismatch, HoldNotFound
+from wallet.service_layer import saga
 
 
 def registered(user_id: uuid.UUID) -> UserRegistered:

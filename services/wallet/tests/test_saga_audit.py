@@ -8,12 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import text
-
-from common.messaging.envelope import Envelope, wrap
-from wallet.domain.errors import HoldNotFound
-from wallet.service_layer import saga
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     WalletDb,
     handle,
     make_release,
@@ -22,6 +17,11 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import text
+
+from common.messaging.envelope import Envelope, wrap
+from wallet.domain.errors import HoldNotFound
+from wallet.service_layer import saga
 
 SAGA_ACTIONS = [
     "stake_reserved",

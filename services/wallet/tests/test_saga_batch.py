@@ -25,6 +25,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from services.wallet.tests.support.ledger import (
+    WalletDb,
+    handle,
+    make_cancelled,
+    make_placed,
+    make_release,
+    make_reserve,
+    make_resettled,
+    make_settled,
+    make_wallet,
+)
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,17 +59,6 @@ from wallet.service_layer.saga_batch import (
 )
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import open_wallet
-from wallet.testing import (
-    WalletDb,
-    handle,
-    make_cancelled,
-    make_placed,
-    make_release,
-    make_reserve,
-    make_resettled,
-    make_settled,
-    make_wallet,
-)
 
 AT = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
 

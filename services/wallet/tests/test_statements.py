@@ -12,16 +12,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import text
-
-from common.periodic import LeaderLocks, advisory_key
-from wallet.adapters.report_holders import record_account_holder
-from wallet.domain.statements import Month, month_due
-from wallet.service_layer import saga
-from wallet.service_layer.report_jobs import report_periodic_jobs
-from wallet.service_layer.statements import generate_statements
-from wallet.settings import Settings
-from wallet.testing import (
+from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
     add_method,
@@ -34,6 +25,15 @@ from wallet.testing import (
     make_settled,
     make_wallet,
 )
+from sqlalchemy import text
+
+from common.periodic import LeaderLocks, advisory_key
+from wallet.adapters.report_holders import record_account_holder
+from wallet.domain.statements import Month, month_due
+from wallet.service_layer import saga
+from wallet.service_layer.report_jobs import report_periodic_jobs
+from wallet.service_layer.statements import generate_statements
+from wallet.settings import Settings
 
 
 @dataclass(frozen=True)

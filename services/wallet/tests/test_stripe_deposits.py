@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 import structlog
+from services.wallet.tests.support.ledger import Api
+from services.wallet.tests.support.stripe_deposits import StripeWorld
 from sqlalchemy import text
 
 from wallet.entrypoints.api.app import create_app
@@ -23,8 +25,6 @@ from wallet.service_layer.stripe_jobs import (
     recheck_pending_setups,
 )
 from wallet.settings import Settings
-from wallet.stripe_testing import StripeWorld
-from wallet.testing import Api
 
 CARDS = "/api/wallet/payment-methods"
 

@@ -22,6 +22,8 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 from prometheus_client import REGISTRY
+from services.wallet.tests.support.ledger import WITHDRAW, Api, add_method
+from services.wallet.tests.support.stripe_deposits import StripeWorld
 
 from common.testing.database import TestDatabase, alembic_ini_for
 from wallet.adapters.stripe_payments import StripePayments
@@ -31,8 +33,6 @@ from wallet.service_layer import card_deposits
 from wallet.service_layer.card_deposits import DepositLimits
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
-from wallet.stripe_testing import StripeWorld
-from wallet.testing import WITHDRAW, Api, add_method
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from wallet.entrypoints.api import admin, deposits, reports
 from wallet.entrypoints.api import routes as routes_api
 from wallet.service_layer.deposits import credit
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.testing import WalletDb, make_wallet
 
 
 def _dependencies(dependant: Dependant) -> Iterator[Callable[..., Any]]:

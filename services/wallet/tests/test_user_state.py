@@ -7,6 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from services.wallet.tests.support.ledger import (
+    WalletDb,
+    handle,
+    make_reserve,
+    make_settled,
+    make_wallet,
+)
 from sqlalchemy import func, select
 
 from common.contracts.auth import AccountClosureRequested, UserBlocked, UserUnblocked
@@ -16,7 +23,6 @@ from wallet.domain.closure import ClosureCheck
 from wallet.domain.errors import WalletClosing
 from wallet.service_layer import closure, saga
 from wallet.service_layer.wallets import usable_wallet
-from wallet.testing import WalletDb, handle, make_reserve, make_settled, make_wallet
 
 T0 = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from common.client_address import client_address, user_agent
 from common.db import DatabaseHandles
 from common.errors import DomainError
-from common.idempotency import HEADER, Claim, IdempotencyStore, Replay
+from common.idempotency import Claim, IdempotencyStore, run_once
 from wallet.adapters.crypto import FieldCipher
 from wallet.domain.audit import ClientInfo
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -70,32 +70,25 @@ async def run_idempotent(
     The answer is recorded in the operation's own unit of work, committed with it; a refusal
     (4xx) is recorded after it and replayed too; any other error frees the key for a retry.
     """
-    key = request.headers.get(HEADER)
-    claim: Claim | None = None
-    if key is not None:
-        found = await services.idempotency.claim(
-            services.db_engine,
-            user_id=user_id,
-            endpoint=f"{request.method} {request.url.path}",
-            key=key,
-            body=body,
-        )
-        if isinstance(found, Replay):
-            return JSONResponse(
-                found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
-            )
-        claim = found
-    try:
-        async with (
-            services.idempotency.settle_on_error(services.db_engine, claim),
-            WalletUnitOfWork(services.db) as uow,
-        ):
+
+    async def run(claim: Claim | None) -> JSONResponse:
+        async with WalletUnitOfWork(services.db) as uow:
             status_code, answer = await operation(uow)
             if claim is not None:
                 await services.idempotency.record(uow.db, claim, status_code, answer)
             await uow.commit()
+        return JSONResponse(answer, status_code=status_code)
+
+    try:
+        return await run_once(
+            services.idempotency,
+            services.db_engine,
+            request,
+            user_id=user_id,
+            body=body,
+            run=run,
+        )
     except DomainError as exc:
         if on_refused is not None:
             await on_refused(exc)
         raise
-    return JSONResponse(answer, status_code=status_code)

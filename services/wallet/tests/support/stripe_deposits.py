@@ -1,4 +1,4 @@
-"""Builders and probes for the Stripe deposit tests (not used by the service itself).
+"""Builders and probes for the Stripe deposit tests (with the tests: the image never ships them).
 
 The wallet app runs in-process (ASGI) and the Stripe simulator over HTTP; the simulator does not
 push webhooks to the app (it has no port): a test fetches an event's signed delivery from the
@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 import stripe
+from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
 from sqlalchemy import select, text
 
 from wallet.adapters.stripe_tables import card_deposit
-from wallet.testing import Api, WalletDb, make_wallet
 
 DEPOSIT = "/api/wallet/deposit"
 WEBHOOK = "/api/webhook/stripe"

@@ -1,6 +1,8 @@
 """Builders and probes for the wallet's tests (and other services' end-to-end tests).
 
-Not used by the service itself. Test data comes from small builder functions with overrides.
+They live with the tests, not in the ``wallet`` package, so the service's image never ships them;
+other services' tests import them as ``services.wallet.tests.support.ledger``.
+Test data comes from small builder functions with overrides.
 """
 
 from __future__ import annotations
