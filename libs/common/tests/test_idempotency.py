@@ -15,8 +15,11 @@ from alembic.operations import Operations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from common.db import create_engine
+from common.errors import Conflict
 from common.idempotency import (
     Claim,
     IdempotencyInProgress,
@@ -28,6 +31,7 @@ from common.idempotency import (
     create_idempotency_table_v1,
     drop_idempotency_table_v1,
     request_hash,
+    run_once,
 )
 from common.testing.database import TestDatabase
 
@@ -185,3 +189,74 @@ async def test_expired_keys_are_reusable_and_purged(store_db: tuple[str, AsyncEn
         )
     assert await store.purge_expired(engine) == 1
     assert isinstance(await claim(store, engine, key="old"), Claim)
+
+
+def post(path: str, key: str | None) -> Request:
+    headers = [(b"idempotency-key", key.encode())] if key is not None else []
+    return Request({"type": "http", "method": "POST", "path": path, "headers": headers})
+
+
+async def test_run_once_runs_a_keyed_request_once_and_replays_its_answer(
+    store_db: tuple[str, AsyncEngine],
+) -> None:
+    """The one way a handler runs a mutating request: claim, run under the claim recording the
+    answer in the operation's transaction, replay it to a retry; without a key, just run."""
+    schema, engine = store_db
+    store = IdempotencyStore(schema)
+    runs: list[Claim | None] = []
+
+    async def run(c: Claim | None) -> JSONResponse:
+        runs.append(c)
+        async with engine.begin() as conn:  # the operation's own transaction
+            await conn.execute(text(f"CREATE TABLE IF NOT EXISTS {schema}.effect (n int)"))
+            await conn.execute(text(f"INSERT INTO {schema}.effect VALUES (1)"))
+            if c is not None:
+                await store.record(conn, c, 201, {"done": True})
+        return JSONResponse({"done": True}, status_code=201)
+
+    kwargs: dict[str, Any] = {"user_id": "u-1", "body": BODY, "run": run}
+    first = await run_once(store, engine, post("/w", "k-run"), **kwargs)
+    retry = await run_once(store, engine, post("/w", "k-run"), **kwargs)
+    unkeyed = await run_once(store, engine, post("/w", None), **kwargs)
+
+    assert unkeyed.status_code == 201
+    assert (first.status_code, first.body) == (201, b'{"done":true}')
+    assert (retry.status_code, retry.body) == (201, b'{"done":true}')
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert isinstance(runs[0], Claim)
+    assert runs[0].endpoint == "POST /w"
+    assert runs[1:] == [None]  # the retry did not run; the unkeyed call did, without a claim
+    async with engine.connect() as conn:
+        assert await conn.scalar(text(f"SELECT count(*) FROM {schema}.effect")) == 2
+
+
+async def test_run_once_replays_a_refusal_and_frees_the_key_after_a_crash(
+    store_db: tuple[str, AsyncEngine],
+) -> None:
+    schema, engine = store_db
+    store = IdempotencyStore(schema)
+
+    async def refuse(_: Claim | None) -> JSONResponse:
+        raise Conflict("Not now.")
+
+    async def crash(_: Claim | None) -> JSONResponse:
+        raise RuntimeError("the process died mid-operation")
+
+    async def succeed(_: Claim | None) -> JSONResponse:
+        return JSONResponse({"ran": True})
+
+    with pytest.raises(Conflict):
+        await run_once(store, engine, post("/w", "k-no"), user_id="u-1", body=BODY, run=refuse)
+    replayed = await run_once(
+        store, engine, post("/w", "k-no"), user_id="u-1", body=BODY, run=succeed
+    )
+    assert replayed.status_code == 409
+    assert b"Not now." in replayed.body
+
+    with pytest.raises(RuntimeError):
+        await run_once(store, engine, post("/w", "k-crash"), user_id="u-1", body=BODY, run=crash)
+    again = await run_once(
+        store, engine, post("/w", "k-crash"), user_id="u-1", body=BODY, run=succeed
+    )
+    assert (again.status_code, again.body) == (200, b'{"ran":true}')

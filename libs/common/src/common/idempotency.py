@@ -21,6 +21,12 @@ How it stays race-safe:
    short transaction of its own (the operation's was rolled back). An unexpected error releases
    the key (``release()``), so a retry runs again.
 
+An HTTP handler uses it one way, in every service: ``run_once(store, engine, request, user_id=…,
+body=…, run=…)`` claims the request's key, answers a retry with the stored answer (``Replay``), and
+otherwise calls ``run(claim)`` — which opens the service's unit of work, does the operation,
+``record()``s the answer on that unit of work's session when ``claim`` is not ``None`` and commits —
+under ``settle_on_error``.
+
 The service creates the table in its own schema with the frozen migration step
 ``create_idempotency_table_v1(op, schema)``; ``IdempotencyStore.purge_expired`` is a periodic job.
 """
@@ -32,7 +38,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
@@ -55,6 +61,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from common.db import schema_metadata
 from common.errors import DomainError, error_body
@@ -71,7 +79,9 @@ __all__ = [
     "create_idempotency_table_v1",
     "define_idempotency_table",
     "drop_idempotency_table_v1",
+    "replay_response",
     "request_hash",
+    "run_once",
 ]
 
 HEADER: Final = "Idempotency-Key"
@@ -351,3 +361,45 @@ class IdempotencyStore:
         async with engine.begin() as conn:
             result = await conn.execute(delete(t).where(t.c.created_at < func.now() - self.ttl))
         return int(result.rowcount)
+
+
+def replay_response(replay: Replay) -> JSONResponse:
+    """A retry's answer: the first call's, marked as replayed."""
+    return JSONResponse(
+        replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+async def run_once(
+    store: IdempotencyStore,
+    engine: AsyncEngine,
+    request: Request,
+    *,
+    user_id: str,
+    body: Any,
+    run: Callable[[Claim | None], Awaitable[JSONResponse]],
+    replay: Callable[[Replay], Awaitable[JSONResponse]] | None = None,
+) -> JSONResponse:
+    """Run a mutating request once per ``Idempotency-Key`` (when the client sent one).
+
+    The key is claimed for ``(user_id, "METHOD /path")`` with the request's ``body``; a retry
+    gets ``replay(stored)`` (default: the stored answer as it was); otherwise ``run(claim)``
+    answers, where ``claim`` is ``None`` without a key. ``run`` records its answer with
+    ``store.record(<its unit of work's session>, claim, status, body)`` before its commit, so the
+    answer and the effects commit together. A refusal (``DomainError``) becomes the key's answer;
+    any other failure frees the key (``settle_on_error``)."""
+    key = request.headers.get(HEADER)
+    claim: Claim | None = None
+    if key is not None:
+        found = await store.claim(
+            engine,
+            user_id=user_id,
+            endpoint=f"{request.method} {request.url.path}",
+            key=key,
+            body=body,
+        )
+        if isinstance(found, Replay):
+            return await replay(found) if replay is not None else replay_response(found)
+        claim = found
+    async with store.settle_on_error(engine, claim):
+        return await run(claim)

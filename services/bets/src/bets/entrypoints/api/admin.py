@@ -8,24 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from bets.domain.bet import BetStatus
 from bets.entrypoints.api.deps import Services
+from bets.entrypoints.api.schemas import StatusFilter
 from bets.service_layer.admin import admin_stats
 from bets.service_layer.views import admin_bets
 from common.auth.deps import AdminUser
 
 router = APIRouter(prefix="/api/bets/admin", tags=["bets admin"])
-
-# Every status, spelled out: a Literal keeps the OpenAPI's inline enum of the values.
-StatusFilter = Literal[
-    BetStatus.PENDING,
-    BetStatus.OPEN,
-    BetStatus.REJECTED,
-    BetStatus.WON,
-    BetStatus.LOST,
-    BetStatus.VOID,
-    BetStatus.CANCELLED,
-]
 
 
 @router.get("/stats")

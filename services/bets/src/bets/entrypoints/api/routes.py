@@ -15,30 +15,25 @@ from pydantic import AwareDatetime
 from bets.domain.bet import BetStatus
 from bets.domain.odds import OddsPolicy, combined_coefficient, payout_minor
 from bets.entrypoints.api.deps import BetsServices, Services
-from bets.entrypoints.api.schemas import Coefficient, PlaceBetRequest, PlaceCouponRequest
+from bets.entrypoints.api.schemas import (
+    Coefficient,
+    PlaceBetRequest,
+    PlaceCouponRequest,
+    StatusFilter,
+)
 from bets.service_layer.cancellation import cancel_bet
 from bets.service_layer.placement import LegRequest, place_pending_bet
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import bet_history, bet_view, user_stats, wait_until_decided
 from common.auth.deps import CurrentUser, VerifiedUser
 from common.errors import error_body
-from common.idempotency import HEADER, Claim, Replay
+from common.idempotency import Claim, Replay, replay_response, run_once
 from common.money import AmountMinor, format_minor
 
 router = APIRouter(prefix="/api/bets", tags=["bets"])
 
 # ``settled`` (and the seed's other word for it, ``resolved``): won, lost or void.
-HistoryStatus = Literal[
-    BetStatus.PENDING,
-    BetStatus.OPEN,
-    BetStatus.REJECTED,
-    BetStatus.WON,
-    BetStatus.LOST,
-    BetStatus.VOID,
-    BetStatus.CANCELLED,
-    "settled",
-    "resolved",
-]
+HistoryStatus = Literal[StatusFilter, "settled", "resolved"]
 
 
 def page_of(*, total: int, limit: int, offset: int) -> dict[str, int]:
@@ -80,29 +75,6 @@ async def _replay_pending(
     return _answer(view, replayed=True)
 
 
-async def _claim(
-    request: Request, services: BetsServices, *, user_id: uuid.UUID, body: Any
-) -> Claim | JSONResponse | None:
-    """Own the request's ``Idempotency-Key`` (none sent: ``None``), or answer a retry."""
-    key = request.headers.get(HEADER)
-    if key is None:
-        return None
-    found = await services.idempotency.claim(
-        services.db_engine,
-        user_id=str(user_id),
-        endpoint=f"{request.method} {request.url.path}",
-        key=key,
-        body=body,
-    )
-    if not isinstance(found, Replay):
-        return found
-    if found.status_code == 202 and isinstance(found.body, dict):
-        return await _replay_pending(services, uuid.UUID(found.body["bet"]["bet_id"]), user_id)
-    return JSONResponse(
-        found.body, status_code=found.status_code, headers={"Idempotent-Replayed": "true"}
-    )
-
-
 async def _place(
     request: Request,
     services: BetsServices,
@@ -116,42 +88,53 @@ async def _place(
 ) -> JSONResponse:
     """Run a placement once per ``Idempotency-Key``: a retry answers with the bet as it is now
     (the first call's refusal, 4xx, is replayed as it was)."""
-    claim = await _claim(request, services, user_id=user_id, body=body)
-    if isinstance(claim, JSONResponse):
-        return claim
-    with contextlib.ExitStack() as waiting:
-        async with (
-            services.idempotency.settle_on_error(services.db_engine, claim),
-            BetsUnitOfWork(services.db) as uow,
-        ):
-            placed = await place_pending_bet(
-                uow,
-                user_id=user_id,
-                legs=legs,
-                stake_minor=stake_minor,
-                is_coupon=is_coupon,
-                policy=policy,
-                limits=services.settings.limits,
-                currency=services.settings.currency,
-                now=datetime.now(UTC),
-            )
-            bet_id = placed.bet_id
-            # Registered before the commit: the decision can only follow it, so none is missed.
-            waiter = waiting.enter_context(services.decisions.waiting(bet_id))
-            if claim is not None:
-                await services.idempotency.record(
-                    uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
+
+    async def replay(found: Replay) -> JSONResponse:
+        if found.status_code == 202 and isinstance(found.body, dict):
+            return await _replay_pending(services, uuid.UUID(found.body["bet"]["bet_id"]), user_id)
+        return replay_response(found)
+
+    async def run(claim: Claim | None) -> JSONResponse:
+        with contextlib.ExitStack() as waiting:
+            async with BetsUnitOfWork(services.db) as uow:
+                placed = await place_pending_bet(
+                    uow,
+                    user_id=user_id,
+                    legs=legs,
+                    stake_minor=stake_minor,
+                    is_coupon=is_coupon,
+                    policy=policy,
+                    limits=services.settings.limits,
+                    currency=services.settings.currency,
+                    now=datetime.now(UTC),
                 )
-            await uow.commit()
-        view = await wait_until_decided(
-            services.db,
-            waiter,
-            bet_id,
-            user_id=user_id,
-            timeout_s=services.settings.placement_wait_s,
-            seen=placed.view(),  # pending: nobody can decide it before the commit
-        )
-    return _answer(view)
+                bet_id = placed.bet_id
+                # Registered before the commit: the decision can only follow it, so none is missed.
+                waiter = waiting.enter_context(services.decisions.waiting(bet_id))
+                if claim is not None:
+                    await services.idempotency.record(
+                        uow.db, claim, 202, {"bet": {"bet_id": str(bet_id)}}
+                    )
+                await uow.commit()
+            view = await wait_until_decided(
+                services.db,
+                waiter,
+                bet_id,
+                user_id=user_id,
+                timeout_s=services.settings.placement_wait_s,
+                seen=placed.view(),  # pending: nobody can decide it before the commit
+            )
+        return _answer(view)
+
+    return await run_once(
+        services.idempotency,
+        services.db_engine,
+        request,
+        user_id=str(user_id),
+        body=body,
+        run=run,
+        replay=replay,
+    )
 
 
 @router.post("/place", status_code=201)

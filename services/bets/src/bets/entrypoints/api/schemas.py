@@ -8,11 +8,23 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
+from bets.domain.bet import BetStatus
 from bets.domain.odds import OddsPolicy
 from common.api import RequestModel
 from common.money import AmountMinor
 
 Coefficient = Annotated[Decimal, Field(gt=1, max_digits=10, decimal_places=3)]
+
+# Every status, spelled out for a query filter: a Literal keeps the OpenAPI's inline enum.
+StatusFilter = Literal[
+    BetStatus.PENDING,
+    BetStatus.OPEN,
+    BetStatus.REJECTED,
+    BetStatus.WON,
+    BetStatus.LOST,
+    BetStatus.VOID,
+    BetStatus.CANCELLED,
+]
 
 
 class _Body(RequestModel):
