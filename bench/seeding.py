@@ -35,7 +35,7 @@ from bets.domain.odds import payout_minor
 from common.contracts.bets import BetLeg, ReserveStake
 from common.db import create_engine, create_sessionmaker
 from common.messaging.outbox import add_to_outbox
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.wallets import open_wallet
 
 T = TypeVar("T")

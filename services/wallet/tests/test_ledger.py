@@ -14,7 +14,7 @@ from wallet.adapters.ledger import Ledger
 from wallet.domain import ledger as rules
 from wallet.domain.errors import InsufficientFunds, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine, HistoryType
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 
 

@@ -48,7 +48,7 @@ from wallet.adapters.tables import SCHEMA
 from wallet.domain.errors import HoldNotFound
 from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer import saga
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 from wallet.service_layer.saga import Origin
 from wallet.service_layer.saga_batch import (

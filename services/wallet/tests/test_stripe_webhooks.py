@@ -29,8 +29,8 @@ from common.testing.database import TestDatabase, alembic_ini_for
 from wallet.adapters.stripe_payments import StripePayments
 from wallet.domain.audit import ClientInfo
 from wallet.entrypoints.api.app import create_app
-from wallet.service_layer import card_deposits
-from wallet.service_layer.card_deposits import DepositLimits
+from wallet.service_layer.deposits import start as card_deposits
+from wallet.service_layer.deposits.start import DepositLimits
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 

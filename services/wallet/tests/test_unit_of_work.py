@@ -14,7 +14,7 @@ from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from wallet.entrypoints.api import admin, deposits, reports
 from wallet.entrypoints.api import routes as routes_api
-from wallet.service_layer.deposits import credit
+from wallet.service_layer.deposits.settle import credit
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 

@@ -30,7 +30,7 @@ from common.contracts.bets import (
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.adapters.tables import SCHEMA, account, balance_transaction, hold, outbox
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.wallets import open_wallet
 
 

@@ -135,6 +135,49 @@ class CheckoutView:
         )
 
 
+@dataclass(frozen=True)
+class ChargeView:
+    """What the wallet reads from a refunded Charge (``charge.refunded``)."""
+
+    id: str
+    payment_intent: str | None
+    amount_refunded_minor: int  # cumulative: every refund of the charge so far
+
+    @classmethod
+    def of(cls, obj: JSON) -> ChargeView:
+        return cls(
+            id=str(obj["id"]),
+            payment_intent=_id(obj.get("payment_intent")),
+            amount_refunded_minor=int(obj.get("amount_refunded") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    """What the wallet reads from a Dispute (``charge.dispute.created`` / ``.closed``)."""
+
+    id: str
+    payment_intent: str | None
+    charge: str | None
+    amount_minor: int
+    currency: str | None  # upper-case ISO 4217; None when Stripe sent none
+    status: str | None  # Stripe's: needs_response…, won, lost
+    reason: str | None
+
+    @classmethod
+    def of(cls, obj: JSON) -> DisputeView:
+        currency, status = obj.get("currency"), obj.get("status")
+        return cls(
+            id=str(obj["id"]),
+            payment_intent=_id(obj.get("payment_intent")),
+            charge=_id(obj.get("charge")),
+            amount_minor=int(obj.get("amount") or 0),
+            currency=str(currency).upper() if currency else None,
+            status=None if status is None else str(status),
+            reason=obj.get("reason"),
+        )
+
+
 class ProviderUnreachable(Exception):
     """Stripe could not be reached or failed (network, rate limit, 5xx). Not a refusal: the
     HTTP edge answers 503 and frees the Idempotency-Key, so the client's retry runs again (the

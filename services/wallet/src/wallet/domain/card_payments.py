@@ -2,7 +2,7 @@
 transfers of refunds and disputes.
 
 A deposit is credited only once the provider says the payment succeeded, with the provider's
-amount (``service_layer.deposits.credit_deposit``: clearing → available). A refund or a dispute
+amount (``service_layer.deposits.settle.credit``: clearing → available). A refund or a dispute
 after the credit takes the money back (available → clearing) even if the user has spent it: like
 a resettlement, it is a house correction that may leave a debt (ARCHITECTURE.md §4). A dispute
 won by us gives it back (clearing → available).

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wallet.adapters.deposits import DepositView, deposit_view
 from wallet.adapters.stripe_tables import card_deposit, card_dispute
 from wallet.adapters.tables import audit_log, hold, wallet, withdrawal, withdrawal_method
 from wallet.domain.errors import WalletNotFound
 from wallet.service_layer import withdrawal_methods
-from wallet.service_layer.card_deposits import DepositView, deposit_view
 from wallet.service_layer.withdrawal_methods import MethodView
 
 

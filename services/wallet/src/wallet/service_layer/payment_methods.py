@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wallet.adapters.payment_methods import MethodView as MethodView
 from wallet.adapters.payment_methods import PaymentMethods
-from wallet.adapters.stripe_payments import PaymentProvider, SetupView
+from wallet.adapters.stripe_payments import CardView, PaymentProvider, SetupView
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import CardSetupsPending, PaymentMethodNotFound
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -110,6 +110,15 @@ async def save_card(
     if existing is not None:
         return existing
     card = await provider.retrieve_card(stripe_payment_method_id)
+    return await store_card(uow, user_id=user_id, card=card, client=client)
+
+
+async def store_card(
+    uow: WalletUnitOfWork, *, user_id: uuid.UUID, card: CardView, client: ClientInfo | None = None
+) -> MethodView:
+    """Store a card already read from Stripe (no call here: a paid deposit asks Stripe before
+    the ledger locks the balance, then stores the card with its credit). Once: a card saved
+    concurrently stands."""
     has_default = await uow.payment_methods.has_default(user_id)
     added = await uow.payment_methods.add(
         user_id=user_id,
@@ -122,7 +131,7 @@ async def save_card(
         is_default=not has_default,  # the first card is the default
     )
     if added is None:  # saved concurrently (webhook and re-check): theirs stands
-        again = await uow.payment_methods.by_stripe_id(stripe_payment_method_id)
+        again = await uow.payment_methods.by_stripe_id(card.payment_method_id)
         assert again is not None
         return again
     await uow.audit.add(
@@ -138,9 +147,16 @@ async def save_card(
 
 
 async def settle_setup(
-    uow: WalletUnitOfWork, provider: PaymentProvider, setup: SetupView
+    uow: WalletUnitOfWork,
+    provider: PaymentProvider,
+    setup: SetupView,
+    *,
+    expiry: timedelta | None = None,
 ) -> MethodView | None:
-    """A SetupIntent as Stripe reports it (webhook or re-check): save its card once succeeded."""
+    """A SetupIntent as Stripe reports it (webhook or re-check): save its card once succeeded.
+
+    ``expiry`` (a deposit's) is what the webhook table hands every handler: a SetupIntent opens
+    no deposit, so it is not used here."""
     user_id = await uow.payment_methods.owner_of_setup(setup.id)
     if user_id is None:
         user_id = await user_of_customer(uow, setup.customer)

@@ -29,7 +29,8 @@ from common.runtime import PeriodicSpec
 from wallet.adapters.stripe_payments import StripePayments
 from wallet.adapters.stripe_tables import card_deposit
 from wallet.domain.card_payments import DepositStatus
-from wallet.service_layer import card_deposits, payment_methods
+from wallet.service_layer import payment_methods
+from wallet.service_layer.deposits import recheck
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
@@ -98,7 +99,7 @@ async def _each(
         for operation_id in operation_ids:
             try:
                 async with WalletUnitOfWork(sessions) as uow:
-                    settled = await card_deposits.reconcile_with_stripe(
+                    settled = await recheck.reconcile_with_stripe(
                         uow, provider, operation_id, expire=expire
                     )
                     await uow.commit()

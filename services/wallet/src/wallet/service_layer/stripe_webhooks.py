@@ -1,74 +1,80 @@
 """Stripe's webhook events, each applied once: the event id is stored in the transaction of its
 effect (``stripe_event``). A second delivery — sequential or concurrent (the insert waits for the
 first to commit) — finds the id and changes nothing. Unknown types are acknowledged.
+
+The table names, for each event type, the typed view its object is read into and the service
+function that applies it; nothing stands between the two.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from wallet.adapters.stripe_payments import CheckoutView, IntentView, PaymentProvider, SetupView
-from wallet.service_layer import card_deposits, payment_methods
+from wallet.adapters.stripe_payments import (
+    JSON,
+    ChargeView,
+    CheckoutView,
+    DisputeView,
+    IntentView,
+    PaymentProvider,
+    SetupView,
+)
+from wallet.service_layer import payment_methods
+from wallet.service_layer.deposits import disputes, settle
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
-Handler = Callable[[WalletUnitOfWork, PaymentProvider, dict[str, Any], timedelta], Awaitable[bool]]
+View = TypeVar("View")
+ViewIn = TypeVar("ViewIn", contravariant=True)
 
 
-async def _intent(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
-) -> bool:
-    settled = await card_deposits.settle_intent(uow, provider, IntentView.of(obj), expiry=expiry)
-    return settled is not None
+class Apply(Protocol[ViewIn]):
+    """A service function applying one Stripe object; None or False: nothing of ours to do.
+    ``expiry`` is the deposit expiry, for a deposit the event has to create by its metadata."""
+
+    def __call__(
+        self,
+        uow: WalletUnitOfWork,
+        provider: PaymentProvider,
+        view: ViewIn,
+        /,
+        *,
+        expiry: timedelta,
+    ) -> Awaitable[object]: ...
 
 
-async def _checkout(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], expiry: timedelta
-) -> bool:
-    settled = await card_deposits.settle_checkout(
-        uow, provider, CheckoutView.of(obj), expiry=expiry
-    )
-    return settled is not None
+@dataclass(frozen=True)
+class On(Generic[View]):
+    """An event's object read into its view and handed to its service function."""
+
+    read: Callable[[JSON], View]
+    apply: Apply[View]
+
+    async def __call__(
+        self, uow: WalletUnitOfWork, provider: PaymentProvider, obj: JSON, expiry: timedelta
+    ) -> bool:
+        applied = await self.apply(uow, provider, self.read(obj), expiry=expiry)
+        return applied is not None and applied is not False
 
 
-async def _setup(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
-) -> bool:
-    return await payment_methods.settle_setup(uow, provider, SetupView.of(obj)) is not None
+_INTENT = On(IntentView.of, settle.settle_intent)
+_CHECKOUT = On(CheckoutView.of, settle.settle_checkout)
 
-
-async def _refund(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
-) -> bool:
-    return await card_deposits.apply_refund(uow, provider, obj)
-
-
-async def _dispute_created(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
-) -> bool:
-    return await card_deposits.open_dispute(uow, provider, obj)
-
-
-async def _dispute_closed(
-    uow: WalletUnitOfWork, provider: PaymentProvider, obj: dict[str, Any], _: timedelta
-) -> bool:
-    return await card_deposits.close_dispute(uow, provider, obj)
-
-
-HANDLERS: dict[str, Handler] = {
-    "payment_intent.succeeded": _intent,
-    "payment_intent.payment_failed": _intent,
-    "payment_intent.requires_action": _intent,
-    "payment_intent.processing": _intent,
-    "payment_intent.canceled": _intent,
-    "checkout.session.completed": _checkout,
-    "checkout.session.async_payment_succeeded": _checkout,
-    "checkout.session.expired": _checkout,
-    "setup_intent.succeeded": _setup,
-    "charge.refunded": _refund,
-    "charge.dispute.created": _dispute_created,
-    "charge.dispute.closed": _dispute_closed,
+HANDLERS: dict[str, On[Any]] = {
+    "payment_intent.succeeded": _INTENT,
+    "payment_intent.payment_failed": _INTENT,
+    "payment_intent.requires_action": _INTENT,
+    "payment_intent.processing": _INTENT,
+    "payment_intent.canceled": _INTENT,
+    "checkout.session.completed": _CHECKOUT,
+    "checkout.session.async_payment_succeeded": _CHECKOUT,
+    "checkout.session.expired": _CHECKOUT,
+    "setup_intent.succeeded": On(SetupView.of, payment_methods.settle_setup),
+    "charge.refunded": On(ChargeView.of, disputes.apply_refund),
+    "charge.dispute.created": On(DisputeView.of, disputes.open_dispute),
+    "charge.dispute.closed": On(DisputeView.of, disputes.close_dispute),
 }
 
 

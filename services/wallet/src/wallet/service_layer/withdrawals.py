@@ -65,8 +65,8 @@ from wallet.domain.withdrawals import (
     utc_day_bounds,
 )
 from wallet.service_layer import money_metrics
-from wallet.service_layer.card_deposits import check_withdrawals_allowed
 from wallet.service_layer.closure import settle_if_empty
+from wallet.service_layer.deposits.disputes import check_withdrawals_allowed
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import check_usable

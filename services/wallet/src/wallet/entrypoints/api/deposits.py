@@ -23,16 +23,17 @@ from common.errors import error_body
 from common.idempotency import HEADER
 from common.logging import get_logger
 from common.money import AmountMinor, format_minor
+from wallet.adapters.deposits import DepositView
 from wallet.adapters.stripe_payments import PaymentProvider, ProviderUnreachable, StripePayments
 from wallet.domain.errors import PaymentProviderUnavailable
 from wallet.entrypoints.api.deps import Client, Services, run_idempotent
-from wallet.service_layer import card_deposits, payment_methods, stripe_metrics, stripe_webhooks
-from wallet.service_layer.card_deposits import (
+from wallet.service_layer import payment_methods, stripe_metrics, stripe_webhooks
+from wallet.service_layer.deposits import recheck, start
+from wallet.service_layer.deposits.start import (
     ActionRequired,
     Credited,
     Declined,
     DepositLimits,
-    DepositView,
     PaymentForm,
 )
 from wallet.service_layer.payment_methods import MethodView
@@ -138,9 +139,7 @@ def browser_confirms(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _saved_card_answer(
-    outcome: card_deposits.SavedCardOutcome, settings: Settings
-) -> tuple[int, Any]:
+def _saved_card_answer(outcome: start.SavedCardOutcome, settings: Settings) -> tuple[int, Any]:
     deposit = outcome.deposit
     if isinstance(outcome, Credited):
         return 200, {
@@ -184,11 +183,11 @@ async def deposit(
 ) -> JSONResponse:
     settings = services.settings
     limits = deposit_limits(settings)
-    operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
+    operation_id = start.operation_id_for(principal.user_id, request.headers.get(HEADER))
 
     async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         if body.payment_method_id is not None:
-            outcome = await card_deposits.charge_saved_card(
+            outcome = await start.charge_saved_card(
                 uow,
                 provider,
                 user_id=principal.user_id,
@@ -199,7 +198,7 @@ async def deposit(
                 client=client,
             )
             return _saved_card_answer(outcome, settings)
-        form: PaymentForm = await card_deposits.start_card_deposit(
+        form: PaymentForm = await start.start_card_deposit(
             uow,
             provider,
             user_id=principal.user_id,
@@ -240,10 +239,10 @@ async def deposit_checkout(
     client: Client,
 ) -> JSONResponse:
     settings = services.settings
-    operation_id = card_deposits.operation_id_for(principal.user_id, request.headers.get(HEADER))
+    operation_id = start.operation_id_for(principal.user_id, request.headers.get(HEADER))
 
     async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
-        found, url = await card_deposits.start_checkout(
+        found, url = await start.start_checkout(
             uow,
             provider,
             user_id=principal.user_id,
@@ -278,16 +277,14 @@ async def get_deposit(
     """The deposit's status; a pending one is re-checked with Stripe (and credited, once) —
     at most once per ``WALLET_DEPOSIT_STATUS_RECHECK_S``, however often it is polled."""
     async with provider_errors(), WalletUnitOfWork(services.db) as uow:
-        found = await card_deposits.find_deposit(
-            uow, user_id=principal.user_id, intent_id=intent_id
-        )
-        found = await card_deposits.recheck(
+        found = await recheck.find_deposit(uow, user_id=principal.user_id, intent_id=intent_id)
+        found = await recheck.recheck(
             uow,
             provider,
             found,
             at_most_every=timedelta(seconds=services.settings.deposit_status_recheck_s),
         )
-        available = await card_deposits.available_minor(uow, principal.user_id)
+        available = await recheck.available_minor(uow, principal.user_id)
         await uow.commit()
     return {
         "success": True,

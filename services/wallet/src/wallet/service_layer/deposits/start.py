@@ -1,0 +1,284 @@
+"""Starting a deposit: a PaymentIntent for a new card (the SPA confirms it), an off-session
+charge of a saved card (credited at once when Stripe says succeeded), a Checkout Session.
+
+Each is refused before any Stripe call when the amount is out of limits, the wallet is not
+usable, or the user has too many unpaid deposits; the pending row is written before the call so
+a webhook racing the request finds it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from wallet.adapters.deposits import DepositView
+from wallet.adapters.stripe_payments import AuthenticationRequired, IntentView, PaymentProvider
+from wallet.domain import card_payments as rules
+from wallet.domain.audit import AuditAction, AuditStatus, ClientInfo
+from wallet.domain.card_payments import DepositStatus
+from wallet.domain.errors import CardDeclined, CardDepositsPending
+from wallet.service_layer import payment_methods, stripe_metrics
+from wallet.service_layer.deposits.settle import settle_intent
+from wallet.service_layer.deposits.shared import announce_failure, audit_deposit
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
+from wallet.service_layer.wallets import check_usable
+
+# Operation ids derived from the client's Idempotency-Key: a retried request reuses the same
+# Stripe idempotency key, so a crash after Stripe answered never makes a second PaymentIntent.
+_OPERATION_NS = uuid.UUID("5b0d3f52-6c1e-4c36-9d0f-1f7a3f0c8e11")
+
+
+def operation_id_for(user_id: uuid.UUID, idempotency_key: str | None) -> uuid.UUID:
+    if idempotency_key is None:
+        return uuid.uuid4()
+    return uuid.uuid5(_OPERATION_NS, f"{user_id}:{idempotency_key}")
+
+
+@dataclass(frozen=True)
+class DepositLimits:
+    min_minor: int
+    max_minor: int
+    expiry: timedelta
+    # Unpaid deposits a user may have open at once: each one started is a Stripe call, and each
+    # is re-checked by the reconciliation job until it is paid or expires.
+    pending_max: int = 5
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    """A new card: the SPA shows Stripe's form and confirms with ``client_secret``."""
+
+    deposit: DepositView
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class ActionRequired:
+    """3-D Secure: the SPA completes ``next_action`` with Stripe.js and ``client_secret``."""
+
+    deposit: DepositView
+    client_secret: str
+    next_action: dict[str, Any] | None
+    # The saved card's Stripe id: Stripe.js confirms on-session with it (Stripe clears the
+    # intent's payment_method after an off-session authentication_required).
+    payment_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Credited:
+    deposit: DepositView
+    available_after_minor: int
+
+
+@dataclass(frozen=True)
+class Declined:
+    deposit: DepositView
+    error: CardDeclined
+
+
+@dataclass(frozen=True)
+class Processing:
+    deposit: DepositView
+
+
+SavedCardOutcome = Credited | ActionRequired | Declined | Processing
+
+
+async def _check_pending_cap(
+    uow: WalletUnitOfWork, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
+) -> None:
+    """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones;
+    a retry of this very operation is not counted against itself."""
+    await uow.deposits.lock_starts_of(user_id)
+    pending = await uow.deposits.count_pending(user_id, besides=operation_id)
+    if pending >= limits.pending_max:
+        raise CardDepositsPending(details={"pending": pending, "limit": limits.pending_max})
+
+
+async def start_card_deposit(
+    uow: WalletUnitOfWork,
+    provider: PaymentProvider,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+    save_method: bool,
+    limits: DepositLimits,
+    client: ClientInfo,
+) -> PaymentForm:
+    """A new card: a PaymentIntent (saving the card for later when asked) and a pending deposit."""
+    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
+    found = check_usable(await uow.wallets.find(user_id))
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
+        operation_id=operation_id,
+        user_id=user_id,
+        kind="new_card",
+        amount_minor=amount_minor,
+        currency=found.currency,
+        expiry=limits.expiry,
+        save_method=save_method,
+    )
+    intent = await provider.create_payment_intent(
+        operation_id=operation_id,
+        user_id=user_id,
+        amount_minor=amount_minor,
+        currency=found.currency,
+        customer=customer,
+        save_card=save_method,
+    )
+    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
+    await audit_deposit(
+        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    )
+    stripe_metrics.deposits.labels("new_card", "started").inc()
+    assert intent.client_secret is not None, "Stripe returns a PaymentIntent's client_secret"
+    return PaymentForm(deposit, intent.client_secret)
+
+
+async def charge_saved_card(
+    uow: WalletUnitOfWork,
+    provider: PaymentProvider,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+    method_id: uuid.UUID,
+    limits: DepositLimits,
+    client: ClientInfo,
+) -> SavedCardOutcome:
+    """A saved card, off-session: credited at once when Stripe says succeeded."""
+    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
+    found = check_usable(await uow.wallets.find(user_id))
+    method = await payment_methods.find_method(uow, user_id, method_id)
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
+        operation_id=operation_id,
+        user_id=user_id,
+        kind="saved_card",
+        amount_minor=amount_minor,
+        currency=found.currency,
+        expiry=limits.expiry,
+        method_id=method_id,
+    )
+    await payment_methods.mark_used(uow, method_id)
+    # Stripe is called before anything locks the user's balance rows (the cap is an advisory
+    # lock on deposit starts, the wallet read takes no lock): the ledger locks them only in
+    # settle_intent's credit, after Stripe answered.
+    try:
+        intent = await provider.charge_saved_card(
+            operation_id=operation_id,
+            user_id=user_id,
+            amount_minor=amount_minor,
+            currency=found.currency,
+            customer=customer,
+            payment_method=method.stripe_payment_method_id,
+        )
+    except AuthenticationRequired as needed:
+        return await _action_required(
+            uow, operation_id, needed.intent, client, method.stripe_payment_method_id
+        )
+    except CardDeclined as declined:
+        return await _declined(uow, operation_id, declined, client)
+    if intent.status == "requires_action":
+        return await _action_required(
+            uow, operation_id, intent, client, method.stripe_payment_method_id
+        )
+    settled = await settle_intent(uow, provider, intent, locked_by_caller=operation_id)
+    assert settled is not None
+    if settled.deposit.status is DepositStatus.succeeded:
+        available = await uow.ledger.lock_available(user_id)
+        return Credited(settled.deposit, available)
+    return Processing(settled.deposit)
+
+
+async def _action_required(
+    uow: WalletUnitOfWork,
+    operation_id: uuid.UUID,
+    intent: IntentView,
+    client: ClientInfo,
+    payment_method: str,
+) -> ActionRequired:
+    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
+    await audit_deposit(
+        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    )
+    stripe_metrics.deposits.labels(deposit.kind, "requires_action").inc()
+    assert intent.client_secret is not None
+    return ActionRequired(deposit, intent.client_secret, intent.next_action, payment_method)
+
+
+async def _declined(
+    uow: WalletUnitOfWork, operation_id: uuid.UUID, error: CardDeclined, client: ClientInfo
+) -> Declined:
+    details = error.details if isinstance(error.details, dict) else {}
+    before = await uow.deposits.lock(operation_id=operation_id)
+    deposit = await uow.deposits.set(
+        operation_id,
+        intent_id=details.get("intent_id"),
+        status=DepositStatus.failed.value,
+        stripe_status="requires_payment_method",
+        decline_code=details.get("decline_code"),
+        failure_message=error.message,
+    )
+    await audit_deposit(
+        uow,
+        AuditAction.deposit_failed,
+        AuditStatus.failed,
+        deposit,
+        client=client,
+        decline_code=deposit.decline_code,
+    )
+    stripe_metrics.deposits.labels(deposit.kind, "declined").inc()
+    if before is not None and before.status is DepositStatus.pending:
+        await announce_failure(uow, deposit)
+    return Declined(deposit, error)
+
+
+async def start_checkout(
+    uow: WalletUnitOfWork,
+    provider: PaymentProvider,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+    limits: DepositLimits,
+    success_url: str,
+    cancel_url: str,
+    client: ClientInfo,
+) -> tuple[DepositView, str]:
+    """A Stripe Checkout Session (seed 002): the user pays on Stripe's page."""
+    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
+    found = check_usable(await uow.wallets.find(user_id))
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
+        operation_id=operation_id,
+        user_id=user_id,
+        kind="checkout",
+        amount_minor=amount_minor,
+        currency=found.currency,
+        expiry=limits.expiry,
+    )
+    checkout = await provider.create_checkout(
+        operation_id=operation_id,
+        user_id=user_id,
+        amount_minor=amount_minor,
+        currency=found.currency,
+        customer=customer,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+    deposit = await uow.deposits.set(
+        operation_id, checkout_session_id=checkout.id, stripe_status=checkout.status
+    )
+    await audit_deposit(
+        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    )
+    stripe_metrics.deposits.labels("checkout", "started").inc()
+    assert checkout.url is not None, "a Checkout Session in payment mode has a url"
+    return deposit, checkout.url
