@@ -37,7 +37,7 @@ from bets.service_layer import read_model, settlement
 from common.contracts.bets import BetLeg, BetSettled, ReserveStake
 from common.messaging.consumer import BatchContext
 from wallet.domain.ledger import shard_for
-from wallet.service_layer.deposits import credit_deposit
+from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 from wallet.service_layer.saga import Origin, reserve_stake, settle_bet
 from wallet.service_layer.saga_batch import SagaCommand, SagaResult, apply_saga_batch

@@ -13,10 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bets.adapters.tables import event, market, selection
+from bets.adapters.repositories import EventReadModel
 from bets.domain.bet import SelectionOffer, offer_refusal
 from bets.domain.errors import SelectionNotFound
 from common.errors import DomainError
@@ -34,12 +31,12 @@ class Offer:
 
 
 async def open_offers(
-    session: AsyncSession, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
+    read_model: EventReadModel, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
 ) -> list[Offer]:
     """The offer for each ``(event_id, odds_id)``, in order; raises the first reason it cannot
     be bet on (unknown selection, event not open or started, market suspended or closed)."""
     offers: list[Offer] = []
-    for verdict in await offer_verdicts(session, legs, now=now):
+    for verdict in await offer_verdicts(read_model, legs, now=now):
         if isinstance(verdict, DomainError):
             raise verdict
         offers.append(verdict)
@@ -47,38 +44,16 @@ async def open_offers(
 
 
 async def offer_verdicts(
-    session: AsyncSession, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
+    read_model: EventReadModel, legs: Sequence[tuple[uuid.UUID, uuid.UUID]], *, now: datetime
 ) -> list[Offer | DomainError]:
     """Per ``(event_id, odds_id)``, in order: its offer, or why it cannot be bet on — in one
     query for any number of bets' legs (the wallet's replies are decided by the batch)."""
-    if not legs:
-        return []
-    rows = (
-        await session.execute(
-            select(
-                selection.c.odds_id,
-                selection.c.event_id,
-                selection.c.market_id,
-                selection.c.market,
-                selection.c.selection,
-                selection.c.coefficient,
-                market.c.status.label("market_status"),
-                market.c.live_betting,
-                event.c.event_name,
-                event.c.status.label("event_status"),
-                event.c.starts_at,
-            )
-            .join(market, market.c.id == selection.c.market_id)
-            .join(event, event.c.id == selection.c.event_id)
-            .where(selection.c.odds_id.in_({odds_id for _, odds_id in legs}))
-        )
-    ).all()
-    by_odds = {row.odds_id: row for row in rows}
+    by_odds = await read_model.selections([odds_id for _, odds_id in legs])
     return [_verdict(by_odds.get(odds_id), event_id, odds_id, now) for event_id, odds_id in legs]
 
 
 def _verdict(
-    row: Any,  # the leg's row of offer_verdicts' query, or None
+    row: Any,  # the leg's selection as the read model has it, or None
     event_id: uuid.UUID,
     odds_id: uuid.UUID,
     now: datetime,

@@ -16,9 +16,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert
-
-from bets.adapters.tables import bet, bet_leg
 from bets.domain.bet import BetStatus
 from bets.domain.errors import OddsChanged
 from bets.domain.limits import BetLimits
@@ -98,11 +95,12 @@ async def place_pending_bet(
     now: datetime,
 ) -> PlacedBet:
     """Insert the bet ``pending`` and queue ``ReserveStake``; raises the reason it is refused."""
-    session = uow.db
     limits.check_stake(stake_minor)
     if is_coupon:
         limits.check_coupon_legs([leg.event_id for leg in legs])
-    offers = await open_offers(session, [(leg.event_id, leg.odds_id) for leg in legs], now=now)
+    offers = await open_offers(
+        uow.read_model, [(leg.event_id, leg.odds_id) for leg in legs], now=now
+    )
     for leg, offer in zip(legs, offers, strict=True):
         if not accepts_odds(policy, expected=leg.expected_coefficient, current=offer.coefficient):
             raise OddsChanged(
@@ -149,8 +147,7 @@ async def place_pending_bet(
             for position, o in enumerate(offers)
         ],
     )
-    await session.execute(insert(bet).values(**placed.row))
-    await session.execute(insert(bet_leg), placed.legs)
+    await uow.bets.add(placed.row, placed.legs)
     await uow.emit(
         ReserveStake(
             bet_id=bet_id,

@@ -7,8 +7,9 @@
 
 The replies are decided by the set (``saga_batch``): the consumer hands a run of them to one
 call in its transaction, and a reply on its own is a list of one. This module keeps what the
-batch, the watchdog, cancellation and settlement share: the legs and message builders, the
-``NOTIFY`` of a decision, and the per-message handlers (a list of one) tests drive directly.
+batch, the watchdog, cancellation and settlement share: the saga's step table and its
+compensations, the legs and message builders, and the per-message handlers (a list of one) tests
+drive directly. The SQL is ``adapters.repositories.BetRepository``'s.
 
 The bet rows are locked (``FOR UPDATE``) and only a ``pending`` bet moves, so a duplicated reply
 changes nothing. Every decision ``NOTIFY``s ``bet_decided`` with the bet id at commit: the HTTP
@@ -17,18 +18,22 @@ call waiting for it on any replica wakes up.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final, Literal
 
-from sqlalchemy import Row, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import BaseModel
+from sqlalchemy import Row
 
-from bets.adapters.decisions import DECIDED_CHANNEL
-from bets.adapters.tables import bet_leg
-from common.contracts.bets import BetLeg, BetPlaced, BetRejected, ReleaseStake
+from common.contracts.bets import (
+    BetCancelled,
+    BetLeg,
+    BetPlaced,
+    BetRejected,
+    ReleaseStake,
+    ReserveStake,
+)
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.errors import PoisonMessage
 from common.messaging.consumer import BatchContext, MessageContext
@@ -37,45 +42,87 @@ from common.messaging.consumer import BatchContext, MessageContext
 RESERVATION_TIMEOUT = "bet.reservation_timeout"
 
 
+# --- the saga, step by step (FTGO's saga definition: each step, who acts, what undoes it) ----
+
+
+@dataclass(frozen=True)
+class SagaStep:
+    """One step of placing a bet: the participant acts on ``command``, answers one of
+    ``replies``; ``compensation`` undoes the step when a later one fails."""
+
+    name: str
+    participant: Literal["bets", "wallet"]
+    handled_by: str  # where the step is written
+    command: type[BaseModel] | None = None
+    replies: tuple[type[BaseModel], ...] = ()
+    emits: tuple[type[BaseModel], ...] = ()
+    compensation: type[BaseModel] | None = None
+
+
+PLACEMENT_SAGA: Final[tuple[SagaStep, ...]] = (
+    SagaStep(
+        "place_pending",  # the bet is pending; rejecting it is this step's compensation
+        participant="bets",
+        handled_by="placement.place_pending_bet",
+        emits=(ReserveStake,),
+        compensation=BetRejected,
+    ),
+    SagaStep(
+        "reserve_stake",  # the wallet holds the stake, or refuses to
+        participant="wallet",
+        handled_by="wallet: saga.on_reserve_stake",
+        command=ReserveStake,
+        replies=(StakeReserved, StakeReservationRejected),
+        compensation=ReleaseStake,
+    ),
+    SagaStep(
+        "open",  # the pivot: once open, the bet stands until settled or cancelled
+        participant="bets",
+        handled_by="saga_batch.decide_replies",
+        command=StakeReserved,
+        emits=(BetPlaced,),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Compensation:
+    """A way the saga fails after ``failed_at``: the bet's status and what goes out."""
+
+    failed_at: str
+    status: Literal["rejected", "cancelled"]
+    emits: tuple[type[BaseModel], ...]
+    handled_by: str
+
+
+COMPENSATIONS: Final[dict[str, Compensation]] = {
+    # The wallet refused the hold: nothing is held, nothing to release.
+    "stake_refused": Compensation(
+        "reserve_stake", "rejected", (BetRejected,), "saga_batch.decide_replies"
+    ),
+    # Held, but the offer turned invalid while pending: release the hold, reject.
+    "offer_gone": Compensation(
+        "open", "rejected", (ReleaseStake, BetRejected), "saga_batch.decide_replies"
+    ),
+    # The wallet never answered: release whatever a late command may hold, reject.
+    "reservation_timeout": Compensation(
+        "reserve_stake", "rejected", (ReleaseStake, BetRejected), "watchdog.watch_pending"
+    ),
+    # A hold made after the watchdog gave up: released again (the wallet voids a hold once).
+    "late_hold": Compensation(
+        "reserve_stake", "rejected", (ReleaseStake,), "saga_batch.decide_replies"
+    ),
+    # The user cancels an open bet before its events start.
+    "cancelled_by_user": Compensation(
+        "open", "cancelled", (ReleaseStake, BetCancelled), "cancellation.cancel_bet"
+    ),
+}
+
+
 class ReplyInOtherCurrency(PoisonMessage):
     """The wallet held a stake in another currency than the bet's: dead-lettered at once."""
 
     dead_letter_reason = "currency_mismatch"
-
-
-async def notify_decided(session: AsyncSession, bet_id: uuid.UUID) -> None:
-    """Wake whoever waits for this bet, once the transaction commits."""
-    await notify_all_decided(session, [bet_id])
-
-
-async def notify_all_decided(session: AsyncSession, bet_ids: Sequence[uuid.UUID]) -> None:
-    """Wake whoever waits for any of these bets, once the transaction commits (one statement)."""
-    if not bet_ids:
-        return
-    await session.execute(
-        text("SELECT pg_notify(:channel, id) FROM unnest(CAST(:bet_ids AS text[])) AS id"),
-        {"channel": DECIDED_CHANNEL, "bet_ids": [str(b) for b in bet_ids]},
-    )
-
-
-async def legs_by_bet(
-    session: AsyncSession, bet_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Row[Any]]]:
-    """Each bet's legs in their order, for many bets in one query."""
-    found: dict[uuid.UUID, list[Row[Any]]] = {b: [] for b in bet_ids}
-    if not found:
-        return found
-    for leg in await session.execute(
-        select(bet_leg)
-        .where(bet_leg.c.bet_id.in_(list(found)))
-        .order_by(bet_leg.c.bet_id, bet_leg.c.position)
-    ):
-        found[leg.bet_id].append(leg)
-    return found
-
-
-async def bet_legs(session: AsyncSession, bet_id: uuid.UUID) -> list[Row[Any]]:
-    return (await legs_by_bet(session, [bet_id]))[bet_id]
 
 
 def contract_legs(rows: list[Row[Any]]) -> list[BetLeg]:

@@ -28,11 +28,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Text, column, func, select, update, values
-from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row
 
-from bets.adapters.tables import bet
+from bets.adapters.repositories import EventReadModel
 from bets.domain.bet import BetStatus, can_transition, next_status
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
@@ -43,10 +41,9 @@ from bets.service_layer.saga import (
     bet_placed,
     bet_rejected,
     contract_legs,
-    legs_by_bet,
-    notify_all_decided,
     release_stake,
 )
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetLeg
 from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.errors import DomainError
@@ -82,13 +79,21 @@ class _Batch:
 
 async def decide_replies(items: Sequence[tuple[WalletReply, Envelope]], ctx: BatchContext) -> None:
     """Decide the wallet's replies to ``ReserveStake`` in order in ``ctx``'s transaction."""
-    batch = await _lock_and_load(ctx.session, [reply for reply, _ in items])
+    await decide_wallet_replies(BetsUnitOfWork.for_message(ctx), items)
+
+
+async def decide_wallet_replies(
+    uow: BetsUnitOfWork, items: Sequence[tuple[WalletReply, Envelope]]
+) -> None:
+    """Decide the wallet's replies in order in the unit of work's transaction (which the
+    caller commits)."""
+    batch = await _lock_and_load(uow, [reply for reply, _ in items])
     for reply, envelope in items:
         if isinstance(reply, StakeReserved):
             _on_reserved(batch, reply, envelope)
         else:
             _on_refused(batch, reply, envelope)
-    await _write(ctx, batch)
+    await _write(uow, batch)
 
 
 # The consumer's batch handler: ONE object for both reply types, so a run of mixed replies is
@@ -99,17 +104,14 @@ WALLET_REPLIES = Batched(decide_replies)
 # --- 1. lock and load ------------------------------------------------------------------------
 
 
-async def _lock_and_load(session: AsyncSession, replies: list[WalletReply]) -> _Batch:
+async def _lock_and_load(uow: BetsUnitOfWork, replies: list[WalletReply]) -> _Batch:
     ids = sorted({r.bet_id for r in replies})
-    locked = await session.execute(
-        select(bet).where(bet.c.id.in_(ids)).order_by(bet.c.id).with_for_update()
-    )
-    rows = {row.id: row for row in locked}
+    rows = await uow.bets.lock(ids)
     for reply in replies:
         if reply.bet_id not in rows:
             # Our own outbox sent the ReserveStake, so the bet exists: retry rather than drop.
             raise BetNotFound(details={"bet_id": str(reply.bet_id)})
-    legs = await legs_by_bet(session, ids)
+    legs = await uow.bets.legs_by_bet(ids)
     batch = _Batch(
         now=datetime.now(UTC),
         rows=rows,
@@ -120,12 +122,12 @@ async def _lock_and_load(session: AsyncSession, replies: list[WalletReply]) -> _
         {r.bet_id for r in replies if isinstance(r, StakeReserved)}
         & {b for b, row in rows.items() if can_transition(BetStatus(row.status), BetStatus.OPEN)}
     )
-    batch.refusals = await _offer_refusals(session, legs, may_open, batch.now)
+    batch.refusals = await _offer_refusals(uow.read_model, legs, may_open, batch.now)
     return batch
 
 
 async def _offer_refusals(
-    session: AsyncSession,
+    read_model: EventReadModel,
     legs: dict[uuid.UUID, list[Row[Any]]],
     bet_ids: list[uuid.UUID],
     now: datetime,
@@ -133,7 +135,7 @@ async def _offer_refusals(
     """Per bet: why it can no longer be bet on (its first leg that cannot), or None."""
     wanted = [(b, leg) for b in bet_ids for leg in legs[b]]
     verdicts = await offer_verdicts(
-        session, [(leg.event_id, leg.odds_id) for _, leg in wanted], now=now
+        read_model, [(leg.event_id, leg.odds_id) for _, leg in wanted], now=now
     )
     refusals: dict[uuid.UUID, DomainError | None] = dict.fromkeys(bet_ids)
     for (bet_id, _), verdict in zip(wanted, verdicts, strict=True):
@@ -180,26 +182,12 @@ def _on_refused(batch: _Batch, reply: StakeReservationRejected, envelope: Envelo
 # --- 3. write by the set ---------------------------------------------------------------------
 
 
-async def _write(ctx: BatchContext, batch: _Batch) -> None:
-    session = ctx.session
-    if batch.opened:
-        await session.execute(
-            update(bet)
-            .where(bet.c.id.in_(batch.opened))
-            .values(status=BetStatus.OPEN, decided_at=batch.now)
-        )
-    if batch.rejected:
-        reasons = values(
-            column("id", UUID(as_uuid=True)), column("reason", Text), name="decided"
-        ).data(batch.rejected)
-        await session.execute(
-            update(bet)
-            .where(bet.c.id == reasons.c.id)
-            .values(status=BetStatus.REJECTED, reason=reasons.c.reason, decided_at=func.now())
-        )
-    await notify_all_decided(session, [*batch.opened, *(b for b, _ in batch.rejected)])
-    metrics.decided(session, BetStatus.OPEN, n=len(batch.opened))
+async def _write(uow: BetsUnitOfWork, batch: _Batch) -> None:
+    await uow.bets.open(batch.opened, batch.now)
+    await uow.bets.reject(batch.rejected)
+    await uow.bets.notify_decided([*batch.opened, *(b for b, _ in batch.rejected)])
+    metrics.decided(uow, BetStatus.OPEN, n=len(batch.opened))
     for reason, n in Counter(reason for _, reason in batch.rejected).items():
-        metrics.decided(session, BetStatus.REJECTED, reason, n)
+        metrics.decided(uow, BetStatus.REJECTED, reason, n)
     if batch.replies:
-        await ctx.emit(batch.replies)
+        await uow.emit_replies(batch.replies)

@@ -13,11 +13,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bets.adapters.decisions import Waiter
+from bets.adapters.repositories import BetRepository
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.bet import SETTLED, WON_OR_LOST, BetStatus
 from bets.domain.errors import BetNotFound
 from bets.domain.stats import SettledBet, bet_stats
-from bets.service_layer.saga import bet_legs, legs_by_bet
 from common.logging import get_logger
 from common.money import format_minor
 
@@ -76,7 +76,7 @@ async def bet_view(
     ).one_or_none()
     if row is None:
         raise BetNotFound()
-    return render_bet(row, await bet_legs(session, bet_id))
+    return render_bet(row, await BetRepository(session).legs(bet_id))
 
 
 # The API's ``result`` filter speaks the seed's words.
@@ -122,7 +122,7 @@ async def _page(
             .offset(offset)
         )
     ).all()
-    legs = await legs_by_bet(session, [r.id for r in rows])
+    legs = await BetRepository(session).legs_by_bet([r.id for r in rows])
     return [render_bet(r, legs[r.id]) for r in rows], total
 
 

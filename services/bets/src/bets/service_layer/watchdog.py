@@ -19,19 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bets.adapters.tables import bet
 from bets.domain.bet import BetStatus
 from bets.domain.watchdog import WatchdogPolicy
 from bets.service_layer import metrics
-from bets.service_layer.saga import (
-    RESERVATION_TIMEOUT,
-    contract_legs,
-    legs_by_bet,
-    notify_decided,
-)
+from bets.service_layer.saga import RESERVATION_TIMEOUT, contract_legs
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetRejected, ReleaseStake, ReserveStake
 from common.logging import get_logger
@@ -53,30 +47,10 @@ class WatchdogPass:
     rejected: int = 0
 
 
-async def _overdue(session: AsyncSession, policy: WatchdogPolicy, now: datetime) -> list[Row[Any]]:
-    last_sent = func.coalesce(bet.c.reserve_sent_at, bet.c.created_at)
-    return list(
-        (
-            await session.execute(
-                select(bet)
-                .where(bet.c.status == BetStatus.PENDING, last_sent <= now - policy.timeout)
-                .order_by(bet.c.created_at)
-                .limit(policy.batch_size)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
-    )
-
-
 async def _resend(
     uow: BetsUnitOfWork, bets: list[Row[Any]], legs: dict[Any, Any], now: datetime
 ) -> None:
-    await uow.db.execute(
-        update(bet)
-        .where(bet.c.id == bindparam("b_id"))
-        .values(reserve_attempts=bet.c.reserve_attempts + 1, reserve_sent_at=now),
-        [{"b_id": b.id} for b in bets],
-    )
+    await uow.bets.reserve_sent_again([b.id for b in bets], now)
     await uow.emit(
         *(
             ReserveStake(
@@ -95,14 +69,10 @@ async def _resend(
 async def _reject(
     uow: BetsUnitOfWork, bets: list[Row[Any]], legs: dict[Any, Any], now: datetime
 ) -> None:
-    await uow.db.execute(
-        update(bet)
-        .where(bet.c.id.in_([b.id for b in bets]))
-        .values(status=BetStatus.REJECTED, reason=REASON, decided_at=now)
-    )
+    await uow.bets.reject_all([b.id for b in bets], REASON, now)
     for b in bets:
-        await notify_decided(uow.db, b.id)
-    metrics.decided(uow.db, "timeout", REASON, len(bets))
+        await uow.bets.notify_decided([b.id])
+    metrics.decided(uow, "timeout", REASON, len(bets))
     messages: list[ReleaseStake | BetRejected] = []
     for b in bets:
         labels = contract_legs(legs[b.id])
@@ -118,10 +88,10 @@ async def watch_pending(
     done = WatchdogPass()
     while True:
         async with BetsUnitOfWork(sessionmaker) as uow:
-            overdue = await _overdue(uow.db, policy, now)
+            overdue = await uow.bets.lock_overdue_pending(policy, now)
             if not overdue:
                 return done
-            legs = await legs_by_bet(uow.db, [b.id for b in overdue])
+            legs = await uow.bets.legs_by_bet([b.id for b in overdue])
             resend = [b for b in overdue if b.reserve_attempts < policy.max_resends]
             give_up = [b for b in overdue if b.reserve_attempts >= policy.max_resends]
             if resend:
