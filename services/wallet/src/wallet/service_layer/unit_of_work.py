@@ -9,13 +9,8 @@ commits. A job or a seeding script that owns its transaction joins it the same w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.messaging.consumer import BatchContext, MessageContext
-from common.messaging.envelope import Envelope
 from common.unit_of_work import UnitOfWork
 from wallet.adapters.audit import write_audit
 from wallet.adapters.closures import Closures
@@ -56,21 +51,3 @@ class WalletUnitOfWork(UnitOfWork):
         self.withdrawals = Withdrawals(db)
         self.withdrawal_methods = WithdrawalMethods(db)
         self.closures = Closures(db)
-
-    @classmethod
-    def for_message(cls, ctx: MessageContext | BatchContext) -> WalletUnitOfWork:
-        """Bound to the consumer's open transaction (the consumer commits or rolls back)."""
-        return cls.joining(ctx.session)
-
-    @classmethod
-    def joining(cls, session: AsyncSession) -> WalletUnitOfWork:
-        """Bound to a transaction the caller owns and commits (not entered, not committed)."""
-        uow = cls.__new__(cls)
-        uow._after_commit = []
-        uow.db = session
-        uow.bind(session)
-        return uow
-
-    async def emit_replies(self, replies: Sequence[tuple[Envelope, BaseModel]]) -> None:
-        """Replies to several messages in one outbox INSERT, each on its own message's chain."""
-        await BatchContext(self.db, self.schema).emit(replies)
