@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from redis.exceptions import RedisError
 
-from auth.bootstrap import AuthProcess, build_process
+from auth.bootstrap import Wiring, wire
 from auth.domain.audit import RequestOrigin
 from auth.service_layer.sessions import sign_out
 from auth.settings import Settings
@@ -35,7 +35,7 @@ def _refusing_redis_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-async def _run_background_jobs(process: AuthProcess) -> None:
+async def _run_background_jobs(process: Wiring) -> None:
     """One round of every periodic job the auth process runs (what its leader would do)."""
     engine = process.runtime.engine
     assert engine is not None
@@ -54,7 +54,7 @@ async def test_a_revocation_redis_refused_is_written_once_redis_is_back(
     prefix = f"{auth_settings.redis_prefix}revocation-{uuid.uuid4().hex[:8]}:"
     deny_list = RevocationList(api.runtime.redis, prefix=prefix)
 
-    down = build_process(
+    down = wire(
         auth_settings.model_copy(
             update={"redis_url": _refusing_redis_url(), "redis_prefix": prefix}
         )
@@ -81,7 +81,7 @@ async def test_a_revocation_redis_refused_is_written_once_redis_is_back(
         "UPDATE auth.session SET revoked_at = :at WHERE id = :s", at=long_ago, s=older.session_id
     )
 
-    up = build_process(auth_settings.model_copy(update={"redis_prefix": prefix}))
+    up = wire(auth_settings.model_copy(update={"redis_prefix": prefix}))
     try:
         await _run_background_jobs(up)
         assert await deny_list.is_revoked(owner.session_id)
@@ -99,7 +99,7 @@ async def test_a_revocation_redis_refused_is_written_once_redis_is_back(
 
 
 async def test_the_resend_runs_often_and_on_one_replica(auth_settings: Settings) -> None:
-    process = build_process(auth_settings.model_copy(update={"deny_list_resend_interval_s": 2.0}))
+    process = wire(auth_settings.model_copy(update={"deny_list_resend_interval_s": 2.0}))
     try:
         jobs = {job.name: job for job in process.runtime.periodic}
         assert jobs["auth.deny-list-resend"].interval_s == 2.0

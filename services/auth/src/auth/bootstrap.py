@@ -129,14 +129,14 @@ def build(settings: Settings, *, keys: KeyRing | None = None) -> ServiceRuntime:
 
 
 @dataclass
-class AuthProcess:
+class Wiring:
     runtime: ServiceRuntime
     services: AuthServices
     mailer: SmtpMailer
     http: httpx.AsyncClient
 
 
-def build_process(settings: Settings) -> AuthProcess:
+def wire(settings: Settings) -> Wiring:
     keys = _key_ring(settings)
     runtime = build(settings, keys=keys)
     sessionmaker = runtime.sessionmaker
@@ -216,4 +216,4 @@ def build_process(settings: Settings) -> AuthProcess:
         avatars=FilesystemAvatarStorage(settings.avatar_dir),
         oauth=OAuthClient(oauth_configs, http=http),
     )
-    return AuthProcess(runtime=runtime, services=services, mailer=mailer, http=http)
+    return Wiring(runtime=runtime, services=services, mailer=mailer, http=http)

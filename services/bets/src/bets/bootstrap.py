@@ -1,11 +1,16 @@
-"""Composition root of the bets service."""
+"""Composition root of the bets service: ``build`` is the runtime (database, broker, relay,
+consumers, periodic jobs: all a worker process needs); ``wire`` is the whole API process, the
+runtime and what its routes receive (as in events' ``wire``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bets.adapters.decisions import DecisionListener
+from bets.entrypoints.api.deps import BetsServices
 from bets.entrypoints.worker import SUBSCRIPTIONS
 from bets.service_layer.watchdog import watch_pending
 from bets.settings import Settings
@@ -35,3 +40,22 @@ def build(settings: Settings) -> ServiceRuntime:
             PeriodicSpec("bets-pending-watchdog", settings.watchdog_interval_s, watch_pending_bets),
         ],
     )
+
+
+@dataclass(frozen=True)
+class Wiring:
+    runtime: ServiceRuntime
+    services: BetsServices
+
+
+def wire(settings: Settings) -> Wiring:
+    runtime = build(settings)
+    decisions = DecisionListener(settings.database_url, max_waiters=settings.placement_max_waiters)
+    services = BetsServices(
+        settings=settings,
+        idempotency=idempotency_store(settings),
+        decisions=decisions,
+        engine=runtime.engine,
+        sessionmaker=runtime.sessionmaker,
+    )
+    return Wiring(runtime, services)

@@ -1,14 +1,19 @@
-"""Composition root of the wallet service."""
+"""Composition root of the wallet service: ``build`` is the runtime (database, broker, relay,
+consumers, periodic jobs: all a worker process needs); ``wire`` is the whole API process, the
+runtime and what its routes receive (as in events' ``wire``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.idempotency import IdempotencyStore
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
+from wallet.adapters.crypto import FieldCipher
 from wallet.adapters.tables import SCHEMA
+from wallet.entrypoints.api.deps import WalletServices
 from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer.closure import closure_periodic_jobs
 from wallet.service_layer.report_jobs import report_periodic_jobs
@@ -36,3 +41,21 @@ def build(settings: Settings) -> ServiceRuntime:
             *closure_periodic_jobs(settings.closure_sweep_interval_s),
         ],
     )
+
+
+@dataclass(frozen=True)
+class Wiring:
+    runtime: ServiceRuntime
+    services: WalletServices
+
+
+def wire(settings: Settings) -> Wiring:
+    runtime = build(settings)
+    services = WalletServices(
+        settings=settings,
+        cipher=FieldCipher(settings.data_encryption_key),
+        idempotency=idempotency_store(settings),
+    )
+    if runtime.engine is not None and runtime.sessionmaker is not None:
+        services.bind(runtime.engine, runtime.sessionmaker)
+    return Wiring(runtime, services)

@@ -19,7 +19,7 @@ import os
 import sys
 
 from auth.adapters.crypto import new_key_encryption_key
-from auth.bootstrap import build_process
+from auth.bootstrap import wire
 from auth.domain.audit import RequestOrigin
 from auth.service_layer.accounts import AdminOutcome, EnsuredAdmin, ensure_admin
 from auth.service_layer.signing import ensure_signing_key, rotate_signing_key
@@ -30,7 +30,7 @@ CLI = RequestOrigin(ip=None, user_agent="auth-cli")
 
 
 async def _rotate(settings: Settings) -> str:
-    process = build_process(settings)
+    process = wire(settings)
     try:
         await ensure_signing_key(process.services)
         key = await rotate_signing_key(process.services)
@@ -42,7 +42,7 @@ async def _rotate(settings: Settings) -> str:
 async def _create_admin(
     settings: Settings, email: str, password: str | None, *, force: bool
 ) -> EnsuredAdmin:
-    process = build_process(settings)
+    process = wire(settings)
     try:
         return await ensure_admin(
             process.services,

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from auth.bootstrap import build_process
+from auth.bootstrap import wire
 from auth.domain.errors import SignInLocked
 from auth.entrypoints.api.routes import accounts, admin, closure, keys, oauth, sessions, two_factor
 from auth.service_layer.startup import on_startup
@@ -19,7 +19,7 @@ from common.errors import error_body
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    process = build_process(settings)
+    process = wire(settings)
     app = create_service_app(
         settings,
         process.runtime,

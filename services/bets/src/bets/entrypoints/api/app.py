@@ -8,28 +8,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bets.adapters.decisions import DecisionListener
-from bets.bootstrap import build, idempotency_store
+from bets.bootstrap import wire
 from bets.entrypoints.api import admin, routes
-from bets.entrypoints.api.deps import BetsServices
 from bets.settings import Settings
 from common.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    runtime = build(settings)
+    wiring = wire(settings)
     app = create_service_app(
-        settings, runtime, title="LOOSELINE bets", routers=[admin.router, routes.router]
+        settings, wiring.runtime, title="LOOSELINE bets", routers=[admin.router, routes.router]
     )
-    decisions = DecisionListener(settings.database_url, max_waiters=settings.placement_max_waiters)
-    app.state.bets = BetsServices(
-        settings=settings,
-        idempotency=idempotency_store(settings),
-        decisions=decisions,
-        engine=runtime.engine,
-        sessionmaker=runtime.sessionmaker,
-    )
-    _listen_while_serving(app, decisions)
+    app.state.bets = wiring.services
+    _listen_while_serving(app, wiring.services.decisions)
     return app
 
 
