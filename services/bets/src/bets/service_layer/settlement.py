@@ -25,18 +25,19 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.adapters.tables import bet, bet_leg, event
 from bets.domain.bet import EVENT_CANCELLED, SETTLED, BetStatus
-from bets.domain.settlement import LegState, settle
+from bets.domain.settlement import LegState, Settlement, settle
 from bets.service_layer import metrics
 from bets.service_layer.saga import contract_legs
 from common.contracts.bets import BetResettled, BetSettled
@@ -150,19 +151,101 @@ async def _lock_coupons_on_event(session: AsyncSession, event_id: uuid.UUID) -> 
     )
 
 
+# A settled bet's row after a (re)settlement pass; ``b_*`` are the executemany parameters.
+_SETTLED_ROW: dict[str, Any] = {
+    "status": bindparam("b_result"),
+    "result": bindparam("b_result"),
+    "payout_minor": bindparam("b_payout"),
+    "settlement_version": bindparam("b_version"),
+}
+
+# What a pass decides for one locked bet, given its legs and their settlement now (None while a
+# leg is unresolved): the row's new values and the message that says so, or None to leave it.
+Decide = Callable[
+    [Any, list[Any], Settlement | None, datetime], tuple[dict[str, Any], BaseModel] | None
+]
+
+
 async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int:
     """Settle, batch by batch, the open bets on the event whose legs have all resolved (a
     coupon with a leg still to come stays open)."""
+
+    def decide(
+        b: Any, legs: list[Any], outcome: Settlement | None, at: datetime
+    ) -> tuple[dict[str, Any], BaseModel] | None:
+        if outcome is None:
+            return None  # a leg on another event is still to come
+        row = {"b_id": b.id, "b_result": outcome.result, "b_payout": outcome.payout_minor}
+        message = BetSettled(
+            bet_id=b.id,
+            user_id=b.user_id,
+            result=outcome.result,
+            stake_minor=b.stake_minor,
+            payout_minor=outcome.payout_minor,
+            currency=b.currency,
+            legs=contract_legs(legs),
+            settled_at=at,
+        )
+        return {**row, "b_version": 1}, message
+
+    def count(session: AsyncSession, messages: list[Any]) -> None:
+        metrics.bets_settled(session, (m.result for m in messages))
+
+    candidates = await _bets_on_event(ctx.session, event_id)
+    return await _in_batches(ctx, candidates, (BetStatus.OPEN,), decide, count)
+
+
+async def _resettle_bets(ctx: MessageContext, bet_ids: set[uuid.UUID]) -> int:
+    """Recompute settled bets whose legs changed, batch by batch; a bet whose result or payout
+    differs now gets its next settlement version and a ``BetResettled`` with the signed payout
+    delta (the wallet moves it once). Returns how many bets changed."""
+
+    def decide(
+        b: Any, legs: list[Any], outcome: Settlement | None, at: datetime
+    ) -> tuple[dict[str, Any], BaseModel] | None:
+        assert outcome is not None  # a settled bet's legs stay resolved
+        if (outcome.result, outcome.payout_minor) == (b.result, b.payout_minor):
+            return None  # e.g. a coupon already lost on another leg
+        version = (b.settlement_version or 1) + 1
+        row = {"b_id": b.id, "b_result": outcome.result, "b_payout": outcome.payout_minor}
+        message = BetResettled(
+            bet_id=b.id,
+            user_id=b.user_id,
+            settlement_version=version,
+            old_result=b.result,
+            new_result=outcome.result,
+            payout_delta_minor=outcome.payout_minor - b.payout_minor,
+            currency=b.currency,
+            legs=contract_legs(legs),
+            resettled_at=at,
+        )
+        return {**row, "b_version": version}, message
+
+    def count(session: AsyncSession, messages: list[Any]) -> None:
+        metrics.bets_resettled(session, ((m.old_result, m.new_result) for m in messages))
+
+    return await _in_batches(ctx, sorted(bet_ids), SETTLED, decide, count)
+
+
+async def _in_batches(
+    ctx: MessageContext,
+    bet_ids: Sequence[uuid.UUID],
+    statuses: Iterable[str],
+    decide: Decide,
+    count: Callable[[AsyncSession, list[Any]], None],
+) -> int:
+    """The (re)settlement loop both passes share: lock a batch of the bets still in ``statuses``
+    (in id order, as every writer of bets does), settle each on its legs, let ``decide`` say what
+    changes, write the changed rows in one UPDATE and emit their messages. The settled time is
+    the batch's own: the wallet's copy orders by the latest settlement too (streaks agree)."""
     session = ctx.session
-    settled = 0
-    candidates = await _bets_on_event(session, event_id)
-    for start in range(0, len(candidates), BATCH_SIZE):
+    changed = 0
+    for start in range(0, len(bet_ids), BATCH_SIZE):
         bets = (
             await session.execute(
                 select(bet)
                 .where(
-                    bet.c.id.in_(candidates[start : start + BATCH_SIZE]),
-                    bet.c.status == BetStatus.OPEN,
+                    bet.c.id.in_(bet_ids[start : start + BATCH_SIZE]), bet.c.status.in_(statuses)
                 )
                 .order_by(bet.c.id)
                 .with_for_update()
@@ -171,9 +254,9 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
         if not bets:
             continue
         legs_by_bet = await _legs_of(session, [b.id for b in bets])
-        settled_at = datetime.now(UTC)
+        at = datetime.now(UTC)
         rows: list[dict[str, Any]] = []
-        messages: list[BetSettled] = []
+        messages: list[BaseModel] = []
         for b in bets:
             legs = legs_by_bet[b.id]
             outcome = settle(
@@ -181,41 +264,20 @@ async def _settle_resolved_bets(ctx: MessageContext, event_id: uuid.UUID) -> int
                 stake_minor=b.stake_minor,
                 legs=[LegState(Decimal(leg.coefficient), leg.outcome) for leg in legs],
             )
-            if outcome is None:
-                continue  # a leg on another event is still to come
-            rows.append(
-                {"b_id": b.id, "b_result": outcome.result, "b_payout": outcome.payout_minor}
-            )
-            messages.append(
-                BetSettled(
-                    bet_id=b.id,
-                    user_id=b.user_id,
-                    result=outcome.result,
-                    stake_minor=b.stake_minor,
-                    payout_minor=outcome.payout_minor,
-                    currency=b.currency,
-                    legs=contract_legs(legs),
-                    settled_at=settled_at,
-                )
-            )
+            decided = decide(b, legs, outcome, at)
+            if decided is not None:
+                rows.append(decided[0])
+                messages.append(decided[1])
         if not rows:
             continue
         await session.execute(
-            update(bet)
-            .where(bet.c.id == bindparam("b_id"))
-            .values(
-                status=bindparam("b_result"),
-                result=bindparam("b_result"),
-                payout_minor=bindparam("b_payout"),
-                settled_at=settled_at,
-                settlement_version=1,
-            ),
+            update(bet).where(bet.c.id == bindparam("b_id")).values(**_SETTLED_ROW, settled_at=at),
             rows,
         )
-        metrics.bets_settled(session, (r["b_result"] for r in rows))
+        count(session, messages)
         await ctx.emit(*messages)
-        settled += len(rows)
-    return settled
+        changed += len(rows)
+    return changed
 
 
 async def _legs_of(session: AsyncSession, bet_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
@@ -229,81 +291,6 @@ async def _legs_of(session: AsyncSession, bet_ids: list[uuid.UUID]) -> dict[uuid
     ).all():
         legs_by_bet[leg.bet_id].append(leg)
     return legs_by_bet
-
-
-async def _resettle_bets(ctx: MessageContext, bet_ids: set[uuid.UUID]) -> int:
-    """Recompute settled bets whose legs changed, batch by batch; a bet whose result or payout
-    differs now gets its next settlement version and a ``BetResettled`` with the signed payout
-    delta (the wallet moves it once). Returns how many bets changed."""
-    session = ctx.session
-    changed = 0
-    ordered = sorted(bet_ids)
-    for start in range(0, len(ordered), BATCH_SIZE):
-        bets = (
-            await session.execute(
-                select(bet)
-                .where(bet.c.id.in_(ordered[start : start + BATCH_SIZE]), bet.c.status.in_(SETTLED))
-                .order_by(bet.c.id)
-                .with_for_update()
-            )
-        ).all()
-        if not bets:
-            continue
-        legs_by_bet = await _legs_of(session, [b.id for b in bets])
-        resettled_at = datetime.now(UTC)
-        rows: list[dict[str, Any]] = []
-        messages: list[BetResettled] = []
-        for b in bets:
-            legs = legs_by_bet[b.id]
-            outcome = settle(
-                is_coupon=b.bet_type == "coupon",
-                stake_minor=b.stake_minor,
-                legs=[LegState(Decimal(leg.coefficient), leg.outcome) for leg in legs],
-            )
-            assert outcome is not None  # a settled bet's legs stay resolved
-            if (outcome.result, outcome.payout_minor) == (b.result, b.payout_minor):
-                continue  # e.g. a coupon already lost on another leg
-            version = (b.settlement_version or 1) + 1
-            rows.append(
-                {
-                    "b_id": b.id,
-                    "b_result": outcome.result,
-                    "b_payout": outcome.payout_minor,
-                    "b_version": version,
-                }
-            )
-            messages.append(
-                BetResettled(
-                    bet_id=b.id,
-                    user_id=b.user_id,
-                    settlement_version=version,
-                    old_result=b.result,
-                    new_result=outcome.result,
-                    payout_delta_minor=outcome.payout_minor - b.payout_minor,
-                    currency=b.currency,
-                    legs=contract_legs(legs),
-                    resettled_at=resettled_at,
-                )
-            )
-        if not rows:
-            continue
-        await session.execute(
-            update(bet)
-            .where(bet.c.id == bindparam("b_id"))
-            .values(
-                status=bindparam("b_result"),
-                result=bindparam("b_result"),
-                payout_minor=bindparam("b_payout"),
-                settlement_version=bindparam("b_version"),
-                # The wallet's copy orders by the latest settlement too (streaks agree).
-                settled_at=resettled_at,
-            ),
-            rows,
-        )
-        metrics.bets_resettled(session, ((m.old_result, m.new_result) for m in messages))
-        await ctx.emit(*messages)
-        changed += len(rows)
-    return changed
 
 
 async def _apply_result(
