@@ -16,6 +16,7 @@ from services.bets.tests.builders import BetsDb, pending_bet, refuse_stake
 from sqlalchemy import event, text
 
 from bets.adapters.decisions import DECIDED_CHANNEL, DecisionListener
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import bet_view, wait_until_decided
 from common.db import create_engine, create_sessionmaker
 
@@ -87,8 +88,8 @@ async def test_a_decision_between_reading_the_bet_and_waiting_is_not_missed(
     deadline = asyncio.get_running_loop().time() + 10
     with decisions.waiting(bet_id) as waiter, decisions.waiting(bet_id) as probe:
         assert probe is not None
-        async with bets_db.sessionmaker() as session:
-            seen = await bet_view(session, bet_id, user_id=user_id)
+        async with BetsUnitOfWork(bets_db.sessionmaker) as uow:
+            seen = await bet_view(uow, bet_id, user_id=user_id)
         assert seen["status"] == "pending"
         await refuse_stake(bets_db, bet_id, user_id)  # decided before this request starts waiting
         assert await probe.woken(deadline)  # the notification has reached the listener

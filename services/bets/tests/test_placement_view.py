@@ -37,7 +37,7 @@ async def test_the_pending_view_is_the_bet_as_read_back(
             now=datetime.now(UTC),
         )
         await uow.commit()
-    async with bets_db.sessionmaker() as session:
-        read_back = await bet_view(session, placed.bet_id, user_id=user)
+    async with BetsUnitOfWork(bets_db.sessionmaker) as uow:
+        read_back = await bet_view(uow, placed.bet_id, user_id=user)
     assert read_back["status"] == "pending"
     assert placed.view() == read_back

@@ -4,6 +4,7 @@ with the database tests (``test_saga_steps``, ``test_saga_batch``)."""
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -196,3 +197,14 @@ def test_the_worker_decides_every_reply_of_the_reserve_stake_step() -> None:
     assert reserve.replies
     for reply in reserve.replies:
         assert SUBSCRIPTIONS[reply] is saga_batch.WALLET_REPLIES
+
+
+def test_every_bets_step_and_compensation_names_the_coroutine_that_carries_it_out() -> None:
+    handlers = [s.handled_by for s in PLACEMENT_SAGA if s.participant == "bets"]
+    handlers += [c.handled_by for c in COMPENSATIONS.values()]
+    for handler in handlers:
+        assert handler is not None
+        assert inspect.iscoroutinefunction(handler), handler
+        assert handler.__module__.startswith("bets.service_layer."), handler
+    # The wallet's step is the wallet's own code: the table names no bets function for it.
+    assert [s.handled_by for s in PLACEMENT_SAGA if s.participant == "wallet"] == [None]

@@ -21,9 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.domain.bet import ACCEPTED, WON_OR_LOST, BetStatus
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.money import format_minor
 
 _VOLUME = """
@@ -93,11 +93,9 @@ def _rate(payouts: int, stakes: int) -> str:
 
 
 async def _volume(
-    session: AsyncSession, date_from: datetime | None, date_to: datetime | None
+    uow: BetsUnitOfWork, date_from: datetime | None, date_to: datetime | None
 ) -> dict[str, Any]:
-    rows = (
-        await session.execute(text(_VOLUME), {"date_from": date_from, "date_to": date_to})
-    ).all()
+    rows = (await uow.db.execute(text(_VOLUME), {"date_from": date_from, "date_to": date_to})).all()
     accepted = [r for r in rows if r.status in ACCEPTED]
     settled = [r for r in rows if r.status in WON_OR_LOST]
     settled_stakes = sum(int(r.stakes) for r in settled)
@@ -129,7 +127,7 @@ async def _volume(
 
 
 async def admin_stats(
-    session: AsyncSession,
+    uow: BetsUnitOfWork,
     *,
     date_from: datetime | None = None,
     date_to: datetime | None = None,
@@ -137,11 +135,11 @@ async def admin_stats(
 ) -> dict[str, Any]:
     """Volume and payout rate (over the date range, by placement time) and the open
     liabilities now (the ``limit`` largest events and selections)."""
-    total = (await session.execute(_over_live(_TOTAL))).one()
-    events = (await session.execute(_over_live(_BY_EVENT), {"limit": limit})).all()
-    selections = (await session.execute(_over_live(_BY_SELECTION), {"limit": limit})).all()
+    total = (await uow.db.execute(_over_live(_TOTAL))).one()
+    events = (await uow.db.execute(_over_live(_BY_EVENT), {"limit": limit})).all()
+    selections = (await uow.db.execute(_over_live(_BY_SELECTION), {"limit": limit})).all()
     return {
-        **await _volume(session, date_from, date_to),
+        **await _volume(uow, date_from, date_to),
         "open_liabilities": {
             "bets": int(total.bets),
             "stakes": format_minor(int(total.stakes)),

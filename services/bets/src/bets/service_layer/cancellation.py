@@ -13,7 +13,7 @@ from datetime import datetime
 from bets.domain.bet import BetStatus, cancel_changes_bet, check_no_leg_started
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
-from bets.service_layer.saga import contract_legs
+from bets.service_layer.messages import contract_legs
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetCancelled, ReleaseStake
 

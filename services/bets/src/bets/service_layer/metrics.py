@@ -19,28 +19,15 @@ from collections.abc import Callable, Iterable
 from typing import Literal, Protocol
 
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bets.domain.bet import BetStatus
-from common.commit_hooks import on_commit
 
 
 class CommitHooks(Protocol):
-    """A unit of work that runs an action once its transaction commits (a fake one runs it at
-    its own commit)."""
+    """A unit of work that runs an action once its transaction commits (``BetsUnitOfWork``; a
+    fake one runs it at its own commit)."""
 
     def on_commit(self, action: Callable[[], None]) -> None: ...
-
-
-# Where a count waits for the commit: a session, or a unit of work bound to one.
-Transaction = AsyncSession | CommitHooks
-
-
-def _at_commit(transaction: Transaction, action: Callable[[], None]) -> None:
-    if isinstance(transaction, AsyncSession):
-        on_commit(transaction, action)
-    else:
-        transaction.on_commit(action)
 
 
 # The status a pending bet was decided to, or ``timeout`` (the watchdog rejected it).
@@ -64,13 +51,13 @@ resettled = Counter(
 )
 
 
-def decided(session: Transaction, outcome: PlacementOutcome, reason: str = "", n: int = 1) -> None:
-    """``n`` pending bets decided as ``outcome`` in the session's open transaction."""
+def decided(uow: CommitHooks, outcome: PlacementOutcome, reason: str = "", n: int = 1) -> None:
+    """``n`` pending bets decided as ``outcome`` in the unit of work's open transaction."""
     if n:
-        _at_commit(session, lambda: placement_outcomes.labels(outcome, reason).inc(n))
+        uow.on_commit(lambda: placement_outcomes.labels(outcome, reason).inc(n))
 
 
-def bets_settled(session: Transaction, results: Iterable[str]) -> None:
+def bets_settled(uow: CommitHooks, results: Iterable[str]) -> None:
     tally = Tally(results)
 
     def count() -> None:
@@ -78,14 +65,14 @@ def bets_settled(session: Transaction, results: Iterable[str]) -> None:
             settled.labels(result).inc(k)
 
     if tally:
-        _at_commit(session, count)
+        uow.on_commit(count)
 
 
-def bet_cancelled(session: Transaction, reason: str) -> None:
-    _at_commit(session, lambda: cancelled.labels(reason).inc())
+def bet_cancelled(uow: CommitHooks, reason: str) -> None:
+    uow.on_commit(lambda: cancelled.labels(reason).inc())
 
 
-def bets_resettled(session: Transaction, changes: Iterable[tuple[str, str]]) -> None:
+def bets_resettled(uow: CommitHooks, changes: Iterable[tuple[str, str]]) -> None:
     """``(old_result, new_result)`` of each bet corrected."""
     tally = Tally(changes)
 
@@ -94,4 +81,4 @@ def bets_resettled(session: Transaction, changes: Iterable[tuple[str, str]]) -> 
             resettled.labels(old, new).inc(k)
 
     if tally:
-        _at_commit(session, count)
+        uow.on_commit(count)

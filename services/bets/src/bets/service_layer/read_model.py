@@ -12,10 +12,7 @@ Every upsert is idempotent and tolerates any arrival order:
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
-
-from bets.adapters.tables import event, market, selection
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.events import (
     EventCreated,
     EventStatusChanged,
@@ -27,68 +24,51 @@ from common.messaging.consumer import MessageContext
 
 
 async def on_event_snapshot(payload: EventCreated | EventUpdated, ctx: MessageContext) -> None:
-    values = {
-        "revision": payload.revision,
-        "event_name": payload.event_name,
-        "sport": payload.sport,
-        "league": payload.league,
-        "home_team": payload.home_team,
-        "away_team": payload.away_team,
-        "starts_at": payload.starts_at,
-        "status": payload.status,
-    }
-    stmt = insert(event).values(id=payload.event_id, **values)
-    await ctx.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[event.c.id],
-            set_={**values, "updated_at": func.now()},
-            where=event.c.revision < stmt.excluded.revision,
-        )
+    uow = BetsUnitOfWork.for_message(ctx)
+    await uow.read_model.save_event_snapshot(
+        payload.event_id,
+        payload.revision,
+        {
+            "event_name": payload.event_name,
+            "sport": payload.sport,
+            "league": payload.league,
+            "home_team": payload.home_team,
+            "away_team": payload.away_team,
+            "starts_at": payload.starts_at,
+            "status": payload.status,
+        },
     )
 
 
 async def on_event_status_changed(payload: EventStatusChanged, ctx: MessageContext) -> None:
-    stmt = insert(event).values(id=payload.event_id, status=payload.status)
-    await ctx.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[event.c.id],
-            set_={"status": payload.status, "updated_at": func.now()},
-        )
-    )
+    uow = BetsUnitOfWork.for_message(ctx)
+    await uow.read_model.set_event_status(payload.event_id, payload.status)
 
 
 async def on_market_changed(payload: MarketChanged, ctx: MessageContext) -> None:
-    values = {
-        "event_id": payload.event_id,
-        "market": payload.market,
-        "market_type": payload.market_type,
-        "status": payload.status,
-        "live_betting": payload.live_betting,
-    }
-    stmt = insert(market).values(id=payload.market_id, **values)
-    await ctx.session.execute(stmt.on_conflict_do_update(index_elements=[market.c.id], set_=values))
+    uow = BetsUnitOfWork.for_message(ctx)
+    await uow.read_model.save_market(
+        payload.market_id,
+        {
+            "event_id": payload.event_id,
+            "market": payload.market,
+            "market_type": payload.market_type,
+            "status": payload.status,
+            "live_betting": payload.live_betting,
+        },
+    )
 
 
 async def on_odds_changed(payload: OddsChanged, ctx: MessageContext) -> None:
-    # The market exists from its first selection on (open until a MarketChanged says otherwise).
-    await ctx.session.execute(
-        insert(market)
-        .values(id=payload.market_id, event_id=payload.event_id, market=payload.market)
-        .on_conflict_do_nothing(index_elements=[market.c.id])
-    )
-    values = {
-        "event_id": payload.event_id,
-        "market_id": payload.market_id,
-        "market": payload.market,
-        "selection": payload.selection,
-        "coefficient": payload.new_coefficient,
-        "odds_version": payload.odds_version,
-    }
-    stmt = insert(selection).values(odds_id=payload.odds_id, **values)
-    await ctx.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[selection.c.odds_id],
-            set_=values,
-            where=selection.c.odds_version < stmt.excluded.odds_version,
-        )
+    uow = BetsUnitOfWork.for_message(ctx)
+    await uow.read_model.save_selection(
+        payload.odds_id,
+        payload.odds_version,
+        {
+            "event_id": payload.event_id,
+            "market_id": payload.market_id,
+            "market": payload.market,
+            "selection": payload.selection,
+            "coefficient": payload.new_coefficient,
+        },
     )

@@ -34,8 +34,7 @@ from bets.adapters.repositories import EventReadModel
 from bets.domain.bet import BetStatus, can_transition, next_status
 from bets.domain.errors import BetNotFound
 from bets.service_layer import metrics
-from bets.service_layer.offer import offer_verdicts
-from bets.service_layer.saga import (
+from bets.service_layer.messages import (
     RESERVATION_TIMEOUT,
     ReplyInOtherCurrency,
     bet_placed,
@@ -43,6 +42,7 @@ from bets.service_layer.saga import (
     contract_legs,
     release_stake,
 )
+from bets.service_layer.offer import offer_verdicts
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetLeg
 from common.contracts.wallet import StakeReservationRejected, StakeReserved

@@ -1,4 +1,9 @@
-"""Read side: one bet as the API shows it, and waiting for a pending bet to be decided."""
+"""Read side: one bet as the API shows it, a user's history and statistics, every user's bets
+for the admin, and waiting for a pending bet to be decided.
+
+Each query runs on a unit of work the route opened (``uow.db``, its legs through ``uow.bets``):
+cosmicpython's views, plain SQL for reads, one object for every handler.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bets.adapters.decisions import Waiter
-from bets.adapters.repositories import BetRepository
 from bets.adapters.tables import bet, bet_leg
 from bets.domain.bet import SETTLED, WON_OR_LOST, BetStatus
 from bets.domain.errors import BetNotFound
 from bets.domain.stats import SettledBet, bet_stats
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.logging import get_logger
 from common.money import format_minor
 
@@ -67,16 +72,14 @@ def render_bet(row: Any, legs: list[Any]) -> dict[str, Any]:
     }
 
 
-async def bet_view(
-    session: AsyncSession, bet_id: uuid.UUID, *, user_id: uuid.UUID
-) -> dict[str, Any]:
+async def bet_view(uow: BetsUnitOfWork, bet_id: uuid.UUID, *, user_id: uuid.UUID) -> dict[str, Any]:
     """The user's own bet with its legs; another user's bet is not found."""
     row = (
-        await session.execute(select(bet).where(bet.c.id == bet_id, bet.c.user_id == user_id))
+        await uow.db.execute(select(bet).where(bet.c.id == bet_id, bet.c.user_id == user_id))
     ).one_or_none()
     if row is None:
         raise BetNotFound()
-    return render_bet(row, await BetRepository(session).legs(bet_id))
+    return render_bet(row, await uow.bets.legs(bet_id))
 
 
 # The API's ``result`` filter speaks the seed's words.
@@ -109,12 +112,12 @@ def _filters(
 
 
 async def _page(
-    session: AsyncSession, where: list[ColumnElement[bool]], *, limit: int, offset: int
+    uow: BetsUnitOfWork, where: list[ColumnElement[bool]], *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     """Bets matching ``where``, newest first, with their legs (three queries), and the total."""
-    total = int(await session.scalar(select(func.count()).select_from(bet).where(*where)) or 0)
+    total = int(await uow.db.scalar(select(func.count()).select_from(bet).where(*where)) or 0)
     rows = (
-        await session.execute(
+        await uow.db.execute(
             select(bet)
             .where(*where)
             .order_by(bet.c.created_at.desc(), bet.c.id)
@@ -122,12 +125,12 @@ async def _page(
             .offset(offset)
         )
     ).all()
-    legs = await BetRepository(session).legs_by_bet([r.id for r in rows])
+    legs = await uow.bets.legs_by_bet([r.id for r in rows])
     return [render_bet(r, legs[r.id]) for r in rows], total
 
 
 async def bet_history(
-    session: AsyncSession,
+    uow: BetsUnitOfWork,
     *,
     user_id: uuid.UUID,
     status: str | None = None,
@@ -142,11 +145,11 @@ async def bet_history(
         bet.c.user_id == user_id,
         *_filters(status=status, result=result, date_from=date_from, date_to=date_to),
     ]
-    return await _page(session, where, limit=limit, offset=offset)
+    return await _page(uow, where, limit=limit, offset=offset)
 
 
 async def admin_bets(
-    session: AsyncSession,
+    uow: BetsUnitOfWork,
     *,
     user_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
@@ -163,7 +166,7 @@ async def admin_bets(
         where.append(bet.c.user_id == user_id)
     if event_id is not None:
         where.append(exists().where(bet_leg.c.bet_id == bet.c.id, bet_leg.c.event_id == event_id))
-    return await _page(session, where, limit=limit, offset=offset)
+    return await _page(uow, where, limit=limit, offset=offset)
 
 
 async def wait_until_decided(
@@ -199,14 +202,14 @@ async def wait_until_decided(
 async def _read_view(
     sessionmaker: async_sessionmaker[AsyncSession], bet_id: uuid.UUID, user_id: uuid.UUID
 ) -> dict[str, Any]:
-    async with sessionmaker() as session:
-        return await bet_view(session, bet_id, user_id=user_id)
+    async with BetsUnitOfWork(sessionmaker) as uow:
+        return await bet_view(uow, bet_id, user_id=user_id)
 
 
-async def user_stats(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:
+async def user_stats(uow: BetsUnitOfWork, *, user_id: uuid.UUID) -> dict[str, Any]:
     """The user's statistics over their bets settled won or lost."""
     rows = (
-        await session.execute(
+        await uow.db.execute(
             select(bet.c.result, bet.c.stake_minor, bet.c.payout_minor)
             .where(bet.c.user_id == user_id, bet.c.status.in_(WON_OR_LOST))
             .order_by(bet.c.settled_at, bet.c.id)

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bets.domain.bet import BetStatus
 from bets.domain.watchdog import WatchdogPolicy
 from bets.service_layer import metrics
-from bets.service_layer.saga import RESERVATION_TIMEOUT, contract_legs
+from bets.service_layer.messages import RESERVATION_TIMEOUT, contract_legs
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetRejected, ReleaseStake, ReserveStake
 from common.logging import get_logger

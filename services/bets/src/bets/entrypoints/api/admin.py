@@ -11,6 +11,7 @@ from pydantic import AwareDatetime
 from bets.entrypoints.api.deps import Services
 from bets.entrypoints.api.schemas import StatusFilter
 from bets.service_layer.admin import admin_stats
+from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import admin_bets
 from common.auth.deps import AdminUser
 
@@ -27,8 +28,8 @@ async def stats(
 ) -> dict[str, Any]:
     """Volume and payout rate of bets placed in ``[date_from, date_to)``; the open liabilities
     now, per event and per selection (the ``limit`` largest)."""
-    async with services.db() as session:
-        found = await admin_stats(session, date_from=date_from, date_to=date_to, limit=limit)
+    async with BetsUnitOfWork(services.db) as uow:
+        found = await admin_stats(uow, date_from=date_from, date_to=date_to, limit=limit)
     return {"success": True, "stats": found}
 
 
@@ -46,9 +47,9 @@ async def bets(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict[str, Any]:
     """Every user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive."""
-    async with services.db() as session:
+    async with BetsUnitOfWork(services.db) as uow:
         found, total = await admin_bets(
-            session,
+            uow,
             user_id=user_id,
             event_id=event_id,
             status=status,

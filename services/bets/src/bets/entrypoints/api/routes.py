@@ -203,9 +203,9 @@ async def history(
 ) -> dict[str, Any]:
     """The user's bets, newest first; ``date_from`` inclusive, ``date_to`` exclusive;
     ``status=settled`` is won, lost or void."""
-    async with services.db() as session:
+    async with BetsUnitOfWork(services.db) as uow:
         bets, total = await bet_history(
-            session,
+            uow,
             user_id=principal.user_id,
             status=status,
             result=result,
@@ -224,8 +224,8 @@ async def history(
 @router.get("/stats")
 async def stats(principal: CurrentUser, services: Services) -> dict[str, Any]:
     """Total, wins, losses, win rate, ROI, net profit, average stake, biggest win/loss, streaks."""
-    async with services.db() as session:
-        return {"success": True, "stats": await user_stats(session, user_id=principal.user_id)}
+    async with BetsUnitOfWork(services.db) as uow:
+        return {"success": True, "stats": await user_stats(uow, user_id=principal.user_id)}
 
 
 @router.get("/{bet_id}")
@@ -239,8 +239,8 @@ async def get_bet(
     seconds (a long poll on the process's one LISTEN, holding no database connection), so a
     client that got 202 asks again without polling in a tight loop."""
     if wait_s <= 0:
-        async with services.db() as session:
-            view = await bet_view(session, bet_id, user_id=principal.user_id)
+        async with BetsUnitOfWork(services.db) as uow:
+            view = await bet_view(uow, bet_id, user_id=principal.user_id)
         return {"success": True, "bet": view}
     with services.decisions.waiting(bet_id) as waiter:  # before the first read: none missed
         view = await wait_until_decided(
@@ -255,6 +255,6 @@ async def cancel(bet_id: uuid.UUID, principal: CurrentUser, services: Services) 
     async with BetsUnitOfWork(services.db) as uow:
         await cancel_bet(uow, bet_id=bet_id, user_id=principal.user_id, now=datetime.now(UTC))
         await uow.commit()
-    async with services.db() as session:
-        view = await bet_view(session, bet_id, user_id=principal.user_id)
+    async with BetsUnitOfWork(services.db) as uow:
+        view = await bet_view(uow, bet_id, user_id=principal.user_id)
     return {"success": True, "bet": view}
