@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bets.domain.limits import BetLimits
-from bets.service_layer import read_model, saga
+from bets.service_layer import read_model, saga, settlement
 from bets.service_layer.placement import LegRequest, place_bet
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.contracts.bets import BetResettled, BetSettled, ReserveStake
@@ -182,6 +182,24 @@ def make_event_settled(
             SelectionOutcome(odds_id=odds_id, market="1X2", selection="1", outcome=outcome)  # type: ignore[arg-type]
             for odds_id, outcome in outcomes.items()
         ],
+    )
+
+
+async def settle_event(
+    db: BetsDb, event_id: uuid.UUID, outcomes: dict[uuid.UUID, str], *, version: int = 1
+) -> None:
+    """The events service's result of ``version`` handled by bets."""
+    await handle(
+        db, settlement.on_event_settled, make_event_settled(event_id, outcomes, version=version)
+    )
+
+
+async def resettle_event(
+    db: BetsDb, event_id: uuid.UUID, outcomes: dict[uuid.UUID, str], *, version: int = 2
+) -> None:
+    """The events service's corrected result of ``version`` handled by bets."""
+    await handle(
+        db, settlement.on_event_resettled, make_event_resettled(event_id, outcomes, version=version)
     )
 
 

@@ -17,11 +17,11 @@ import pytest
 from services.bets.tests.builders import (
     BetsDb,
     handle,
-    make_event_settled,
     make_odds_changed,
     offer,
     open_bet,
     pay_out,
+    settle_event,
 )
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
@@ -69,9 +69,7 @@ async def book(bets_db: BetsDb, wallet_db: WalletDb) -> Book:
         "D": await place(first, [(e2, s3), (e3, s4)], 1_000),  # lost on e3
         "F": await place(second, [(e4, s5), (e5, s6)], 1_000),  # e5 cancelled: 1.80 -> 18.00
     }
-    await handle(
-        bets_db, settlement.on_event_settled, make_event_settled(e3.event_id, {s4.odds_id: "lost"})
-    )
+    await settle_event(bets_db, e3.event_id, {s4.odds_id: "lost"})
     await handle(
         bets_db,
         settlement.on_event_cancelled,
@@ -85,11 +83,7 @@ async def book(bets_db: BetsDb, wallet_db: WalletDb) -> Book:
         (won_event, won_odds, "won", "G"),
         (lost_event, lost_odds, "lost", "H"),
     ):
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event.event_id, {odds.odds_id: outcome}),
-        )
+        await settle_event(bets_db, event.event_id, {odds.odds_id: outcome})
         await pay_out(bets_db, wallet_db, bets[bet])
     return Book(
         since=since,

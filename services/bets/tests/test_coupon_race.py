@@ -21,6 +21,7 @@ from services.bets.tests.builders import (
     outbox_messages,
     pay_out,
     pay_resettled,
+    settle_event,
 )
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
@@ -108,11 +109,7 @@ async def test_a_correction_racing_the_last_leg_resettles_the_coupon(
     bet_id, [(home, home_odds), (away, away_odds)] = await open_bet(
         bets_db, wallet_db, user_id, ["1.85", "2.10"], 1_000
     )
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(home.event_id, {home_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, home.event_id, {home_odds.odds_id: "won"})
     # The away leg settles the coupon (won) while the home result is corrected to lost.
     await race(
         bets_db,

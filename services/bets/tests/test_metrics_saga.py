@@ -15,9 +15,9 @@ from services.bets.tests.builders import (
     BetsDb,
     handle,
     make_event_resettled,
-    make_event_settled,
     open_bet,
     reserve_in_wallet,
+    settle_event,
 )
 from services.bets.tests.test_saga_steps import place
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
@@ -119,16 +119,8 @@ async def test_settled_resettled_and_cancelled_bets_are_counted(
     cancelled_before = value("looseline_bets_cancelled_total", reason="bet.cancelled_by_user")
 
     for _ in range(2):  # a repeated result settles nothing again
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event_a.event_id, {odds_a.odds_id: "won"}),
-        )
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event_b.event_id, {odds_b.odds_id: "lost"}),
-        )
+        await settle_event(bets_db, event_a.event_id, {odds_a.odds_id: "won"})
+        await settle_event(bets_db, event_b.event_id, {odds_b.odds_id: "lost"})
     correction = make_event_resettled(event_a.event_id, {odds_a.odds_id: "lost"}, version=2)
     await handle(bets_db, settlement.on_event_resettled, correction)
     await handle(bets_db, settlement.on_event_resettled, correction)

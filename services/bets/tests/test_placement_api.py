@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from services.bets.tests.builders import BetsDb, handle, live_offer, make_event_settled, offer
+from services.bets.tests.builders import BetsDb, handle, live_offer, offer, settle_event
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
 
 from bets.entrypoints.api.app import create_app
-from bets.service_layer import read_model, settlement
+from bets.service_layer import read_model
 from common.contracts.events import EventStatusChanged
 from wallet.entrypoints.api.app import create_app as create_wallet_app
 from wallet.settings import Settings as WalletSettings
@@ -312,11 +312,7 @@ async def test_settlement_reaches_the_wallet_over_the_bus(
     assert answer.status_code == 201, answer.text
     bet_id = answer.json()["bet"]["bet_id"]
     assert answer.json()["bet"]["potential_win"] == "61.66"  # 33.33 x 1.85 = 61.6605
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "won"})
     for _ in range(100):
         if await wallet_db.hold_status(uuid.UUID(bet_id)) == "posted":
             break
@@ -392,11 +388,7 @@ async def test_history_filters_and_pages_the_users_own_bets(
         assert answer.status_code == 201, answer.text
         placed.append((answer.json()["bet"]["bet_id"], event, odds))
     _, won_event, won_odds = placed[0]
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(won_event.event_id, {won_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, won_event.event_id, {won_odds.odds_id: "won"})
     headers = auth(token_issuer, user_id)
 
     async def history(**params: Any) -> Any:
@@ -445,11 +437,7 @@ async def test_stats_over_won_and_lost_bets(
         assert answer.status_code == 201, answer.text
         bets.append(answer.json()["bet"]["bet_id"])
         if outcome is not None:
-            await handle(
-                bets_db,
-                settlement.on_event_settled,
-                make_event_settled(event.event_id, {odds.odds_id: outcome}),
-            )
+            await settle_event(bets_db, event.event_id, {odds.odds_id: outcome})
     stats = (await http.get("/api/bets/stats", headers=headers)).json()["stats"]
     assert stats == {
         "total_bets": 2,

@@ -11,11 +11,12 @@ from services.bets.tests.builders import (
     bet_row,
     handle,
     make_event_resettled,
-    make_event_settled,
     open_bet,
     outbox_messages,
     pay_out,
     pay_resettled,
+    resettle_event,
+    settle_event,
     take_outbox,
 )
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
@@ -32,11 +33,7 @@ async def test_won_to_lost_and_back_moves_the_delta_once(
 ) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, [(event, odds)] = await open_bet(bets_db, wallet_db, user_id, ["2.10"], 1_000)
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "won"})
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (11_100, 0)
 
@@ -54,11 +51,7 @@ async def test_won_to_lost_and_back_moves_the_delta_once(
     assert await wallet_db.balances(user_id) == (9_000, 0)
 
     # An older version, then the first result again: nothing changes.
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "won"}, version=1),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "won"}, version=1)
     assert await outbox_messages(bets_db, "BetResettled", bet_id, unpublished=True) == []
 
     won_again = make_event_resettled(event.event_id, {odds.odds_id: "won"}, version=3)
@@ -87,19 +80,11 @@ async def test_lost_to_won_pays_the_payout(bets_db: BetsDb, wallet_db: WalletDb)
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, [(event, odds)] = await open_bet(bets_db, wallet_db, user_id, ["1.85"], 2_500)
     other = uuid.uuid4()
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "lost", other: "won"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "lost", other: "won"})
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (7_500, 0)
 
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(event.event_id, {odds.odds_id: "won", other: "lost"}),
-    )
+    await resettle_event(bets_db, event.event_id, {odds.odds_id: "won", other: "lost"})
     [resettled] = await pay_resettled(bets_db, wallet_db, bet_id)
     assert (resettled["old_result"], resettled["new_result"]) == ("lost", "won")
     assert resettled["payout_delta_minor"] == 4_625  # 25.00 x 1.85 = 46.25
@@ -112,18 +97,10 @@ async def test_a_result_unchanged_for_a_bet_sends_nothing(
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, [(event, odds)] = await open_bet(bets_db, wallet_db, user_id, ["1.50"], 1_000)
     other = uuid.uuid4()
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "won", other: "lost"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "won", other: "lost"})
     await pay_out(bets_db, wallet_db, bet_id)
     # Another selection's result is corrected; this bet's is not.
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(event.event_id, {odds.odds_id: "won", other: "void"}),
-    )
+    await resettle_event(bets_db, event.event_id, {odds.odds_id: "won", other: "void"})
     assert await take_outbox(bets_db, "BetResettled", bet_id) == []
     assert await wallet_db.balances(user_id) == (10_500, 0)
 
@@ -132,30 +109,18 @@ async def test_coupon_legs_resettle_the_coupon(bets_db: BetsDb, wallet_db: Walle
     user_id = await make_wallet(wallet_db, balance_minor=20_000)
     bet_id, legs = await open_bet(bets_db, wallet_db, user_id, ["1.85", "2.10", "1.50"], 10_000)
     for event, odds in legs:
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event.event_id, {odds.odds_id: "won"}),
-        )
+        await settle_event(bets_db, event.event_id, {odds.odds_id: "won"})
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (68_300, 0)  # 100.00 x 5.83
 
     second, second_odds = legs[1]
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(second.event_id, {second_odds.odds_id: "lost"}),
-    )
+    await resettle_event(bets_db, second.event_id, {second_odds.odds_id: "lost"})
     [to_lost] = await pay_resettled(bets_db, wallet_db, bet_id)
     assert (to_lost["new_result"], to_lost["payout_delta_minor"]) == ("lost", -58_300)
     assert await wallet_db.balances(user_id) == (10_000, 0)
 
     # The leg voided at version 3: the coupon is won again at 1.85 x 1.50 = 2.775 -> 2.78.
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(second.event_id, {}, version=3),
-    )
+    await resettle_event(bets_db, second.event_id, {}, version=3)
     [to_won] = await pay_resettled(bets_db, wallet_db, bet_id)
     assert (to_won["settlement_version"], to_won["old_result"], to_won["new_result"]) == (
         3,
@@ -178,22 +143,10 @@ async def test_an_open_coupon_settles_on_the_corrected_leg(
     bet_id, [(first, first_odds), (second, second_odds)] = await open_bet(
         bets_db, wallet_db, user_id, ["2.00", "1.50"], 1_000
     )
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(first.event_id, {first_odds.odds_id: "lost"}),
-    )
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(first.event_id, {first_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, first.event_id, {first_odds.odds_id: "lost"})
+    await resettle_event(bets_db, first.event_id, {first_odds.odds_id: "won"})
     assert (await bet_row(bets_db, bet_id))["status"] == "open"  # still a leg to come
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(second.event_id, {second_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, second.event_id, {second_odds.odds_id: "won"})
     settled = await pay_out(bets_db, wallet_db, bet_id)
     assert (settled["result"], settled["payout_minor"]) == ("won", 3_000)
     assert await take_outbox(bets_db, "BetResettled", bet_id) == []
@@ -205,17 +158,9 @@ async def test_a_correction_before_the_first_result_settles_once(
 ) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, [(event, odds)] = await open_bet(bets_db, wallet_db, user_id, ["2.10"], 1_000)
-    await handle(
-        bets_db,
-        settlement.on_event_resettled,
-        make_event_resettled(event.event_id, {odds.odds_id: "lost"}),
-    )
+    await resettle_event(bets_db, event.event_id, {odds.odds_id: "lost"})
     # The first result arrives late (an older version): ignored.
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "won"})
     settled = await pay_out(bets_db, wallet_db, bet_id)
     assert (settled["result"], settled["payout_minor"]) == ("lost", 0)
     assert await take_outbox(bets_db, "BetResettled", bet_id) == []

@@ -12,6 +12,7 @@ from services.bets.tests.builders import (
     make_event_settled,
     open_bet,
     pay_out,
+    settle_event,
     take_outbox,
 )
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
@@ -41,11 +42,7 @@ async def test_a_won_single_pays_stake_times_odds_once(
 async def test_a_lost_single_keeps_the_stake(bets_db: BetsDb, wallet_db: WalletDb) -> None:
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, [(event, odds)] = await open_bet(bets_db, wallet_db, user_id, ["1.85"], 2_500)
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(event.event_id, {odds.odds_id: "lost", uuid.uuid4(): "won"}),
-    )
+    await settle_event(bets_db, event.event_id, {odds.odds_id: "lost", uuid.uuid4(): "won"})
     assert await bet_row(bets_db, bet_id) == {"status": "lost", "result": "lost", "payout_minor": 0}
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (7_500, 0)
@@ -78,19 +75,11 @@ async def test_a_coupon_settles_on_its_last_leg_with_a_cancelled_leg_at_one(
         settlement.on_event_cancelled,
         EventCancelled(event_id=second.event_id, reason="Postponed indefinitely"),
     )
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(first.event_id, {first_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, first.event_id, {first_odds.odds_id: "won"})
     assert (await bet_row(bets_db, bet_id))["status"] == "open"  # one leg still to come
     assert await take_outbox(bets_db, "BetSettled", bet_id) == []
 
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(third.event_id, {third_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, third.event_id, {third_odds.odds_id: "won"})
     # 1.85 x 1.50 = 2.775 -> 2.78 (the void leg at 1.00); 100.00 x 2.78 = 278.00
     assert await bet_row(bets_db, bet_id) == {
         "status": "won",
@@ -105,11 +94,7 @@ async def test_a_coupon_with_a_lost_leg_is_lost(bets_db: BetsDb, wallet_db: Wall
     user_id = await make_wallet(wallet_db, balance_minor=10_000)
     bet_id, legs = await open_bet(bets_db, wallet_db, user_id, ["1.85", "2.10"], 1_000)
     for (event, odds), outcome in zip(legs, ["won", "lost"], strict=True):
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event.event_id, {odds.odds_id: outcome}),
-        )
+        await settle_event(bets_db, event.event_id, {odds.odds_id: outcome})
     assert await bet_row(bets_db, bet_id) == {"status": "lost", "result": "lost", "payout_minor": 0}
     await pay_out(bets_db, wallet_db, bet_id)
     assert await wallet_db.balances(user_id) == (9_000, 0)
@@ -124,17 +109,9 @@ async def test_the_wallet_ledger_shows_the_exact_lines(
     won, [(won_event, won_odds)] = await open_bet(bets_db, wallet_db, user_id, ["1.555"], 333)
     lost, lost_legs = await open_bet(bets_db, wallet_db, user_id, ["1.85", "2.10"], 1_000)
     void, void_legs = await open_bet(bets_db, wallet_db, user_id, ["1.50", "3.00"], 2_000)
-    await handle(
-        bets_db,
-        settlement.on_event_settled,
-        make_event_settled(won_event.event_id, {won_odds.odds_id: "won"}),
-    )
+    await settle_event(bets_db, won_event.event_id, {won_odds.odds_id: "won"})
     for (event, odds), outcome in zip(lost_legs, ["won", "lost"], strict=True):
-        await handle(
-            bets_db,
-            settlement.on_event_settled,
-            make_event_settled(event.event_id, {odds.odds_id: outcome}),
-        )
+        await settle_event(bets_db, event.event_id, {odds.odds_id: outcome})
     for event, _ in void_legs:
         await handle(
             bets_db,

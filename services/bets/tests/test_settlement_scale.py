@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 
-from services.bets.tests.builders import BetsDb, handle, make_event_settled
+from services.bets.tests.builders import BetsDb, settle_event
 from services.bets.tests.scale import build_book, settle_book, verify, verify_bets
 from services.wallet.tests.support.ledger import WalletDb
-
-from bets.service_layer import settlement
 
 USERS = int(os.environ.get("BETS_SCALE_USERS", "2000"))
 BETS_PER_USER = int(os.environ.get("BETS_SCALE_BETS_PER_USER", "10"))
@@ -28,9 +26,7 @@ async def test_an_event_with_open_bets_from_2_000_users_settles_every_wallet_rig
     await verify(bets_db, wallet_db, book, messages)
 
     # The same result again changes nothing: no second BetSettled for any bet.
-    await handle(
-        bets_db, settlement.on_event_settled, make_event_settled(book.event_id, book.outcomes)
-    )
+    await settle_event(bets_db, book.event_id, book.outcomes)
     count = await bets_db.one(
         "SELECT count(*) AS n FROM bets.outbox o JOIN bets.bet_leg l"
         " ON l.bet_id = CAST(o.body->'payload'->>'bet_id' AS uuid)"
