@@ -237,6 +237,14 @@ class Api:
             )
             return list(result.all()) if result.returns_rows else []
 
+    async def expire_verification_codes(self, email: str) -> None:
+        """The address's unused verification codes expire (a second ago)."""
+        await self.sql(
+            "UPDATE auth.verification SET expires_at = now() - interval '1 second' "
+            "WHERE user_id = (SELECT id FROM auth.user WHERE email = :e) AND used_at IS NULL",
+            e=email,
+        )
+
     async def outbox_for(self, message_type: str, **payload: str) -> list[dict[str, Any]]:
         """Payloads of this type in auth.outbox whose fields equal ``payload``."""
         rows = await self.sql(

@@ -198,11 +198,7 @@ async def test_verification_code_expires_is_single_use_and_attempt_limited(api: 
         assert response.status_code == 202
         assert response.json()["message"].startswith("If the address")
     fresh = await api.mailed_code(email, "verification code")
-    await api.sql(
-        "UPDATE auth.verification SET expires_at = now() - interval '1 second' "
-        "WHERE user_id = (SELECT id FROM auth.user WHERE email = :e) AND used_at IS NULL",
-        e=email,
-    )
+    await api.expire_verification_codes(email)
     response = await api.post("/verify-email", {"email": email, "code": fresh})
     assert response.json()["error"]["code"] == "auth.code_invalid"
 

@@ -72,11 +72,7 @@ async def test_verify_email_answers_an_unknown_address_like_a_wrong_code(api: An
     api.mail_sink.clear()
     await api.post("/verify-email/resend", {"email": known})
     fresh = await api.mailed_code(known, "verification code")
-    await api.sql(
-        "UPDATE auth.verification SET expires_at = now() - interval '1 second' "
-        "WHERE user_id = (SELECT id FROM auth.user WHERE email = :e) AND used_at IS NULL",
-        e=known,
-    )
+    await api.expire_verification_codes(known)
     expired = await api.post("/verify-email", {"email": known, "code": fresh})
     for_unknown = await api.post("/verify-email", {"email": unknown, "code": fresh})
     assert expired.status_code == for_unknown.status_code == 400

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from common.contracts.bets import BetLeg, BetPlaced
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -105,3 +107,30 @@ def assert_error(answer: httpx.Response, status: int, code: str) -> dict[str, An
     assert set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code, body
     return body["error"]  # type: ignore[no-any-return]
+
+
+def bet_leg(event: dict[str, Any]) -> BetLeg:
+    """A leg on the event's first price (1X2 "1")."""
+    return BetLeg(
+        event_id=event["event_id"],
+        event_name=event["event_name"],
+        market="1X2",
+        selection="1",
+        coefficient=event["odds"][0]["coefficient"],
+        odds_id=event["odds"][0]["odds_id"],
+    )
+
+
+def bet_placed(*legs: BetLeg) -> BetPlaced:
+    """``bets.BetPlaced`` as the bets service sends it: a single, or a coupon of the legs."""
+    return BetPlaced(
+        bet_id=uuid.uuid4(),
+        user_id=uuid.uuid4(),
+        bet_type="coupon" if len(legs) > 1 else "single",
+        stake_minor=100,
+        currency="USD",
+        coefficient=legs[0].coefficient,
+        potential_win_minor=200,
+        legs=list(legs),
+        placed_at=datetime.now(UTC),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from services.events.tests.builders import Catalogue, make_catalogue
 
 from common.testing.bus import BusTap
 from common.testing.tokens import TokenIssuer
@@ -66,3 +67,9 @@ async def pg(test_database: Any, events_app: Any) -> AsyncIterator[asyncpg.Conne
     conn = await asyncpg.connect(test_database.admin_dsn)
     yield conn
     await conn.close()
+
+
+@pytest.fixture(scope="module")
+async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
+    """A sport and a league of its own for each test module."""
+    return (await make_catalogue(api, admin))[0]

@@ -15,23 +15,17 @@ from services.events.tests.builders import (
     Catalogue,
     add_market,
     assert_error,
+    bet_leg,
+    bet_placed,
     create_event,
     event_body,
     in_hours,
-    make_catalogue,
     odds_of,
 )
 from services.events.tests.conftest import Tap
 
-from common.contracts.bets import BetLeg, BetPlaced
 from common.messaging.envelope import wrap
 from common.testing.broker import publish_as_producers
-
-
-@pytest.fixture(scope="module")
-async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
-    return (await make_catalogue(api, admin))[0]
-
 
 ADMIN_CALLS = [
     ("POST", "/api/events/", {}),
@@ -438,26 +432,7 @@ async def test_delete_only_without_bets(
     await tap.wait_for("EventCancelled", event_id=free["event_id"])
 
     taken = await create_event(api, admin, catalogue)
-    bet = BetPlaced(
-        bet_id=uuid.uuid4(),
-        user_id=uuid.uuid4(),
-        bet_type="single",
-        stake_minor=1000,
-        currency="USD",
-        coefficient=taken["odds"][0]["coefficient"],
-        potential_win_minor=1850,
-        legs=[
-            BetLeg(
-                event_id=taken["event_id"],
-                event_name=taken["event_name"],
-                market="1X2",
-                selection="1",
-                coefficient=taken["odds"][0]["coefficient"],
-                odds_id=taken["odds"][0]["odds_id"],
-            )
-        ],
-        placed_at=datetime.now(UTC),
-    )
+    bet = bet_placed(bet_leg(taken))
     settings = events_app[0].state.runtime.settings
     envelope = wrap(bet)
     # As bets' own broker user (events may not publish bets.* keys); twice: a redelivery.

@@ -12,7 +12,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 from services.events.tests.builders import (
     Catalogue,
     add_market,
@@ -20,7 +19,6 @@ from services.events.tests.builders import (
     create_event,
     event_body,
     in_hours,
-    make_catalogue,
     odds_of,
 )
 from services.events.tests.conftest import FEED_SECRET
@@ -31,11 +29,6 @@ from events.service_layer import handlers
 from events.service_layer.audit import Actor, AuditAction, changes, recorded
 
 TRAIL = "/api/events/admin/audit"
-
-
-@pytest.fixture(scope="module")
-async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
-    return (await make_catalogue(api, admin))[0]
 
 
 async def last_id(pg: asyncpg.Connection) -> int:

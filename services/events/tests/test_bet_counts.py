@@ -4,48 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
-from services.events.tests.builders import Catalogue, create_event, make_catalogue
+from services.events.tests.builders import Catalogue, bet_leg, bet_placed, create_event
 
-from common.contracts.bets import BetLeg, BetPlaced
+from common.contracts.bets import BetLeg
 from common.messaging.envelope import wrap
 from common.testing.broker import publish_as_producers
-from events.entrypoints.worker import bets_per_event
-
-
-@pytest.fixture
-async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
-    return (await make_catalogue(api, admin))[0]
-
-
-def _leg(event: dict[str, Any]) -> BetLeg:
-    return BetLeg(
-        event_id=event["event_id"],
-        event_name=event["event_name"],
-        market="1X2",
-        selection="1",
-        coefficient=event["odds"][0]["coefficient"],
-        odds_id=event["odds"][0]["odds_id"],
-    )
-
-
-def _placed(*legs: BetLeg) -> BetPlaced:
-    return BetPlaced(
-        bet_id=uuid.uuid4(),
-        user_id=uuid.uuid4(),
-        bet_type="coupon" if len(legs) > 1 else "single",
-        stake_minor=100,
-        currency="USD",
-        coefficient=legs[0].coefficient,
-        potential_win_minor=200,
-        legs=list(legs),
-        placed_at=datetime.now(UTC),
-    )
+from events.service_layer.bet_counts import bets_per_event
 
 
 def test_a_coupon_counts_once_per_event_and_each_bet_once() -> None:
@@ -61,7 +29,7 @@ def test_a_coupon_counts_once_per_event_and_each_bet_once() -> None:
             odds_id=uuid.uuid4(),
         )
 
-    counts = bets_per_event([_placed(leg(a)), _placed(leg(a), leg(b)), _placed(leg(b))])
+    counts = bets_per_event([bet_placed(leg(a)), bet_placed(leg(a), leg(b)), bet_placed(leg(b))])
     assert counts == {a: 2, b: 2}
 
 
@@ -75,10 +43,10 @@ async def test_a_batch_of_bets_placed_adds_every_bet_once(
     first = await create_event(api, admin, catalogue)
     second = await create_event(api, admin, catalogue)
     placed = [
-        _placed(_leg(first)),
-        _placed(_leg(first)),
-        _placed(_leg(first), _leg(second)),
-        _placed(_leg(second)),
+        bet_placed(bet_leg(first)),
+        bet_placed(bet_leg(first)),
+        bet_placed(bet_leg(first), bet_leg(second)),
+        bet_placed(bet_leg(second)),
     ]
     envelopes = [wrap(p) for p in placed]
     settings = events_app[0].state.runtime.settings

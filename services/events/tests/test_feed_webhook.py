@@ -16,18 +16,12 @@ from services.events.tests.builders import (
     add_market,
     assert_error,
     create_event,
-    make_catalogue,
 )
 from services.events.tests.conftest import FEED_SECRET, Tap
 
 from events.domain.feed import signature_header
 
 URL = "/api/webhook/events"
-
-
-@pytest.fixture(scope="module")
-async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
-    return (await make_catalogue(api, admin))[0]
 
 
 @pytest.fixture

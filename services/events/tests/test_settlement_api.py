@@ -14,14 +14,8 @@ from services.events.tests.builders import (
     assert_error,
     create_event,
     in_hours,
-    make_catalogue,
 )
 from services.events.tests.conftest import Tap
-
-
-@pytest.fixture(scope="module")
-async def catalogue(api: httpx.AsyncClient, admin: dict[str, str]) -> Catalogue:
-    return (await make_catalogue(api, admin))[0]
 
 
 async def full_card(api: httpx.AsyncClient, admin: dict[str, str], catalogue: Catalogue) -> str:

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.adapters import tables
 from auth.adapters.avatars import FilesystemAvatarStorage
 from auth.adapters.crypto import SecretBox
 from auth.adapters.ephemeral import EphemeralStore
@@ -27,6 +25,7 @@ from auth.service_layer.services import AuthServices
 from auth.service_layer.unit_of_work import UnitOfWork
 from auth.settings import Settings
 from common.auth.revocation import RevocationList
+from common.db import create_sessionmaker
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 
 # Expired sessions, codes and their refresh tokens are kept this long for support questions.
@@ -47,18 +46,13 @@ def _key_ring(settings: Settings) -> KeyRing:
 
 async def _delete_expired(engine: AsyncEngine) -> None:
     before = datetime.now(UTC) - RETENTION
-    async with engine.begin() as conn:
-        await conn.execute(delete(tables.session).where(tables.session.c.expires_at < before))
-        for table in (tables.verification, tables.password_reset):
-            await conn.execute(delete(table).where(table.c.expires_at < before))
+    async with UnitOfWork(create_sessionmaker(engine)) as uow:
+        await uow.sessions.delete_expired(before=before)
+        for codes in (uow.verifications, uow.password_resets):
+            await codes.delete_stale(before=before)
         # Code-attempt counters whose window and pause are long over (defaults: 24 h).
-        attempts = tables.code_attempt.c
-        await conn.execute(
-            delete(tables.code_attempt).where(
-                attempts.window_started_at < before,
-                or_(attempts.locked_until.is_(None), attempts.locked_until < before),
-            )
-        )
+        await uow.code_attempts.delete_over(before=before)
+        await uow.commit()
 
 
 class DenyListResend:
@@ -83,18 +77,15 @@ class DenyListResend:
     async def __call__(self, engine: AsyncEngine) -> None:
         assert self._revocations is not None, "attach() the deny-list first"
         now = datetime.now(UTC)
-        c = tables.session.c
-        async with engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(c.id, c.revoked_at, c.expires_at).where(
-                        c.revoked_at > now - self._access_ttl - self._leeway
-                    )
-                )
-            ).all()
+        async with UnitOfWork(create_sessionmaker(engine)) as uow:
+            revoked = await uow.sessions.revoked_since(now - self._access_ttl - self._leeway)
         # Until the session's last access token dies: issued at the latest when it was
         # revoked, never valid past the session's own end (as in SessionRevoked.expires_at).
-        until = {r.id: min(r.revoked_at + self._access_ttl, r.expires_at) for r in rows}
+        until = {
+            s.id: min(s.revoked_at + self._access_ttl, s.expires_at)
+            for s in revoked
+            if s.revoked_at is not None
+        }
         await self._revocations.revoke_each(
             {sid: at for sid, at in until.items() if at + self._leeway > now}
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Row, Table, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,73 +25,41 @@ from auth.domain.model import (
     UserStatus,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+
+Model = TypeVar("Model", bound="DataclassInstance")
+
+
+def _model(cls: type[Model], row: Row[Any], **converted: Any) -> Model:
+    """``cls`` from the row's columns of the same names; ``converted`` gives the fields whose
+    column needs a conversion (an enum, a JSON map copied)."""
+    m = row._mapping
+    return cls(**{f.name: m[f.name] for f in fields(cls) if f.name not in converted}, **converted)
+
 
 def _user(row: Row[Any]) -> User:
     m = row._mapping
-    return User(
-        id=m["id"],
-        email=m["email"],
-        name=m["name"],
+    return _model(
+        User,
+        row,
         role=Role(m["role"]),
         status=UserStatus(m["status"]),
-        password_hash=m["password_hash"],
-        email_verified_at=m["email_verified_at"],
-        telegram_id=m["telegram_id"],
-        partner_id=m["partner_id"],
-        click_id=m["click_id"],
-        avatar_path=m["avatar_path"],
-        totp_secret=m["totp_secret"],
-        totp_enabled_at=m["totp_enabled_at"],
-        totp_last_step=m["totp_last_step"],
-        blocked_reason=m["blocked_reason"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
-        closure_requested_at=m["closure_requested_at"],
-        closure_settled_at=m["closure_settled_at"],
-        closed_at=m["closed_at"],
         preferences=dict(m["preferences"] or {}),
     )
 
 
 def _session(row: Row[Any]) -> Session:
-    m = row._mapping
-    return Session(
-        id=m["id"],
-        user_id=m["user_id"],
-        created_at=m["created_at"],
-        expires_at=m["expires_at"],
-        revoked_at=m["revoked_at"],
-        revoke_reason=m["revoke_reason"],
-        ip=m["ip"],
-        user_agent=m["user_agent"],
-        remember_me=m["remember_me"],
-        last_used_at=m["last_used_at"],
-    )
+    return _model(Session, row)
 
 
 def _code(row: Row[Any]) -> IssuedCode:
-    m = row._mapping
-    return IssuedCode(
-        id=m["id"],
-        user_id=m["user_id"],
-        code_hash=m["code_hash"],
-        expires_at=m["expires_at"],
-        attempts=m["attempts"],
-        used_at=m["used_at"],
-        created_at=m["created_at"],
-    )
+    return _model(IssuedCode, row)
 
 
 def _signing_key(row: Row[Any]) -> SigningKey:
-    m = row._mapping
-    return SigningKey(
-        kid=m["kid"],
-        alg=m["alg"],
-        private_key=m["private_key"],
-        public_jwk=dict(m["public_jwk"]),
-        created_at=m["created_at"],
-        retired_at=m["retired_at"],
-    )
+    return _model(SigningKey, row, public_jwk=dict(row._mapping["public_jwk"]))
 
 
 class UserRepository:
@@ -294,6 +262,12 @@ class SessionRepository:
     async def delete_expired(self, *, before: datetime) -> int:
         result = await self.db.execute(delete(t.session).where(t.session.c.expires_at < before))
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def revoked_since(self, since: datetime) -> list[Session]:
+        rows = (
+            await self.db.execute(select(t.session).where(t.session.c.revoked_at > since))
+        ).all()
+        return [_session(r) for r in rows]
 
 
 class RefreshTokenRepository:
@@ -516,6 +490,15 @@ class CodeAttemptRepository:
     async def clear(self, subject: bytes) -> None:
         """A right code: the owner reads the mailbox; the count starts again."""
         await self.db.execute(delete(t.code_attempt).where(t.code_attempt.c.subject == subject))
+
+    async def delete_over(self, *, before: datetime) -> None:
+        """Counters whose window and pause both ended before ``before``."""
+        c = t.code_attempt.c
+        await self.db.execute(
+            delete(t.code_attempt).where(
+                c.window_started_at < before, or_(c.locked_until.is_(None), c.locked_until < before)
+            )
+        )
 
 
 class RecoveryCodeRepository:

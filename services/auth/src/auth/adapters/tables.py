@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -30,6 +32,17 @@ outbox, inbox = define_messaging_tables(metadata)
 
 def _now() -> Column[object]:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _belongs_to(name: str, parent: Column[Any], *, index: bool | None = None) -> Column[object]:
+    """The parent's id; the row goes with its parent (a deleted user takes their sessions)."""
+    return Column(
+        name,
+        UUID(as_uuid=True),
+        ForeignKey(parent, ondelete="CASCADE"),
+        nullable=False,
+        index=index,
+    )
 
 
 user = Table(
@@ -73,9 +86,7 @@ session = Table(
     metadata,
     # The JWT's `sid`.
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "user_id", UUID(as_uuid=True), ForeignKey(user.c.id, ondelete="CASCADE"), nullable=False
-    ),
+    _belongs_to("user_id", user.c.id),
     _now(),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
@@ -93,13 +104,7 @@ refresh_token = Table(
     "refresh_token",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "session_id",
-        UUID(as_uuid=True),
-        ForeignKey(session.c.id, ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _belongs_to("session_id", session.c.id, index=True),
     # SHA-256 of the opaque token.
     Column("token_hash", LargeBinary, nullable=False, unique=True),
     _now(),
@@ -110,13 +115,7 @@ account = Table(
     "account",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "user_id",
-        UUID(as_uuid=True),
-        ForeignKey(user.c.id, ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _belongs_to("user_id", user.c.id, index=True),
     Column("provider", Text, nullable=False),
     Column("provider_account_id", Text, nullable=False),
     Column("email", Text),
@@ -135,13 +134,7 @@ def _code_table(name: str) -> Table:
         name,
         metadata,
         Column("id", UUID(as_uuid=True), primary_key=True),
-        Column(
-            "user_id",
-            UUID(as_uuid=True),
-            ForeignKey(user.c.id, ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        ),
+        _belongs_to("user_id", user.c.id, index=True),
         # HMAC-SHA256 of the code under AUTH_CODE_PEPPER.
         Column("code_hash", LargeBinary, nullable=False),
         Column("expires_at", DateTime(timezone=True), nullable=False),
@@ -170,12 +163,7 @@ recovery_code = Table(
     "recovery_code",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "user_id",
-        UUID(as_uuid=True),
-        ForeignKey(user.c.id, ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _belongs_to("user_id", user.c.id),
     Column("code_hash", LargeBinary, nullable=False),
     Column("used_at", DateTime(timezone=True)),
     _now(),

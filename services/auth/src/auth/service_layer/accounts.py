@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,7 +19,6 @@ from auth.adapters.mail import (
     sign_up_existing_mail,
     verification_mail,
 )
-from auth.adapters.repositories import CodeRepository
 from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.codes import (
     CodeAttempts,
@@ -37,9 +37,7 @@ from auth.domain.errors import (
     CodeChecksThrottled,
     CodeInvalid,
     CodeLocked,
-    PasswordIncorrect,
     PasswordNotSet,
-    SignInLocked,
     TelegramIdTaken,
 )
 from auth.domain.model import RevokeReason, Role, User, UserStatus
@@ -49,9 +47,7 @@ from auth.service_layer.services import AuthServices
 from auth.service_layer.sessions import (
     authenticated,
     end_sessions,
-    password_attempt,
-    password_failed,
-    refuse_if_locked,
+    password_confirmed,
 )
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
@@ -100,8 +96,7 @@ async def _issue_code(
     """Store a fresh code's hash (replacing older ones) and email it after the commit."""
     settings = services.settings
     code = new_code()
-    codes = uow.verifications if purpose is CodePurpose.verify_email else uow.password_resets
-    await codes.issue(
+    await uow.codes(purpose).issue(
         user_id=user.id,
         code_hash=hash_code(settings.code_pepper, purpose, str(user.id), code),
         expires_at=now + timedelta(seconds=settings.code_ttl_s),
@@ -124,7 +119,6 @@ async def _count_code_check(services: AuthServices, purpose: CodePurpose, addres
 async def _spend_code(
     services: AuthServices,
     uow: UnitOfWork,
-    codes: CodeRepository,
     *,
     address: str,
     user: User | None,
@@ -148,6 +142,7 @@ async def _spend_code(
     paused_for = _lockout_policy(services).retry_after_s(attempts, now)
     if paused_for is not None:
         raise CodeLocked(paused_for)
+    codes = uow.codes(purpose)
     issued = await codes.latest(user.id if user else NO_USER, for_update=True)
     if user is not None and issued is not None:
         presented = hash_code(settings.code_pepper, purpose, str(user.id), code)
@@ -330,7 +325,6 @@ async def verify_email(
         fresh = await _spend_code(
             services,
             uow,
-            uow.verifications,
             address=address,
             user=user,
             purpose=CodePurpose.verify_email,
@@ -352,42 +346,47 @@ async def verify_email(
         return user
 
 
-async def _may_send_code(
+async def _mail_code(
     services: AuthServices,
     uow: UnitOfWork,
-    codes: CodeRepository,
-    user: User,
     *,
+    email: str,
     purpose: CodePurpose,
     now: datetime,
-) -> bool:
-    """Not while the address's codes are paused, not twice within the resend interval, and
-    not more than the per-address cap (a mailbox cannot be flooded)."""
+    skip: Callable[[User], bool] = lambda _user: False,
+) -> User | None:
+    """A fresh code to the address's account, if it has one that may get it (None: no mail).
+
+    Not to a blocked account, not while the address's codes are paused, not twice within the
+    resend interval, and not more than the per-address cap (a mailbox cannot be flooded).
+    """
+    lookup = normalise_email_lookup(email)
+    if lookup is None:
+        return None
+    user = await uow.users.by_email(lookup, for_update=True)
+    if user is None or user.is_blocked or skip(user):
+        return None
     if await _codes_paused(services, uow, user, now):
-        return False
-    latest = await codes.latest(user.id)
+        return None
+    latest = await uow.codes(purpose).latest(user.id)
     interval = timedelta(seconds=services.settings.code_resend_interval_s)
     if latest is not None and latest.created_at + interval > now:
-        return False
-    return await services.throttle.may_mail(purpose=purpose.value, email=user.email)
+        return None
+    if not await services.throttle.may_mail(purpose=purpose.value, email=user.email):
+        return None
+    await _issue_code(services, uow, user=user, purpose=purpose, now=now)
+    return user
 
 
 async def resend_verification(services: AuthServices, *, email: str, origin: RequestOrigin) -> None:
     """Always the same answer: whether the address is known, verified or throttled is not told."""
-    lookup = normalise_email_lookup(email)
-    if lookup is None:
-        return
     async with services.uow() as uow:
         now = services.clock()
-        user = await uow.users.by_email(lookup, for_update=True)
-        if user is None or user.is_verified or user.is_blocked:
-            return
-        if not await _may_send_code(
-            services, uow, uow.verifications, user, purpose=CodePurpose.verify_email, now=now
+        purpose = CodePurpose.verify_email
+        if await _mail_code(
+            services, uow, email=email, purpose=purpose, now=now, skip=lambda u: u.is_verified
         ):
-            return
-        await _issue_code(services, uow, user=user, purpose=CodePurpose.verify_email, now=now)
-        await uow.commit()
+            await uow.commit()
 
 
 # passwords ---------------------------------------------------------------------------------------
@@ -395,19 +394,12 @@ async def resend_verification(services: AuthServices, *, email: str, origin: Req
 
 async def forgot_password(services: AuthServices, *, email: str, origin: RequestOrigin) -> None:
     """Always the same answer, and the email goes out in the background (same timing)."""
-    lookup = normalise_email_lookup(email)
-    if lookup is None:
-        return
     async with services.uow() as uow:
         now = services.clock()
-        user = await uow.users.by_email(lookup, for_update=True)
-        if user is None or user.is_blocked:
+        purpose = CodePurpose.reset_password
+        user = await _mail_code(services, uow, email=email, purpose=purpose, now=now)
+        if user is None:
             return
-        if not await _may_send_code(
-            services, uow, uow.password_resets, user, purpose=CodePurpose.reset_password, now=now
-        ):
-            return
-        await _issue_code(services, uow, user=user, purpose=CodePurpose.reset_password, now=now)
         await uow.audit.record(
             AuditAction.password_reset_requested, user_id=user.id, origin=origin, now=now
         )
@@ -431,7 +423,6 @@ async def reset_password(
         await _spend_code(
             services,
             uow,
-            uow.password_resets,
             address=address,
             user=user,
             purpose=CodePurpose.reset_password,
@@ -474,16 +465,7 @@ async def change_password(
     """Needs the current password; every other session ends (this one stays signed in)."""
     async with services.uow() as uow:
         current = await authenticated(services, uow, principal)
-    user = current.user
-    if user.password_hash is None:
-        raise PasswordNotSet()
-    async with password_attempt(services, email=user.email, origin=origin) as attempt:
-        if not await services.passwords.verify(user.password_hash, current_password):
-            lockout = await password_failed(services, attempt)
-            if lockout is not None:
-                raise SignInLocked(lockout.retry_after_s)
-            raise PasswordIncorrect()
-        await refuse_if_locked(services, attempt)
+    async with password_confirmed(services, current.user, current_password, origin=origin):
         check_new_password(new_password)
         password_hash = await services.passwords.hash(new_password)
         async with services.uow() as uow:

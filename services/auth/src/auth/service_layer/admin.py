@@ -145,7 +145,7 @@ async def unblock(
         # A closure whose wallet settled while the account was blocked completes now (its
         # sessions all ended with the block).
         done = await complete_closure(
-            uow.db, None, user.id, now=now, access_ttl_s=services.settings.access_ttl_s
+            uow, user.id, now=now, access_ttl_s=services.settings.access_ttl_s
         )
         user = await uow.users.get(user.id) or user
         await uow.audit.record(

@@ -16,31 +16,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from auth.adapters.avatars import AvatarStorage
-from auth.adapters.repositories import (
-    AccountRepository,
-    AuditRepository,
-    RecoveryCodeRepository,
-    SessionRepository,
-    UserRepository,
-)
 from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.closure import anonymised, check_may_request_closure, completes_now
-from auth.domain.errors import PasswordIncorrect, PasswordNotSet, SignInLocked
 from auth.domain.model import RevokeReason, User, UserStatus
 from auth.service_layer.services import AuthServices
 from auth.service_layer.sessions import (
     authenticated,
-    password_attempt,
-    password_failed,
-    refuse_if_locked,
+    password_confirmed,
+    revoke_sessions,
 )
+from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.revocation import RevocationList
 from common.auth.tokens import Principal
 from common.contracts.auth import AccountClosureRequested
-from common.contracts.auth import SessionRevoked as SessionRevokedMessage
 from common.contracts.wallet import AccountSettledForClosure
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
@@ -59,31 +48,25 @@ async def request_closure(
     check_may_request_closure(user)
     if user.status is UserStatus.closing:
         return user
-    if user.password_hash is None:
-        raise PasswordNotSet()
-    async with password_attempt(services, email=user.email, origin=origin) as attempt:
-        if not await services.passwords.verify(user.password_hash, password):
-            lockout = await password_failed(services, attempt)
-            if lockout is not None:
-                raise SignInLocked(lockout.retry_after_s)
-            raise PasswordIncorrect()
-        await refuse_if_locked(services, attempt)
-        async with services.uow() as uow:
-            now = services.clock()
-            current = await authenticated(services, uow, principal, for_update=True)
-            user = current.user
-            check_may_request_closure(user)
-            if user.status is UserStatus.closing:
-                return user
-            user = await uow.users.change(
-                user.id, now=now, status=UserStatus.closing.value, closure_requested_at=now
-            )
-            await uow.emit(AccountClosureRequested(user_id=user.id))
-            await uow.audit.record(
-                AuditAction.account_closure_requested, user_id=user.id, origin=origin, now=now
-            )
-            await uow.commit()
+    async with (
+        password_confirmed(services, user, password, origin=origin),
+        services.uow() as uow,
+    ):
+        now = services.clock()
+        current = await authenticated(services, uow, principal, for_update=True)
+        user = current.user
+        check_may_request_closure(user)
+        if user.status is UserStatus.closing:
             return user
+        user = await uow.users.change(
+            user.id, now=now, status=UserStatus.closing.value, closure_requested_at=now
+        )
+        await uow.emit(AccountClosureRequested(user_id=user.id))
+        await uow.audit.record(
+            AuditAction.account_closure_requested, user_id=user.id, origin=origin, now=now
+        )
+        await uow.commit()
+        return user
 
 
 @dataclass(frozen=True)
@@ -99,41 +82,27 @@ async def forget_avatar(avatars: AvatarStorage, key: str | None) -> None:
 
 
 async def complete_closure(
-    session: AsyncSession,
-    bus: MessageContext | None,
-    user_id: uuid.UUID,
-    *,
-    now: datetime,
-    access_ttl_s: int,
+    uow: UnitOfWork, user_id: uuid.UUID, *, now: datetime, access_ttl_s: int
 ) -> Completed | None:
-    """Anonymise and end everything, in the caller's transaction (None: not now).
+    """Anonymise and end everything, in the unit of work's transaction (None: not now).
 
     Runs when the wallet's reply arrives, and again on an unblock if the reply came while an
     admin had the account blocked. Does nothing unless the closure may complete now.
     """
-    users = UserRepository(session)
-    user = await users.get(user_id, for_update=True)
+    user = await uow.users.get(user_id, for_update=True)
     if user is None or not completes_now(user):
         return None
-    await users.change(user.id, now=now, closed_at=now, **anonymised(user))
-    links = await AccountRepository(session).unlink_all(user.id)
-    await RecoveryCodeRepository(session).delete_all(user.id)
-    ended = await SessionRepository(session).revoke(
-        user_id=user.id, reason=RevokeReason.account_closed.value, now=now
+    await uow.users.change(user.id, now=now, closed_at=now, **anonymised(user))
+    links = await uow.accounts.unlink_all(user.id)
+    await uow.recovery_codes.delete_all(user.id)
+    ended = await revoke_sessions(
+        uow,
+        user_id=user.id,
+        reason=RevokeReason.account_closed,
+        now=now,
+        access_ttl_s=access_ttl_s,
     )
-    last_token_expiry = now + timedelta(seconds=access_ttl_s)
-    if bus is not None and ended:
-        await bus.emit(
-            *(
-                SessionRevokedMessage(
-                    session_id=s.id,
-                    user_id=s.user_id,
-                    expires_at=min(last_token_expiry, s.expires_at),
-                )
-                for s in ended
-            )
-        )
-    await AuditRepository(session).record(
+    await uow.audit.record(
         AuditAction.account_closed,
         user_id=user.id,
         origin=WORKER,
@@ -160,16 +129,14 @@ class ClosureCompletion:
 
     async def __call__(self, payload: AccountSettledForClosure, ctx: MessageContext) -> None:
         now = datetime.now(UTC)
-        users = UserRepository(ctx.session)
-        user = await users.get(payload.user_id, for_update=True)
+        uow = UnitOfWork.for_message(ctx)
+        user = await uow.users.get(payload.user_id, for_update=True)
         if user is None or user.closure_requested_at is None or user.is_closed:
             log.info("auth.closure_settled_ignored", user_id=str(payload.user_id))
             return
         if user.closure_settled_at is None:
-            await users.change(user.id, now=now, closure_settled_at=now)
-        done = await complete_closure(
-            ctx.session, ctx, user.id, now=now, access_ttl_s=self._access_ttl_s
-        )
+            await uow.users.change(user.id, now=now, closure_settled_at=now)
+        done = await complete_closure(uow, user.id, now=now, access_ttl_s=self._access_ttl_s)
         if done is None:
             return
         if done.sessions and self._revocations is not None:

@@ -30,11 +30,10 @@ from auth.domain.errors import (
     OAuthLinkUnverified,
     OAuthProviderUnknown,
     OAuthStateInvalid,
-    UserBlocked,
 )
 from auth.domain.model import OAuthProvider, ProviderProfile, User
 from auth.service_layer.services import AuthServices, SignedIn, TwoFactorChallenge
-from auth.service_layer.sessions import start_session
+from auth.service_layer.sessions import refuse_blocked, start_session
 from auth.service_layer.two_factor import open_challenge
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.contracts.auth import UserRegistered
@@ -111,32 +110,21 @@ async def complete(
         now = services.clock()
         user = await _user_for(services, uow, profile, origin=origin)
         if user.is_blocked:
-            await uow.audit.record(
-                AuditAction.sign_in_failed,
-                user_id=user.id,
-                origin=origin,
-                now=now,
-                reason="blocked",
-                method=provider.value,
-            )
-            await uow.commit()
-            raise UserBlocked()
+            await refuse_blocked(uow, user, origin=origin, now=now, method=provider.value)
         if user.two_factor_enabled:
             await uow.commit()  # keep a new link; the session waits for the second factor
             return await open_challenge(
                 services, user=user, method=provider.value, remember_me=remember_me
             )
         signed = await start_session(
-            services, uow, user=user, remember_me=remember_me, origin=origin, now=now
-        )
-        await uow.audit.record(
-            AuditAction.sign_in,
-            user_id=user.id,
+            services,
+            uow,
+            user=user,
+            remember_me=remember_me,
+            method=provider.value,
+            two_factor=False,
             origin=origin,
             now=now,
-            method=provider.value,
-            session_id=str(signed.session.id),
-            two_factor=False,
         )
         await uow.commit()
     return signed

@@ -14,6 +14,8 @@ from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.emails import normalise_email_lookup
 from auth.domain.errors import (
     CredentialsInvalid,
+    PasswordIncorrect,
+    PasswordNotSet,
     RefreshTokenInvalid,
     RefreshTokenReused,
     SessionEnded,
@@ -40,6 +42,7 @@ from auth.service_layer.services import AuthServices, SignedIn
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
 from common.contracts.auth import SessionRevoked as SessionRevokedMessage
+from common.errors import DomainError
 
 # sessions: start, issue, end ---------------------------------------------------------------------
 
@@ -50,11 +53,14 @@ async def start_session(
     *,
     user: User,
     remember_me: bool,
+    method: object,
+    two_factor: bool,
     origin: RequestOrigin,
     now: datetime,
 ) -> SignedIn:
+    """A signed-in user's new session, its tokens and its ``sign_in`` audit row (``method``:
+    password or the provider; ``two_factor``: whether a second factor was checked)."""
     settings = services.settings
-    origin = origin.trimmed()
     session = await uow.sessions.add(
         session_id=uuid.uuid4(),
         user_id=user.id,
@@ -65,10 +71,37 @@ async def start_session(
             remember_me_ttl_s=settings.remember_me_session_ttl_s,
         ),
         remember_me=remember_me,
-        origin=origin,
+        origin=origin.trimmed(),
         now=now,
     )
-    return await issue_tokens(services, uow, user=user, session=session, now=now)
+    signed = await issue_tokens(services, uow, user=user, session=session, now=now)
+    await uow.audit.record(
+        AuditAction.sign_in,
+        user_id=user.id,
+        origin=origin,
+        now=now,
+        method=method,
+        session_id=str(session.id),
+        two_factor=two_factor,
+    )
+    return signed
+
+
+async def refuse_blocked(
+    uow: UnitOfWork, user: User, *, origin: RequestOrigin, now: datetime, **details: object
+) -> NoReturn:
+    """A blocked account does not sign in: 403, and the attempt in the audit trail (committed
+    although the request fails)."""
+    await uow.audit.record(
+        AuditAction.sign_in_failed,
+        user_id=user.id,
+        origin=origin,
+        now=now,
+        reason="blocked",
+        **details,
+    )
+    await uow.commit()
+    raise UserBlocked()
 
 
 async def issue_tokens(
@@ -118,6 +151,39 @@ async def end_sessions(
 ) -> list[Session]:
     """End sessions: revoked in the DB and ``SessionRevoked`` in the outbox (this transaction);
     the Redis deny-list written right after the commit, so their access tokens die at once."""
+    access_ttl_s = services.settings.access_ttl_s
+    ended = await revoke_sessions(
+        uow,
+        user_id=user_id,
+        reason=reason,
+        now=now,
+        access_ttl_s=access_ttl_s,
+        session_ids=session_ids,
+        except_session=except_session,
+    )
+    if not ended:
+        return ended
+    ids = [s.id for s in ended]
+
+    async def deny() -> None:
+        await services.revocations.revoke_many(ids, until=now + timedelta(seconds=access_ttl_s))
+
+    uow.after_commit(deny)
+    return ended
+
+
+async def revoke_sessions(
+    uow: UnitOfWork,
+    *,
+    user_id: uuid.UUID,
+    reason: RevokeReason,
+    now: datetime,
+    access_ttl_s: int,
+    session_ids: Sequence[uuid.UUID] | None = None,
+    except_session: uuid.UUID | None = None,
+) -> list[Session]:
+    """Sessions revoked in the DB and ``SessionRevoked`` in the outbox (this transaction); the
+    deny-list is the caller's (after its commit, or before the consumer's)."""
     ended = await uow.sessions.revoke(
         user_id=user_id,
         reason=reason.value,
@@ -125,9 +191,7 @@ async def end_sessions(
         session_ids=session_ids,
         except_session=except_session,
     )
-    if not ended:
-        return ended
-    last_token_expiry = now + timedelta(seconds=services.settings.access_ttl_s)
+    last_token_expiry = now + timedelta(seconds=access_ttl_s)
     await uow.emit(
         *(
             SessionRevokedMessage(
@@ -136,12 +200,6 @@ async def end_sessions(
             for s in ended
         )
     )
-    ids = [s.id for s in ended]
-
-    async def deny() -> None:
-        await services.revocations.revoke_many(ids, until=last_token_expiry)
-
-    uow.after_commit(deny)
     return ended
 
 
@@ -250,6 +308,39 @@ async def refuse_if_locked(services: AuthServices, attempt: PasswordAttempt) -> 
         raise SignInLocked(locked.retry_after_s)
 
 
+@asynccontextmanager
+async def password_confirmed(
+    services: AuthServices,
+    user: User,
+    password: str,
+    *,
+    origin: RequestOrigin,
+    unset_message: str | None = None,
+) -> AsyncIterator[PasswordAttempt]:
+    """Go on only with the account's current password (changing it, two-factor, closing the
+    account). It is one sign-in attempt for the lockouts, counted before the slow check
+    (parallel guesses cannot race past the limit); the block may still count it as failed
+    (``refuse_attempt``), else it is given back. ``unset_message``: what to tell an account
+    without a password."""
+    if user.password_hash is None:
+        raise PasswordNotSet(unset_message)
+    async with password_attempt(services, email=user.email, origin=origin) as attempt:
+        if not await services.passwords.verify(user.password_hash, password):
+            await refuse_attempt(services, attempt, PasswordIncorrect())
+        await refuse_if_locked(services, attempt)
+        yield attempt
+
+
+async def refuse_attempt(
+    services: AuthServices, attempt: PasswordAttempt, error: DomainError
+) -> NoReturn:
+    """The attempt failed and stays counted: 429 if that started a lockout, else ``error``."""
+    lockout = await password_failed(services, attempt)
+    if lockout is not None:
+        raise SignInLocked(lockout.retry_after_s)
+    raise error
+
+
 async def _audit_lockout(
     uow: UnitOfWork,
     lockout: Lockout,
@@ -320,15 +411,7 @@ async def _start_signed_in(
         if user is None or not password_ok:
             await _failed(services, uow, attempt, user=user, reason="password", origin=origin)
         if user.is_blocked:
-            await uow.audit.record(
-                AuditAction.sign_in_failed,
-                user_id=user.id,
-                origin=origin,
-                now=now,
-                reason="blocked",
-            )
-            await uow.commit()
-            raise UserBlocked()
+            await refuse_blocked(uow, user, origin=origin, now=now)
         if user.two_factor_enabled:
             if not totp_code:
                 raise TwoFactorRequired()
@@ -341,16 +424,14 @@ async def _start_signed_in(
                 user.id, now=now, password_hash=await services.passwords.hash(password)
             )
         signed = await start_session(
-            services, uow, user=user, remember_me=remember_me, origin=origin, now=now
-        )
-        await uow.audit.record(
-            AuditAction.sign_in,
-            user_id=user.id,
+            services,
+            uow,
+            user=user,
+            remember_me=remember_me,
+            method="password",
+            two_factor=user.two_factor_enabled,
             origin=origin,
             now=now,
-            method="password",
-            session_id=str(signed.session.id),
-            two_factor=user.two_factor_enabled,
         )
         await uow.commit()
     return signed

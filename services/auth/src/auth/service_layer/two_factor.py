@@ -16,14 +16,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
 
 from auth.domain.audit import AuditAction, RequestOrigin
 from auth.domain.errors import (
     ChallengeInvalid,
-    PasswordIncorrect,
-    PasswordNotSet,
-    SignInLocked,
     TwoFactorAlreadyEnabled,
     TwoFactorCodeIncorrect,
     TwoFactorCodeInvalid,
@@ -45,15 +41,13 @@ from auth.service_layer.sessions import (
     PasswordAttempt,
     authenticated,
     end_sessions,
-    password_attempt,
-    password_failed,
-    refuse_if_locked,
+    password_confirmed,
+    refuse_attempt,
     second_factor_ok,
     start_session,
 )
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
-from common.errors import DomainError
 
 CHALLENGE_KIND = "2fa-challenge"
 CHALLENGE_MAX_ATTEMPTS = 5
@@ -69,28 +63,14 @@ class TotpSetup:
 async def _password_confirmed(
     services: AuthServices, principal: Principal, password: str, *, origin: RequestOrigin
 ) -> AsyncIterator[PasswordAttempt]:
-    """Go on only with the account's current password. It is one sign-in attempt for the
-    lockouts, counted before the slow check (parallel guesses cannot race past the limit);
-    the caller may still count it as failed (``_refuse``), else it is given back."""
+    """The signed-in caller's current password (``sessions.password_confirmed``)."""
     async with services.uow() as uow:
         user = (await authenticated(services, uow, principal)).user
-    if user.password_hash is None:
-        raise PasswordNotSet(
-            "This account has no password: set one (forgot password) to change two-factor."
-        )
-    async with password_attempt(services, email=user.email, origin=origin) as attempt:
-        if not await services.passwords.verify(user.password_hash, password):
-            await _refuse(services, attempt, PasswordIncorrect())
-        await refuse_if_locked(services, attempt)
+    unset = "This account has no password: set one (forgot password) to change two-factor."
+    async with password_confirmed(
+        services, user, password, origin=origin, unset_message=unset
+    ) as attempt:
         yield attempt
-
-
-async def _refuse(services: AuthServices, attempt: PasswordAttempt, error: DomainError) -> NoReturn:
-    """The attempt failed and stays counted: 429 if that started a lockout, else ``error``."""
-    lockout = await password_failed(services, attempt)
-    if lockout is not None:
-        raise SignInLocked(lockout.retry_after_s)
-    raise error
 
 
 async def _end_other_sessions(
@@ -210,7 +190,7 @@ async def disable(
         if not await second_factor_ok(services, uow, user=user, code=code, origin=origin, now=now):
             # A failed attempt, as a wrong code at sign-in: the password alone must not buy
             # unlimited guesses at the second factor.
-            await _refuse(services, attempt, TwoFactorCodeIncorrect())
+            await refuse_attempt(services, attempt, TwoFactorCodeIncorrect())
         await uow.users.change(
             user.id, now=now, totp_secret=None, totp_enabled_at=None, totp_last_step=None
         )
@@ -279,17 +259,10 @@ async def complete_challenge(
             uow,
             user=user,
             remember_me=bool(data.get("remember_me")),
-            origin=origin,
-            now=now,
-        )
-        await uow.audit.record(
-            AuditAction.sign_in,
-            user_id=user.id,
-            origin=origin,
-            now=now,
             method=data.get("method"),
-            session_id=str(signed.session.id),
             two_factor=True,
+            origin=origin,
+            now=now,
         )
         await uow.commit()
         return signed

@@ -18,6 +18,7 @@ from auth.adapters.repositories import (
     SigningKeyRepository,
     UserRepository,
 )
+from auth.domain.codes import CodePurpose
 from common.unit_of_work import AfterCommit
 from common.unit_of_work import UnitOfWork as BaseUnitOfWork
 
@@ -38,6 +39,10 @@ class UnitOfWork(BaseUnitOfWork):
         self.recovery_codes = RecoveryCodeRepository(db)
         self.signing_keys = SigningKeyRepository(db)
         self.audit = AuditRepository(db)
+
+    def codes(self, purpose: CodePurpose) -> CodeRepository:
+        """The emailed codes of one flow (each flow has its own table)."""
+        return self.verifications if purpose is CodePurpose.verify_email else self.password_resets
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

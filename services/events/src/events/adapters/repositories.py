@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -18,19 +18,20 @@ from events.domain.model import Event, Market, Selection
 
 def sport_matches(ref: str) -> ColumnElement[bool]:
     """A sport by id (``1``), slug (``football``) or name (``Football``)."""
-    ref = ref.strip()
-    by_name = or_(t.sport.c.slug == ref.lower(), func.lower(t.sport.c.name) == ref.lower())
-    if ref.isascii() and ref.isdigit() and len(ref) < 10:
-        return or_(t.sport.c.id == int(ref), by_name)
-    return by_name
+    return _matches(t.sport, ref)
 
 
 def league_matches(ref: str) -> ColumnElement[bool]:
     """A league by id (``1``), slug (``premier-league``) or name (``Premier League``)."""
+    return _matches(t.league, ref)
+
+
+def _matches(table: Table, ref: str) -> ColumnElement[bool]:
+    """A catalogue row by id, slug or name (case-insensitive): the API takes any of the three."""
     ref = ref.strip()
-    by_name = or_(t.league.c.slug == ref.lower(), func.lower(t.league.c.name) == ref.lower())
+    by_name = or_(table.c.slug == ref.lower(), func.lower(table.c.name) == ref.lower())
     if ref.isascii() and ref.isdigit() and len(ref) < 10:
-        return or_(t.league.c.id == int(ref), by_name)
+        return or_(table.c.id == int(ref), by_name)
     return by_name
 
 
@@ -76,7 +77,8 @@ class CatalogueRepository:
         return int((await self.db.execute(statement)).scalar_one())
 
 
-_EVENT_COLUMNS = (
+# The ``Event`` aggregate's columns (with its sport's and league's names).
+EVENT_COLUMNS = (
     t.event.c.id,
     t.event.c.sport_id,
     t.sport.c.name.label("sport_name"),
@@ -134,7 +136,7 @@ class EventRepository:
     async def get(self, event_id: uuid.UUID, *, lock: bool = True) -> Event | None:
         """The event, row-locked (``FOR UPDATE OF event``): every change to it is serialised."""
         query = (
-            select(*_EVENT_COLUMNS)
+            select(*EVENT_COLUMNS)
             .select_from(t.event.join(t.sport).join(t.league))
             .where(t.event.c.id == event_id)
         )

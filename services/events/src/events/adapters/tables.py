@@ -45,6 +45,16 @@ def _now(name: str) -> Column:  # type: ignore[type-arg]
     return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
+def _belongs_to(name: str, parent: str) -> Column:  # type: ignore[type-arg]
+    """The parent's id; the row goes with its parent (a deleted event takes its markets)."""
+    return Column(
+        name,
+        UUID(as_uuid=True),
+        ForeignKey(f"events.{parent}.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
 sport = Table(
     "sport",
     metadata,
@@ -112,12 +122,7 @@ market = Table(
     "market",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "event_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.event.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _belongs_to("event_id", "event"),
     Column("market_type", Text, nullable=False),
     Column("line", LINE),
     Column("status", Text, nullable=False, server_default="open"),
@@ -141,18 +146,8 @@ odds = Table(
     "odds",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "event_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.event.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column(
-        "market_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.market.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _belongs_to("event_id", "event"),
+    _belongs_to("market_id", "market"),
     Column("selection", Text, nullable=False),
     Column("coefficient", COEFFICIENT, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
@@ -172,18 +167,8 @@ odds_history = Table(
     "odds_history",
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column(
-        "odds_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.odds.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column(
-        "event_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.event.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _belongs_to("odds_id", "odds"),
+    _belongs_to("event_id", "event"),
     Column("old_coefficient", COEFFICIENT),
     Column("new_coefficient", COEFFICIENT, nullable=False),
     Column("version", Integer, nullable=False),
@@ -199,12 +184,7 @@ odds_history = Table(
 settlement = Table(
     "settlement",
     metadata,
-    Column(
-        "event_id",
-        UUID(as_uuid=True),
-        ForeignKey("events.event.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _belongs_to("event_id", "event"),
     Column("version", Integer, nullable=False),
     Column("home_score", Integer, nullable=False),
     Column("away_score", Integer, nullable=False),

@@ -28,6 +28,9 @@ from events.service_layer.unit_of_work import UnitOfWork
 FeedId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 ScoreIn = Annotated[StrictInt, Field(ge=0, le=10_000)]
+# The live clock as a feed or an admin reports it (the API's ScoreUpdateIn takes the same).
+Minute = Annotated[StrictInt, Field(ge=0, le=300)]
+Period = Annotated[str, Field(min_length=1, max_length=50)]
 
 
 class _Strict(BaseModel):
@@ -54,8 +57,8 @@ class FeedStatusData(_Strict):
 class FeedScoreData(_Strict):
     home_score: ScoreIn
     away_score: ScoreIn
-    minute: Annotated[StrictInt, Field(ge=0, le=300)] | None = None
-    period: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    minute: Minute | None = None
+    period: Period | None = None
 
 
 class FeedResultData(_Strict):

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from events.adapters import tables as t
-from events.adapters.repositories import league_matches, sport_matches
+from events.adapters.repositories import EVENT_COLUMNS, league_matches, sport_matches
 from events.domain.catalogue import event_name
 from events.domain.errors import EventNotFound, LeagueNotFound, SportNotFound
 from events.domain.lifecycle import EventStatus
@@ -140,25 +140,12 @@ class EventFilter:
     league_id: int | None = None
 
 
+# The aggregate's columns, and what only a page shows: the sport's slug and the live clock.
 _EVENT_COLUMNS = (
-    t.event.c.id,
-    t.event.c.sport_id,
+    *EVENT_COLUMNS,
     t.sport.c.slug.label("sport_slug"),
-    t.sport.c.name.label("sport_name"),
-    t.event.c.league_id,
-    t.league.c.name.label("league_name"),
-    t.event.c.home_team,
-    t.event.c.away_team,
-    t.event.c.starts_at,
-    t.event.c.status,
-    t.event.c.status_reason,
-    t.event.c.home_score,
-    t.event.c.away_score,
     t.event.c.minute,
     t.event.c.period,
-    t.event.c.settlement_version,
-    t.event.c.revision,
-    t.event.c.external_event_id,
 )
 _FROM = t.event.join(t.sport, t.sport.c.id == t.event.c.sport_id).join(
     t.league, t.league.c.id == t.event.c.league_id

@@ -7,7 +7,9 @@ Each call is one unit of work: the change, the messages it emits and its one aud
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
@@ -18,10 +20,39 @@ from events.domain.markets import MarketStatus, SelectionStatus
 from events.entrypoints.api import schemas
 from events.entrypoints.api.deps import AdminActor, Db, Now, Uow
 from events.service_layer import handlers, views
-from events.service_layer.audit import AuditAction, recorded
+from events.service_layer.audit import (
+    Actor,
+    AuditAction,
+    AuditEntry,
+    StateReader,
+    event_state,
+    recorded,
+)
 from events.service_layer.handlers import Price
+from events.service_layer.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api/events", tags=["events (admin)"])
+
+
+@asynccontextmanager
+async def _audited(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    event_id: uuid.UUID | None = None,
+    market_id: uuid.UUID | None = None,
+    details: Mapping[str, Any] | None = None,
+    state: StateReader = event_state,
+) -> AsyncIterator[AuditEntry]:
+    """The command in the block, its audit row and its messages: one transaction, committed
+    once the block is done (a command that raises rolls all of it back)."""
+    async with uow:
+        async with recorded(
+            uow, actor, action, event_id=event_id, market_id=market_id, details=details, state=state
+        ) as entry:
+            yield entry
+        await uow.commit()
 
 
 async def _event_out(db: Db, event_id: uuid.UUID) -> schemas.EventOut:
@@ -62,17 +93,12 @@ async def create_sport(
 ) -> schemas.SportOut:
     """Add a sport (or update the icon/order of the one with this slug)."""
     slug = body.slug or slugify(body.name)
-    async with uow:
-        async with recorded(
-            uow,
-            actor,
-            AuditAction.sport_create,
-            state=lambda u, _entry: u.audit.sport_state(slug),
-        ):
-            sport_id = await handlers.add_sport(
-                uow, name=body.name, slug=body.slug, icon=body.icon, sort_order=body.sort_order
-            )
-        await uow.commit()
+    async with _audited(
+        uow, actor, AuditAction.sport_create, state=lambda u, _entry: u.audit.sport_state(slug)
+    ):
+        sport_id = await handlers.add_sport(
+            uow, name=body.name, slug=body.slug, icon=body.icon, sort_order=body.sort_order
+        )
     found = [s for s in await views.sports(db) if s.sport_id == sport_id]
     return schemas.SportOut(sport=found[0])
 
@@ -82,17 +108,15 @@ async def create_league(
     body: schemas.LeagueCreateIn, actor: AdminActor, uow: Uow, db: Db
 ) -> schemas.LeagueOut:
     sport, slug = str(body.sport), slugify(body.name)
-    async with uow:
-        async with recorded(
-            uow,
-            actor,
-            AuditAction.league_create,
-            state=lambda u, _entry: u.audit.league_state(sport, slug),
-        ):
-            league_id = await handlers.add_league(
-                uow, sport=sport, name=body.name, country=body.country
-            )
-        await uow.commit()
+    async with _audited(
+        uow,
+        actor,
+        AuditAction.league_create,
+        state=lambda u, _entry: u.audit.league_state(sport, slug),
+    ):
+        league_id = await handlers.add_league(
+            uow, sport=sport, name=body.name, country=body.country
+        )
     found = [lg for lg in await views.leagues(db) if lg.league_id == league_id]
     return schemas.LeagueOut(league=found[0])
 
@@ -110,21 +134,19 @@ async def create_event(
 ) -> schemas.EventOut:
     """A scheduled event; ``odds`` (``1``, ``X``, ``2`` — or ``1``, ``2`` for sports without
     draws) open its main market. Other markets: ``POST /api/events/{id}/markets``."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_create) as entry:
-            entry.event_id = await handlers.create_event(
-                uow,
-                sport=str(body.sport),
-                league=str(body.league),
-                home_team=body.home_team,
-                away_team=body.away_team,
-                starts_at=body.event_datetime,
-                main_odds=[Price(p.bet_type, p.coefficient) for p in body.odds],
-                external_event_id=body.external_event_id,
-                by=actor.who,
-                now=now,
-            )
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_create) as entry:
+        entry.event_id = await handlers.create_event(
+            uow,
+            sport=str(body.sport),
+            league=str(body.league),
+            home_team=body.home_team,
+            away_team=body.away_team,
+            starts_at=body.event_datetime,
+            main_odds=[Price(p.bet_type, p.coefficient) for p in body.odds],
+            external_event_id=body.external_event_id,
+            by=actor.who,
+            now=now,
+        )
     return await _event_out(db, entry.event_id)
 
 
@@ -139,30 +161,26 @@ async def update_event(
 ) -> schemas.EventOut:
     """Change league, teams, start time or external id; a postponed event given a new start
     time is scheduled again."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_update, event_id=event_id):
-            await handlers.update_event(
-                uow,
-                event_id,
-                league=None if body.league is None else str(body.league),
-                home_team=body.home_team,
-                away_team=body.away_team,
-                starts_at=body.event_datetime,
-                external_event_id=body.external_event_id,
-                by=actor.who,
-                now=now,
-            )
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_update, event_id=event_id):
+        await handlers.update_event(
+            uow,
+            event_id,
+            league=None if body.league is None else str(body.league),
+            home_team=body.home_team,
+            away_team=body.away_team,
+            starts_at=body.event_datetime,
+            external_event_id=body.external_event_id,
+            by=actor.who,
+            now=now,
+        )
     return await _event_out(db, event_id)
 
 
 @router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_event(event_id: uuid.UUID, actor: AdminActor, uow: Uow) -> Response:
     """Only an event without bets (409 ``events.event_has_bets`` otherwise: cancel it)."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_delete, event_id=event_id):
-            await handlers.delete_event(uow, event_id)
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_delete, event_id=event_id):
+        await handlers.delete_event(uow, event_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -176,18 +194,16 @@ async def create_market(
     """``market_type``: ``1x2``, ``winner``, ``double_chance``, ``total`` (with ``line``),
     ``btts``; ``odds`` prices every selection of the market once; ``live_betting``: the market
     takes bets while the event is live."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.market_create, event_id=event_id) as entry:
-            entry.market_id = await handlers.add_market(
-                uow,
-                event_id,
-                market_type=body.market_type,
-                line=body.line,
-                prices=[Price(p.bet_type, p.coefficient) for p in body.odds],
-                live_betting=body.live_betting,
-                by=actor.who,
-            )
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.market_create, event_id=event_id) as entry:
+        entry.market_id = await handlers.add_market(
+            uow,
+            event_id,
+            market_type=body.market_type,
+            line=body.line,
+            prices=[Price(p.bet_type, p.coefficient) for p in body.odds],
+            live_betting=body.live_betting,
+            by=actor.who,
+        )
     return await _event_out(db, event_id)
 
 
@@ -202,14 +218,12 @@ async def update_market(
 ) -> schemas.EventOut:
     """``live_betting``: whether the market takes bets while the event is live
     (``MarketChanged`` carries it)."""
-    async with uow:
-        async with recorded(
-            uow, actor, AuditAction.market_update, event_id=event_id, market_id=market_id
-        ):
-            await handlers.set_market_live_betting(
-                uow, event_id, market_id, live_betting=body.live_betting
-            )
-        await uow.commit()
+    async with _audited(
+        uow, actor, AuditAction.market_update, event_id=event_id, market_id=market_id
+    ):
+        await handlers.set_market_live_betting(
+            uow, event_id, market_id, live_betting=body.live_betting
+        )
     return await _event_out(db, event_id)
 
 
@@ -223,13 +237,11 @@ async def set_odds(
     db: Db,
 ) -> schemas.OddsOut:
     """A new price: a new version, a history row and ``OddsChanged`` (the same price: no-op)."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.odds_set, event_id=event_id) as entry:
-            selection = await handlers.set_odds(
-                uow, event_id, odds_id, coefficient=body.coefficient, by=actor.who
-            )
-            entry.market_id, entry.odds_id = selection.market_id, selection.id
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.odds_set, event_id=event_id) as entry:
+        selection = await handlers.set_odds(
+            uow, event_id, odds_id, coefficient=body.coefficient, by=actor.who
+        )
+        entry.market_id, entry.odds_id = selection.market_id, selection.id
     return schemas.OddsOut(odds=await _odds_view(db, event_id, odds_id))
 
 
@@ -247,10 +259,8 @@ async def _market_status(
     db: Db,
 ) -> schemas.EventOut:
     action = AuditAction.market_suspend if new == "suspended" else AuditAction.market_resume
-    async with uow:
-        async with recorded(uow, actor, action, event_id=event_id, market_id=market_id):
-            await handlers.set_market_status(uow, event_id, market_id, status=new)
-        await uow.commit()
+    async with _audited(uow, actor, action, event_id=event_id, market_id=market_id):
+        await handlers.set_market_status(uow, event_id, market_id, status=new)
     return await _event_out(db, event_id)
 
 
@@ -278,13 +288,11 @@ async def _selection_status(
     db: Db,
 ) -> schemas.OddsOut:
     action = AuditAction.odds_suspend if new == "suspended" else AuditAction.odds_resume
-    async with uow:
-        async with recorded(uow, actor, action, event_id=event_id) as entry:
-            selection = await handlers.set_selection_status(
-                uow, event_id, odds_id, status=new, by=actor.who
-            )
-            entry.market_id, entry.odds_id = selection.market_id, selection.id
-        await uow.commit()
+    async with _audited(uow, actor, action, event_id=event_id) as entry:
+        selection = await handlers.set_selection_status(
+            uow, event_id, odds_id, status=new, by=actor.who
+        )
+        entry.market_id, entry.odds_id = selection.market_id, selection.id
     return schemas.OddsOut(odds=await _odds_view(db, event_id, odds_id))
 
 
@@ -307,10 +315,8 @@ async def resume_selection(
 @router.post("/{event_id}/start", response_model=schemas.EventOut)
 async def start_event(event_id: uuid.UUID, actor: AdminActor, uow: Uow, db: Db) -> schemas.EventOut:
     """scheduled/postponed → live (score 0-0)."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_start, event_id=event_id):
-            await handlers.start_event(uow, event_id)
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_start, event_id=event_id):
+        await handlers.start_event(uow, event_id)
     return await _event_out(db, event_id)
 
 
@@ -319,17 +325,15 @@ async def update_score(
     event_id: uuid.UUID, body: schemas.ScoreUpdateIn, actor: AdminActor, uow: Uow, db: Db
 ) -> schemas.EventOut:
     """The live score of a live event (``ScoreUpdated``); settles nothing."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_score, event_id=event_id):
-            await handlers.update_score(
-                uow,
-                event_id,
-                home_score=body.home_score,
-                away_score=body.away_score,
-                minute=body.minute,
-                period=body.period,
-            )
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_score, event_id=event_id):
+        await handlers.update_score(
+            uow,
+            event_id,
+            home_score=body.home_score,
+            away_score=body.away_score,
+            minute=body.minute,
+            period=body.period,
+        )
     return await _event_out(db, event_id)
 
 
@@ -342,10 +346,8 @@ async def postpone_event(
     body: schemas.ReasonIn | None = None,
 ) -> schemas.EventOut:
     """scheduled/live → postponed; bets stay open. A new start time (PUT) reschedules it."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_postpone, event_id=event_id):
-            await handlers.postpone_event(uow, event_id, reason=body.reason if body else None)
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_postpone, event_id=event_id):
+        await handlers.postpone_event(uow, event_id, reason=body.reason if body else None)
     return await _event_out(db, event_id)
 
 
@@ -359,12 +361,10 @@ async def reschedule_event(
     body: schemas.RescheduleIn | None = None,
 ) -> schemas.EventOut:
     """postponed → scheduled, optionally at a new (future) start time."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_reschedule, event_id=event_id):
-            await handlers.reschedule_event(
-                uow, event_id, starts_at=body.event_datetime if body else None, now=now
-            )
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_reschedule, event_id=event_id):
+        await handlers.reschedule_event(
+            uow, event_id, starts_at=body.event_datetime if body else None, now=now
+        )
     return await _event_out(db, event_id)
 
 
@@ -377,10 +377,8 @@ async def cancel_event(
     body: schemas.ReasonIn | None = None,
 ) -> schemas.EventOut:
     """Every selection void, markets closed, ``EventCancelled`` (bets void every leg)."""
-    async with uow:
-        async with recorded(uow, actor, AuditAction.event_cancel, event_id=event_id):
-            await handlers.cancel_event(uow, event_id, reason=body.reason if body else None)
-        await uow.commit()
+    async with _audited(uow, actor, AuditAction.event_cancel, event_id=event_id):
+        await handlers.cancel_event(uow, event_id, reason=body.reason if body else None)
     return await _event_out(db, event_id)
 
 
@@ -391,24 +389,22 @@ async def settle_event(
     """Final score → every selection won/lost/void, ``EventSettled`` (version 1). Settled
     already: 409 ``events.already_settled`` unless ``force``, which emits ``EventResettled``
     with the next version and the full corrected outcomes."""
-    async with uow:
-        details = {"force": body.force or None, "reason": body.reason}
-        async with recorded(
-            uow, actor, AuditAction.event_settle, event_id=event_id, details=details
-        ) as entry:
-            result = await handlers.settle_event(
-                uow,
-                event_id,
-                home_score=body.home_score,
-                away_score=body.away_score,
-                force=body.force,
-                reason=body.reason,
-                by=actor.who,
-                now=now,
-            )
-            if result.version > 1:
-                entry.action = AuditAction.event_resettle
-        await uow.commit()
+    details = {"force": body.force or None, "reason": body.reason}
+    async with _audited(
+        uow, actor, AuditAction.event_settle, event_id=event_id, details=details
+    ) as entry:
+        result = await handlers.settle_event(
+            uow,
+            event_id,
+            home_score=body.home_score,
+            away_score=body.away_score,
+            force=body.force,
+            reason=body.reason,
+            by=actor.who,
+            now=now,
+        )
+        if result.version > 1:
+            entry.action = AuditAction.event_resettle
     return schemas.SettledEventOut(
         event=await views.event_detail(db, event_id),
         settlement=schemas.SettlementOut(

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from common.api import RequestModel
 from events.domain.errors import CoefficientInvalid
 from events.domain.odds import parse_coefficient
-from events.service_layer.feed import FeedId
+from events.service_layer.feed import FeedId, Minute, Period, Reason, ScoreIn
 from events.service_layer.views import (
     EventDetailView,
     JsonDecimal,
@@ -46,8 +46,6 @@ def _coefficient(value: Any) -> Decimal:
 CoefficientIn = Annotated[Decimal, BeforeValidator(_coefficient)]
 Team = Annotated[str, Field(min_length=1, max_length=100)]
 Ref = Annotated[str | StrictInt, Field(description="id, slug or name")]
-ScoreIn = Annotated[StrictInt, Field(ge=0, le=10_000)]
-Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class Body(RequestModel):
@@ -95,8 +93,8 @@ class OddsUpdateIn(Body):
 class ScoreUpdateIn(Body):
     home_score: ScoreIn
     away_score: ScoreIn
-    minute: Annotated[StrictInt, Field(ge=0, le=300)] | None = None
-    period: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    minute: Minute | None = None
+    period: Period | None = None
 
 
 class SettleIn(Body):
