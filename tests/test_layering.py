@@ -117,3 +117,35 @@ def test_import_scanner_sees_absolute_relative_and_from_imports(tmp_path: Path) 
         "bets.domain.rules",
         "httpx",
     } <= found
+
+
+def consumer_session_uses(path: Path) -> Iterator[int]:
+    """Lines where code reads ``ctx.session``: the consumer's transaction taken bare."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "session"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ctx"
+        ):
+            yield node.lineno
+
+
+@pytest.mark.parametrize("service", DOMAIN_SERVICES)
+def test_message_handlers_join_the_consumers_transaction_as_a_unit_of_work(service: str) -> None:
+    """A message handler is written like any other: ``XUnitOfWork.for_message(ctx)`` and its
+    repositories (docs/architecture.md, "How to add a handler"), never ``ctx.session``."""
+    src = ROOT / "services" / service / "src"
+    violations = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _python_files(src / service)
+        for line in consumer_session_uses(path)
+    ]
+    assert not violations, "use XUnitOfWork.for_message(ctx):\n" + "\n".join(violations)
+
+
+def test_the_session_scanner_sees_ctx_session(tmp_path: Path) -> None:
+    handler = tmp_path / "handler.py"
+    handler.write_text("async def on(p, ctx):\n    await ctx.session.execute(1)\n")
+    assert list(consumer_session_uses(handler)) == [2]

@@ -3,30 +3,9 @@ hygiene in bodies, the profile's hand-read JSON and the admin search."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import httpx
-
-
-def raw_json(body: Any, headers: dict[str, str]) -> dict[str, Any]:
-    """JSON as a fuzzer writes it (``\\u`` escapes, lone surrogates included)."""
-    return {
-        "content": json.dumps(body).encode(),
-        "headers": {**headers, "content-type": "application/json"},
-    }
-
-
-# A lone surrogate in a length-bounded string is refused by pydantic itself (``string_unicode``).
-UNSAFE = {"text_unsafe_character", "string_unicode"}
-
-
-def assert_unsafe_text(answer: httpx.Response, loc: list[Any]) -> None:
-    assert answer.status_code == 422, answer.text
-    error = answer.json()["error"]
-    assert error["code"] == "validation_error"
-    assert [d["loc"] for d in error["details"]] == [loc], error
-    assert error["details"][0]["type"] in UNSAFE
+from common.testing.hygiene import UNSAFE, assert_unsafe_text, raw_json
 
 
 async def test_a_block_reason_with_a_nul_or_a_lone_surrogate_is_a_422_not_a_500(api: Any) -> None:

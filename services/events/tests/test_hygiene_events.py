@@ -8,7 +8,6 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 from services.events.tests.builders import (
@@ -20,28 +19,11 @@ from services.events.tests.builders import (
 )
 from services.events.tests.conftest import FEED_SECRET
 
+from common.testing.hygiene import assert_unsafe_text, raw_json
 from events.domain.feed import signature_header
 from events.entrypoints.api.webhook import MAX_BODY_BYTES
 
 FEED = "/api/webhook/events"
-
-
-def raw_json(body: Any, headers: dict[str, str]) -> dict[str, Any]:
-    """JSON as a fuzzer writes it (``\\u`` escapes, lone surrogates included)."""
-    return {
-        "content": json.dumps(body).encode(),
-        "headers": {**headers, "content-type": "application/json"},
-    }
-
-
-# A lone surrogate in a length-bounded string is refused by pydantic itself (``string_unicode``).
-UNSAFE = {"text_unsafe_character", "string_unicode"}
-
-
-def assert_unsafe_text(answer: httpx.Response, loc: list[Any]) -> None:
-    error = assert_error(answer, 422, "validation_error")
-    assert [d["loc"] for d in error["details"]] == [loc], error
-    assert error["details"][0]["type"] in UNSAFE
 
 
 # text -----------------------------------------------------------------------------------------
