@@ -11,6 +11,7 @@ import pytest
 from services.wallet.tests.support.ledger import Api, WalletDb
 
 from common.db import create_engine, create_sessionmaker
+from common.testing.database import TestDatabase
 from wallet.entrypoints.api.app import create_app
 from wallet.service_layer.reconciliation import reconcile
 from wallet.settings import Settings
@@ -24,6 +25,15 @@ async def wallet_db(test_database: Any) -> AsyncIterator[WalletDb]:
     engine = create_engine(test_database.url_for("wallet"), pool_size=2, max_overflow=58)
     yield WalletDb(engine, create_sessionmaker(engine))
     await engine.dispose()
+
+
+@pytest.fixture
+async def scratch(infrastructure: Any) -> AsyncIterator[TestDatabase]:
+    """An empty database of its own, for a test that runs the migrations up and down."""
+    database = TestDatabase(infrastructure.postgres_admin_url, services=("wallet",))
+    await database.create()
+    yield database
+    await database.drop()
 
 
 @pytest.fixture(autouse=True)

@@ -3,32 +3,13 @@ need exactly one destination, and the downgrade refuses while non-IBAN methods e
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
 
 import asyncpg
 import pytest
-from alembic import command
-from alembic.config import Config
+from services.wallet.tests.support.migrations import alembic
 
-from common.testing.database import TestDatabase, alembic_ini_for
-
-
-@pytest.fixture
-async def scratch(infrastructure: Any) -> AsyncIterator[TestDatabase]:
-    database = TestDatabase(infrastructure.postgres_admin_url, services=("wallet",))
-    await database.create()
-    yield database
-    await database.drop()
-
-
-async def alembic(database: TestDatabase, action: str, revision: str) -> None:
-    config = Config(str(alembic_ini_for("wallet")))
-    config.attributes["url"] = database.url_for("wallet")
-    await asyncio.to_thread(getattr(command, action), config, revision)
-
+from common.testing.database import TestDatabase
 
 INSERT_0002 = """
 INSERT INTO wallet.withdrawal_method

@@ -21,6 +21,7 @@ from wallet.adapters.report_storage import FilesystemStorage
 from wallet.domain.audit import ClientInfo
 from wallet.domain.reports import ReportFormat, ReportRequest, ReportStatus
 from wallet.service_layer import reports
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 EXPORT = "/api/wallet/export"
@@ -87,7 +88,7 @@ async def pending_report(db: WalletDb, user: uuid.UUID) -> reports.ReportView:
     )
     async with db.sessionmaker.begin() as session:
         return await reports.request_export(
-            session,
+            WalletUnitOfWork.joining(session),
             user_id=user,
             req=req,
             retention=timedelta(days=7),

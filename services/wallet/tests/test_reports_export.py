@@ -15,11 +15,7 @@ from pypdf import PdfReader
 from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
-    handle,
-    make_leg,
-    make_placed,
-    make_reserve,
-    make_settled,
+    bet_single,
     make_wallet,
 )
 from sqlalchemy import text
@@ -27,7 +23,6 @@ from sqlalchemy import text
 from common.money import format_minor
 from wallet.adapters.report_holders import record_account_holder
 from wallet.domain.reports import link_signature
-from wallet.service_layer import saga
 from wallet.settings import Settings
 
 EXPORT = "/api/wallet/export"
@@ -41,21 +36,6 @@ def today() -> date:
 LINK_KEY = Settings.DEV_REPORT_LINK_KEY
 
 
-async def bet(
-    db: WalletDb, user: uuid.UUID, stake_minor: int, coefficient: str, result: str | None
-) -> uuid.UUID:
-    """A single through the saga handlers: reserved, placed, settled unless ``result`` is None."""
-    reserve = make_reserve(user, stake_minor, legs=[make_leg(coefficient=Decimal(coefficient))])
-    await handle(db, saga.on_reserve_stake, reserve)
-    await handle(db, saga.on_bet_placed, make_placed(reserve))
-    if result is not None:
-        payout = {"won": int(stake_minor * Decimal(coefficient)), "lost": 0, "void": stake_minor}
-        await handle(
-            db, saga.on_bet_settled, make_settled(reserve, result, payout_minor=payout[result])
-        )
-    return reserve.bet_id
-
-
 async def bettor(db: WalletDb, name: str = "Иван Петров") -> uuid.UUID:
     """A wallet with 1 000.00 deposited, three settled bets, one void, one open.
 
@@ -66,11 +46,11 @@ async def bettor(db: WalletDb, name: str = "Иван Петров") -> uuid.UUID
     user = await make_wallet(db, balance_minor=100_000)
     async with db.sessionmaker.begin() as session:
         await record_account_holder(session, user, email="ivan@example.com", name=name)
-    await bet(db, user, 10_000, "1.85", "won")
-    await bet(db, user, 5_000, "2.00", "lost")
-    await bet(db, user, 2_000, "3.00", "won")
-    await bet(db, user, 3_000, "2.00", "void")
-    await bet(db, user, 4_000, "1.50", None)
+    await bet_single(db, user, 10_000, "1.85", "won")
+    await bet_single(db, user, 5_000, "2.00", "lost")
+    await bet_single(db, user, 2_000, "3.00", "won")
+    await bet_single(db, user, 3_000, "2.00", "void")
+    await bet_single(db, user, 4_000, "1.50", None)
     return user
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
-from services.wallet.tests.support.stripe_deposits import StripeWorld
+from services.wallet.tests.support.stripe_deposits import StripeWorld, stripe_settings
 
 from wallet.adapters.report_storage import FilesystemStorage
 from wallet.adapters.stripe_payments import StripePayments
@@ -53,20 +53,6 @@ class CountingProvider:
             return await found(*args, **kwargs)
 
         return counted
-
-
-def stripe_settings(make_settings: Any, sim: Any, **overrides: Any) -> Settings:
-    settings: Settings = make_settings(
-        Settings,
-        run_workers=False,
-        stripe_secret_key=sim.secret_key,
-        stripe_publishable_key=sim.publishable_key,
-        stripe_webhook_secret=sim.webhook_secret,
-        stripe_api_base=sim.api_base,
-        stripe_max_network_retries=0,
-        **overrides,
-    )
-    return settings
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from services.wallet.tests.support.ledger import (
     Api,
     WalletDb,
     add_method,
+    bet_single,
     deposit,
     handle,
     make_leg,
@@ -52,19 +53,6 @@ def months() -> Months:
     return Months(now, this, this.previous())
 
 
-async def bet(
-    db: WalletDb, user: uuid.UUID, stake_minor: int, coefficient: str, result: str | None
-) -> None:
-    reserve = make_reserve(user, stake_minor, legs=[make_leg(coefficient=Decimal(coefficient))])
-    await handle(db, saga.on_reserve_stake, reserve)
-    await handle(db, saga.on_bet_placed, make_placed(reserve))
-    if result is not None:
-        payout = {"won": int(stake_minor * Decimal(coefficient)), "lost": 0, "void": stake_minor}
-        await handle(
-            db, saga.on_bet_settled, make_settled(reserve, result, payout_minor=payout[result])
-        )
-
-
 async def move_to_last_month(db: WalletDb, user: uuid.UUID, last: Month) -> None:
     """Everything the user has so far happened on the 2nd of ``last`` month (order kept)."""
     moment = last.start() + timedelta(days=1)
@@ -96,7 +84,7 @@ async def two_months(api: Api, db: WalletDb, months: Months) -> uuid.UUID:
     user = await make_wallet(db, balance_minor=100_000)
     async with db.sessionmaker.begin() as session:
         await record_account_holder(session, user, email="olga@example.com", name="Ольга Смирнова")
-    await bet(db, user, 10_000, "1.85", "won")
+    await bet_single(db, user, 10_000, "1.85", "won")
     await move_to_last_month(db, user, months.last)
     await deposit(db, user, 20_000)
     method_id = await add_method(api, user)
@@ -104,10 +92,10 @@ async def two_months(api: Api, db: WalletDb, months: Months) -> uuid.UUID:
         "/api/wallet/withdraw", user, {"amount": "100.00", "withdrawal_method_id": method_id}
     )
     assert withdrawn.status_code == 201, withdrawn.text
-    await bet(db, user, 5_000, "2.00", "lost")
-    await bet(db, user, 3_000, "2.00", "void")
-    await bet(db, user, 4_000, "1.50", None)
-    await bet(db, user, 2_000, "3.00", "won")
+    await bet_single(db, user, 5_000, "2.00", "lost")
+    await bet_single(db, user, 3_000, "2.00", "void")
+    await bet_single(db, user, 4_000, "1.50", None)
+    await bet_single(db, user, 2_000, "3.00", "won")
     return user
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import structlog
 from services.wallet.tests.support.ledger import Api
-from services.wallet.tests.support.stripe_deposits import StripeWorld
+from services.wallet.tests.support.stripe_deposits import StripeWorld, stripe_settings
 from sqlalchemy import text
 
 from wallet.entrypoints.api.app import create_app
@@ -37,19 +37,6 @@ async def world(
     app = create_app(stripe_settings(make_settings, stripe_simulator))
     async with app_client(app) as http:
         yield StripeWorld(Api(http, token_issuer), wallet_db, stripe_simulator, app.state)
-
-
-def stripe_settings(make_settings: Any, sim: Any, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "run_workers": False,
-        "stripe_secret_key": sim.secret_key,
-        "stripe_publishable_key": sim.publishable_key,
-        "stripe_webhook_secret": sim.webhook_secret,
-        "stripe_api_base": sim.api_base,
-        "stripe_max_network_retries": 0,
-    }
-    settings: Settings = make_settings(Settings, **{**values, **overrides})
-    return settings
 
 
 async def new_card_deposit(

@@ -19,13 +19,12 @@ import asyncpg
 import httpx
 import pytest
 import uvicorn
-from alembic import command
-from alembic.config import Config
 from prometheus_client import REGISTRY
 from services.wallet.tests.support.ledger import WITHDRAW, Api, add_method
-from services.wallet.tests.support.stripe_deposits import StripeWorld
+from services.wallet.tests.support.migrations import alembic
+from services.wallet.tests.support.stripe_deposits import StripeWorld, stripe_settings
 
-from common.testing.database import TestDatabase, alembic_ini_for
+from common.testing.database import TestDatabase
 from wallet.adapters.stripe_payments import StripePayments
 from wallet.domain.audit import ClientInfo
 from wallet.entrypoints.api.app import create_app
@@ -37,16 +36,7 @@ from wallet.settings import Settings
 
 @pytest.fixture
 async def settings(make_settings: Any, stripe_simulator: Any) -> Settings:
-    built: Settings = make_settings(
-        Settings,
-        run_workers=False,
-        stripe_secret_key=stripe_simulator.secret_key,
-        stripe_publishable_key=stripe_simulator.publishable_key,
-        stripe_webhook_secret=stripe_simulator.webhook_secret,
-        stripe_api_base=stripe_simulator.api_base,
-        stripe_max_network_retries=0,
-    )
-    return built
+    return stripe_settings(make_settings, stripe_simulator)
 
 
 @pytest.fixture
@@ -390,20 +380,10 @@ async def test_a_dispute_closed_event_first_still_opens_it_once(world: StripeWor
 # --- migration 0004 ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def scratch(infrastructure: Any) -> AsyncIterator[TestDatabase]:
-    database = TestDatabase(infrastructure.postgres_admin_url, services=("wallet",))
-    await database.create()
-    yield database
-    await database.drop()
-
-
 async def test_migration_0004_upgrades_downgrades_and_keeps_card_rules(
     scratch: TestDatabase,
 ) -> None:
-    config = Config(str(alembic_ini_for("wallet")))
-    config.attributes["url"] = scratch.url_for("wallet")
-    await asyncio.to_thread(command.upgrade, config, "0004")
+    await alembic(scratch, "upgrade", "0004")
     conn = await asyncpg.connect(scratch.admin_dsn)
     try:
         user = uuid.uuid4()
@@ -429,7 +409,7 @@ async def test_migration_0004_upgrades_downgrades_and_keeps_card_rules(
             )
     finally:
         await conn.close()
-    await asyncio.to_thread(command.downgrade, config, "0003")
+    await alembic(scratch, "downgrade", "0003")
     conn = await asyncpg.connect(scratch.admin_dsn)
     try:
         left = await conn.fetchval(
@@ -439,7 +419,7 @@ async def test_migration_0004_upgrades_downgrades_and_keeps_card_rules(
     finally:
         await conn.close()
     assert left == 0
-    await asyncio.to_thread(command.upgrade, config, "0004")
+    await alembic(scratch, "upgrade", "0004")
 
 
 # --- webhooks pushed by the simulator over HTTP, as Stripe pushes them --------------------------

@@ -30,6 +30,7 @@ from common.contracts.bets import (
 from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.adapters.tables import SCHEMA, account, balance_transaction, hold, outbox
+from wallet.service_layer import saga
 from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.wallets import open_wallet
 
@@ -228,6 +229,21 @@ def make_settled(
     }
     values.update(overrides)
     return BetSettled(**values)
+
+
+async def bet_single(
+    db: WalletDb, user: uuid.UUID, stake_minor: int, coefficient: str, result: str | None
+) -> uuid.UUID:
+    """A single through the saga handlers: reserved, placed, settled unless ``result`` is None."""
+    reserve = make_reserve(user, stake_minor, legs=[make_leg(coefficient=Decimal(coefficient))])
+    await handle(db, saga.on_reserve_stake, reserve)
+    await handle(db, saga.on_bet_placed, make_placed(reserve))
+    if result is not None:
+        payout = {"won": int(stake_minor * Decimal(coefficient)), "lost": 0, "void": stake_minor}
+        await handle(
+            db, saga.on_bet_settled, make_settled(reserve, result, payout_minor=payout[result])
+        )
+    return reserve.bet_id
 
 
 def make_cancelled(reserve: ReserveStake, **overrides: Any) -> BetCancelled:

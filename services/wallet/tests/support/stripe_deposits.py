@@ -18,9 +18,24 @@ from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
 from sqlalchemy import select, text
 
 from wallet.adapters.stripe_tables import card_deposit
+from wallet.settings import Settings
 
 DEPOSIT = "/api/wallet/deposit"
 WEBHOOK = "/api/webhook/stripe"
+
+
+def stripe_settings(make_settings: Any, sim: Any, **overrides: Any) -> Settings:
+    """The wallet's settings on the simulator (Stripe's retries off: a test sees each call)."""
+    values: dict[str, Any] = {
+        "run_workers": False,
+        "stripe_secret_key": sim.secret_key,
+        "stripe_publishable_key": sim.publishable_key,
+        "stripe_webhook_secret": sim.webhook_secret,
+        "stripe_api_base": sim.api_base,
+        "stripe_max_network_retries": 0,
+    }
+    settings: Settings = make_settings(Settings, **{**values, **overrides})
+    return settings
 
 
 @dataclass

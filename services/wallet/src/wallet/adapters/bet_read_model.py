@@ -6,8 +6,8 @@ never overwrites a resettled bet, ``BetResettled`` applies its result only if it
 and adds its payout delta exactly when its correcting transfer is posted, ``BetCancelled`` only
 closes an open bet. A write that would change nothing writes nothing (no new row version): a
 ``BetPlaced`` whose details are there already, a ``BetCancelled`` of a bet no longer open.
-The ``*_many`` forms write a batch's bets in one upsert per 1 000 (a bet named twice in one
-call counts as the one-at-a-time order would leave it).
+The ``record_*_many`` writes take a batch's bets, one upsert per 1 000 (a bet named twice in
+one call counts as the one-at-a-time order would leave it); a single message is a list of one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, literal, select, text, update
@@ -33,37 +32,6 @@ _CHUNK = 1_000  # rows per statement: a bounded statement, whatever the batch
 
 def legs_json(legs: list[BetLeg]) -> list[dict[str, Any]]:
     return [leg.model_dump(mode="json") for leg in legs]
-
-
-async def record_placed(
-    session: AsyncSession,
-    *,
-    bet_id: uuid.UUID,
-    user_id: uuid.UUID,
-    bet_type: str,
-    stake_minor: int,
-    currency: str,
-    coefficient: Decimal,
-    potential_win_minor: int,
-    legs: list[BetLeg],
-    placed_at: datetime,
-) -> None:
-    await record_placed_many(
-        session,
-        [
-            {
-                "bet_id": bet_id,
-                "user_id": user_id,
-                "bet_type": bet_type,
-                "stake_minor": stake_minor,
-                "currency": currency,
-                "coefficient": coefficient,
-                "potential_win_minor": potential_win_minor,
-                "legs": legs,
-                "placed_at": placed_at,
-            }
-        ],
-    )
 
 
 def _first_per_bet(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,7 +51,9 @@ async def _in_chunks(
 
 
 async def record_placed_many(session: AsyncSession, placed: list[dict[str, Any]]) -> None:
-    """``record_placed`` for many bets (keyword arguments of it, one dict each).
+    """BetPlaced's details, one dict per bet: ``bet_id``, ``user_id``, ``bet_type``,
+    ``stake_minor``, ``currency``, ``coefficient``, ``potential_win_minor``, ``legs``,
+    ``placed_at`` (``saga.placed_values``).
 
     A bet named twice keeps its last: one after the other, the second would overwrite the first.
     """
@@ -109,37 +79,10 @@ async def _upsert_placed(session: AsyncSession, chunk: list[dict[str, Any]]) -> 
     )
 
 
-async def record_settled(
-    session: AsyncSession,
-    *,
-    bet_id: uuid.UUID,
-    user_id: uuid.UUID,
-    result: Outcome,
-    stake_minor: int,
-    payout_minor: int,
-    currency: str,
-    legs: list[BetLeg],
-    settled_at: datetime,
-) -> None:
-    await _upsert_settled(
-        session,
-        [
-            {
-                "bet_id": bet_id,
-                "user_id": user_id,
-                "result": result,
-                "stake_minor": stake_minor,
-                "payout_minor": payout_minor,
-                "currency": currency,
-                "legs": legs,
-                "settled_at": settled_at,
-            }
-        ],
-    )
-
-
 async def record_settled_many(session: AsyncSession, settled: list[dict[str, Any]]) -> None:
-    """``record_settled`` for many bets in one upsert (keyword arguments of it, one dict each).
+    """BetSettled's outcome, one dict per bet: ``bet_id``, ``user_id``, ``result``,
+    ``stake_minor``, ``payout_minor``, ``currency``, ``legs``, ``settled_at``
+    (``saga.settled_values``).
 
     A bet named twice keeps its first: the second would change nothing (version 1 is set).
     """
@@ -165,34 +108,10 @@ async def _upsert_settled(session: AsyncSession, chunk: list[dict[str, Any]]) ->
     )
 
 
-async def record_cancelled(
-    session: AsyncSession,
-    *,
-    bet_id: uuid.UUID,
-    user_id: uuid.UUID,
-    reason: str,
-    currency: str,
-    legs: list[BetLeg],
-    stake_minor: int,
-) -> None:
-    """``stake_minor``: the bet's hold (0 if none yet) in case BetPlaced has not arrived yet."""
-    await record_cancelled_many(
-        session,
-        [
-            {
-                "bet_id": bet_id,
-                "user_id": user_id,
-                "reason": reason,
-                "currency": currency,
-                "legs": legs,
-                "stake_minor": stake_minor,
-            }
-        ],
-    )
-
-
 async def record_cancelled_many(session: AsyncSession, cancelled: list[dict[str, Any]]) -> None:
-    """``record_cancelled`` for many bets (keyword arguments of it, one dict each).
+    """BetCancelled, one dict per bet: ``bet_id``, ``user_id``, ``reason``, ``currency``,
+    ``legs`` and ``stake_minor`` — the bet's hold (0 if none yet), kept in case BetPlaced has not
+    arrived yet (``saga.cancelled_values``).
 
     A bet named twice keeps its first: the second would find it cancelled already.
     """

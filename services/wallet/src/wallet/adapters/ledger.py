@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,7 +36,7 @@ from common.context import causation_id_var, correlation_id_var
 from wallet.adapters.tables import account, balance_transaction, transfer
 from wallet.domain.errors import InsufficientFunds, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine
-from wallet.domain.ledger import AccountKind, Transfer
+from wallet.domain.ledger import AccountKind, Transfer, TransferKind
 
 _DELTAS: Final = "wallet.system_deltas"
 _HOOKED: Final = "wallet.system_hooked"
@@ -83,6 +84,17 @@ class Ledger:
             raise WalletNotFound()
         self._available[user_id] = int(row.balance_minor)
         return self._available[user_id]
+
+    async def posted(self, kind: TransferKind, references: Collection[str]) -> set[str]:
+        """Which of these transfers of ``kind`` are posted already (their references)."""
+        if not references:
+            return set()
+        found = await self.session.scalars(
+            select(transfer.c.reference).where(
+                transfer.c.kind == kind.value, transfer.c.reference.in_(list(references))
+            )
+        )
+        return set(found)
 
     # --- posting ---------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from wallet.domain.errors import CardDeclined
 from wallet.settings import Settings
 
 JSON = dict[str, Any]
+DESCRIPTION = "LOOSELINE wallet deposit"  # on the card statement and in Stripe's dashboard
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,23 @@ class DisputeView:
         )
 
 
+@dataclass(frozen=True)
+class DepositCharge:
+    """What every way of paying a deposit asks the provider for: this amount, for this user, by
+    their customer, once per operation (its id makes the idempotency key)."""
+
+    operation_id: uuid.UUID
+    user_id: uuid.UUID
+    amount_minor: int
+    currency: str  # upper-case ISO 4217, as the wallet stores it
+    customer: str
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """Ours on Stripe's objects: a webhook finds the deposit (or makes it) from them."""
+        return {"operation_id": str(self.operation_id), "user_id": str(self.user_id)}
+
+
 class ProviderUnreachable(Exception):
     """Stripe could not be reached or failed (network, rate limit, 5xx). Not a refusal: the
     HTTP edge answers 503 and frees the Idempotency-Key, so the client's retry runs again (the
@@ -207,25 +225,11 @@ class PaymentProvider(Protocol):
     async def create_customer(self, user_id: uuid.UUID) -> str: ...
 
     async def create_payment_intent(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        save_card: bool,
+        self, charge: DepositCharge, *, save_card: bool
     ) -> IntentView: ...
 
     async def charge_saved_card(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        payment_method: str,
+        self, charge: DepositCharge, *, payment_method: str
     ) -> IntentView: ...
 
     async def retrieve_intent(self, intent_id: str) -> IntentView: ...
@@ -233,15 +237,7 @@ class PaymentProvider(Protocol):
     async def cancel_intent(self, intent_id: str) -> IntentView: ...
 
     async def create_checkout(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        success_url: str,
-        cancel_url: str,
+        self, charge: DepositCharge, *, success_url: str, cancel_url: str
     ) -> CheckoutView: ...
 
     async def retrieve_checkout(self, session_id: str) -> CheckoutView: ...
@@ -321,62 +317,18 @@ class StripePayments:
 
     # --- payments ------------------------------------------------------------------------
 
-    async def create_payment_intent(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        save_card: bool,
-    ) -> IntentView:
-        params: dict[str, Any] = {
-            "amount": amount_minor,
-            "currency": currency.lower(),
-            "customer": customer,
-            "payment_method_types": ["card"],
-            "metadata": _metadata(operation_id, user_id),
-            "description": "LOOSELINE wallet deposit",
-        }
+    async def create_payment_intent(self, charge: DepositCharge, *, save_card: bool) -> IntentView:
         if save_card:
-            params["setup_future_usage"] = "off_session"
-        async with _errors():
-            intent = await self._client.v1.payment_intents.create_async(
-                params,  # type: ignore[arg-type]
-                {"idempotency_key": f"deposit:{operation_id}"},
-            )
-        return IntentView.of(intent.to_dict())
+            return await self._create_intent(charge, setup_future_usage="off_session")
+        return await self._create_intent(charge)
 
-    async def charge_saved_card(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        payment_method: str,
-    ) -> IntentView:
+    async def charge_saved_card(self, charge: DepositCharge, *, payment_method: str) -> IntentView:
         """Off-session confirm. ``CardDeclined`` (with Stripe's decline code) when refused,
         ``AuthenticationRequired`` when the bank wants 3-D Secure."""
-        params: dict[str, Any] = {
-            "amount": amount_minor,
-            "currency": currency.lower(),
-            "customer": customer,
-            "payment_method": payment_method,
-            "payment_method_types": ["card"],
-            "off_session": True,
-            "confirm": True,
-            "metadata": _metadata(operation_id, user_id),
-            "description": "LOOSELINE wallet deposit",
-        }
         try:
-            async with _errors():
-                intent = await self._client.v1.payment_intents.create_async(
-                    params,  # type: ignore[arg-type]
-                    {"idempotency_key": f"deposit:{operation_id}"},
-                )
+            return await self._create_intent(
+                charge, payment_method=payment_method, off_session=True, confirm=True
+            )
         except _Declined as declined:
             if declined.code == "authentication_required" and declined.intent is not None:
                 raise AuthenticationRequired(declined.intent) from None
@@ -387,6 +339,23 @@ class StripePayments:
                     "intent_id": declined.intent.id if declined.intent else None,
                 },
             ) from None
+
+    async def _create_intent(self, charge: DepositCharge, **params: Any) -> IntentView:
+        """A PaymentIntent for the deposit, once per operation (Stripe's idempotency key)."""
+        params = {
+            "amount": charge.amount_minor,
+            "currency": charge.currency.lower(),
+            "customer": charge.customer,
+            "payment_method_types": ["card"],
+            "metadata": charge.metadata,
+            "description": DESCRIPTION,
+            **params,
+        }
+        async with _errors():
+            intent = await self._client.v1.payment_intents.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": f"deposit:{charge.operation_id}"},
+            )
         return IntentView.of(intent.to_dict())
 
     async def retrieve_intent(self, intent_id: str) -> IntentView:
@@ -404,40 +373,31 @@ class StripePayments:
         return IntentView.of(intent.to_dict())
 
     async def create_checkout(
-        self,
-        *,
-        operation_id: uuid.UUID,
-        user_id: uuid.UUID,
-        amount_minor: int,
-        currency: str,
-        customer: str,
-        success_url: str,
-        cancel_url: str,
+        self, charge: DepositCharge, *, success_url: str, cancel_url: str
     ) -> CheckoutView:
-        metadata = _metadata(operation_id, user_id)
         params: dict[str, Any] = {
             "mode": "payment",
-            "customer": customer,
-            "client_reference_id": str(operation_id),
+            "customer": charge.customer,
+            "client_reference_id": str(charge.operation_id),
             "line_items": [
                 {
                     "quantity": 1,
                     "price_data": {
-                        "currency": currency.lower(),
-                        "unit_amount": amount_minor,
-                        "product_data": {"name": "LOOSELINE wallet deposit"},
+                        "currency": charge.currency.lower(),
+                        "unit_amount": charge.amount_minor,
+                        "product_data": {"name": DESCRIPTION},
                     },
                 }
             ],
-            "payment_intent_data": {"metadata": metadata},
-            "metadata": metadata,
+            "payment_intent_data": {"metadata": charge.metadata},
+            "metadata": charge.metadata,
             "success_url": success_url,
             "cancel_url": cancel_url,
         }
         async with _errors():
             session = await self._client.v1.checkout.sessions.create_async(
                 params,  # type: ignore[arg-type]
-                {"idempotency_key": f"checkout:{operation_id}"},
+                {"idempotency_key": f"checkout:{charge.operation_id}"},
             )
         return CheckoutView.of(session.to_dict())
 
@@ -464,10 +424,6 @@ class StripePayments:
         except stripe.SignatureVerificationError as exc:
             raise ValueError(str(exc.user_message or "bad signature")) from None
         return event.to_dict()
-
-
-def _metadata(operation_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, str]:
-    return {"operation_id": str(operation_id), "user_id": str(user_id)}
 
 
 def _id(value: object) -> str | None:

@@ -186,26 +186,11 @@ def _bet_conditions(filters: HistoryFilters, params: dict[str, Any]) -> str:
     if filters.result is not None:
         parts.append("result = :result")
         params["result"] = filters.result
-    start, end = filters.bounds()
-    if start is not None:
-        parts.append("COALESCE(placed_at, created_at) >= :start")
-        params["start"] = start
-    if end is not None:
-        parts.append("COALESCE(placed_at, created_at) < :end")
-        params["end"] = end
-    return "".join(f" AND {p}" for p in parts)
+    return _and(parts + _in_period(filters, params, BET_TIME))
 
 
 def _period_conditions(filters: HistoryFilters, params: dict[str, Any]) -> str:
-    start, end = filters.bounds()
-    parts = []
-    if start is not None:
-        parts.append("COALESCE(placed_at, created_at) >= :start")
-        params["start"] = start
-    if end is not None:
-        parts.append("COALESCE(placed_at, created_at) < :end")
-        params["end"] = end
-    return "".join(f" AND {p}" for p in parts)
+    return _and(_in_period(filters, params, BET_TIME))
 
 
 def _transaction_conditions(filters: HistoryFilters, params: dict[str, Any]) -> str:
@@ -217,13 +202,26 @@ def _transaction_conditions(filters: HistoryFilters, params: dict[str, Any]) -> 
     if statuses is not None:
         parts.append("status = ANY(:tx_statuses)")
         params["tx_statuses"] = list(statuses)
+    return _and(parts + _in_period(filters, params, "created_at"))
+
+
+BET_TIME = "COALESCE(placed_at, created_at)"  # a bet's row dates from its placement
+
+
+def _in_period(filters: HistoryFilters, params: dict[str, Any], column: str) -> list[str]:
+    """``column`` within the filters' dates (``:start`` inclusive, ``:end`` exclusive)."""
     start, end = filters.bounds()
+    parts = []
     if start is not None:
-        parts.append("created_at >= :start")
+        parts.append(f"{column} >= :start")
         params["start"] = start
     if end is not None:
-        parts.append("created_at < :end")
+        parts.append(f"{column} < :end")
         params["end"] = end
+    return parts
+
+
+def _and(parts: list[str]) -> str:
     return "".join(f" AND {p}" for p in parts)
 
 

@@ -22,7 +22,6 @@ from sqlalchemy import Select, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from common.logging import get_logger
-from wallet.adapters.audit import write_audit
 from wallet.adapters.report_csv import CsvReportWriter
 from wallet.adapters.report_pdf import PdfReport, render_pdf
 from wallet.adapters.report_storage import ReportStorage
@@ -49,6 +48,7 @@ from wallet.domain.reports import (
     link_signature,
 )
 from wallet.domain.stats import BetTotals
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 log = get_logger(__name__)
@@ -137,7 +137,7 @@ async def rows_in_period(session: AsyncSession, user_id: uuid.UUID, req: ReportR
 
 
 async def request_export(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     *,
     user_id: uuid.UUID,
     req: ReportRequest,
@@ -151,6 +151,7 @@ async def request_export(
     (``pending``): one user cannot keep the generators busy (issue 20). Requests of one user
     count in turn (a per-user lock), so parallel requests cannot all pass the cap together.
     """
+    session = uow.db
     await lock_user_work(session, "report", user_id)
     in_progress = int(
         await session.scalar(
@@ -183,8 +184,7 @@ async def request_export(
             .returning(*report.c)
         )
     ).one()
-    await write_audit(
-        session,
+    await uow.audit.add(
         AuditEntry(
             action=AuditAction.export_requested,
             status=AuditStatus.success,

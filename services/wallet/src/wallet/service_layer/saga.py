@@ -1,9 +1,10 @@
 """The wallet's side of the bet saga, and the auth events it follows.
 
-Each handler runs in the consumer's transaction (``ctx.session``, shared by a batch) together
-with the inbox row, so a redelivered envelope changes nothing. Every money effect is also keyed
-by ``bet_id`` (the hold, unique per bet; ``(kind, reference)`` unique per transfer), so the same
-bet arriving again under a new ``event_id`` is answered the same way and moves no money twice.
+Each handler runs on a unit of work joined to the consumer's transaction
+(``WalletUnitOfWork.for_message(ctx)``, shared by a batch) together with the inbox row, so a
+redelivered envelope changes nothing. Every money effect is also keyed by ``bet_id`` (the hold,
+unique per bet; ``(kind, reference)`` unique per transfer), so the same bet arriving again under
+a new ``event_id`` is answered the same way and moves no money twice.
 
 Each money movement (stake reserved, released, settled, resettled) and each first rejection of
 a reservation writes one ``audit_log`` row in the same transaction (one INSERT per message at
@@ -37,7 +38,6 @@ from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from prometheus_client import Counter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.contracts.auth import UserBlocked, UserRegistered, UserUnblocked
@@ -61,7 +61,7 @@ from wallet.adapters.audit import write_audit, write_payout_refusal_once
 from wallet.adapters.holds import HoldRow, Holds, Rejection, Tombstone
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
-from wallet.adapters.tables import transfer
+from wallet.adapters.wallets import BLOCKED
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
 from wallet.domain.errors import (
@@ -77,13 +77,8 @@ from wallet.domain.ledger import HoldStatus, TransferKind
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
 from wallet.service_layer import money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
-from wallet.service_layer.wallets import (
-    WalletRow,
-    block_wallet,
-    find_wallet,
-    open_wallet,
-    unblock_wallet,
-)
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
+from wallet.service_layer.wallets import WalletRow, find_wallet
 
 log = get_logger(__name__)
 
@@ -145,31 +140,6 @@ def audit_entry(
     )
 
 
-async def _audit(
-    session: AsyncSession,
-    origin: Origin,
-    action: AuditAction,
-    *,
-    user_id: uuid.UUID,
-    bet_id: uuid.UUID,
-    amount_minor: int | None,
-    status: AuditStatus = AuditStatus.success,
-    **details: object,
-) -> None:
-    await write_audit(
-        session,
-        audit_entry(
-            origin,
-            action,
-            user_id=user_id,
-            bet_id=bet_id,
-            amount_minor=amount_minor,
-            status=status,
-            **details,
-        ),
-    )
-
-
 def describe(legs: list[BetLeg]) -> str:
     if len(legs) == 1:
         leg = legs[0]
@@ -183,35 +153,169 @@ def bet_metadata(bet_id: uuid.UUID, legs: list[BetLeg]) -> dict[str, object]:
     return {"bet_id": str(bet_id), "legs": bet_read_model.legs_json(legs)}
 
 
+# --- what a message posts and records: the single and the batch path build the same ----------
+
+Posting = tuple[rules.Transfer, HistoryLine | None]  # a transfer and the user's row for it
+
+
+def stake_posting(command: ReserveStake) -> Posting:
+    """The stake available → held; the user's row shows it spent."""
+    return (
+        rules.hold_stake(command.user_id, command.bet_id, command.amount_minor),
+        HistoryLine(
+            type=HistoryType.bet_placed,
+            amount_minor=-command.amount_minor,
+            description=describe(command.legs),
+            reference=str(command.bet_id),
+            metadata=bet_metadata(command.bet_id, command.legs),
+        ),
+    )
+
+
+def void_posting(found: HoldRow, legs: list[BetLeg]) -> Posting:
+    """The held stake back to available (a release, or a void settlement)."""
+    return (
+        rules.void_stake(found.user_id, found.bet_id, found.amount_minor),
+        HistoryLine(
+            HistoryType.refund,
+            found.amount_minor,
+            f"Stake returned: {describe(legs)}",
+            str(found.bet_id),
+            metadata=bet_metadata(found.bet_id, legs),
+        ),
+    )
+
+
+def settlement_postings(event: BetSettled, stake_minor: int) -> list[Posting]:
+    """Won: the stake to the house, then the payout to available (the row shows the payout);
+    lost, or a won bet paying nothing: the stake only, its row showing 0."""
+    user, bet_id = event.user_id, event.bet_id
+    kind = settlement_type(event.result, is_coupon=len(event.legs) > 1)
+    description = describe(event.legs)
+    metadata = bet_metadata(bet_id, event.legs)
+    capture = rules.post_stake(user, bet_id, stake_minor)
+    if event.result == "won" and event.payout_minor > 0:
+        payout = HistoryLine(kind, event.payout_minor, description, str(bet_id), metadata=metadata)
+        return [(capture, None), (rules.pay_out(user, bet_id, event.payout_minor), payout)]
+    metadata = {**metadata, "stake": format_minor(stake_minor)}
+    return [(capture, HistoryLine(kind, 0, description, str(bet_id), metadata=metadata))]
+
+
+def resettle_posting(event: BetResettled) -> Posting:
+    """The signed payout delta of one settlement version."""
+    description = f"Resettled ({event.old_result} → {event.new_result}): {describe(event.legs)}"
+    return (
+        rules.resettle(
+            event.user_id, event.bet_id, event.settlement_version, event.payout_delta_minor
+        ),
+        HistoryLine(
+            HistoryType.bet_resettled,
+            event.payout_delta_minor,
+            description,
+            str(event.bet_id),
+            metadata={
+                **bet_metadata(event.bet_id, event.legs),
+                "settlement_version": event.settlement_version,
+            },
+        ),
+    )
+
+
+def resettlement_reference(event: BetResettled) -> str:
+    """The reference of this version's correcting transfer (unique with its kind)."""
+    return f"{event.bet_id}:{event.settlement_version}"
+
+
+def settled_entry(origin: Origin, event: BetSettled, found: HoldRow, paid_minor: int) -> AuditEntry:
+    """The audit row of a settlement that moves money."""
+    return audit_entry(
+        origin,
+        AuditAction.bet_settled,
+        user_id=event.user_id,
+        bet_id=event.bet_id,
+        # what reached the user's available balance: the payout, the stake back, or nothing
+        amount_minor=found.amount_minor if event.result == "void" else paid_minor,
+        result=event.result,
+        stake=format_minor(found.amount_minor),
+        payout=format_minor(paid_minor),
+    )
+
+
+def resettled_entry(origin: Origin, event: BetResettled) -> AuditEntry:
+    return audit_entry(
+        origin,
+        AuditAction.bet_resettled,
+        user_id=event.user_id,
+        bet_id=event.bet_id,
+        amount_minor=event.payout_delta_minor,
+        settlement_version=event.settlement_version,
+        old_result=event.old_result,
+        new_result=event.new_result,
+    )
+
+
+def pending_hold(command: ReserveStake, hold_id: uuid.UUID) -> HoldRow:
+    """The bet's hold as a reservation creates it (its potential win caps what it may pay)."""
+    return HoldRow(
+        id=hold_id,
+        bet_id=command.bet_id,
+        user_id=command.user_id,
+        amount_minor=command.amount_minor,
+        currency=command.currency,
+        status=HoldStatus.pending,
+        max_payout_minor=command.potential_win_minor,
+    )
+
+
+def reserved_entry(origin: Origin, command: ReserveStake, hold_id: uuid.UUID) -> AuditEntry:
+    return audit_entry(
+        origin,
+        AuditAction.stake_reserved,
+        user_id=command.user_id,
+        bet_id=command.bet_id,
+        amount_minor=command.amount_minor,
+        hold_id=str(hold_id),
+    )
+
+
+def rejected_entry(origin: Origin, command: ReserveStake, reason: str) -> AuditEntry:
+    return audit_entry(
+        origin,
+        AuditAction.stake_rejected,
+        user_id=command.user_id,
+        bet_id=command.bet_id,
+        amount_minor=command.amount_minor,
+        status=AuditStatus.rejected,
+        reason=reason,
+    )
+
+
 # --- auth events -----------------------------------------------------------------------------
 
 
 async def on_user_registered(
     payload: UserRegistered, ctx: MessageContext, *, currency: str
 ) -> None:
-    await open_wallet(ctx.session, payload.user_id, currency)
+    uow = WalletUnitOfWork.for_message(ctx)
+    await uow.wallets.open(payload.user_id, currency)
     # Reports show whose wallet it is (issue 9).
-    await record_account_holder(
-        ctx.session, payload.user_id, email=payload.email, name=payload.name
-    )
+    await record_account_holder(uow.db, payload.user_id, email=payload.email, name=payload.name)
 
 
 async def on_user_blocked(payload: UserBlocked, ctx: MessageContext, *, currency: str) -> None:
-    await block_wallet(
-        ctx.session,
-        payload.user_id,
-        payload.reason,
-        currency,
-        occurred_at=ctx.envelope.occurred_at,
-    )
+    """Mark the wallet blocked (opening it blocked if UserBlocked came first), unless an
+    unblock newer than this message was applied already (wallets.py orders them)."""
+    uow = WalletUnitOfWork.for_message(ctx)
+    await uow.wallets.open(payload.user_id, currency, status=BLOCKED)
+    await uow.wallets.block(payload.user_id, payload.reason, occurred_at=ctx.envelope.occurred_at)
 
 
 async def on_user_unblocked(payload: UserUnblocked, ctx: MessageContext, *, currency: str) -> None:
-    """Lift the block, unless a newer UserBlocked was applied (wallets.py orders them)."""
-    lifted = await unblock_wallet(
-        ctx.session, payload.user_id, currency, occurred_at=ctx.envelope.occurred_at
-    )
-    if not lifted:
+    """Lift the block, unless a newer UserBlocked was applied (wallets.py orders them). A wallet
+    not opened yet is opened active and remembers the unblock (a late, older block then loses)."""
+    uow = WalletUnitOfWork.for_message(ctx)
+    await uow.wallets.open(payload.user_id, currency)
+    if not await uow.wallets.unblock(payload.user_id, occurred_at=ctx.envelope.occurred_at):
         log.info("wallet.unblock_older_than_block", user_id=str(payload.user_id))
 
 
@@ -229,17 +333,7 @@ async def reserve_stake(
     """
     holds = Holds(session)
     hold_id = uuid.uuid4()
-    claimed = await holds.claim(
-        HoldRow(
-            id=hold_id,
-            bet_id=command.bet_id,
-            user_id=command.user_id,
-            amount_minor=command.amount_minor,
-            currency=command.currency,
-            status=HoldStatus.pending,
-            max_payout_minor=command.potential_win_minor,
-        )
-    )
+    claimed = await holds.claim(pending_hold(command, hold_id))
     if not claimed:
         existing = await _find_hold(session, command.bet_id)
         if existing is None:  # deleted by a rejection committed since: answer it
@@ -258,31 +352,14 @@ async def reserve_stake(
         rejection = BET_RELEASED
     reason = rejection or await _try_hold(session, command)
     if reason is None:
-        await _audit(
-            session,
-            origin,
-            AuditAction.stake_reserved,
-            user_id=command.user_id,
-            bet_id=command.bet_id,
-            amount_minor=command.amount_minor,
-            hold_id=str(hold_id),
-        )
+        await write_audit(session, reserved_entry(origin, command, hold_id))
         return reserved_reply(command, hold_id)
     await holds.remove(hold_id)
     recorded = await holds.reject(
         [Rejection(command.bet_id, command.user_id, command.amount_minor, reason)]
     )
     if command.bet_id in recorded:  # the first answer for this bet; a repeat is not audited again
-        await _audit(
-            session,
-            origin,
-            AuditAction.stake_rejected,
-            user_id=command.user_id,
-            bet_id=command.bet_id,
-            amount_minor=command.amount_minor,
-            status=AuditStatus.rejected,
-            reason=reason,
-        )
+        await write_audit(session, rejected_entry(origin, command, reason))
     return rejected_reply(command, reason)
 
 
@@ -291,17 +368,8 @@ async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
     refusal = wallet_refusal(await find_wallet(session, command.user_id), command.currency)
     if refusal is not None:
         return refusal
-    line = HistoryLine(
-        type=HistoryType.bet_placed,
-        amount_minor=-command.amount_minor,
-        description=describe(command.legs),
-        reference=str(command.bet_id),
-        metadata=bet_metadata(command.bet_id, command.legs),
-    )
     try:
-        await Ledger(session).post(
-            rules.hold_stake(command.user_id, command.bet_id, command.amount_minor), line
-        )
+        await Ledger(session).post(*stake_posting(command))
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
     money_metrics.moved(session, MoneyKind.stake_held, command.amount_minor)
@@ -363,15 +431,17 @@ async def release_stake(
         raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
     if found.status is not HoldStatus.pending:
         return False
-    await _void(session, command.bet_id, found, command.legs)
+    await _void(session, found, command.legs)
     money_metrics.moved(session, MoneyKind.stake_released, found.amount_minor)
-    await _audit(
+    await write_audit(
         session,
-        origin or Origin(),
-        AuditAction.stake_released,
-        user_id=found.user_id,
-        bet_id=command.bet_id,
-        amount_minor=found.amount_minor,
+        audit_entry(
+            origin or Origin(),
+            AuditAction.stake_released,
+            user_id=found.user_id,
+            bet_id=command.bet_id,
+            amount_minor=found.amount_minor,
+        ),
     )
     return True
 
@@ -392,72 +462,26 @@ async def settle_bet(
     A payout past the bet's cap is refused before anything is written (``PayoutRefused``).
     """
     origin = origin or Origin()
-    found = await _lock_hold(session, event.bet_id)
-    if found is None:
-        raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
-    check_same(found, event.user_id, event.stake_minor, event.bet_id)
-    check_currency(found, event.currency, "BetSettled")
+    found = settled_hold(await _lock_hold(session, event.bet_id), event)
     cap = found.cap(max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
         await refuse_payout(session, origin, found, "BetSettled", cap, refusal, event.payout_minor)
-    returned = found.status is HoldStatus.voided
-    if found.status is not HoldStatus.pending and returned != (event.result == "void"):
-        # A stake given back cannot be won or lost, nor a captured one voided: a correction
-        # comes as BetResettled. Raised so it stays visible (retries, then the DLQ).
-        raise HoldMismatch(f"bet {event.bet_id}: {event.result} but the hold is {found.status}")
-    await bet_read_model.record_settled(
-        session,
-        bet_id=event.bet_id,
-        user_id=event.user_id,
-        result=event.result,
-        stake_minor=event.stake_minor,
-        payout_minor=event.payout_minor,
-        currency=event.currency,
-        legs=event.legs,
-        settled_at=event.settled_at,
-    )
+    check_result(found, event)
+    await bet_read_model.record_settled_many(session, [settled_values(event)])
     if found.status is not HoldStatus.pending:
         return False  # settled (or released) before: no money moves again
     paid = event.payout_minor if event.result == "won" else 0
-    await _audit(
-        session,
-        origin,
-        AuditAction.bet_settled,
-        user_id=event.user_id,
-        bet_id=event.bet_id,
-        # what reached the user's available balance: the payout, the stake back, or nothing
-        amount_minor=found.amount_minor if event.result == "void" else paid,
-        result=event.result,
-        stake=format_minor(found.amount_minor),
-        payout=format_minor(paid),
-    )
+    await write_audit(session, settled_entry(origin, event, found, paid))
     if event.result == "void":
-        await _void(session, event.bet_id, found, event.legs)
+        await _void(session, found, event.legs)
         money_metrics.moved(session, MoneyKind.refund, found.amount_minor)
         return True
 
     ledger = Ledger(session)
-    user = event.user_id
-    await ledger.lock_available(user)  # lock order: available before held, always
-    is_coupon = len(event.legs) > 1
-    kind = settlement_type(event.result, is_coupon=is_coupon)
-    description = describe(event.legs)
-    metadata = bet_metadata(event.bet_id, event.legs)
-    capture = rules.post_stake(user, event.bet_id, found.amount_minor)
-    if event.result == "won" and event.payout_minor > 0:
-        await ledger.post(capture)
-        await ledger.post(
-            rules.pay_out(user, event.bet_id, event.payout_minor),
-            HistoryLine(
-                kind, event.payout_minor, description, str(event.bet_id), metadata=metadata
-            ),
-        )
-    else:  # lost (or a won bet paying nothing): the row shows 0, the stake is gone
-        metadata = {**metadata, "stake": format_minor(found.amount_minor)}
-        await ledger.post(
-            capture, HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata)
-        )
+    await ledger.lock_available(event.user_id)  # lock order: available before held, always
+    for spec, line in settlement_postings(event, found.amount_minor):
+        await ledger.post(spec, line)
     await _finish_hold(session, found, HoldStatus.posted, paid_minor=paid)
     money_metrics.moved(session, MoneyKind.stake_captured, found.amount_minor)
     if paid:
@@ -483,59 +507,22 @@ async def resettle_bet(
     The bet's total payout after the delta stays within [0, cap], or the correction is refused.
     """
     origin = origin or Origin()
-    found = await _lock_hold(session, event.bet_id)
-    if found is None or found.status is HoldStatus.pending:
-        raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
-    if found.user_id != event.user_id:
-        raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
-    check_currency(found, event.currency, "BetResettled")
+    found = resettled_hold(await _lock_hold(session, event.bet_id), event)
     if event.payout_delta_minor != 0 and not await _resettled_before(session, event):
         await check_resettlement(session, origin, found, event, max_payout_minor)
     ledger = Ledger(session)
     moved = False
     if event.payout_delta_minor != 0:
         await ledger.lock_available(event.user_id)
-        description = f"Resettled ({event.old_result} → {event.new_result}): {describe(event.legs)}"
         try:
-            await ledger.post(
-                rules.resettle(
-                    event.user_id, event.bet_id, event.settlement_version, event.payout_delta_minor
-                ),
-                HistoryLine(
-                    HistoryType.bet_resettled,
-                    event.payout_delta_minor,
-                    description,
-                    str(event.bet_id),
-                    metadata={
-                        **bet_metadata(event.bet_id, event.legs),
-                        "settlement_version": event.settlement_version,
-                    },
-                ),
-            )
+            await ledger.post(*resettle_posting(event))
         except TransferAlreadyPosted:
             return False
         moved = True
         money_metrics.resettled(session, event.payout_delta_minor)
         await _add_paid(session, found, event.payout_delta_minor)
-        await _audit(
-            session,
-            origin,
-            AuditAction.bet_resettled,
-            user_id=event.user_id,
-            bet_id=event.bet_id,
-            amount_minor=event.payout_delta_minor,
-            settlement_version=event.settlement_version,
-            old_result=event.old_result,
-            new_result=event.new_result,
-        )
-    await bet_read_model.record_resettled(
-        session,
-        bet_id=event.bet_id,
-        settlement_version=event.settlement_version,
-        new_result=event.new_result,
-        payout_delta_minor=event.payout_delta_minor,
-        settled_at=event.resettled_at,
-    )
+        await write_audit(session, resettled_entry(origin, event))
+    await bet_read_model.record_resettled(session, **resettled_values(event))
     return moved
 
 
@@ -561,7 +548,6 @@ async def _as_batch_of_one(
     against (tests/test_saga_batch.py).
     """
     from wallet.service_layer.saga_batch import apply_saga_batch  # it builds on this module
-    from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
     await apply_saga_batch(
         WalletUnitOfWork.for_message(ctx),
@@ -575,13 +561,8 @@ async def _as_batch_of_one(
 
 async def _resettled_before(session: AsyncSession, event: BetResettled) -> bool:
     """This version's correcting transfer is posted already (a duplicate moves nothing)."""
-    found = await session.scalar(
-        select(transfer.c.id).where(
-            transfer.c.kind == TransferKind.resettlement.value,
-            transfer.c.reference == f"{event.bet_id}:{event.settlement_version}",
-        )
-    )
-    return found is not None
+    reference = resettlement_reference(event)
+    return reference in await Ledger(session).posted(TransferKind.resettlement, [reference])
 
 
 async def check_resettlement(
@@ -616,25 +597,22 @@ async def refuse_payout(
     total_minor: int,
 ) -> NoReturn:
     """Record the refusal (once per message, outside the transaction that rolls back), raise."""
-    entry = AuditEntry(
-        action=AuditAction.payout_refused,
+    entry = audit_entry(
+        origin,
+        AuditAction.payout_refused,
         status=AuditStatus.rejected,
         user_id=found.user_id,
+        bet_id=found.bet_id,
         amount_minor=total_minor,
-        details={
-            "bet_id": str(found.bet_id),
-            "correlation_id": origin.correlation_id,
-            "event_id": None if origin.event_id is None else str(origin.event_id),
-            "message_type": message,
-            "reason": refusal.value,
-            "total_payout": format_minor(total_minor),
-            "limit": format_minor(cap.limit_minor),
-            "paid_before": format_minor(found.paid_minor),
-            "stake": format_minor(found.amount_minor),
-            "potential_win": (
-                None if found.max_payout_minor is None else format_minor(found.max_payout_minor)
-            ),
-        },
+        message_type=message,
+        reason=refusal.value,
+        total_payout=format_minor(total_minor),
+        limit=format_minor(cap.limit_minor),
+        paid_before=format_minor(found.paid_minor),
+        stake=format_minor(found.amount_minor),
+        potential_win=(
+            None if found.max_payout_minor is None else format_minor(found.max_payout_minor)
+        ),
     )
     engine = (await session.connection()).engine
     if await write_payout_refusal_once(engine, entry):
@@ -663,7 +641,7 @@ async def on_bet_cancelled(payload: BetCancelled, ctx: MessageContext) -> None:
 
 async def record_bet_placed(session: AsyncSession, event: BetPlaced) -> None:
     """BetPlaced one at a time (the reference): the bet's details in the read model."""
-    await bet_read_model.record_placed(session, **placed_values(event))
+    await bet_read_model.record_placed_many(session, [placed_values(event)])
 
 
 async def record_bet_cancelled(session: AsyncSession, event: BetCancelled) -> None:
@@ -671,11 +649,13 @@ async def record_bet_cancelled(session: AsyncSession, event: BetCancelled) -> No
     found = await find_wallet(session, event.user_id)
     held = (await Holds(session).find({event.bet_id})).get(event.bet_id)
     stake_minor = held.amount_minor if held else 0
-    await bet_read_model.record_cancelled(session, **cancelled_values(event, stake_minor, found))
+    await bet_read_model.record_cancelled_many(
+        session, [cancelled_values(event, stake_minor, found)]
+    )
 
 
 def placed_values(event: BetPlaced) -> dict[str, Any]:
-    """``bet_read_model.record_placed``'s arguments for this message."""
+    """``bet_read_model.record_placed_many``'s row for this message."""
     return {
         "bet_id": event.bet_id,
         "user_id": event.user_id,
@@ -689,10 +669,35 @@ def placed_values(event: BetPlaced) -> dict[str, Any]:
     }
 
 
+def settled_values(event: BetSettled) -> dict[str, Any]:
+    """``bet_read_model.record_settled_many``'s row for this message."""
+    return {
+        "bet_id": event.bet_id,
+        "user_id": event.user_id,
+        "result": event.result,
+        "stake_minor": event.stake_minor,
+        "payout_minor": event.payout_minor,
+        "currency": event.currency,
+        "legs": event.legs,
+        "settled_at": event.settled_at,
+    }
+
+
+def resettled_values(event: BetResettled) -> dict[str, Any]:
+    """``bet_read_model.record_resettled``'s arguments for this message."""
+    return {
+        "bet_id": event.bet_id,
+        "settlement_version": event.settlement_version,
+        "new_result": event.new_result,
+        "payout_delta_minor": event.payout_delta_minor,
+        "settled_at": event.resettled_at,
+    }
+
+
 def cancelled_values(
     event: BetCancelled, stake_minor: int, found: WalletRow | None
 ) -> dict[str, Any]:
-    """``bet_read_model.record_cancelled``'s arguments: ``stake_minor`` is the bet's hold (0 if
+    """``bet_read_model.record_cancelled_many``'s row: ``stake_minor`` is the bet's hold (0 if
     nothing is held), kept if BetPlaced has not arrived yet; the currency is the wallet's."""
     return {
         "bet_id": event.bet_id,
@@ -707,19 +712,8 @@ def cancelled_values(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-async def _void(
-    session: AsyncSession, bet_id: uuid.UUID, found: HoldRow, legs: list[BetLeg]
-) -> None:
-    await Ledger(session).post(
-        rules.void_stake(found.user_id, bet_id, found.amount_minor),
-        HistoryLine(
-            HistoryType.refund,
-            found.amount_minor,
-            f"Stake returned: {describe(legs)}",
-            str(bet_id),
-            metadata=bet_metadata(bet_id, legs),
-        ),
-    )
+async def _void(session: AsyncSession, found: HoldRow, legs: list[BetLeg]) -> None:
+    await Ledger(session).post(*void_posting(found, legs))
     await _finish_hold(session, found, HoldStatus.voided, paid_minor=found.amount_minor)
 
 
@@ -765,6 +759,33 @@ async def _bury(session: AsyncSession, command: ReleaseStake) -> None:
 
 async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | None:
     return (await Holds(session).rejections({bet_id})).get(bet_id)
+
+
+def settled_hold(found: HoldRow | None, event: BetSettled) -> HoldRow:
+    """The bet's hold, if this settlement is for it: the same user, stake and currency."""
+    if found is None:
+        raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
+    check_same(found, event.user_id, event.stake_minor, event.bet_id)
+    check_currency(found, event.currency, "BetSettled")
+    return found
+
+
+def check_result(found: HoldRow, event: BetSettled) -> None:
+    """A stake given back cannot be won or lost, nor a captured one voided: a correction comes
+    as BetResettled. Raised so it stays visible (retries, then the DLQ)."""
+    returned = found.status is HoldStatus.voided
+    if found.status is not HoldStatus.pending and returned != (event.result == "void"):
+        raise HoldMismatch(f"bet {event.bet_id}: {event.result} but the hold is {found.status}")
+
+
+def resettled_hold(found: HoldRow | None, event: BetResettled) -> HoldRow:
+    """The bet's hold, if it was settled here and this correction is for it."""
+    if found is None or found.status is HoldStatus.pending:
+        raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
+    if found.user_id != event.user_id:
+        raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
+    check_currency(found, event.currency, "BetResettled")
+    return found
 
 
 def check_currency(found: HoldRow, currency: str, message: str) -> None:

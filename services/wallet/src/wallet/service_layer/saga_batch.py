@@ -32,8 +32,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from common.contracts.bets import (
     BetCancelled,
     BetPlaced,
@@ -46,14 +44,12 @@ from common.contracts.wallet import StakeReservationRejected, StakeReserved
 from common.logging import get_logger
 from common.messaging.consumer import BatchContext, BatchItems
 from common.messaging.envelope import Envelope, wrap
-from common.money import format_minor
 from wallet.adapters import bet_read_model
 from wallet.adapters.holds import HoldRow, Rejection, Tombstone
-from wallet.adapters.tables import transfer
 from wallet.domain import ledger as rules
-from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus
-from wallet.domain.errors import HoldMismatch, HoldNotFound, InsufficientFunds
-from wallet.domain.history import HistoryLine, HistoryType, settlement_type
+from wallet.domain.audit import AuditAction, AuditEntry
+from wallet.domain.errors import HoldMismatch, InsufficientFunds
+from wallet.domain.history import HistoryLine
 from wallet.domain.ledger import HoldStatus, TransferKind
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
 from wallet.service_layer import money_metrics
@@ -63,20 +59,32 @@ from wallet.service_layer.saga import (
     INSUFFICIENT_FUNDS,
     Origin,
     audit_entry,
-    bet_metadata,
     cancelled_values,
-    check_currency,
     check_resettlement,
+    check_result,
     check_same,
-    describe,
+    pending_hold,
     placed_values,
     refuse_payout,
+    rejected_entry,
     rejected_reply,
+    reserved_entry,
     reserved_reply,
+    resettle_posting,
+    resettled_entry,
+    resettled_hold,
+    resettled_values,
+    resettlement_reference,
+    settled_entry,
+    settled_hold,
+    settled_values,
+    settlement_postings,
+    stake_posting,
+    void_posting,
     wallet_refusal,
 )
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.service_layer.wallets import WalletRow, find_wallets
+from wallet.service_layer.wallets import WalletRow
 
 log = get_logger(__name__)
 
@@ -155,32 +163,19 @@ async def _lock_and_load(batch: _Batch, commands: list[SagaCommand]) -> None:
     batch.stakes = {b: h.amount_minor for b, h in (await uow.holds.find(unlocked)).items()}
     batch.rejections = await uow.holds.rejections(gating)
     batch.tombstones = await uow.holds.tombstones(reserving)
-    batch.wallets = await find_wallets(
-        uow.db,
+    batch.wallets = await uow.wallets.find_many(
         {c.user_id for c in money if isinstance(c, ReserveStake)} | {c.user_id for c in cancelled},
     )
-    batch.resettled = await _posted_resettlements(
-        batch, [c for c in money if isinstance(c, BetResettled)]
+    batch.resettled = await uow.ledger.posted(
+        TransferKind.resettlement,
+        [
+            resettlement_reference(c)
+            for c in money
+            if isinstance(c, BetResettled) and c.payout_delta_minor != 0
+        ],
     )
     if money:  # BetPlaced/BetCancelled move no money: no account is locked for them
         await uow.batch_ledger.lock_users({c.user_id for c in money})
-
-
-async def _posted_resettlements(batch: _Batch, events: list[BetResettled]) -> set[str]:
-    references = [_resettlement_reference(e) for e in events if e.payout_delta_minor != 0]
-    if not references:
-        return set()
-    found = await batch.uow.db.scalars(
-        select(transfer.c.reference).where(
-            transfer.c.kind == TransferKind.resettlement.value,
-            transfer.c.reference.in_(references),
-        )
-    )
-    return set(found)
-
-
-def _resettlement_reference(event: BetResettled) -> str:
-    return f"{event.bet_id}:{event.settlement_version}"
 
 
 # --- 2. decide, in order -------------------------------------------------------------------
@@ -226,42 +221,15 @@ def _reserve(
         BET_RELEASED if command.bet_id in batch.tombstones else _try_hold(batch, command, origin)
     )
     if reason is None:
-        created = HoldRow(
-            id=hold_id,
-            bet_id=command.bet_id,
-            user_id=command.user_id,
-            amount_minor=command.amount_minor,
-            currency=command.currency,
-            status=HoldStatus.pending,
-            max_payout_minor=command.potential_win_minor,
-        )
+        created = pending_hold(command, hold_id)
         batch.holds[command.bet_id] = batch.new_holds[command.bet_id] = created
-        batch.audit.append(
-            audit_entry(
-                origin,
-                AuditAction.stake_reserved,
-                user_id=command.user_id,
-                bet_id=command.bet_id,
-                amount_minor=command.amount_minor,
-                hold_id=str(hold_id),
-            )
-        )
+        batch.audit.append(reserved_entry(origin, command, hold_id))
         return _reply(batch, origin, reserved_reply(command, hold_id))
     batch.rejections[command.bet_id] = reason
     batch.new_rejections.append(
         Rejection(command.bet_id, command.user_id, command.amount_minor, reason)
     )
-    batch.audit.append(
-        audit_entry(
-            origin,
-            AuditAction.stake_rejected,
-            user_id=command.user_id,
-            bet_id=command.bet_id,
-            amount_minor=command.amount_minor,
-            status=AuditStatus.rejected,
-            reason=reason,
-        )
-    )
+    batch.audit.append(rejected_entry(origin, command, reason))
     return _reply(batch, origin, rejected_reply(command, reason))
 
 
@@ -269,20 +237,8 @@ def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | Non
     refusal = wallet_refusal(batch.wallets.get(command.user_id), command.currency)
     if refusal is not None:
         return refusal
-    line = HistoryLine(
-        type=HistoryType.bet_placed,
-        amount_minor=-command.amount_minor,
-        description=describe(command.legs),
-        reference=str(command.bet_id),
-        metadata=bet_metadata(command.bet_id, command.legs),
-    )
     try:
-        _post(
-            batch,
-            origin,
-            rules.hold_stake(command.user_id, command.bet_id, command.amount_minor),
-            line,
-        )
+        _post(batch, origin, *stake_posting(command))
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
     money_metrics.moved(batch.uow.db, MoneyKind.stake_held, command.amount_minor)
@@ -320,53 +276,24 @@ def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
 
 
 async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
-    found = batch.holds.get(event.bet_id)
-    if found is None:
-        raise HoldNotFound(f"bet {event.bet_id}: no hold yet (BetSettled before ReserveStake)")
-    check_same(found, event.user_id, event.stake_minor, event.bet_id)
-    check_currency(found, event.currency, "BetSettled")
+    found = settled_hold(batch.holds.get(event.bet_id), event)
     cap = found.cap(batch.max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
         await _refuse_alone(batch, origin, found, "BetSettled", cap, refusal, event.payout_minor)
-    returned = found.status is HoldStatus.voided
-    if found.status is not HoldStatus.pending and returned != (event.result == "void"):
-        raise HoldMismatch(f"bet {event.bet_id}: {event.result} but the hold is {found.status}")
-    batch.read_model.append(
-        (
-            "settled",
-            {
-                "bet_id": event.bet_id,
-                "user_id": event.user_id,
-                "result": event.result,
-                "stake_minor": event.stake_minor,
-                "payout_minor": event.payout_minor,
-                "currency": event.currency,
-                "legs": event.legs,
-                "settled_at": event.settled_at,
-            },
-        )
-    )
+    check_result(found, event)
+    batch.read_model.append(("settled", settled_values(event)))
     if found.status is not HoldStatus.pending:
         return False  # settled (or released) before: no money moves again
     paid = event.payout_minor if event.result == "won" else 0
-    batch.audit.append(
-        audit_entry(
-            origin,
-            AuditAction.bet_settled,
-            user_id=event.user_id,
-            bet_id=event.bet_id,
-            amount_minor=found.amount_minor if event.result == "void" else paid,
-            result=event.result,
-            stake=format_minor(found.amount_minor),
-            payout=format_minor(paid),
-        )
-    )
+    batch.audit.append(settled_entry(origin, event, found, paid))
     if event.result == "void":
         _void(batch, origin, found, event)
         money_metrics.moved(batch.uow.db, MoneyKind.refund, found.amount_minor)
         return True
-    _capture(batch, origin, found, event, paid)
+    batch.uow.batch_ledger.available(event.user_id)  # no wallet row: WalletNotFound, as saga.py
+    for spec, line in settlement_postings(event, found.amount_minor):
+        _post(batch, origin, spec, line)
     _finish(batch, found, HoldStatus.posted, paid)
     money_metrics.moved(batch.uow.db, MoneyKind.stake_captured, found.amount_minor)
     if paid:
@@ -374,92 +301,22 @@ async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
     return True
 
 
-def _capture(batch: _Batch, origin: Origin, found: HoldRow, event: BetSettled, paid: int) -> None:
-    """Won: the stake to the house, then the payout to available; lost: the stake only."""
-    user = event.user_id
-    batch.uow.batch_ledger.available(user)  # no wallet row: WalletNotFound, as saga.py
-    kind = settlement_type(event.result, is_coupon=len(event.legs) > 1)
-    description = describe(event.legs)
-    metadata = bet_metadata(event.bet_id, event.legs)
-    capture = rules.post_stake(user, event.bet_id, found.amount_minor)
-    if event.result == "won" and event.payout_minor > 0:
-        _post(batch, origin, capture)
-        _post(
-            batch,
-            origin,
-            rules.pay_out(user, event.bet_id, event.payout_minor),
-            HistoryLine(kind, paid, description, str(event.bet_id), metadata=metadata),
-        )
-        return
-    metadata = {**metadata, "stake": format_minor(found.amount_minor)}
-    _post(
-        batch,
-        origin,
-        capture,
-        HistoryLine(kind, 0, description, str(event.bet_id), metadata=metadata),
-    )
-
-
 async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
-    found = batch.holds.get(event.bet_id)
-    if found is None or found.status is HoldStatus.pending:
-        raise HoldNotFound(f"bet {event.bet_id}: not settled here yet (BetResettled first)")
-    if found.user_id != event.user_id:
-        raise HoldMismatch(f"bet {event.bet_id}: hold of another user")
-    check_currency(found, event.currency, "BetResettled")
-    reference = _resettlement_reference(event)
+    found = resettled_hold(batch.holds.get(event.bet_id), event)
+    reference = resettlement_reference(event)
     moved = False
     if event.payout_delta_minor != 0:
         if reference in batch.resettled:
             return False  # this version was posted before: nothing moves, nothing recorded
         await _check_cap_alone(batch, origin, found, event)
         batch.uow.batch_ledger.available(event.user_id)
-        description = f"Resettled ({event.old_result} → {event.new_result}): {describe(event.legs)}"
-        _post(
-            batch,
-            origin,
-            rules.resettle(
-                event.user_id, event.bet_id, event.settlement_version, event.payout_delta_minor
-            ),
-            HistoryLine(
-                HistoryType.bet_resettled,
-                event.payout_delta_minor,
-                description,
-                str(event.bet_id),
-                metadata={
-                    **bet_metadata(event.bet_id, event.legs),
-                    "settlement_version": event.settlement_version,
-                },
-            ),
-        )
+        _post(batch, origin, *resettle_posting(event))
         batch.resettled.add(reference)
         moved = True
         money_metrics.resettled(batch.uow.db, event.payout_delta_minor)
         _finish(batch, found, found.status, found.paid_minor + event.payout_delta_minor)
-        batch.audit.append(
-            audit_entry(
-                origin,
-                AuditAction.bet_resettled,
-                user_id=event.user_id,
-                bet_id=event.bet_id,
-                amount_minor=event.payout_delta_minor,
-                settlement_version=event.settlement_version,
-                old_result=event.old_result,
-                new_result=event.new_result,
-            )
-        )
-    batch.read_model.append(
-        (
-            "resettled",
-            {
-                "bet_id": event.bet_id,
-                "settlement_version": event.settlement_version,
-                "new_result": event.new_result,
-                "payout_delta_minor": event.payout_delta_minor,
-                "settled_at": event.resettled_at,
-            },
-        )
-    )
+        batch.audit.append(resettled_entry(origin, event))
+    batch.read_model.append(("resettled", resettled_values(event)))
     return moved
 
 
@@ -505,18 +362,7 @@ def _post(
 def _void(
     batch: _Batch, origin: Origin, found: HoldRow, message: ReleaseStake | BetSettled
 ) -> None:
-    _post(
-        batch,
-        origin,
-        rules.void_stake(found.user_id, found.bet_id, found.amount_minor),
-        HistoryLine(
-            HistoryType.refund,
-            found.amount_minor,
-            f"Stake returned: {describe(message.legs)}",
-            str(found.bet_id),
-            metadata=bet_metadata(found.bet_id, message.legs),
-        ),
-    )
+    _post(batch, origin, *void_posting(found, message.legs))
     _finish(batch, found, HoldStatus.voided, found.amount_minor)
 
 

@@ -12,17 +12,15 @@ coming in (deposits, stakes) with ``wallet.account_closing``; money may still le
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wallet.adapters.wallets import ACTIVE, BLOCKED, Wallets
+from wallet.adapters.wallets import ACTIVE, Wallets
 from wallet.adapters.wallets import WalletRow as WalletRow
 from wallet.domain.errors import WalletBlocked, WalletClosing, WalletNotFound
 
-# The functions take the caller's session: the saga's handlers, fixtures and seeding scripts
-# call them inside a transaction of their own; a unit of work reads ``uow.wallets``.
+# The functions take the caller's session: the one-at-a-time saga reference, fixtures and
+# seeding scripts call them inside a transaction of their own; a handler reads ``uow.wallets``.
 
 
 async def open_wallet(
@@ -32,42 +30,10 @@ async def open_wallet(
     return await Wallets(session).open(user_id, currency, status=status)
 
 
-async def block_wallet(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    reason: str,
-    currency: str,
-    *,
-    occurred_at: datetime | None = None,
-) -> bool:
-    """Mark the wallet blocked (opening it blocked if UserBlocked came first). False when an
-    unblock newer than ``occurred_at`` was applied already (this block is history)."""
-    wallets = Wallets(session)
-    await wallets.open(user_id, currency, status=BLOCKED)
-    return await wallets.block(user_id, reason, occurred_at=occurred_at)
-
-
-async def unblock_wallet(
-    session: AsyncSession, user_id: uuid.UUID, currency: str, *, occurred_at: datetime
-) -> bool:
-    """Lift the block, unless a block at or after ``occurred_at`` was applied. A wallet not
-    opened yet is opened active and remembers the unblock (a late, older block then loses)."""
-    wallets = Wallets(session)
-    await wallets.open(user_id, currency)
-    return await wallets.unblock(user_id, occurred_at=occurred_at)
-
-
 async def find_wallet(
     session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False
 ) -> WalletRow | None:
     return await Wallets(session).find(user_id, for_update=for_update)
-
-
-async def find_wallets(
-    session: AsyncSession, user_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, WalletRow]:
-    """``find_wallet`` for many users in one statement (a batch of saga messages)."""
-    return await Wallets(session).find_many(user_ids)
 
 
 def check_usable(found: WalletRow | None, *, money_leaves: bool = False) -> WalletRow:

@@ -25,7 +25,7 @@ from wallet.domain.errors import FourEyesOwnOperation
 from wallet.domain.stats import percent
 from wallet.domain.withdrawals import WithdrawalStatus
 from wallet.entrypoints.api.deposits import deposit_json
-from wallet.entrypoints.api.deps import Client, Services, run_idempotent
+from wallet.entrypoints.api.deps import Client, Operation, Services, run_idempotent
 from wallet.entrypoints.api.routes import HistoryTypeParam, StatusParam
 from wallet.entrypoints.api.schemas import (
     Balance,
@@ -37,6 +37,7 @@ from wallet.entrypoints.api.schemas import (
 )
 from wallet.service_layer import admin_views, queries, withdrawal_methods, withdrawals
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
+from wallet.service_layer.withdrawals import WithdrawalView
 
 router = APIRouter(prefix="/api/wallet/admin", tags=["wallet admin"])
 
@@ -89,18 +90,10 @@ async def approve_withdrawal(
             client=actor,
             second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
         )
-        return 200, {
-            "success": True,
-            "withdrawal": Withdrawal.of(view, admin=True).model_dump(mode="json"),
-        }
+        return _withdrawal_answer(view)
 
-    return await run_idempotent(
-        request,
-        services,
-        user_id=str(admin.user_id),
-        body={},
-        operation=operation,
-        on_refused=_audit_own_operation(services, actor, "approve_withdrawal", operation_id),
+    return await _decide_withdrawal(
+        request, services, actor, "approve_withdrawal", operation_id, {}, operation
     )
 
 
@@ -123,18 +116,45 @@ async def reject_withdrawal(
             reason=body.reason,
             client=actor,
         )
-        return 200, {
-            "success": True,
-            "withdrawal": Withdrawal.of(view, admin=True).model_dump(mode="json"),
-        }
+        return _withdrawal_answer(view)
 
+    return await _decide_withdrawal(
+        request,
+        services,
+        actor,
+        "reject_withdrawal",
+        operation_id,
+        body.model_dump(mode="json"),
+        operation,
+    )
+
+
+def _withdrawal_answer(view: WithdrawalView) -> tuple[int, Any]:
+    return 200, {
+        "success": True,
+        "withdrawal": Withdrawal.of(view, admin=True).model_dump(mode="json"),
+    }
+
+
+async def _decide_withdrawal(
+    request: Request,
+    services: Services,
+    actor: ClientInfo,
+    action: str,
+    operation_id: uuid.UUID,
+    body: Any,
+    operation: Operation,
+) -> JSONResponse:
+    """An admin's decision on a withdrawal, once per Idempotency-Key; acting on their own is
+    refused and audited (``_audit_own_operation``)."""
+    assert actor.actor_id is not None, "_as_admin names the admin"
     return await run_idempotent(
         request,
         services,
-        user_id=str(admin.user_id),
-        body=body.model_dump(mode="json"),
+        user_id=str(actor.actor_id),
+        body=body,
         operation=operation,
-        on_refused=_audit_own_operation(services, actor, "reject_withdrawal", operation_id),
+        on_refused=_audit_own_operation(services, actor, action, operation_id),
     )
 
 

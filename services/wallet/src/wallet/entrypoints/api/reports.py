@@ -122,13 +122,12 @@ async def export_report(
         include_transactions=body.include_transactions,
         include_statistics=body.include_statistics,
     )
-    # service_layer/reports.py still takes the transaction's session (not converted yet).
     async with WalletUnitOfWork(services.db) as uow:
         if await uow.wallets.find(principal.user_id) is None:
             raise WalletNotFound()
         rows = await reports.rows_in_period(uow.db, principal.user_id, req)
         view = await reports.request_export(
-            uow.db,
+            uow,
             user_id=principal.user_id,
             req=req,
             retention=timedelta(hours=settings.report_retention_h),

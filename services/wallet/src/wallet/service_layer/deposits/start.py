@@ -14,7 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from wallet.adapters.deposits import DepositView
-from wallet.adapters.stripe_payments import AuthenticationRequired, IntentView, PaymentProvider
+from wallet.adapters.stripe_payments import (
+    AuthenticationRequired,
+    DepositCharge,
+    IntentView,
+    PaymentProvider,
+)
 from wallet.domain import card_payments as rules
 from wallet.domain.audit import AuditAction, AuditStatus, ClientInfo
 from wallet.domain.card_payments import DepositStatus
@@ -86,6 +91,15 @@ class Processing:
 SavedCardOutcome = Credited | ActionRequired | Declined | Processing
 
 
+async def _usable_currency(
+    uow: WalletUnitOfWork, user_id: uuid.UUID, amount_minor: int, limits: DepositLimits
+) -> str:
+    """The wallet's currency, once the amount is within the limits and the wallet may take money
+    in (refused before any Stripe call)."""
+    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
+    return check_usable(await uow.wallets.find(user_id)).currency
+
+
 async def _check_pending_cap(
     uow: WalletUnitOfWork, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
 ) -> None:
@@ -95,6 +109,49 @@ async def _check_pending_cap(
     pending = await uow.deposits.count_pending(user_id, besides=operation_id)
     if pending >= limits.pending_max:
         raise CardDepositsPending(details={"pending": pending, "limit": limits.pending_max})
+
+
+async def _open_pending(
+    uow: WalletUnitOfWork,
+    provider: PaymentProvider,
+    *,
+    user_id: uuid.UUID,
+    operation_id: uuid.UUID,
+    amount_minor: int,
+    currency: str,
+    kind: str,
+    limits: DepositLimits,
+    method_id: uuid.UUID | None = None,
+    save_method: bool = False,
+) -> DepositCharge:
+    """What every start does before it asks Stripe for the payment: the cap on unpaid deposits,
+    the user's Stripe customer, and the pending row (written before the call, so a webhook
+    racing the request finds it). Nothing here locks the user's balance rows: the cap is an
+    advisory lock on deposit starts, so Stripe is never called with a balance row held."""
+    await _check_pending_cap(uow, user_id, operation_id, limits)
+    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await uow.deposits.add_pending(
+        operation_id=operation_id,
+        user_id=user_id,
+        kind=kind,
+        amount_minor=amount_minor,
+        currency=currency,
+        expiry=limits.expiry,
+        method_id=method_id,
+        save_method=save_method,
+    )
+    return DepositCharge(operation_id, user_id, amount_minor, currency, customer)
+
+
+async def _initiated(
+    uow: WalletUnitOfWork, operation_id: uuid.UUID, client: ClientInfo, **stripe_ids: str | None
+) -> DepositView:
+    """The pending deposit with what Stripe answered (its object's id and status), audited."""
+    deposit = await uow.deposits.set(operation_id, **stripe_ids)
+    await audit_deposit(
+        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    )
+    return deposit
 
 
 async def start_card_deposit(
@@ -109,30 +166,21 @@ async def start_card_deposit(
     client: ClientInfo,
 ) -> PaymentForm:
     """A new card: a PaymentIntent (saving the card for later when asked) and a pending deposit."""
-    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = check_usable(await uow.wallets.find(user_id))
-    await _check_pending_cap(uow, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(uow, provider, user_id)
-    await uow.deposits.add_pending(
-        operation_id=operation_id,
+    currency = await _usable_currency(uow, user_id, amount_minor, limits)
+    charge = await _open_pending(
+        uow,
+        provider,
         user_id=user_id,
-        kind="new_card",
+        operation_id=operation_id,
         amount_minor=amount_minor,
-        currency=found.currency,
-        expiry=limits.expiry,
+        currency=currency,
+        kind="new_card",
+        limits=limits,
         save_method=save_method,
     )
-    intent = await provider.create_payment_intent(
-        operation_id=operation_id,
-        user_id=user_id,
-        amount_minor=amount_minor,
-        currency=found.currency,
-        customer=customer,
-        save_card=save_method,
-    )
-    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
-    await audit_deposit(
-        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    intent = await provider.create_payment_intent(charge, save_card=save_method)
+    deposit = await _initiated(
+        uow, operation_id, client, intent_id=intent.id, stripe_status=intent.status
     )
     stripe_metrics.deposits.labels("new_card", "started").inc()
     assert intent.client_secret is not None, "Stripe returns a PaymentIntent's client_secret"
@@ -151,43 +199,31 @@ async def charge_saved_card(
     client: ClientInfo,
 ) -> SavedCardOutcome:
     """A saved card, off-session: credited at once when Stripe says succeeded."""
-    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = check_usable(await uow.wallets.find(user_id))
+    currency = await _usable_currency(uow, user_id, amount_minor, limits)
     method = await payment_methods.find_method(uow, user_id, method_id)
-    await _check_pending_cap(uow, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(uow, provider, user_id)
-    await uow.deposits.add_pending(
-        operation_id=operation_id,
+    charge = await _open_pending(
+        uow,
+        provider,
         user_id=user_id,
-        kind="saved_card",
+        operation_id=operation_id,
         amount_minor=amount_minor,
-        currency=found.currency,
-        expiry=limits.expiry,
+        currency=currency,
+        kind="saved_card",
+        limits=limits,
         method_id=method_id,
     )
     await payment_methods.mark_used(uow, method_id)
-    # Stripe is called before anything locks the user's balance rows (the cap is an advisory
-    # lock on deposit starts, the wallet read takes no lock): the ledger locks them only in
-    # settle_intent's credit, after Stripe answered.
+    # Stripe is called before anything locks the user's balance rows: the ledger locks them
+    # only in settle_intent's credit, after Stripe answered.
+    card = method.stripe_payment_method_id
     try:
-        intent = await provider.charge_saved_card(
-            operation_id=operation_id,
-            user_id=user_id,
-            amount_minor=amount_minor,
-            currency=found.currency,
-            customer=customer,
-            payment_method=method.stripe_payment_method_id,
-        )
+        intent = await provider.charge_saved_card(charge, payment_method=card)
     except AuthenticationRequired as needed:
-        return await _action_required(
-            uow, operation_id, needed.intent, client, method.stripe_payment_method_id
-        )
+        return await _action_required(uow, operation_id, needed.intent, client, card)
     except CardDeclined as declined:
         return await _declined(uow, operation_id, declined, client)
     if intent.status == "requires_action":
-        return await _action_required(
-            uow, operation_id, intent, client, method.stripe_payment_method_id
-        )
+        return await _action_required(uow, operation_id, intent, client, card)
     settled = await settle_intent(uow, provider, intent, locked_by_caller=operation_id)
     assert settled is not None
     if settled.deposit.status is DepositStatus.succeeded:
@@ -203,9 +239,8 @@ async def _action_required(
     client: ClientInfo,
     payment_method: str,
 ) -> ActionRequired:
-    deposit = await uow.deposits.set(operation_id, intent_id=intent.id, stripe_status=intent.status)
-    await audit_deposit(
-        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    deposit = await _initiated(
+        uow, operation_id, client, intent_id=intent.id, stripe_status=intent.status
     )
     stripe_metrics.deposits.labels(deposit.kind, "requires_action").inc()
     assert intent.client_secret is not None
@@ -252,32 +287,22 @@ async def start_checkout(
     client: ClientInfo,
 ) -> tuple[DepositView, str]:
     """A Stripe Checkout Session (seed 002): the user pays on Stripe's page."""
-    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    found = check_usable(await uow.wallets.find(user_id))
-    await _check_pending_cap(uow, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(uow, provider, user_id)
-    await uow.deposits.add_pending(
-        operation_id=operation_id,
+    currency = await _usable_currency(uow, user_id, amount_minor, limits)
+    charge = await _open_pending(
+        uow,
+        provider,
         user_id=user_id,
-        kind="checkout",
+        operation_id=operation_id,
         amount_minor=amount_minor,
-        currency=found.currency,
-        expiry=limits.expiry,
+        currency=currency,
+        kind="checkout",
+        limits=limits,
     )
     checkout = await provider.create_checkout(
-        operation_id=operation_id,
-        user_id=user_id,
-        amount_minor=amount_minor,
-        currency=found.currency,
-        customer=customer,
-        success_url=success_url,
-        cancel_url=cancel_url,
+        charge, success_url=success_url, cancel_url=cancel_url
     )
-    deposit = await uow.deposits.set(
-        operation_id, checkout_session_id=checkout.id, stripe_status=checkout.status
-    )
-    await audit_deposit(
-        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+    deposit = await _initiated(
+        uow, operation_id, client, checkout_session_id=checkout.id, stripe_status=checkout.status
     )
     stripe_metrics.deposits.labels("checkout", "started").inc()
     assert checkout.url is not None, "a Checkout Session in payment mode has a url"
