@@ -11,8 +11,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from services.events.tests.builders import Catalogue, create_event, make_catalogue
+from sqlalchemy import event as sa_event
 
 from common.testing.infra import Infrastructure
 from events.adapters.listing_cache import CachedPage, ListingCache
@@ -25,13 +27,19 @@ LONG_TTL_S = 60.0
 
 
 @pytest.fixture(scope="module")
-async def cached_api(
+async def cached_app(
     test_database: Any, make_settings: Callable[..., Any], app_client: Any
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     await test_database.migrate("events")
     settings = make_settings(Settings, listing_cache_s=LONG_TTL_S)
-    async with app_client(create_app(settings)) as client:
-        yield client
+    app = create_app(settings)
+    async with app_client(app) as client:
+        yield app, client
+
+
+@pytest.fixture
+def cached_api(cached_app: tuple[FastAPI, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return cached_app[1]
 
 
 @pytest.fixture
@@ -96,6 +104,30 @@ async def test_a_page_is_served_from_the_cache_until_a_write_through_the_api(
     assert changed.status_code == 200, changed.text
     fresh = await cached_api.get("/api/events/", params=params)
     assert (price_of(fresh, home), price_of(fresh, away)) == (1.70, 4.4)
+
+
+async def test_a_page_from_the_cache_checks_out_no_database_connection(
+    cached_app: tuple[FastAPI, httpx.AsyncClient], listed: tuple[Catalogue, dict[str, Any]]
+) -> None:
+    """The route opens its read unit of work before looking in the cache; the unit of work's
+    session connects on its first query only, so a cached page costs no database round trip."""
+    app, api = cached_app
+    catalogue, _event = listed
+    params = {"sport": catalogue.sport}
+    rendered = await api.get("/api/events/", params=params)
+    engine = app.state.runtime.engine.sync_engine
+    checkouts: list[object] = []
+
+    def count(connection: object, *_: object) -> None:
+        checkouts.append(connection)
+
+    sa_event.listen(engine, "checkout", count)
+    try:
+        cached = await api.get("/api/events/", params=params)
+    finally:
+        sa_event.remove(engine, "checkout", count)
+    assert cached.content == rendered.content
+    assert checkouts == []
 
 
 async def test_a_cached_page_answers_304_to_its_etag_until_the_odds_change(

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from events.adapters import tables as t
 from events.adapters.repositories import league_matches, sport_matches
@@ -43,6 +44,31 @@ def _json(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    event_id: uuid.UUID | None = None
+    actor: str | None = None
+    action: str | None = None
+    at_from: datetime | None = None
+    at_to: datetime | None = None
+
+
+def _trail_conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
+    a = t.admin_audit
+    where: list[ColumnElement[bool]] = []
+    if f.event_id is not None:
+        where.append(a.c.event_id == f.event_id)
+    if f.actor is not None:
+        where.append(a.c.actor == f.actor)
+    if f.action is not None:
+        where.append(a.c.action == f.action)
+    if f.at_from is not None:
+        where.append(a.c.at >= f.at_from)
+    if f.at_to is not None:
+        where.append(a.c.at < f.at_to)
+    return where
 
 
 class AdminAuditRepository:
@@ -106,6 +132,22 @@ class AdminAuditRepository:
     async def add(self, values: Mapping[str, Any]) -> None:
         await self.db.execute(insert(t.admin_audit).values(**values))
 
+    async def trail(
+        self, f: AuditFilter, *, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The trail, newest first (``at_from`` inclusive, ``at_to`` exclusive), and the total."""
+        a, where = t.admin_audit, _trail_conditions(f)
+        count = select(func.count()).select_from(a).where(*where)
+        total = int((await self.db.execute(count)).scalar_one())
+        rows = await self.db.execute(
+            select(a)
+            .where(*where)
+            .order_by(a.c.at.desc(), a.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [dict(r._mapping) for r in rows], total
+
 
 def _catalogue(row: Row[Any], id_name: str, fields: tuple[str, ...]) -> State:
     state: State = {id_name: row.id}
@@ -113,35 +155,3 @@ def _catalogue(row: Row[Any], id_name: str, fields: tuple[str, ...]) -> State:
     if "sort_order" in row._mapping:
         state["sort_order"] = row.sort_order
     return state
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    event_id: uuid.UUID | None = None
-    actor: str | None = None
-    action: str | None = None
-    at_from: datetime | None = None
-    at_to: datetime | None = None
-
-
-async def audit_entries(
-    db: AsyncSession, f: AuditFilter, *, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
-    """The trail, newest first (``at_from`` inclusive, ``at_to`` exclusive), and the total."""
-    a = t.admin_audit
-    where = []
-    if f.event_id is not None:
-        where.append(a.c.event_id == f.event_id)
-    if f.actor is not None:
-        where.append(a.c.actor == f.actor)
-    if f.action is not None:
-        where.append(a.c.action == f.action)
-    if f.at_from is not None:
-        where.append(a.c.at >= f.at_from)
-    if f.at_to is not None:
-        where.append(a.c.at < f.at_to)
-    total = int((await db.execute(select(func.count()).select_from(a).where(*where))).scalar_one())
-    rows = await db.execute(
-        select(a).where(*where).order_by(a.c.at.desc(), a.c.id.desc()).limit(limit).offset(offset)
-    )
-    return [dict(r._mapping) for r in rows], total

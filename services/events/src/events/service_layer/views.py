@@ -1,5 +1,8 @@
 """Read side: the listing, one event, odds history, sports and leagues.
 
+Each query runs on the unit of work the route opened (plain SQL on ``uow.db``, a catalogue
+lookup through ``uow.catalogue``): cosmicpython's views, one object for every handler.
+
 A page of events costs two queries whatever its size: the events (with the total in the same
 query, as a window count) and then every market/selection of those events.
 """
@@ -17,7 +20,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from events.adapters import tables as t
@@ -26,6 +28,7 @@ from events.domain.catalogue import event_name
 from events.domain.errors import EventNotFound, LeagueNotFound, SportNotFound
 from events.domain.lifecycle import EventStatus
 from events.domain.markets import market_label
+from events.service_layer.unit_of_work import UnitOfWork
 
 # Odds and lines are decimals inside; JSON numbers outside, as in the seed (1.85, not "1.850").
 JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float)]
@@ -181,7 +184,7 @@ def _conditions(f: EventFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def list_events(db: AsyncSession, f: EventFilter, *, page: int, limit: int) -> EventPage:
+async def list_events(uow: UnitOfWork, f: EventFilter, *, page: int, limit: int) -> EventPage:
     conditions = _conditions(f)
     query: Select[Any] = (
         select(*_EVENT_COLUMNS, func.count().over().label("total"))
@@ -191,15 +194,15 @@ async def list_events(db: AsyncSession, f: EventFilter, *, page: int, limit: int
         .limit(limit)
         .offset((page - 1) * limit)
     )
-    rows = list(await db.execute(query))
+    rows = list(await uow.db.execute(query))
     if rows:
         total = int(rows[0].total)
     elif page > 1:  # past the last page: the window count has no row to ride on
         count = select(func.count()).select_from(_FROM).where(and_(True, *conditions))
-        total = int((await db.execute(count)).scalar_one())
+        total = int((await uow.db.execute(count)).scalar_one())
     else:
         total = 0
-    odds = await _odds_of([r.id for r in rows], db)
+    odds = await _odds_of(uow, [r.id for r in rows])
     return EventPage(
         events=[_event_view(r, odds.get(r.id, [])) for r in rows],
         total=total,
@@ -209,12 +212,12 @@ async def list_events(db: AsyncSession, f: EventFilter, *, page: int, limit: int
     )
 
 
-async def event_detail(db: AsyncSession, event_id: uuid.UUID) -> EventDetailView:
+async def event_detail(uow: UnitOfWork, event_id: uuid.UUID) -> EventDetailView:
     query = select(*_EVENT_COLUMNS).select_from(_FROM).where(t.event.c.id == event_id)
-    row = (await db.execute(query)).first()
+    row = (await uow.db.execute(query)).first()
     if row is None:
         raise EventNotFound()
-    odds = (await _odds_of([event_id], db)).get(event_id, [])
+    odds = (await _odds_of(uow, [event_id])).get(event_id, [])
     markets: dict[uuid.UUID, MarketView] = {}
     for o in odds:
         market = markets.get(o.market_id)
@@ -233,7 +236,7 @@ async def event_detail(db: AsyncSession, event_id: uuid.UUID) -> EventDetailView
     return EventDetailView(**dict(view), markets=list(markets.values()))
 
 
-async def _odds_of(event_ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UUID, list[OddsView]]:
+async def _odds_of(uow: UnitOfWork, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OddsView]]:
     if not event_ids:
         return {}
     query = (
@@ -262,7 +265,7 @@ async def _odds_of(event_ids: list[uuid.UUID], db: AsyncSession) -> dict[uuid.UU
         )
     )
     result: dict[uuid.UUID, list[OddsView]] = {}
-    for r in await db.execute(query):
+    for r in await uow.db.execute(query):
         result.setdefault(r.event_id, []).append(
             OddsView(
                 odds_id=r.id,
@@ -308,20 +311,19 @@ def _event_view(row: Any, odds: list[OddsView]) -> EventView:
 
 
 # catalogue ------------------------------------------------------------------------------------
-async def sport_id(db: AsyncSession, ref: str) -> int:
-    found = (await db.execute(select(t.sport.c.id).where(sport_matches(ref)).limit(1))).first()
+async def sport_id(uow: UnitOfWork, ref: str) -> int:
+    found = await uow.catalogue.sport(ref)
     if found is None:
         raise SportNotFound(details={"sport": ref[:100]})
     return int(found.id)
 
 
-async def check_league(db: AsyncSession, league_id: int) -> None:
-    found = (await db.execute(select(t.league.c.id).where(t.league.c.id == league_id))).first()
-    if found is None:
+async def check_league(uow: UnitOfWork, league_id: int) -> None:
+    if await uow.catalogue.league_by_id(league_id) is None:
         raise LeagueNotFound()
 
 
-async def sports(db: AsyncSession) -> list[SportView]:
+async def sports(uow: UnitOfWork) -> list[SportView]:
     """Every sport with its number of events (``⚽ 234 events``), live and upcoming counts."""
     query = (
         select(
@@ -348,11 +350,11 @@ async def sports(db: AsyncSession) -> list[SportView]:
             upcoming_count=r.upcoming,
             label=f"{r.icon} {r.events} {'event' if r.events == 1 else 'events'}".strip(),
         )
-        for r in await db.execute(query)
+        for r in await uow.db.execute(query)
     ]
 
 
-async def leagues(db: AsyncSession, *, sport: str | None = None) -> list[LeagueView]:
+async def leagues(uow: UnitOfWork, *, sport: str | None = None) -> list[LeagueView]:
     query = (
         select(
             t.league.c.id,
@@ -383,12 +385,12 @@ async def leagues(db: AsyncSession, *, sport: str | None = None) -> list[LeagueV
             sport_name=r.sport_name,
             event_count=r.events,
         )
-        for r in await db.execute(query)
+        for r in await uow.db.execute(query)
     ]
 
 
 async def odds_history(
-    db: AsyncSession,
+    uow: UnitOfWork,
     event_id: uuid.UUID,
     *,
     odds_id: uuid.UUID | None = None,
@@ -396,7 +398,7 @@ async def odds_history(
     show_who: bool = False,
 ) -> list[OddsHistoryEntry]:
     """Newest first; ``changed_by`` (an admin's id) only for administrators."""
-    exists = (await db.execute(select(t.event.c.id).where(t.event.c.id == event_id))).first()
+    exists = (await uow.db.execute(select(t.event.c.id).where(t.event.c.id == event_id))).first()
     if exists is None:
         raise EventNotFound()
     h = t.odds_history
@@ -437,7 +439,7 @@ async def odds_history(
             note=r.note,
             changed_at=r.changed_at,
         )
-        for r in await db.execute(query)
+        for r in await uow.db.execute(query)
     ]
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth.deps import AdminUser, current_principal
 from common.auth.tokens import Principal
@@ -43,12 +42,12 @@ async def unit_of_work(wired: Wired) -> UnitOfWork:
     return wired.uow()
 
 
-async def read_session(wired: Wired) -> AsyncIterator[AsyncSession]:
-    """A session for queries only (rolled back and closed after the answer)."""
-    sessionmaker = wired.runtime.sessionmaker
-    assert sessionmaker is not None
-    async with sessionmaker() as session:
-        yield session
+async def read_unit_of_work(wired: Wired) -> AsyncIterator[UnitOfWork]:
+    """A unit of work the route only reads through: never committed, so it is rolled back and
+    closed after the answer. Its session connects on the first query, so an answer served from
+    the listing cache costs no database round trip."""
+    async with wired.uow() as uow:
+        yield uow
 
 
 async def optional_principal(request: Request) -> Principal | None:
@@ -78,8 +77,8 @@ async def feed_actor(request: Request) -> Actor:
     return _actor(FEED, request)
 
 
-Db = Annotated[AsyncSession, Depends(read_session)]
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
+ReadUow = Annotated[UnitOfWork, Depends(read_unit_of_work)]
 Now = Annotated[datetime, Depends(now)]
 EventsSettings = Annotated[Settings, Depends(settings)]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]

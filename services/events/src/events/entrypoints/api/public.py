@@ -14,7 +14,7 @@ from events.adapters.listing_cache import CachedPage
 from events.domain.lifecycle import EventStatus
 from events.entrypoints.api import schemas
 from events.entrypoints.api.caching import cached_body, cached_json, etag_of
-from events.entrypoints.api.deps import Db, EventsSettings, MaybePrincipal, wiring
+from events.entrypoints.api.deps import EventsSettings, MaybePrincipal, ReadUow, wiring
 from events.service_layer import views
 from events.service_layer.views import EventFilter
 
@@ -56,7 +56,7 @@ def _bound(name: str, raw: str | None, *, end: bool) -> datetime | None:
 
 
 async def _page(
-    request: Request, db: Db, settings: EventsSettings, f: EventFilter, page: int, limit: int
+    request: Request, uow: ReadUow, settings: EventsSettings, f: EventFilter, page: int, limit: int
 ) -> Response:
     """A page of events, rendered once per catalogue generation (``ListingCache``)."""
     cache = (await wiring(request)).listing
@@ -64,7 +64,7 @@ async def _page(
     generation = await cache.generation()
     found = await cache.get(generation, key) if generation is not None else None
     if found is None:
-        answer = await views.list_events(db, f, page=page, limit=limit)
+        answer = await views.list_events(uow, f, page=page, limit=limit)
         body = answer.model_dump_json().encode()
         found = CachedPage.of(body, etag_of(body))
         if generation is not None:
@@ -79,7 +79,7 @@ async def _page(
 @router.get("/", response_model=views.EventPage, summary="Events with their odds, filtered")
 async def list_events(
     request: Request,
-    db: Db,
+    uow: ReadUow,
     settings: EventsSettings,
     sport: Text = None,
     league: Text = None,
@@ -101,40 +101,40 @@ async def list_events(
         starts_before=_bound("date_to", date_to, end=True),
         search=search,
     )
-    return await _page(request, db, settings, f, page, limit)
+    return await _page(request, uow, settings, f, page, limit)
 
 
 @router.get("/live", response_model=views.EventPage, summary="Events in play")
 async def live_events(
     request: Request,
-    db: Db,
+    uow: ReadUow,
     settings: EventsSettings,
     sport: Text = None,
     page: Page = 1,
     limit: Limit = 20,
 ) -> Response:
     f = EventFilter(sport=sport, statuses=("live",))
-    return await _page(request, db, settings, f, page, limit)
+    return await _page(request, uow, settings, f, page, limit)
 
 
 @router.get("/sports", response_model=schemas.SportsOut, summary="Sports with event counts")
-async def sports(request: Request, db: Db, settings: EventsSettings) -> Response:
-    answer = schemas.SportsOut(sports=await views.sports(db))
+async def sports(request: Request, uow: ReadUow, settings: EventsSettings) -> Response:
+    answer = schemas.SportsOut(sports=await views.sports(uow))
     return cached_json(request, answer, max_age_s=settings.cache_max_age_s)
 
 
 @router.get("/leagues", response_model=schemas.LeaguesOut, summary="Leagues with event counts")
 async def leagues(
-    request: Request, db: Db, settings: EventsSettings, sport: Text = None
+    request: Request, uow: ReadUow, settings: EventsSettings, sport: Text = None
 ) -> Response:
-    answer = schemas.LeaguesOut(leagues=await views.leagues(db, sport=sport))
+    answer = schemas.LeaguesOut(leagues=await views.leagues(uow, sport=sport))
     return cached_json(request, answer, max_age_s=settings.cache_max_age_s)
 
 
 @router.get("/by-sport/{sport}", response_model=views.EventPage, summary="Events of one sport")
 async def by_sport(
     request: Request,
-    db: Db,
+    uow: ReadUow,
     settings: EventsSettings,
     sport: str,
     status: Text = None,
@@ -142,8 +142,8 @@ async def by_sport(
     limit: Limit = 20,
 ) -> Response:
     """``sport`` by id, slug or name; 404 ``events.sport_not_found`` if there is none."""
-    f = EventFilter(sport_id=await views.sport_id(db, sport[:100]), statuses=_statuses(status))
-    return await _page(request, db, settings, f, page, limit)
+    f = EventFilter(sport_id=await views.sport_id(uow, sport[:100]), statuses=_statuses(status))
+    return await _page(request, uow, settings, f, page, limit)
 
 
 @router.get(
@@ -151,25 +151,25 @@ async def by_sport(
 )
 async def by_league(
     request: Request,
-    db: Db,
+    uow: ReadUow,
     settings: EventsSettings,
     league_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     status: Text = None,
     page: Page = 1,
     limit: Limit = 20,
 ) -> Response:
-    await views.check_league(db, league_id)
+    await views.check_league(uow, league_id)
     f = EventFilter(league_id=league_id, statuses=_statuses(status))
-    return await _page(request, db, settings, f, page, limit)
+    return await _page(request, uow, settings, f, page, limit)
 
 
 @router.get(
     "/{event_id}", response_model=schemas.EventOut, summary="One event: markets, odds, score"
 )
 async def event_detail(
-    request: Request, db: Db, settings: EventsSettings, event_id: uuid.UUID
+    request: Request, uow: ReadUow, settings: EventsSettings, event_id: uuid.UUID
 ) -> Response:
-    answer = schemas.EventOut(event=await views.event_detail(db, event_id))
+    answer = schemas.EventOut(event=await views.event_detail(uow, event_id))
     return cached_json(request, answer, max_age_s=settings.cache_max_age_s)
 
 
@@ -180,7 +180,7 @@ async def event_detail(
 )
 async def odds_history(
     request: Request,
-    db: Db,
+    uow: ReadUow,
     settings: EventsSettings,
     principal: MaybePrincipal,
     event_id: uuid.UUID,
@@ -189,7 +189,7 @@ async def odds_history(
 ) -> Response:
     """``changed_by`` (an administrator's id or ``feed:<message id>``) is shown to admins only."""
     history = await views.odds_history(
-        db,
+        uow,
         event_id,
         odds_id=odds_id,
         limit=limit,
