@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from services.bets.tests.scale import _in_lanes
-from services.wallet.tests.support.ledger import WalletDb
+from services.wallet.tests.support.ledger import WalletDb, open_funded
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.e2e.client import Bettor, Platform, eventually
@@ -35,8 +35,6 @@ from bets.domain.odds import payout_minor
 from common.contracts.bets import BetLeg, ReserveStake
 from common.db import create_engine, create_sessionmaker
 from common.messaging.outbox import add_to_outbox
-from wallet.service_layer.deposits.settle import credit_deposit
-from wallet.service_layer.wallets import open_wallet
 
 T = TypeVar("T")
 PASSWORD = "Bench-Passw0rd-9-Battery"  # noqa: S105 - bench bettors on a throwaway database
@@ -178,13 +176,7 @@ async def fund_wallets(wallet_url: str, count: int) -> list[uuid.UUID]:
     users = [uuid.uuid4() for _ in range(count)]
 
     async def fund(session: Any, user_id: uuid.UUID) -> None:
-        await open_wallet(session, user_id, "USD")
-        await credit_deposit(
-            session,
-            user_id=user_id,
-            operation_id=uuid.uuid4(),
-            amount_minor=SETTLEMENT_DEPOSIT_MINOR,
-        )
+        await open_funded(session, user_id, SETTLEMENT_DEPOSIT_MINOR)
 
     try:
         await _in_lanes(db, users, lambda u: u, fund)

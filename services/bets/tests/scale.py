@@ -28,7 +28,7 @@ from services.bets.tests.builders import (
     make_event_settled,
     make_odds_changed,
 )
-from services.wallet.tests.support.ledger import WalletDb
+from services.wallet.tests.support.ledger import WalletDb, open_funded
 from sqlalchemy import insert, text
 
 from bets.adapters.tables import bet, bet_leg
@@ -37,12 +37,10 @@ from bets.service_layer import read_model, settlement
 from common.contracts.bets import BetLeg, BetSettled, ReserveStake
 from common.messaging.consumer import BatchContext
 from wallet.domain.ledger import shard_for
-from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 from wallet.service_layer.saga import Origin, reserve_stake, settle_bet
 from wallet.service_layer.saga_batch import SagaCommand, SagaResult, apply_saga_batch
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.service_layer.wallets import open_wallet
 
 CHUNK = 50  # messages per wallet transaction (its consumer's default batch is 100)
 LANES = 4  # concurrent wallet transactions, each over its own shards of users
@@ -165,10 +163,7 @@ async def build_book(
     started = time.perf_counter()
 
     async def fund(session: Any, user_id: uuid.UUID) -> None:
-        await open_wallet(session, user_id, "USD")
-        await credit_deposit(
-            session, user_id=user_id, operation_id=uuid.uuid4(), amount_minor=DEPOSIT_MINOR
-        )
+        await open_funded(session, user_id, DEPOSIT_MINOR)
 
     if wallet_db is not None:
         await _in_lanes(wallet_db, user_ids, lambda u: u, fund)
@@ -247,7 +242,8 @@ async def build_book(
         )
 
     async def hold(session: Any, planned: PlannedBet) -> None:
-        replies[type(await reserve_stake(session, command_for(planned))).__name__] += 1
+        uow = WalletUnitOfWork.joining(session)
+        replies[type(await reserve_stake(uow, command_for(planned))).__name__] += 1
 
     if wallet_db is not None and wallet_batch:
         commands = [command_for(b) for b in book.bets]
@@ -290,7 +286,7 @@ async def settle_book(
     started = time.perf_counter()
 
     async def pay(session: Any, message: BetSettled) -> None:
-        await settle_bet(session, message)
+        await settle_bet(WalletUnitOfWork.joining(session), message)
 
     if wallet_db is not None and wallet_batch:
         paid = await _in_batches(wallet_db, messages, wallet_batch)

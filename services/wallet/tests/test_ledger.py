@@ -14,8 +14,9 @@ from wallet.adapters.ledger import Ledger
 from wallet.domain import ledger as rules
 from wallet.domain.errors import InsufficientFunds, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine, HistoryType
-from wallet.service_layer.deposits.settle import credit_deposit
+from wallet.service_layer.deposits.settle import credit
 from wallet.service_layer.reconciliation import reconcile
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 
 async def shard_balance(db: WalletDb, kind: str, user_id: uuid.UUID) -> int:
@@ -34,8 +35,11 @@ async def test_deposit_moves_clearing_to_available_once_with_its_history_row(
     operation = uuid.uuid4()
     for _ in range(2):  # the second call credits nothing
         async with wallet_db.sessionmaker.begin() as session:
-            result = await credit_deposit(
-                session, user_id=user, operation_id=operation, amount_minor=500_000
+            result = await credit(
+                WalletUnitOfWork.joining(session),
+                user_id=user,
+                operation_id=operation,
+                amount_minor=500_000,
             )
     assert result.credited_now is False
     assert await wallet_db.balances(user) == (500_000, 0)
@@ -49,8 +53,11 @@ async def test_deposit_moves_clearing_to_available_once_with_its_history_row(
 async def test_deposit_to_a_missing_wallet_is_refused(wallet_db: WalletDb) -> None:
     with pytest.raises(WalletNotFound):
         async with wallet_db.sessionmaker.begin() as session:
-            await credit_deposit(
-                session, user_id=uuid.uuid4(), operation_id=uuid.uuid4(), amount_minor=100
+            await credit(
+                WalletUnitOfWork.joining(session),
+                user_id=uuid.uuid4(),
+                operation_id=uuid.uuid4(),
+                amount_minor=100,
             )
 
 

@@ -33,6 +33,7 @@ from common.runtime import ServiceRuntime
 from wallet.adapters.tables import SCHEMA
 from wallet.service_layer import saga
 from wallet.service_layer.money_metrics import MoneyKind
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 
@@ -105,7 +106,9 @@ async def test_a_rejected_reservation_moves_and_counts_nothing(wallet_db: Wallet
     user = await make_wallet(wallet_db, balance_minor=500)
     before = snapshot()
     async with wallet_db.sessionmaker.begin() as session:
-        answer = await saga.reserve_stake(session, make_reserve(user, 501))
+        answer = await saga.reserve_stake(
+            WalletUnitOfWork.joining(session), make_reserve(user, 501)
+        )
     assert answer.reason == "wallet.insufficient_funds"  # type: ignore[union-attr]
     assert moved_since(before) == {}
 

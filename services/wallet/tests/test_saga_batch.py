@@ -35,6 +35,7 @@ from services.wallet.tests.support.ledger import (
     make_resettled,
     make_settled,
     make_wallet,
+    open_funded,
 )
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,13 +43,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.context import causation_id_var, correlation_id_var
 from common.db import create_engine, create_sessionmaker
 from common.messaging.consumer import BatchContext
-from common.messaging.outbox import add_to_outbox
 from common.testing.database import TestDatabase
 from wallet.adapters.tables import SCHEMA
 from wallet.domain.errors import HoldNotFound
 from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer import saga
-from wallet.service_layer.deposits.settle import credit_deposit
 from wallet.service_layer.reconciliation import reconcile
 from wallet.service_layer.saga import Origin
 from wallet.service_layer.saga_batch import (
@@ -58,7 +57,6 @@ from wallet.service_layer.saga_batch import (
     read_model_rounds,
 )
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.service_layer.wallets import open_wallet
 
 AT = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
 
@@ -187,21 +185,22 @@ async def one_at_a_time(
 
 
 async def _reference(session: AsyncSession, command: SagaCommand, origin: Origin) -> SagaResult:
+    uow = WalletUnitOfWork.joining(session)
     if isinstance(command, saga.ReserveStake):
-        reply = await saga.reserve_stake(session, command, origin)
-        await add_to_outbox(session, SCHEMA, reply)  # what on_reserve_stake emitted
+        reply = await saga.reserve_stake(uow, command, origin)
+        await uow.emit(reply)  # what on_reserve_stake emitted
         return reply
     if isinstance(command, saga.ReleaseStake):
-        return await saga.release_stake(session, command, origin)
+        return await saga.release_stake(uow, command, origin)
     if isinstance(command, saga.BetSettled):
-        return await saga.settle_bet(session, command, origin)
+        return await saga.settle_bet(uow, command, origin)
     if isinstance(command, saga.BetPlaced):
-        await saga.record_bet_placed(session, command)
+        await saga.record_bet_placed(uow, command)
         return False
     if isinstance(command, saga.BetCancelled):
-        await saga.record_bet_cancelled(session, command)
+        await saga.record_bet_cancelled(uow, command)
         return False
-    return await saga.resettle_bet(session, command, origin)
+    return await saga.resettle_bet(uow, command, origin)
 
 
 async def in_batches(
@@ -334,11 +333,7 @@ async def test_batches_leave_the_same_ledger_as_one_message_at_a_time(
     for db in (wallet_db, twin_db):
         for user, balance, operation in zip(users, scenario.balances, deposits, strict=True):
             async with db.sessionmaker.begin() as session:
-                await open_wallet(session, user, "USD")
-                if balance:
-                    await credit_deposit(
-                        session, user_id=user, operation_id=operation, amount_minor=balance
-                    )
+                await open_funded(session, user, balance, operation_id=operation)
     items = messages(scenario, users)
     bets = sorted({command.bet_id for command, _ in items})
 
@@ -522,10 +517,7 @@ async def test_a_cancel_in_a_batch_takes_the_stake_held_at_its_point_of_the_batc
     users, operation = [uuid.uuid4()], uuid.uuid4()  # the same deposit in both databases
     for db in (wallet_db, twin_db):
         async with db.sessionmaker.begin() as session:
-            await open_wallet(session, users[0], "USD")
-            await credit_deposit(
-                session, user_id=users[0], operation_id=operation, amount_minor=1_000
-            )
+            await open_funded(session, users[0], 1_000, operation_id=operation)
     early, late = make_reserve(users[0], 300), make_reserve(users[0], 400)
     items: list[tuple[SagaCommand, Origin]] = [
         (make_cancelled(early), Origin(uuid.uuid4(), "c1")),

@@ -39,6 +39,18 @@ def test_every_dependency_of_the_wallet_routes_is_async() -> None:
     assert sync == set()
 
 
+def test_every_wallet_route_reads_on_a_unit_of_work_not_a_bare_session() -> None:
+    """Reads too open the route's unit of work (docs/architecture.md, "How to add a handler",
+    4b); only ``GET /balance`` reads on an autocommit connection of its own."""
+    bare = [
+        f"{module.__name__}:{number}"
+        for module in (routes_api, admin, deposits, reports)
+        for number, line in enumerate(inspect.getsource(module).splitlines(), 1)
+        if "services.db()" in line
+    ]
+    assert bare == []
+
+
 async def test_a_unit_of_work_joining_a_transaction_leaves_the_commit_to_its_owner(
     wallet_db: WalletDb,
 ) -> None:

@@ -22,6 +22,7 @@ from wallet.adapters.tables import transfer, wallet
 from wallet.domain.closure import ClosureCheck
 from wallet.domain.errors import WalletClosing
 from wallet.service_layer import closure, saga
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.wallets import usable_wallet
 
 T0 = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -81,7 +82,7 @@ async def test_unblock_lifts_the_block_and_stakes_are_held_again(wallet_db: Wall
     assert await reserve_reason(wallet_db, user) is None
     assert await wallet_db.balances(user) == (4_900, 100)
     async with wallet_db.sessionmaker.begin() as session:
-        assert (await usable_wallet(session, user)).user_id == user
+        assert (await usable_wallet(WalletUnitOfWork.joining(session), user)).user_id == user
 
 
 async def test_an_unblock_older_than_the_latest_block_does_not_unblock(
@@ -128,9 +129,10 @@ async def test_a_closing_wallet_refuses_money_in_and_allows_money_out(
     assert await wallet_db.emitted("AccountSettledForClosure", user_id=str(user)) == []
     assert await reserve_reason(wallet_db, user) == "wallet.account_closing"
     async with wallet_db.sessionmaker.begin() as session:
+        uow = WalletUnitOfWork.joining(session)
         with pytest.raises(WalletClosing):
-            await usable_wallet(session, user)  # a deposit
-        assert (await usable_wallet(session, user, money_leaves=True)).closing  # a withdrawal
+            await usable_wallet(uow, user)  # a deposit
+        assert (await usable_wallet(uow, user, money_leaves=True)).closing  # a withdrawal
     assert await wallet_db.balances(user) == (2_500, 0)
 
 

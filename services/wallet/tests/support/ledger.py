@@ -31,8 +31,8 @@ from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope, wrap
 from wallet.adapters.tables import SCHEMA, account, balance_transaction, hold, outbox
 from wallet.service_layer import saga
-from wallet.service_layer.deposits.settle import credit_deposit
-from wallet.service_layer.wallets import open_wallet
+from wallet.service_layer.deposits.settle import credit
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 
 @dataclass
@@ -141,18 +141,38 @@ async def make_wallet(
     """A user with an open wallet and ``balance_minor`` deposited."""
     user_id = user_id or uuid.uuid4()
     async with db.sessionmaker.begin() as session:
-        await open_wallet(session, user_id, currency)
-        if balance_minor:
-            await credit_deposit(
-                session, user_id=user_id, operation_id=uuid.uuid4(), amount_minor=balance_minor
-            )
+        await open_funded(session, user_id, balance_minor, currency=currency)
     return user_id
+
+
+async def open_funded(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    balance_minor: int,
+    *,
+    currency: str = "USD",
+    operation_id: uuid.UUID | None = None,
+) -> None:
+    """Open the user's wallet and deposit ``balance_minor`` (if any) through the wallet's own
+    handlers, in the caller's transaction (fixtures, the scale test, the bench)."""
+    uow = WalletUnitOfWork.joining(session)
+    await uow.wallets.open(user_id, currency)
+    if balance_minor:
+        await credit(
+            uow,
+            user_id=user_id,
+            operation_id=operation_id or uuid.uuid4(),
+            amount_minor=balance_minor,
+        )
 
 
 async def deposit(db: WalletDb, user_id: uuid.UUID, amount_minor: int) -> None:
     async with db.sessionmaker.begin() as session:
-        await credit_deposit(
-            session, user_id=user_id, operation_id=uuid.uuid4(), amount_minor=amount_minor
+        await credit(
+            WalletUnitOfWork.joining(session),
+            user_id=user_id,
+            operation_id=uuid.uuid4(),
+            amount_minor=amount_minor,
         )
 
 

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
+from bets.domain.bet import BetStatus
 from bets.service_layer.cancellation import cancel_bet
 from bets.service_layer.messages import RESERVATION_TIMEOUT, ReplyInOtherCurrency
 from bets.service_layer.placement import place_pending_bet
@@ -88,7 +89,7 @@ class Compensation:
     """A way the saga fails after ``failed_at``: the bet's status and what goes out."""
 
     failed_at: str
-    status: Literal["rejected", "cancelled"]
+    status: BetStatus
     emits: tuple[type[BaseModel], ...]
     handled_by: Handler
 
@@ -96,21 +97,23 @@ class Compensation:
 COMPENSATIONS: Final[dict[str, Compensation]] = {
     # The wallet refused the hold: nothing is held, nothing to release.
     "stake_refused": Compensation(
-        "reserve_stake", "rejected", (BetRejected,), decide_wallet_replies
+        "reserve_stake", BetStatus.REJECTED, (BetRejected,), decide_wallet_replies
     ),
     # Held, but the offer turned invalid while pending: release the hold, reject.
     "offer_gone": Compensation(
-        "open", "rejected", (ReleaseStake, BetRejected), decide_wallet_replies
+        "open", BetStatus.REJECTED, (ReleaseStake, BetRejected), decide_wallet_replies
     ),
     # The wallet never answered: release whatever a late command may hold, reject.
     "reservation_timeout": Compensation(
-        "reserve_stake", "rejected", (ReleaseStake, BetRejected), watch_pending
+        "reserve_stake", BetStatus.REJECTED, (ReleaseStake, BetRejected), watch_pending
     ),
     # A hold made after the watchdog gave up: released again (the wallet voids a hold once).
-    "late_hold": Compensation("reserve_stake", "rejected", (ReleaseStake,), decide_wallet_replies),
+    "late_hold": Compensation(
+        "reserve_stake", BetStatus.REJECTED, (ReleaseStake,), decide_wallet_replies
+    ),
     # The user cancels an open bet before its events start.
     "cancelled_by_user": Compensation(
-        "open", "cancelled", (ReleaseStake, BetCancelled), cancel_bet
+        "open", BetStatus.CANCELLED, (ReleaseStake, BetCancelled), cancel_bet
     ),
 }
 

@@ -2,7 +2,8 @@
 verification, and one user's wallet — flags, holds, card deposits, disputes, the audit trail.
 
 Read-only, each list a page (``limit``/``offset``) with its total; the user's balances, history
-and withdrawals come from the same queries the user's own API uses.
+and withdrawals come from the same queries the user's own API uses. Each runs plain SQL on the
+unit of work the route opened (``uow.db``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wallet.adapters.deposits import DepositView, deposit_view
 from wallet.adapters.stripe_tables import card_deposit, card_dispute
 from wallet.adapters.tables import audit_log, hold, wallet, withdrawal, withdrawal_method
 from wallet.domain.errors import WalletNotFound
 from wallet.service_layer import withdrawal_methods
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.service_layer.withdrawal_methods import MethodView
 
 
@@ -29,13 +30,13 @@ class Page:
     total: int
 
 
-async def _page(session: AsyncSession, statement: Select[Any], *, limit: int, offset: int) -> Page:
+async def _page(uow: WalletUnitOfWork, statement: Select[Any], *, limit: int, offset: int) -> Page:
     """``statement`` ordered, one page of it, and how many rows it has in all."""
     total = int(
-        await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        await uow.db.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
         or 0
     )
-    rows = list(await session.execute(statement.limit(limit).offset(offset)))
+    rows = list(await uow.db.execute(statement.limit(limit).offset(offset)))
     return Page(rows, total)
 
 
@@ -43,7 +44,7 @@ async def _page(session: AsyncSession, statement: Select[Any], *, limit: int, of
 
 
 async def list_methods(
-    session: AsyncSession, *, verified: bool, limit: int, offset: int
+    uow: WalletUnitOfWork, *, verified: bool, limit: int, offset: int
 ) -> tuple[list[MethodView], int]:
     """Active methods, verified or not, oldest first (the verification queue's order)."""
     statement = (
@@ -51,40 +52,40 @@ async def list_methods(
         .where(withdrawal_method.c.is_active, withdrawal_method.c.is_verified.is_(verified))
         .order_by(withdrawal_method.c.created_at, withdrawal_method.c.id)
     )
-    page = await _page(session, statement, limit=limit, offset=offset)
+    page = await _page(uow, statement, limit=limit, offset=offset)
     return [withdrawal_methods.method_view(r) for r in page.rows], page.total
 
 
 # --- one user's wallet ------------------------------------------------------------------------
 
 
-async def check_wallet(session: AsyncSession, user_id: uuid.UUID) -> None:
+async def check_wallet(uow: WalletUnitOfWork, user_id: uuid.UUID) -> None:
     """404 ``wallet.not_found`` for a user without a wallet."""
-    if await session.scalar(select(wallet.c.user_id).where(wallet.c.user_id == user_id)) is None:
+    if await uow.db.scalar(select(wallet.c.user_id).where(wallet.c.user_id == user_id)) is None:
         raise WalletNotFound()
 
 
-async def flags(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+async def flags(uow: WalletUnitOfWork, user_id: uuid.UUID) -> dict[str, Any]:
     """What stops or marks the wallet: its block, open disputes, withdrawal flags, closure."""
-    row = (await session.execute(select(wallet).where(wallet.c.user_id == user_id))).one_or_none()
+    row = (await uow.db.execute(select(wallet).where(wallet.c.user_id == user_id))).one_or_none()
     if row is None:
         raise WalletNotFound()
     values = row._mapping
     open_disputes = int(
-        await session.scalar(
+        await uow.db.scalar(
             select(func.count())
             .select_from(card_dispute)
             .where(card_dispute.c.user_id == user_id, card_dispute.c.status == "open")
         )
         or 0
     )
-    flag_rows = await session.execute(
+    flag_rows = await uow.db.execute(
         select(func.jsonb_array_elements_text(withdrawal.c.flags).label("flag"))
         .where(withdrawal.c.user_id == user_id)
         .distinct()
     )
     suspicious = int(
-        await session.scalar(
+        await uow.db.scalar(
             select(func.count())
             .select_from(audit_log)
             .where(audit_log.c.user_id == user_id, audit_log.c.action == "suspicious_activity")
@@ -109,10 +110,10 @@ def _iso(value: Any) -> str | None:
     return None if value is None else str(value.isoformat())
 
 
-async def holds(session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int) -> Page:
+async def holds(uow: WalletUnitOfWork, user_id: uuid.UUID, *, limit: int, offset: int) -> Page:
     """The user's holds (stakes reserved for bets), newest first."""
     return await _page(
-        session,
+        uow,
         select(hold).where(hold.c.user_id == user_id).order_by(hold.c.created_at.desc(), hold.c.id),
         limit=limit,
         offset=offset,
@@ -120,11 +121,11 @@ async def holds(session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset
 
 
 async def deposits(
-    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+    uow: WalletUnitOfWork, user_id: uuid.UUID, *, limit: int, offset: int
 ) -> tuple[list[DepositView], int]:
     """The user's card deposits, newest first, whatever their status."""
     page = await _page(
-        session,
+        uow,
         select(card_deposit)
         .where(card_deposit.c.user_id == user_id)
         .order_by(card_deposit.c.created_at.desc(), card_deposit.c.operation_id),
@@ -134,9 +135,9 @@ async def deposits(
     return [deposit_view(r) for r in page.rows], page.total
 
 
-async def disputes(session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int) -> Page:
+async def disputes(uow: WalletUnitOfWork, user_id: uuid.UUID, *, limit: int, offset: int) -> Page:
     return await _page(
-        session,
+        uow,
         select(card_dispute)
         .where(card_dispute.c.user_id == user_id)
         .order_by(card_dispute.c.created_at.desc(), card_dispute.c.dispute_id),
@@ -146,7 +147,7 @@ async def disputes(session: AsyncSession, user_id: uuid.UUID, *, limit: int, off
 
 
 async def audit_trail(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     user_id: uuid.UUID,
     *,
     actions: Sequence[str] = (),
@@ -160,7 +161,7 @@ async def audit_trail(
     if actions:
         conditions.append(audit_log.c.action.in_(list(actions)))
     return await _page(
-        session,
+        uow,
         select(audit_log).where(*conditions).order_by(audit_log.c.id.desc()),
         limit=limit,
         offset=offset,

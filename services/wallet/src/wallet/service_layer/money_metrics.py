@@ -1,9 +1,10 @@
 """Money moved, by kind, as Prometheus counters (one set per process; ARCHITECTURE.md §7).
 
-``moved(session, kind, amount_minor)`` is called where a handler has posted a movement; the
-counters move only once that transaction commits (``common.commit_hooks``): a rolled-back batch,
-a redelivered message or a duplicate request that moves nothing counts nothing. Amounts are in
-minor units of the deployment's one ``CURRENCY`` (always positive: the kind says the direction).
+``moved(uow, kind, amount_minor)`` is called where a handler has posted a movement; the
+counters move only once that unit of work's transaction commits (``common.commit_hooks``): a
+rolled-back batch, a redelivered message or a duplicate request that moves nothing counts
+nothing. Amounts are in minor units of the deployment's one ``CURRENCY`` (always positive: the
+kind says the direction).
 
 Kinds (what the user's money did):
 
@@ -22,9 +23,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.commit_hooks import on_commit
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 
 class MoneyKind(StrEnum):
@@ -62,18 +62,18 @@ for _kind in MoneyKind:
     money_movements.labels(_kind.value)
 
 
-def moved(session: AsyncSession, kind: MoneyKind, amount_minor: int) -> None:
-    """Count ``amount_minor`` of ``kind`` once the session's open transaction commits."""
+def moved(uow: WalletUnitOfWork, kind: MoneyKind, amount_minor: int) -> None:
+    """Count ``amount_minor`` of ``kind`` once the unit of work's transaction commits."""
     amount = abs(amount_minor)
 
     def count() -> None:
         money_moved_minor.labels(kind.value).inc(amount)
         money_movements.labels(kind.value).inc()
 
-    on_commit(session, count)
+    uow.on_commit(count)
 
 
-def resettled(session: AsyncSession, delta_minor: int) -> None:
+def resettled(uow: WalletUnitOfWork, delta_minor: int) -> None:
     """A resettlement's signed payout delta: a credit or a debit of the user."""
     kind = MoneyKind.resettlement_credit if delta_minor > 0 else MoneyKind.resettlement_debit
-    moved(session, kind, delta_minor)
+    moved(uow, kind, delta_minor)

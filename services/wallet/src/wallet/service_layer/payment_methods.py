@@ -15,10 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from wallet.adapters.payment_methods import MethodView as MethodView
-from wallet.adapters.payment_methods import PaymentMethods
 from wallet.adapters.stripe_payments import CardView, PaymentProvider, SetupView
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
 from wallet.domain.errors import CardSetupsPending, PaymentMethodNotFound
@@ -60,9 +57,9 @@ async def user_of_customer(uow: WalletUnitOfWork, customer: str | None) -> uuid.
     return await uow.payment_methods.user_of_customer(customer)
 
 
-async def list_methods(session: AsyncSession, user_id: uuid.UUID) -> list[MethodView]:
-    """The user's saved cards, the default first (a read: the route's read-only session)."""
-    return await PaymentMethods(session).active_of(user_id)
+async def list_methods(uow: WalletUnitOfWork, user_id: uuid.UUID) -> list[MethodView]:
+    """The user's saved cards, the default first (a read: the route commits nothing)."""
+    return await uow.payment_methods.active_of(user_id)
 
 
 async def find_method(

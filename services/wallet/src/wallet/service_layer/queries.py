@@ -1,5 +1,10 @@
 """Read side: balance, history with statistics, admin finance stats. Set-based, a few queries
-per call whatever the number of rows."""
+per call whatever the number of rows.
+
+Each runs plain SQL on the unit of work the route opened (``uow.db``): cosmicpython's views.
+``get_balance`` alone takes the connection itself: the user's ``GET /balance`` (the hottest
+read) runs it on an autocommit connection, without a unit of work's BEGIN/ROLLBACK.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wallet.domain.errors import WalletNotFound
 from wallet.domain.stats import BetTotals, Streaks, streaks
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 # --- balance -------------------------------------------------------------------------------
 
@@ -226,13 +232,14 @@ def _and(parts: list[str]) -> str:
 
 
 async def get_history(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     user_id: uuid.UUID,
     filters: HistoryFilters,
     *,
     limit: int,
     offset: int,
 ) -> HistoryPage:
+    session = uow.db
     params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset}
     bet_where = _bet_conditions(filters, params)
     tx_where = _transaction_conditions(filters, params)
@@ -378,8 +385,9 @@ _SUSPICIOUS = text(
 
 
 async def admin_stats(
-    session: AsyncSession, *, failed_threshold: int, limit: int = 50
+    uow: WalletUnitOfWork, *, failed_threshold: int, limit: int = 50
 ) -> dict[str, Any]:
+    session = uow.db
     row = (await session.execute(_ADMIN_STATS)).one()
     in_debt = [
         {"user_id": r.user_id, "available_minor": int(r.balance_minor)}

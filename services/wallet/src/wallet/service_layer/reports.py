@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, insert, literal, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from common.logging import get_logger
 from wallet.adapters.report_csv import CsvReportWriter
@@ -112,7 +112,7 @@ def day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 # --- requests ------------------------------------------------------------------------------
 
 
-async def rows_in_period(session: AsyncSession, user_id: uuid.UUID, req: ReportRequest) -> int:
+async def rows_in_period(uow: WalletUnitOfWork, user_id: uuid.UUID, req: ReportRequest) -> int:
     """Bets + history rows the report will list: decides inline or background generation."""
     start, end = day_bounds(req.date_from, req.date_to)
     placed = func.coalesce(bet.c.placed_at, bet.c.created_at)
@@ -133,7 +133,7 @@ async def rows_in_period(session: AsyncSession, user_id: uuid.UUID, req: ReportR
     counted = (bets if req.include_bets else literal(0)) + (
         entries if req.include_transactions else literal(0)
     )
-    return int(await session.scalar(select(counted)) or 0)
+    return int(await uow.db.scalar(select(counted)) or 0)
 
 
 async def request_export(
@@ -205,22 +205,22 @@ async def request_export(
 
 
 async def get_report(
-    session: AsyncSession | AsyncConnection, report_id: uuid.UUID, *, user_id: uuid.UUID | None
+    uow: WalletUnitOfWork, report_id: uuid.UUID, *, user_id: uuid.UUID | None
 ) -> ReportView:
     """The report; with ``user_id``, only that user's (another user's id is not found)."""
     statement = select(report).where(report.c.id == report_id)
     if user_id is not None:
         statement = statement.where(report.c.user_id == user_id)
-    row = (await session.execute(statement)).one_or_none()
+    row = (await uow.db.execute(statement)).one_or_none()
     if row is None:
         raise ReportNotFound()
     return _view(row)
 
 
 async def list_reports(
-    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+    uow: WalletUnitOfWork, user_id: uuid.UUID, *, limit: int, offset: int
 ) -> list[ReportView]:
-    rows = await session.execute(
+    rows = await uow.db.execute(
         select(report)
         .where(report.c.user_id == user_id)
         .order_by(report.c.created_at.desc(), report.c.id)
@@ -244,7 +244,7 @@ def download_link(settings: Settings, view: ReportView, now: datetime) -> tuple[
 
 
 async def resolve_download(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     settings: Settings,
     *,
     report_id: uuid.UUID,
@@ -258,7 +258,7 @@ async def resolve_download(
     the answer must not tell which report ids exist.
     """
     try:
-        view = await get_report(session, report_id, user_id=None)
+        view = await get_report(uow, report_id, user_id=None)
     except ReportNotFound:
         raise ReportLinkInvalid() from None
     check_link(
@@ -447,7 +447,7 @@ async def stream_entries(
 
 
 async def report_header(
-    conn: AsyncConnection | AsyncSession,
+    conn: AsyncConnection,
     user_id: uuid.UUID,
     *,
     title: str,

@@ -38,7 +38,6 @@ from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.contracts.auth import UserBlocked, UserRegistered, UserUnblocked
 from common.contracts.bets import (
@@ -57,7 +56,7 @@ from common.messaging.consumer import MessageContext
 from common.messaging.envelope import Envelope
 from common.money import format_minor
 from wallet.adapters import bet_read_model
-from wallet.adapters.audit import write_audit, write_payout_refusal_once
+from wallet.adapters.audit import write_payout_refusal_once
 from wallet.adapters.holds import HoldRow, Holds, Rejection, Tombstone
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.report_holders import record_account_holder
@@ -78,7 +77,7 @@ from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRef
 from wallet.service_layer import money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
-from wallet.service_layer.wallets import WalletRow, find_wallet
+from wallet.service_layer.wallets import WalletRow
 
 log = get_logger(__name__)
 
@@ -323,7 +322,7 @@ async def on_user_unblocked(payload: UserUnblocked, ctx: MessageContext, *, curr
 
 
 async def reserve_stake(
-    session: AsyncSession, command: ReserveStake, origin: Origin | None = None
+    uow: WalletUnitOfWork, command: ReserveStake, origin: Origin | None = None
 ) -> StakeReserved | StakeReservationRejected:
     """Hold the stake, or say why not. The same bet always gets the same answer.
 
@@ -331,13 +330,13 @@ async def reserve_stake(
     unique key, then either finds the hold (reserved) or, if this attempt was rejected and its
     row deleted, finds the recorded rejection.
     """
-    holds = Holds(session)
+    holds = uow.holds
     hold_id = uuid.uuid4()
     claimed = await holds.claim(pending_hold(command, hold_id))
     if not claimed:
-        existing = await _find_hold(session, command.bet_id)
+        existing = await _find_hold(holds, command.bet_id)
         if existing is None:  # deleted by a rejection committed since: answer it
-            rejection = await _find_rejection(session, command.bet_id)
+            rejection = await _find_rejection(holds, command.bet_id)
             if rejection is None:
                 raise HoldNotFound(f"bet {command.bet_id}: hold vanished")
             return rejected_reply(command, rejection)
@@ -346,33 +345,33 @@ async def reserve_stake(
 
     origin = origin or Origin()
     # After our hold row exists: a release that waits on this lock will then see it.
-    await _lock_bet(session, command.bet_id)
-    rejection = await _find_rejection(session, command.bet_id)
-    if rejection is None and await _was_released(session, command.bet_id):
+    await _lock_bet(holds, command.bet_id)
+    rejection = await _find_rejection(holds, command.bet_id)
+    if rejection is None and await _was_released(holds, command.bet_id):
         rejection = BET_RELEASED
-    reason = rejection or await _try_hold(session, command)
+    reason = rejection or await _try_hold(uow, command)
     if reason is None:
-        await write_audit(session, reserved_entry(origin, command, hold_id))
+        await uow.audit.add(reserved_entry(origin, command, hold_id))
         return reserved_reply(command, hold_id)
     await holds.remove(hold_id)
     recorded = await holds.reject(
         [Rejection(command.bet_id, command.user_id, command.amount_minor, reason)]
     )
     if command.bet_id in recorded:  # the first answer for this bet; a repeat is not audited again
-        await write_audit(session, rejected_entry(origin, command, reason))
+        await uow.audit.add(rejected_entry(origin, command, reason))
     return rejected_reply(command, reason)
 
 
-async def _try_hold(session: AsyncSession, command: ReserveStake) -> str | None:
+async def _try_hold(uow: WalletUnitOfWork, command: ReserveStake) -> str | None:
     """Move the stake available → held (conditional debit); the rejection reason if not."""
-    refusal = wallet_refusal(await find_wallet(session, command.user_id), command.currency)
+    refusal = wallet_refusal(await uow.wallets.find(command.user_id), command.currency)
     if refusal is not None:
         return refusal
     try:
-        await Ledger(session).post(*stake_posting(command))
+        await uow.ledger.post(*stake_posting(command))
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
-    money_metrics.moved(session, MoneyKind.stake_held, command.amount_minor)
+    money_metrics.moved(uow, MoneyKind.stake_held, command.amount_minor)
     return None
 
 
@@ -411,30 +410,29 @@ async def on_reserve_stake(payload: ReserveStake, ctx: MessageContext) -> None:
 
 
 async def release_stake(
-    session: AsyncSession, command: ReleaseStake, origin: Origin | None = None
+    uow: WalletUnitOfWork, command: ReleaseStake, origin: Origin | None = None
 ) -> bool:
     """Void the bet's hold (held → available, ``refund +S``) once; True if money moved now.
 
     No hold and no rejection: the bet was released before its reservation reached us. Leave a
     tombstone so that reservation is refused, and move nothing.
     """
-    found = await _lock_hold(session, command.bet_id)
+    found = await _lock_hold(uow.holds, command.bet_id)
     if found is None:
         # A reservation of this bet may be under way: wait for it, then look again.
-        await _lock_bet(session, command.bet_id)
-        found = await _lock_hold(session, command.bet_id)
+        await _lock_bet(uow.holds, command.bet_id)
+        found = await _lock_hold(uow.holds, command.bet_id)
     if found is None:
-        if await _find_rejection(session, command.bet_id) is None:
-            await _bury(session, command)
+        if await _find_rejection(uow.holds, command.bet_id) is None:
+            await _bury(uow.holds, command)
         return False  # the stake was never held: nothing to give back
     if found.user_id != command.user_id:
         raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
     if found.status is not HoldStatus.pending:
         return False
-    await _void(session, found, command.legs)
-    money_metrics.moved(session, MoneyKind.stake_released, found.amount_minor)
-    await write_audit(
-        session,
+    await _void(uow, found, command.legs)
+    money_metrics.moved(uow, MoneyKind.stake_released, found.amount_minor)
+    await uow.audit.add(
         audit_entry(
             origin or Origin(),
             AuditAction.stake_released,
@@ -451,7 +449,7 @@ async def on_release_stake(payload: ReleaseStake, ctx: MessageContext) -> None:
 
 
 async def settle_bet(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     event: BetSettled,
     origin: Origin | None = None,
     *,
@@ -462,30 +460,29 @@ async def settle_bet(
     A payout past the bet's cap is refused before anything is written (``PayoutRefused``).
     """
     origin = origin or Origin()
-    found = settled_hold(await _lock_hold(session, event.bet_id), event)
+    found = settled_hold(await _lock_hold(uow.holds, event.bet_id), event)
     cap = found.cap(max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
-        await refuse_payout(session, origin, found, "BetSettled", cap, refusal, event.payout_minor)
+        await refuse_payout(uow, origin, found, "BetSettled", cap, refusal, event.payout_minor)
     check_result(found, event)
-    await bet_read_model.record_settled_many(session, [settled_values(event)])
+    await bet_read_model.record_settled_many(uow.db, [settled_values(event)])
     if found.status is not HoldStatus.pending:
         return False  # settled (or released) before: no money moves again
     paid = event.payout_minor if event.result == "won" else 0
-    await write_audit(session, settled_entry(origin, event, found, paid))
+    await uow.audit.add(settled_entry(origin, event, found, paid))
     if event.result == "void":
-        await _void(session, found, event.legs)
-        money_metrics.moved(session, MoneyKind.refund, found.amount_minor)
+        await _void(uow, found, event.legs)
+        money_metrics.moved(uow, MoneyKind.refund, found.amount_minor)
         return True
 
-    ledger = Ledger(session)
-    await ledger.lock_available(event.user_id)  # lock order: available before held, always
+    await uow.ledger.lock_available(event.user_id)  # lock order: available before held, always
     for spec, line in settlement_postings(event, found.amount_minor):
-        await ledger.post(spec, line)
-    await _finish_hold(session, found, HoldStatus.posted, paid_minor=paid)
-    money_metrics.moved(session, MoneyKind.stake_captured, found.amount_minor)
+        await uow.ledger.post(spec, line)
+    await _finish_hold(uow.holds, found, HoldStatus.posted, paid_minor=paid)
+    money_metrics.moved(uow, MoneyKind.stake_captured, found.amount_minor)
     if paid:
-        money_metrics.moved(session, MoneyKind.payout, paid)
+        money_metrics.moved(uow, MoneyKind.payout, paid)
     return True
 
 
@@ -496,7 +493,7 @@ async def on_bet_settled(
 
 
 async def resettle_bet(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     event: BetResettled,
     origin: Origin | None = None,
     *,
@@ -507,22 +504,21 @@ async def resettle_bet(
     The bet's total payout after the delta stays within [0, cap], or the correction is refused.
     """
     origin = origin or Origin()
-    found = resettled_hold(await _lock_hold(session, event.bet_id), event)
-    if event.payout_delta_minor != 0 and not await _resettled_before(session, event):
-        await check_resettlement(session, origin, found, event, max_payout_minor)
-    ledger = Ledger(session)
+    found = resettled_hold(await _lock_hold(uow.holds, event.bet_id), event)
+    if event.payout_delta_minor != 0 and not await _resettled_before(uow.ledger, event):
+        await check_resettlement(uow, origin, found, event, max_payout_minor)
     moved = False
     if event.payout_delta_minor != 0:
-        await ledger.lock_available(event.user_id)
+        await uow.ledger.lock_available(event.user_id)
         try:
-            await ledger.post(*resettle_posting(event))
+            await uow.ledger.post(*resettle_posting(event))
         except TransferAlreadyPosted:
             return False
         moved = True
-        money_metrics.resettled(session, event.payout_delta_minor)
-        await _add_paid(session, found, event.payout_delta_minor)
-        await write_audit(session, resettled_entry(origin, event))
-    await bet_read_model.record_resettled(session, **resettled_values(event))
+        money_metrics.resettled(uow, event.payout_delta_minor)
+        await _add_paid(uow.holds, found, event.payout_delta_minor)
+        await uow.audit.add(resettled_entry(origin, event))
+    await bet_read_model.record_resettled(uow.db, **resettled_values(event))
     return moved
 
 
@@ -559,14 +555,14 @@ async def _as_batch_of_one(
 # --- the payout cap --------------------------------------------------------------------------
 
 
-async def _resettled_before(session: AsyncSession, event: BetResettled) -> bool:
+async def _resettled_before(ledger: Ledger, event: BetResettled) -> bool:
     """This version's correcting transfer is posted already (a duplicate moves nothing)."""
     reference = resettlement_reference(event)
-    return reference in await Ledger(session).posted(TransferKind.resettlement, [reference])
+    return reference in await ledger.posted(TransferKind.resettlement, [reference])
 
 
 async def check_resettlement(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     origin: Origin,
     found: HoldRow,
     event: BetResettled,
@@ -579,16 +575,16 @@ async def check_resettlement(
         return
     # Deltas are against the previous version: with an earlier correction still on its way,
     # the running total is not the bet's yet. Wait for it (retried) rather than cry wolf.
-    applied = await bet_read_model.settlement_version(session, event.bet_id)
+    applied = await bet_read_model.settlement_version(uow.db, event.bet_id)
     if applied is not None and applied < event.settlement_version - 1:
         raise ResettlementTooEarly(
             f"bet {event.bet_id}: version {event.settlement_version} before {applied + 1}"
         )
-    await refuse_payout(session, origin, found, "BetResettled", cap, refusal, total)
+    await refuse_payout(uow, origin, found, "BetResettled", cap, refusal, total)
 
 
 async def refuse_payout(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     origin: Origin,
     found: HoldRow,
     message: str,
@@ -614,7 +610,7 @@ async def refuse_payout(
             None if found.max_payout_minor is None else format_minor(found.max_payout_minor)
         ),
     )
-    engine = (await session.connection()).engine
+    engine = (await uow.db.connection()).engine
     if await write_payout_refusal_once(engine, entry):
         PAYOUTS_REFUSED.labels(message, refusal.value).inc()
     log.error("wallet.payout_refused", user_id=str(found.user_id), **entry.details)
@@ -639,18 +635,18 @@ async def on_bet_cancelled(payload: BetCancelled, ctx: MessageContext) -> None:
     await _as_batch_of_one(payload, ctx)
 
 
-async def record_bet_placed(session: AsyncSession, event: BetPlaced) -> None:
+async def record_bet_placed(uow: WalletUnitOfWork, event: BetPlaced) -> None:
     """BetPlaced one at a time (the reference): the bet's details in the read model."""
-    await bet_read_model.record_placed_many(session, [placed_values(event)])
+    await bet_read_model.record_placed_many(uow.db, [placed_values(event)])
 
 
-async def record_bet_cancelled(session: AsyncSession, event: BetCancelled) -> None:
+async def record_bet_cancelled(uow: WalletUnitOfWork, event: BetCancelled) -> None:
     """BetCancelled one at a time (the reference): the bet closed in the read model."""
-    found = await find_wallet(session, event.user_id)
-    held = (await Holds(session).find({event.bet_id})).get(event.bet_id)
+    found = await uow.wallets.find(event.user_id)
+    held = await _find_hold(uow.holds, event.bet_id)
     stake_minor = held.amount_minor if held else 0
     await bet_read_model.record_cancelled_many(
-        session, [cancelled_values(event, stake_minor, found)]
+        uow.db, [cancelled_values(event, stake_minor, found)]
     )
 
 
@@ -712,53 +708,53 @@ def cancelled_values(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-async def _void(session: AsyncSession, found: HoldRow, legs: list[BetLeg]) -> None:
-    await Ledger(session).post(*void_posting(found, legs))
-    await _finish_hold(session, found, HoldStatus.voided, paid_minor=found.amount_minor)
+async def _void(uow: WalletUnitOfWork, found: HoldRow, legs: list[BetLeg]) -> None:
+    await uow.ledger.post(*void_posting(found, legs))
+    await _finish_hold(uow.holds, found, HoldStatus.voided, paid_minor=found.amount_minor)
 
 
 async def _finish_hold(
-    session: AsyncSession, found: HoldRow, status: HoldStatus, *, paid_minor: int
+    holds: Holds, found: HoldRow, status: HoldStatus, *, paid_minor: int
 ) -> None:
     """``found`` was locked pending in this transaction: it ends ``status``, ``paid_minor`` paid."""
     rules.finish_hold(found.status, status)
-    await Holds(session).update([replace(found, status=status, paid_minor=paid_minor)])
+    await holds.update([replace(found, status=status, paid_minor=paid_minor)])
 
 
-async def _add_paid(session: AsyncSession, found: HoldRow, delta_minor: int) -> None:
+async def _add_paid(holds: Holds, found: HoldRow, delta_minor: int) -> None:
     """``found`` is locked in this transaction: its paid total is exact, add to it."""
-    await Holds(session).update([replace(found, paid_minor=found.paid_minor + delta_minor)])
+    await holds.update([replace(found, paid_minor=found.paid_minor + delta_minor)])
 
 
-async def _find_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
-    return (await Holds(session).find({bet_id})).get(bet_id)
+async def _find_hold(holds: Holds, bet_id: uuid.UUID) -> HoldRow | None:
+    return (await holds.find({bet_id})).get(bet_id)
 
 
-async def _lock_hold(session: AsyncSession, bet_id: uuid.UUID) -> HoldRow | None:
-    return (await Holds(session).lock({bet_id})).get(bet_id)
+async def _lock_hold(holds: Holds, bet_id: uuid.UUID) -> HoldRow | None:
+    return (await holds.lock({bet_id})).get(bet_id)
 
 
-async def _lock_bet(session: AsyncSession, bet_id: uuid.UUID) -> None:
+async def _lock_bet(holds: Holds, bet_id: uuid.UUID) -> None:
     """The bet's transaction-level lock: its reservation and its release decide in turn.
 
     The hold row cannot serve: a release that finds no hold has no row to wait on. Two bets
     sharing a hash only wait for each other briefly.
     """
-    await Holds(session).lock_bets({bet_id})
+    await holds.lock_bets({bet_id})
 
 
-async def _was_released(session: AsyncSession, bet_id: uuid.UUID) -> bool:
-    return bet_id in await Holds(session).tombstones({bet_id})
+async def _was_released(holds: Holds, bet_id: uuid.UUID) -> bool:
+    return bet_id in await holds.tombstones({bet_id})
 
 
-async def _bury(session: AsyncSession, command: ReleaseStake) -> None:
+async def _bury(holds: Holds, command: ReleaseStake) -> None:
     """Record that this bet was released before it was reserved (once; no money moves)."""
-    await Holds(session).bury([Tombstone(command.bet_id, command.user_id, command.reason)])
+    await holds.bury([Tombstone(command.bet_id, command.user_id, command.reason)])
     log.info("wallet.released_before_reserved", bet_id=str(command.bet_id), reason=command.reason)
 
 
-async def _find_rejection(session: AsyncSession, bet_id: uuid.UUID) -> str | None:
-    return (await Holds(session).rejections({bet_id})).get(bet_id)
+async def _find_rejection(holds: Holds, bet_id: uuid.UUID) -> str | None:
+    return (await holds.rejections({bet_id})).get(bet_id)
 
 
 def settled_hold(found: HoldRow | None, event: BetSettled) -> HoldRow:

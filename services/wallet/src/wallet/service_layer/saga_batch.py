@@ -241,7 +241,7 @@ def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | Non
         _post(batch, origin, *stake_posting(command))
     except InsufficientFunds:
         return INSUFFICIENT_FUNDS
-    money_metrics.moved(batch.uow.db, MoneyKind.stake_held, command.amount_minor)
+    money_metrics.moved(batch.uow, MoneyKind.stake_held, command.amount_minor)
     return None
 
 
@@ -262,7 +262,7 @@ def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
     if found.status is not HoldStatus.pending:
         return False
     _void(batch, origin, found, command)
-    money_metrics.moved(batch.uow.db, MoneyKind.stake_released, found.amount_minor)
+    money_metrics.moved(batch.uow, MoneyKind.stake_released, found.amount_minor)
     batch.audit.append(
         audit_entry(
             origin,
@@ -289,15 +289,15 @@ async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
     batch.audit.append(settled_entry(origin, event, found, paid))
     if event.result == "void":
         _void(batch, origin, found, event)
-        money_metrics.moved(batch.uow.db, MoneyKind.refund, found.amount_minor)
+        money_metrics.moved(batch.uow, MoneyKind.refund, found.amount_minor)
         return True
     batch.uow.batch_ledger.available(event.user_id)  # no wallet row: WalletNotFound, as saga.py
     for spec, line in settlement_postings(event, found.amount_minor):
         _post(batch, origin, spec, line)
     _finish(batch, found, HoldStatus.posted, paid)
-    money_metrics.moved(batch.uow.db, MoneyKind.stake_captured, found.amount_minor)
+    money_metrics.moved(batch.uow, MoneyKind.stake_captured, found.amount_minor)
     if paid:
-        money_metrics.moved(batch.uow.db, MoneyKind.payout, paid)
+        money_metrics.moved(batch.uow, MoneyKind.payout, paid)
     return True
 
 
@@ -313,7 +313,7 @@ async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
         _post(batch, origin, *resettle_posting(event))
         batch.resettled.add(reference)
         moved = True
-        money_metrics.resettled(batch.uow.db, event.payout_delta_minor)
+        money_metrics.resettled(batch.uow, event.payout_delta_minor)
         _finish(batch, found, found.status, found.paid_minor + event.payout_delta_minor)
         batch.audit.append(resettled_entry(origin, event))
     batch.read_model.append(("resettled", resettled_values(event)))
@@ -334,7 +334,7 @@ async def _refuse_alone(
 ) -> None:
     if not batch.alone:
         raise DecideAlone(f"bet {found.bet_id}: {message} refused, decided alone")
-    await refuse_payout(batch.uow.db, origin, found, message, cap, refusal, total_minor)
+    await refuse_payout(batch.uow, origin, found, message, cap, refusal, total_minor)
 
 
 async def _check_cap_alone(
@@ -345,7 +345,7 @@ async def _check_cap_alone(
         return
     if not batch.alone:  # the too-early check reads the read model: decided alone, on the DB
         raise DecideAlone(f"bet {found.bet_id}: BetResettled refused, decided alone")
-    await check_resettlement(batch.uow.db, origin, found, event, batch.max_payout_minor)
+    await check_resettlement(batch.uow, origin, found, event, batch.max_payout_minor)
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.logging import get_logger
 from common.periodic import advisory_key
@@ -24,6 +24,7 @@ from wallet.adapters.report_pdf import PdfReport, render_pdf
 from wallet.adapters.report_tables import monthly_statement
 from wallet.domain.statements import Month, Statement, StatementNotFound, month_due
 from wallet.service_layer.reports import balance_points, report_header
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 log = get_logger(__name__)
 
@@ -148,9 +149,9 @@ def _statement(row: Any) -> Statement:
 
 
 async def list_statements(
-    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+    uow: WalletUnitOfWork, user_id: uuid.UUID, *, limit: int, offset: int
 ) -> list[Statement]:
-    rows = await session.execute(
+    rows = await uow.db.execute(
         select(monthly_statement)
         .where(monthly_statement.c.user_id == user_id)
         .order_by(monthly_statement.c.year.desc(), monthly_statement.c.month.desc())
@@ -160,9 +161,9 @@ async def list_statements(
     return [_statement(r) for r in rows]
 
 
-async def get_statement(session: AsyncSession, user_id: uuid.UUID, month: Month) -> Statement:
+async def get_statement(uow: WalletUnitOfWork, user_id: uuid.UUID, month: Month) -> Statement:
     row = (
-        await session.execute(
+        await uow.db.execute(
             select(monthly_statement).where(
                 monthly_statement.c.user_id == user_id,
                 monthly_statement.c.year == month.year,
@@ -175,10 +176,10 @@ async def get_statement(session: AsyncSession, user_id: uuid.UUID, month: Month)
     return _statement(row)
 
 
-async def statement_pdf(session: AsyncSession, statement: Statement) -> bytes:
+async def statement_pdf(uow: WalletUnitOfWork, statement: Statement) -> bytes:
     """The statement as a PDF: header, figures and the month's balance chart (small: in memory)."""
     month = statement.month
-    conn = await session.connection()
+    conn = await uow.db.connection()
     header = await report_header(
         conn,
         statement.user_id,
@@ -204,10 +205,10 @@ async def statement_pdf(session: AsyncSession, statement: Statement) -> bytes:
     return buffer.getvalue()
 
 
-async def statement_csv(session: AsyncSession, statement: Statement) -> str:
+async def statement_csv(uow: WalletUnitOfWork, statement: Statement) -> str:
     month = statement.month
     header = await report_header(
-        session,
+        await uow.db.connection(),
         statement.user_id,
         title=f"Monthly statement {month.year}-{month.month:02d}",
         date_from=month.first_day,

@@ -9,8 +9,11 @@ commits. A job or a seeding script that owns its transaction joins it the same w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.commit_hooks import on_commit
 from common.unit_of_work import UnitOfWork
 from wallet.adapters.audit import write_audit
 from wallet.adapters.closures import Closures
@@ -51,3 +54,8 @@ class WalletUnitOfWork(UnitOfWork):
         self.withdrawals = Withdrawals(db)
         self.withdrawal_methods = WithdrawalMethods(db)
         self.closures = Closures(db)
+
+    def on_commit(self, action: Callable[[], None]) -> None:
+        """Run a cheap synchronous action (a counter) once this transaction commits, whoever
+        commits it — the route, or the consumer for a message (``common.commit_hooks``)."""
+        on_commit(self.db, action)

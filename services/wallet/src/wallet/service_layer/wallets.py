@@ -13,27 +13,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from wallet.adapters.wallets import ACTIVE, Wallets
 from wallet.adapters.wallets import WalletRow as WalletRow
 from wallet.domain.errors import WalletBlocked, WalletClosing, WalletNotFound
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
-# The functions take the caller's session: the one-at-a-time saga reference, fixtures and
-# seeding scripts call them inside a transaction of their own; a handler reads ``uow.wallets``.
-
-
-async def open_wallet(
-    session: AsyncSession, user_id: uuid.UUID, currency: str, *, status: str = ACTIVE
-) -> bool:
-    """Create the wallet and its user accounts if missing; True if it was created now."""
-    return await Wallets(session).open(user_id, currency, status=status)
-
-
-async def find_wallet(
-    session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False
-) -> WalletRow | None:
-    return await Wallets(session).find(user_id, for_update=for_update)
+# Opening, finding, blocking and unblocking are ``uow.wallets`` (adapters/wallets.py); this module
+# holds the rule a handler applies to the wallet it found.
 
 
 def check_usable(found: WalletRow | None, *, money_leaves: bool = False) -> WalletRow:
@@ -49,12 +34,12 @@ def check_usable(found: WalletRow | None, *, money_leaves: bool = False) -> Wall
 
 
 async def usable_wallet(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     user_id: uuid.UUID,
     *,
     for_update: bool = False,
     money_leaves: bool = False,
 ) -> WalletRow:
     """The user's wallet, for moving money (``check_usable``)."""
-    found = await Wallets(session).find(user_id, for_update=for_update)
+    found = await uow.wallets.find(user_id, for_update=for_update)
     return check_usable(found, money_leaves=money_leaves)

@@ -29,10 +29,9 @@ import pycountry
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from schwifty.registry import get_iban_spec
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wallet.adapters.crypto import FieldCipher
-from wallet.adapters.withdrawal_methods import BANK_TRANSFER, WithdrawalMethods
+from wallet.adapters.withdrawal_methods import BANK_TRANSFER
 
 # Re-exported: the routes and the admin's views read the views from here.
 from wallet.adapters.withdrawal_methods import METHOD_COLUMNS as METHOD_COLUMNS
@@ -254,9 +253,9 @@ async def add_method(
     return view
 
 
-async def list_methods(session: AsyncSession, user_id: uuid.UUID) -> list[MethodView]:
-    """The user's active methods, oldest first (a read: the route's read-only session)."""
-    return await WithdrawalMethods(session).active_of(user_id)
+async def list_methods(uow: WalletUnitOfWork, user_id: uuid.UUID) -> list[MethodView]:
+    """The user's active methods, oldest first (a read: the route commits nothing)."""
+    return await uow.withdrawal_methods.active_of(user_id)
 
 
 async def delete_method(

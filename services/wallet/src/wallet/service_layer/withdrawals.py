@@ -27,8 +27,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from common.contracts.wallet import (
     WithdrawalCancelled,
     WithdrawalCompleted,
@@ -38,7 +36,6 @@ from common.contracts.wallet import (
 from common.money import format_minor
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.withdrawals import Approval as Approval
-from wallet.adapters.withdrawals import Withdrawals
 from wallet.adapters.withdrawals import WithdrawalView as WithdrawalView
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry, AuditStatus, ClientInfo
@@ -127,7 +124,7 @@ async def request_withdrawal(
         ) from None
     assert posted.history_id is not None
     assert posted.available_after_minor is not None
-    money_metrics.moved(uow.db, MoneyKind.withdrawal_requested, amount_minor)
+    money_metrics.moved(uow, MoneyKind.withdrawal_requested, amount_minor)
     view = await uow.withdrawals.add(
         operation_id=operation_id,
         user_id=user_id,
@@ -268,7 +265,7 @@ async def cancel_withdrawal(
     finish(WithdrawalStatus(found.status), WithdrawalStatus.cancelled)
     await uow.ledger.lock_available(user_id)
     available_after = await _give_back(uow.ledger, found, "cancelled")
-    money_metrics.moved(uow.db, MoneyKind.withdrawal_cancelled, found.amount_minor)
+    money_metrics.moved(uow, MoneyKind.withdrawal_cancelled, found.amount_minor)
     closed = await uow.withdrawals.close(operation_id, WithdrawalStatus.cancelled, admin_id=None)
     await uow.emit(
         WithdrawalCancelled(
@@ -334,7 +331,7 @@ async def _pay_out(
 ) -> WithdrawalView:
     operation_id = found.operation_id
     await uow.ledger.post(rules.pay_withdrawal(found.user_id, operation_id, found.amount_minor))
-    money_metrics.moved(uow.db, MoneyKind.withdrawal_completed, found.amount_minor)
+    money_metrics.moved(uow, MoneyKind.withdrawal_completed, found.amount_minor)
     closed = await uow.withdrawals.close(
         operation_id, WithdrawalStatus.completed, admin_id=admin_id
     )
@@ -373,7 +370,7 @@ async def reject_withdrawal(
     finish(WithdrawalStatus(found.status), WithdrawalStatus.rejected)
     await uow.ledger.lock_available(found.user_id)
     await _give_back(uow.ledger, found, "rejected")
-    money_metrics.moved(uow.db, MoneyKind.withdrawal_rejected, found.amount_minor)
+    money_metrics.moved(uow, MoneyKind.withdrawal_rejected, found.amount_minor)
     closed = await uow.withdrawals.close(
         operation_id, WithdrawalStatus.rejected, admin_id=admin_id, rejection_reason=reason
     )
@@ -399,27 +396,25 @@ async def reject_withdrawal(
     return closed
 
 
-# --- reads (the routes' read-only session: nothing here writes) ----------------------------
+# --- reads (on the route's unit of work, which commits nothing) ----------------------------
 
 
 async def list_withdrawals(
-    session: AsyncSession,
+    uow: WalletUnitOfWork,
     *,
     status: WithdrawalStatus | None,
     user_id: uuid.UUID | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[WithdrawalView], int]:
-    return await Withdrawals(session).page(
-        status=status, user_id=user_id, limit=limit, offset=offset
-    )
+    return await uow.withdrawals.page(status=status, user_id=user_id, limit=limit, offset=offset)
 
 
 async def with_approvals(
-    session: AsyncSession, views: list[WithdrawalView], *, second_approval_above_minor: int
+    uow: WalletUnitOfWork, views: list[WithdrawalView], *, second_approval_above_minor: int
 ) -> list[WithdrawalView]:
     """The admin's view: each withdrawal with its approvals so far and how many it needs."""
-    approvals = await Withdrawals(session).approvals_by_withdrawal([v.operation_id for v in views])
+    approvals = await uow.withdrawals.approvals_by_withdrawal([v.operation_id for v in views])
     return [
         replace(
             v,

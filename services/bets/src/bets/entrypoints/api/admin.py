@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from bets.entrypoints.api.deps import Services
-from bets.entrypoints.api.schemas import StatusFilter
+from bets.entrypoints.api.schemas import ResultFilter, StatusFilter
 from bets.service_layer.admin import admin_stats
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import admin_bets
@@ -40,7 +40,7 @@ async def bets(
     user_id: Annotated[uuid.UUID | None, Query()] = None,
     event_id: Annotated[uuid.UUID | None, Query()] = None,
     status: Annotated[StatusFilter | None, Query()] = None,
-    result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
+    result: Annotated[ResultFilter | None, Query()] = None,
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -19,6 +19,7 @@ from bets.entrypoints.api.schemas import (
     Coefficient,
     PlaceBetRequest,
     PlaceCouponRequest,
+    ResultFilter,
     StatusFilter,
 )
 from bets.service_layer.cancellation import cancel_bet
@@ -195,7 +196,7 @@ async def history(
     principal: CurrentUser,
     services: Services,
     status: Annotated[HistoryStatus | None, Query()] = None,
-    result: Annotated[Literal["win", "loss", "void"] | None, Query()] = None,
+    result: Annotated[ResultFilter | None, Query()] = None,
     date_from: Annotated[AwareDatetime | None, Query()] = None,
     date_to: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -25,6 +25,8 @@ StatusFilter = Literal[
     BetStatus.VOID,
     BetStatus.CANCELLED,
 ]
+# A settled bet's result in the seed's words (``views.RESULT_FILTER`` maps them to statuses).
+ResultFilter = Literal["win", "loss", "void"]
 
 
 class _Body(RequestModel):

@@ -51,16 +51,16 @@ async def list_withdrawals(
     limit: int = Query(50, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         found, total = await withdrawals.list_withdrawals(
-            session,
+            uow,
             status=WithdrawalStatus(status) if status else None,
             user_id=user_id,
             limit=limit,
             offset=offset,
         )
         found = await withdrawals.with_approvals(
-            session,
+            uow,
             found,
             second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
         )
@@ -195,9 +195,9 @@ async def list_withdrawal_methods(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Active methods awaiting verification (or verified ones), oldest first, masked."""
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         found, total = await admin_views.list_methods(
-            session, verified=status == "verified", limit=limit, offset=offset
+            uow, verified=status == "verified", limit=limit, offset=offset
         )
     return {
         "success": True,
@@ -218,9 +218,9 @@ async def user_wallet(user_id: uuid.UUID, admin: AdminUser, services: Services) 
     """The user's balances as they see them, their debt and what flags the wallet; the lists are
     sub-resources (``/history``, ``/holds``, ``/withdrawals``, ``/deposits``, ``/disputes``,
     ``/audit``)."""
-    async with services.db() as session:
-        view = await queries.get_balance(session, user_id)
-        found = await admin_views.flags(session, user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        view = await queries.get_balance(uow.db, user_id)
+        found = await admin_views.flags(uow, user_id)
     return {
         "success": True,
         "user_id": str(user_id),
@@ -246,9 +246,9 @@ async def user_wallet_history(
     filters = queries.HistoryFilters(
         type=type, status=status, result=None, date_from=date_from, date_to=date_to
     )
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
-        page = await queries.get_history(session, user_id, filters, limit=limit, offset=offset)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
+        page = await queries.get_history(uow, user_id, filters, limit=limit, offset=offset)
     return history_body(page, limit=limit, offset=offset)
 
 
@@ -256,9 +256,9 @@ async def user_wallet_history(
 async def user_wallet_holds(
     user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
-        page = await admin_views.holds(session, user_id, limit=limit, offset=offset)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
+        page = await admin_views.holds(uow, user_id, limit=limit, offset=offset)
     return {
         "success": True,
         "holds": [
@@ -283,10 +283,10 @@ async def user_wallet_holds(
 async def user_wallet_withdrawals(
     user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
         found, total = await withdrawals.list_withdrawals(
-            session, status=None, user_id=user_id, limit=limit, offset=offset
+            uow, status=None, user_id=user_id, limit=limit, offset=offset
         )
     return {
         "success": True,
@@ -300,9 +300,9 @@ async def user_wallet_deposits(
     user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """Card deposits, every status (failed ones with Stripe's decline code), newest first."""
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
-        found, total = await admin_views.deposits(session, user_id, limit=limit, offset=offset)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
+        found, total = await admin_views.deposits(uow, user_id, limit=limit, offset=offset)
     return {
         "success": True,
         "deposits": [{**deposit_json(d), "failure_message": d.failure_message} for d in found],
@@ -314,9 +314,9 @@ async def user_wallet_deposits(
 async def user_wallet_disputes(
     user_id: uuid.UUID, admin: AdminUser, services: Services, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
-        page = await admin_views.disputes(session, user_id, limit=limit, offset=offset)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
+        page = await admin_views.disputes(uow, user_id, limit=limit, offset=offset)
     return {
         "success": True,
         "disputes": [
@@ -349,10 +349,10 @@ async def user_wallet_audit(
 ) -> dict[str, Any]:
     """The wallet's audit trail about the user (or acted by them as an admin), newest first,
     with the IP address and user agent of each request."""
-    async with services.db() as session:
-        await admin_views.check_wallet(session, user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        await admin_views.check_wallet(uow, user_id)
         page = await admin_views.audit_trail(
-            session, user_id, actions=action or (), limit=limit, offset=offset
+            uow, user_id, actions=action or (), limit=limit, offset=offset
         )
     return {
         "success": True,
@@ -377,9 +377,9 @@ async def user_wallet_audit(
 
 @router.get("/stats")
 async def finance_stats(admin: AdminUser, services: Services) -> dict[str, Any]:
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         found = await queries.admin_stats(
-            session, failed_threshold=services.settings.suspicious_failed_withdrawals
+            uow, failed_threshold=services.settings.suspicious_failed_withdrawals
         )
     r = found["row"]
     return {

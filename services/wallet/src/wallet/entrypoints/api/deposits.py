@@ -299,8 +299,8 @@ async def get_deposit(
 @router.get("/api/wallet/payment-methods")
 async def list_payment_methods(principal: CurrentUser, services: Services) -> dict[str, Any]:
     """The saved cards as stored: no Stripe call (a new card arrives by webhook or the job)."""
-    async with services.db() as session:
-        found = await payment_methods.list_methods(session, principal.user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await payment_methods.list_methods(uow, principal.user_id)
     return {"success": True, "methods": [method_json(m) for m in found]}
 
 

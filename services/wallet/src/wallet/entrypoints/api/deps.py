@@ -1,8 +1,9 @@
 """What routes need, wired once by the app factory (``Depends`` only at the HTTP edge).
 
 All ``async def``, trivial as they are: FastAPI runs a plain ``def`` dependency on a worker
-thread, a thread hop per dependency per request. A route that writes opens one
-``WalletUnitOfWork`` (``run_idempotent`` does, or the route itself) and commits it.
+thread, a thread hop per dependency per request. Every route opens one ``WalletUnitOfWork``
+(``run_idempotent`` does, or the route itself); one that writes commits it, a read commits
+nothing (only ``GET /balance`` reads on an autocommit connection of its own).
 """
 
 from __future__ import annotations

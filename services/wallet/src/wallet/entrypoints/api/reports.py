@@ -125,7 +125,7 @@ async def export_report(
     async with WalletUnitOfWork(services.db) as uow:
         if await uow.wallets.find(principal.user_id) is None:
             raise WalletNotFound()
-        rows = await reports.rows_in_period(uow.db, principal.user_id, req)
+        rows = await reports.rows_in_period(uow, principal.user_id, req)
         view = await reports.request_export(
             uow,
             user_id=principal.user_id,
@@ -153,8 +153,8 @@ async def list_reports(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> dict[str, Any]:
-    async with services.db() as session:
-        found = await reports.list_reports(session, principal.user_id, limit=limit, offset=offset)
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await reports.list_reports(uow, principal.user_id, limit=limit, offset=offset)
     return {
         "success": True,
         "reports": [report_body(v, services) for v in found],
@@ -167,8 +167,8 @@ async def get_report(
     report_id: uuid.UUID, principal: CurrentUser, services: Services
 ) -> dict[str, Any]:
     """The report with a fresh 15-minute download link (another user's id: 404)."""
-    async with services.db() as session:
-        view = await reports.get_report(session, report_id, user_id=principal.user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        view = await reports.get_report(uow, report_id, user_id=principal.user_id)
     return {"success": True, "report": report_body(view, services)}
 
 
@@ -181,9 +181,9 @@ async def download_report(
     sig: str = Query(..., min_length=1, max_length=128),
 ) -> Response:
     """No bearer: the signed link is the credential. 202 while the report is being made."""
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         view = await reports.resolve_download(
-            session,
+            uow,
             services.settings,
             report_id=report_id,
             expires_at_s=exp,
@@ -254,10 +254,8 @@ async def list_statements(
     limit: int = Query(24, ge=1, le=120),
     offset: int = Query(0, ge=0, le=10_000),
 ) -> dict[str, Any]:
-    async with services.db() as session:
-        found = await statements.list_statements(
-            session, principal.user_id, limit=limit, offset=offset
-        )
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await statements.list_statements(uow, principal.user_id, limit=limit, offset=offset)
     return {
         "success": True,
         "statements": [statement_body(s) for s in found],
@@ -273,8 +271,8 @@ async def get_statement(
     month: int = Path(..., ge=1, le=12),
     format: Literal["json", "pdf", "csv"] = "json",
 ) -> Response | dict[str, Any]:
-    async with services.db() as session:
-        found = await statements.get_statement(session, principal.user_id, Month(year, month))
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await statements.get_statement(uow, principal.user_id, Month(year, month))
         if format == "json":
             return {"success": True, "statement": statement_body(found)}
         name = f"statement_{year}_{month:02d}.{format}"
@@ -283,7 +281,7 @@ async def get_statement(
             "Cache-Control": "private, no-store",
         }
         if format == "pdf":
-            content = await statements.statement_pdf(session, found)
+            content = await statements.statement_pdf(uow, found)
             return Response(content, media_type="application/pdf", headers=headers)
-        text = await statements.statement_csv(session, found)
+        text = await statements.statement_csv(uow, found)
         return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)

@@ -76,9 +76,9 @@ async def get_history(
     filters = queries.HistoryFilters(
         type=type, status=status, result=result, date_from=date_from, date_to=date_to
     )
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         page = await queries.get_history(
-            session, principal.user_id, filters, limit=limit, offset=offset
+            uow, principal.user_id, filters, limit=limit, offset=offset
         )
     return history_body(page, limit=limit, offset=offset)
 
@@ -88,8 +88,8 @@ async def get_history(
 
 @router.get("/withdrawal-methods")
 async def list_withdrawal_methods(principal: CurrentUser, services: Services) -> dict[str, Any]:
-    async with services.db() as session:
-        found = await withdrawal_methods.list_methods(session, principal.user_id)
+    async with WalletUnitOfWork(services.db) as uow:
+        found = await withdrawal_methods.list_methods(uow, principal.user_id)
     return {"success": True, "methods": [Method.of(m).model_dump(mode="json") for m in found]}
 
 
@@ -230,9 +230,9 @@ async def list_my_withdrawals(
     limit: int = Query(50, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
-    async with services.db() as session:
+    async with WalletUnitOfWork(services.db) as uow:
         found, total = await withdrawals.list_withdrawals(
-            session, status=None, user_id=principal.user_id, limit=limit, offset=offset
+            uow, status=None, user_id=principal.user_id, limit=limit, offset=offset
         )
     return {
         "success": True,

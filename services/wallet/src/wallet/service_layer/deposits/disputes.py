@@ -67,7 +67,7 @@ async def apply_refund(
         )
     except TransferAlreadyPosted:
         return False
-    money_metrics.moved(uow.db, MoneyKind.card_refund, newly_refunded)
+    money_metrics.moved(uow, MoneyKind.card_refund, newly_refunded)
     updated = await uow.deposits.set(deposit.operation_id, refunded_minor=refunded_total)
     await audit_deposit(
         uow,
@@ -117,7 +117,7 @@ async def open_dispute(
             metadata={"operation_id": str(deposit.operation_id), "dispute_id": dispute_id},
         ),
     )
-    money_metrics.moved(uow.db, MoneyKind.chargeback, amount_minor)
+    money_metrics.moved(uow, MoneyKind.chargeback, amount_minor)
     await audit_deposit(
         uow,
         AuditAction.deposit_disputed,
@@ -159,7 +159,7 @@ async def close_dispute(
                 metadata={"operation_id": str(row.operation_id), "dispute_id": dispute_id},
             ),
         )
-        money_metrics.moved(uow.db, MoneyKind.chargeback_reversal, row.amount_minor)
+        money_metrics.moved(uow, MoneyKind.chargeback_reversal, row.amount_minor)
     await uow.deposits.close_dispute(dispute_id, outcome, dispute.status)
     await uow.audit.add(
         AuditEntry(

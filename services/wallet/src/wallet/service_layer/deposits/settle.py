@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from common.contracts.wallet import DepositCompleted
 from wallet.adapters.deposits import DepositView
 from wallet.adapters.stripe_payments import CardView, CheckoutView, IntentView, PaymentProvider
@@ -46,7 +44,11 @@ async def credit(
     metadata: dict[str, object] | None = None,
     client: ClientInfo | None = None,
 ) -> DepositCredited:
-    """clearing → available, history ``deposit +A completed``, DepositCompleted; once."""
+    """clearing → available, history ``deposit +A completed``, DepositCompleted; once.
+
+    Also how fixtures and the bench seed a wallet, in a transaction they own
+    (``credit(WalletUnitOfWork.joining(session), ...)``).
+    """
     found = await uow.wallets.find(user_id)
     if found is None:
         raise WalletNotFound()
@@ -65,7 +67,7 @@ async def credit(
         )
     except TransferAlreadyPosted:
         return DepositCredited(operation_id, credited_now=False, available_after_minor=None)
-    money_metrics.moved(uow.db, MoneyKind.deposit, amount_minor)
+    money_metrics.moved(uow, MoneyKind.deposit, amount_minor)
     await uow.emit(
         DepositCompleted(
             operation_id=operation_id,
@@ -85,22 +87,6 @@ async def credit(
         ),
     )
     return DepositCredited(operation_id, True, posted.available_after_minor)
-
-
-async def credit_deposit(
-    session: AsyncSession,
-    *,
-    user_id: uuid.UUID,
-    operation_id: uuid.UUID,
-    amount_minor: int,
-) -> DepositCredited:
-    """``credit`` in a transaction the caller owns: seeding a wallet (fixtures, the bench)."""
-    return await credit(
-        WalletUnitOfWork.joining(session),
-        user_id=user_id,
-        operation_id=operation_id,
-        amount_minor=amount_minor,
-    )
 
 
 @dataclass(frozen=True)
