@@ -13,8 +13,8 @@ from services.wallet.tests.support.ledger import (
     make_reserve,
     make_resettled,
     make_settled,
-    make_wallet,
     ready_user,
+    reserve_on_new_wallet,
 )
 
 from wallet.service_layer import saga
@@ -65,9 +65,7 @@ async def test_withdrawal_straight_after_a_deposit_and_failed_attempts_are_flagg
 
 async def test_totals_and_wallets_in_debt(api: Api, wallet_db: WalletDb) -> None:
     before = await stats(api)
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    reserve = make_reserve(user, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=1_000)
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "won", payout_minor=2_100))
     spend = make_reserve(user, 2_000)
     await handle(wallet_db, saga.on_reserve_stake, spend)

@@ -18,6 +18,7 @@ from services.wallet.tests.support.ledger import (
     make_release,
     make_reserve,
     make_wallet,
+    reserve_on_new_wallet,
 )
 from sqlalchemy import text
 
@@ -97,9 +98,7 @@ async def test_redelivered_release_and_reserve_change_nothing(wallet_db: WalletD
 
 
 async def test_release_after_a_funds_rejection_leaves_no_tombstone(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=100)
-    refused = make_reserve(user, 200)
-    await handle(wallet_db, saga.on_reserve_stake, refused)
+    user, refused = await reserve_on_new_wallet(wallet_db, balance_minor=100, stake_minor=200)
     await handle(wallet_db, saga.on_release_stake, make_release(refused))
     assert await tombstones(wallet_db, refused.bet_id) == 0
     [reply] = await wallet_db.emitted("StakeReservationRejected", bet_id=refused.bet_id)
@@ -108,9 +107,7 @@ async def test_release_after_a_funds_rejection_leaves_no_tombstone(wallet_db: Wa
 
 
 async def test_reserve_then_release_still_gives_the_stake_back_once(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=10_000)
-    reserve = make_reserve(user, 4_321)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=10_000, stake_minor=4_321)
     for _ in range(2):
         await handle(wallet_db, saga.on_release_stake, make_release(reserve))
     assert await wallet_db.hold_status(reserve.bet_id) == "voided"

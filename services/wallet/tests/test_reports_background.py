@@ -9,10 +9,12 @@ import gc
 import io
 import tracemalloc
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from services.wallet.tests.support.ledger import WalletDb, make_wallet
 from sqlalchemy import text
@@ -97,13 +99,29 @@ async def pending_report(db: WalletDb, user: uuid.UUID) -> reports.ReportView:
         )
 
 
-async def test_two_workers_never_make_the_same_report(
-    make_settings: Any, wallet_db: WalletDb, tmp_path: Path
-) -> None:
+@dataclass(frozen=True)
+class PendingExport:
+    """A funded user's pending report, and the settings and storage that write it to tmp_path."""
+
+    view: reports.ReportView
+    settings: Settings
+    storage: FilesystemStorage
+
+
+@pytest.fixture
+async def pending_export(make_settings: Any, wallet_db: WalletDb, tmp_path: Path) -> PendingExport:
     user = await make_wallet(wallet_db, balance_minor=50_000)
-    view = await pending_report(wallet_db, user)
-    settings = make_settings(Settings, report_dir=str(tmp_path))
-    storage = FilesystemStorage(tmp_path)
+    return PendingExport(
+        await pending_report(wallet_db, user),
+        make_settings(Settings, report_dir=str(tmp_path)),
+        FilesystemStorage(tmp_path),
+    )
+
+
+async def test_two_workers_never_make_the_same_report(
+    wallet_db: WalletDb, pending_export: PendingExport
+) -> None:
+    view, settings, storage = pending_export.view, pending_export.settings, pending_export.storage
     outcomes = await asyncio.gather(
         *[
             reports.generate_next(wallet_db.engine, storage, settings, report_id=view.id)
@@ -121,12 +139,9 @@ async def test_two_workers_never_make_the_same_report(
 
 
 async def test_expired_reports_lose_their_file(
-    make_settings: Any, wallet_db: WalletDb, tmp_path: Path
+    wallet_db: WalletDb, tmp_path: Path, pending_export: PendingExport
 ) -> None:
-    user = await make_wallet(wallet_db, balance_minor=50_000)
-    view = await pending_report(wallet_db, user)
-    settings = make_settings(Settings, report_dir=str(tmp_path))
-    storage = FilesystemStorage(tmp_path)
+    view, settings, storage = pending_export.view, pending_export.settings, pending_export.storage
     await reports.generate_next(wallet_db.engine, storage, settings, report_id=view.id)
     stored = tmp_path / view.storage_key
     assert stored.exists()

@@ -19,6 +19,7 @@ from services.wallet.tests.support.ledger import (
     make_resettled,
     make_settled,
     make_wallet,
+    reserve_on_new_wallet,
 )
 from sqlalchemy import select
 
@@ -89,9 +90,7 @@ async def test_the_same_bet_under_a_new_event_id_is_held_once_and_answered_alike
 
 
 async def test_rejections_carry_their_reason_and_repeat_identically(wallet_db: WalletDb) -> None:
-    poor = await make_wallet(wallet_db, balance_minor=999)
-    too_much = make_reserve(poor, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, too_much)
+    poor, too_much = await reserve_on_new_wallet(wallet_db, balance_minor=999, stake_minor=1_000)
     await deposit(wallet_db, poor, 10_000)  # money arrives later…
     await handle(wallet_db, saga.on_reserve_stake, too_much)  # …the same bet is still refused
     replies = await wallet_db.emitted("StakeReservationRejected", bet_id=too_much.bet_id)
@@ -148,9 +147,7 @@ async def test_user_blocked_before_registered_keeps_the_wallet_blocked(wallet_db
 
 
 async def test_release_voids_the_hold_once(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=10_000)
-    reserve = make_reserve(user, 2_550)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=10_000, stake_minor=2_550)
     for _ in range(3):
         await handle(wallet_db, saga.on_release_stake, make_release(reserve))
     assert await wallet_db.balances(user) == (10_000, 0)
@@ -167,9 +164,7 @@ async def test_release_voids_the_hold_once(wallet_db: WalletDb) -> None:
 async def test_release_of_a_rejected_bet_is_a_no_op_and_of_an_unknown_bet_leaves_a_tombstone(
     wallet_db: WalletDb,
 ) -> None:
-    user = await make_wallet(wallet_db, balance_minor=100)
-    rejected = make_reserve(user, 200)
-    await handle(wallet_db, saga.on_reserve_stake, rejected)
+    user, rejected = await reserve_on_new_wallet(wallet_db, balance_minor=100, stake_minor=200)
     await handle(wallet_db, saga.on_release_stake, make_release(rejected))
     unknown = make_reserve(user, 50)
     await handle(wallet_db, saga.on_release_stake, make_release(unknown))  # acknowledged
@@ -245,9 +240,7 @@ async def test_settle_before_reserve_raises_then_applies_once(wallet_db: WalletD
 
 
 async def test_a_settlement_that_disagrees_with_the_hold_is_refused(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    reserve = make_reserve(user, 400)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=400)
     with pytest.raises(HoldMismatch):
         await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "lost", stake_minor=401))
     with pytest.raises(HoldMismatch):
@@ -258,9 +251,7 @@ async def test_a_settlement_that_disagrees_with_the_hold_is_refused(wallet_db: W
 
 
 async def test_read_model_copes_with_any_order(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    reserve = make_reserve(user, 400)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=400)
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "lost"))
     await handle(wallet_db, saga.on_bet_placed, make_placed(reserve))  # late: keeps "lost"
     row = await read_bet(wallet_db, reserve.bet_id)
@@ -279,9 +270,7 @@ async def test_read_model_copes_with_any_order(wallet_db: WalletDb) -> None:
 async def test_resettlement_moves_the_delta_once_per_version_and_may_leave_a_debt(
     wallet_db: WalletDb,
 ) -> None:
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    reserve = make_reserve(user, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=1_000)
     with pytest.raises(HoldNotFound):  # not settled yet: retried later
         await handle(
             wallet_db, saga.on_bet_resettled, make_resettled(reserve, "won", "lost", -2_100)

@@ -16,6 +16,7 @@ from services.wallet.tests.support.ledger import (
     make_resettled,
     make_settled,
     make_wallet,
+    reserve_on_new_wallet,
 )
 from sqlalchemy import text
 
@@ -80,9 +81,7 @@ async def test_reserved_then_won(wallet_db: WalletDb) -> None:
 
 @pytest.mark.parametrize(("result", "amount"), [("lost", 0), ("void", 1_000)])
 async def test_lost_and_void_settlements(wallet_db: WalletDb, result: str, amount: int) -> None:
-    user = await make_wallet(wallet_db, balance_minor=10_000)
-    reserve = make_reserve(user, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=10_000, stake_minor=1_000)
     settled = await deliver(wallet_db, saga.on_bet_settled, make_settled(reserve, result))
     rows = await audit_rows(wallet_db, user)
     assert [r["action"] for r in rows] == ["stake_reserved", "bet_settled"]
@@ -92,9 +91,7 @@ async def test_lost_and_void_settlements(wallet_db: WalletDb, result: str, amoun
 
 
 async def test_released_once(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=10_000)
-    reserve = make_reserve(user, 2_550)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=10_000, stake_minor=2_550)
     released = await deliver(wallet_db, saga.on_release_stake, make_release(reserve), times=3)
     # a void settlement after the release moves nothing: no row either
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "void"))
@@ -124,9 +121,7 @@ async def test_a_rejection_without_a_wallet_is_audited_for_that_user(wallet_db: 
 
 
 async def test_resettled_once_per_version(wallet_db: WalletDb) -> None:
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    reserve = make_reserve(user, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=1_000)
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "won", payout_minor=2_100))
     v2 = make_resettled(reserve, "won", "lost", -2_100, version=2)
     resettled = await deliver(wallet_db, saga.on_bet_resettled, v2)

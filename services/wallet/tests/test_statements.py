@@ -21,10 +21,10 @@ from services.wallet.tests.support.ledger import (
     handle,
     make_leg,
     make_placed,
-    make_reserve,
     make_resettled,
     make_settled,
     make_wallet,
+    reserve_on_new_wallet,
 )
 from sqlalchemy import text
 
@@ -192,9 +192,12 @@ async def test_statements_over_http_as_json_csv_and_pdf(
 async def test_a_resettlement_is_an_adjustment_and_the_month_still_adds_up(
     wallet_db: WalletDb, months: Months
 ) -> None:
-    user = await make_wallet(wallet_db, balance_minor=10_000)
-    reserve = make_reserve(user, 1_000, legs=[make_leg(coefficient=Decimal("2.00"))])
-    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    user, reserve = await reserve_on_new_wallet(
+        wallet_db,
+        balance_minor=10_000,
+        stake_minor=1_000,
+        legs=[make_leg(coefficient=Decimal("2.00"))],
+    )
     await handle(wallet_db, saga.on_bet_placed, make_placed(reserve))
     await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "won", payout_minor=2_000))
     # The result is corrected: won → lost, the 20.00 payout taken back.

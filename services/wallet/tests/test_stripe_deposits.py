@@ -59,6 +59,16 @@ async def pay(
     return paid
 
 
+async def failed_3ds_deposit(world: StripeWorld, user: uuid.UUID) -> str:
+    """A new-card deposit of 75.00 whose 3-D Secure challenge fails, Stripe's payment_failed
+    webhook delivered; its intent id."""
+    answer = await new_card_deposit(world, user, "75.00")
+    await pay(world, answer, "pm_card_authenticationRequired")
+    await world.sim_call(world.sim.complete_3ds, answer["intent_id"], False)
+    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
+    return str(answer["intent_id"])
+
+
 async def audit_actions(world: StripeWorld, user: uuid.UUID) -> list[str]:
     async with world.db.engine.connect() as conn:
         rows = await conn.execute(
@@ -323,11 +333,8 @@ async def test_3ds_saved_card_answers_client_secret_and_is_credited_after_the_ch
 
 async def test_failed_3ds_challenge_credits_nothing(world: StripeWorld) -> None:
     user = await world.user()
-    answer = await new_card_deposit(world, user, "75.00")
-    await pay(world, answer, "pm_card_authenticationRequired")
-    await world.sim_call(world.sim.complete_3ds, answer["intent_id"], False)
-    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
-    assert (await world.deposit_row(answer["intent_id"]))["status"] == "failed"
+    intent_id = await failed_3ds_deposit(world, user)
+    assert (await world.deposit_row(intent_id))["status"] == "failed"
     assert await world.available(user) == 0
 
 
@@ -623,10 +630,7 @@ async def test_a_declined_saved_card_emits_deposit_failed_once(world: StripeWorl
 
 async def test_a_failed_3ds_challenge_emits_deposit_failed(world: StripeWorld) -> None:
     user = await world.user()
-    answer = await new_card_deposit(world, user, "75.00")
-    await pay(world, answer, "pm_card_authenticationRequired")
-    await world.sim_call(world.sim.complete_3ds, answer["intent_id"], False)
-    await world.deliver(answer["intent_id"], "payment_intent.payment_failed")
+    await failed_3ds_deposit(world, user)
     failed = await deposit_failed(world, user)
     assert [f["reason"] for f in failed] == ["payment_intent_authentication_failure"]
 

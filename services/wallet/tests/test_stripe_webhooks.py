@@ -29,7 +29,7 @@ from wallet.adapters.stripe_payments import StripePayments
 from wallet.domain.audit import ClientInfo
 from wallet.entrypoints.api.app import create_app
 from wallet.service_layer.deposits import start as card_deposits
-from wallet.service_layer.deposits.start import DepositLimits
+from wallet.service_layer.deposits.start import DepositLimits, DepositStart
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
@@ -68,6 +68,15 @@ async def paid_intent(world: StripeWorld, user: uuid.UUID, amount: str = "50.00"
     return str(answer["intent_id"])
 
 
+async def succeeded_webhook(world: StripeWorld, user: uuid.UUID) -> tuple[str, bytes, str]:
+    """A paid intent (``paid_intent``) and its payment_intent.succeeded webhook as Stripe would
+    send it, not sent yet: (intent id, body, signature)."""
+    intent_id = await paid_intent(world, user)
+    event = await world.event_for(intent_id, "payment_intent.succeeded")
+    body, signature = await world.sim_call(world.sim.delivery, event["id"])
+    return intent_id, body, signature
+
+
 async def credited_intent(world: StripeWorld, user: uuid.UUID, amount: str = "50.00") -> str:
     intent_id = await paid_intent(world, user, amount)
     await world.deliver(intent_id, "payment_intent.succeeded")
@@ -86,9 +95,7 @@ async def test_a_badly_signed_webhook_is_a_400_and_moves_no_money(
     world: StripeWorld, problem: str
 ) -> None:
     user = await world.user()
-    intent_id = await paid_intent(world, user)
-    event = await world.event_for(intent_id, "payment_intent.succeeded")
-    body, good = await world.sim_call(world.sim.delivery, event["id"])
+    _, body, good = await succeeded_webhook(world, user)
     secret = world.sim.webhook_secret
     signature: str | None = {
         "missing": None,
@@ -109,9 +116,7 @@ async def test_a_badly_signed_webhook_is_a_400_and_moves_no_money(
 
 async def test_a_signature_within_the_tolerance_is_accepted(world: StripeWorld) -> None:
     user = await world.user()
-    intent_id = await paid_intent(world, user)
-    event = await world.event_for(intent_id, "payment_intent.succeeded")
-    body, _ = await world.sim_call(world.sim.delivery, event["id"])
+    _, body, _ = await succeeded_webhook(world, user)
     accepted = await world.post_raw(
         body, sign(body, world.sim.webhook_secret, int(time.time()) - 200)
     )
@@ -152,9 +157,7 @@ async def test_the_same_webhook_five_times_in_a_row_credits_once(world: StripeWo
 
 async def test_the_same_webhook_five_times_at_once_credits_once(world: StripeWorld) -> None:
     user = await world.user()
-    intent_id = await paid_intent(world, user)
-    event = await world.event_for(intent_id, "payment_intent.succeeded")
-    body, signature = await world.sim_call(world.sim.delivery, event["id"])
+    _, body, signature = await succeeded_webhook(world, user)
     answers = await asyncio.gather(*(world.post_raw(body, signature) for _ in range(5)))
     assert [a.status_code for a in answers] == [200] * 5
     assert sorted(a.json()["outcome"] for a in answers) == ["duplicate"] * 4 + ["processed"]
@@ -166,9 +169,7 @@ async def test_two_events_of_one_payment_credit_once(world: StripeWorld) -> None
     """Stripe may send payment_intent.succeeded twice under different event ids (e.g. a
     redelivery after an account migration), and the re-check may come in between."""
     user = await world.user()
-    intent_id = await paid_intent(world, user)
-    event = await world.event_for(intent_id, "payment_intent.succeeded")
-    body = (await world.sim_call(world.sim.delivery, event["id"]))[0]
+    intent_id, body, _ = await succeeded_webhook(world, user)
     copy = json.loads(body)
     copy["id"] = f"evt_{uuid.uuid4().hex}"
     copied = json.dumps(copy).encode()
@@ -181,9 +182,7 @@ async def test_two_events_of_one_payment_credit_once(world: StripeWorld) -> None
 
 async def test_recheck_and_webhook_racing_credit_once(world: StripeWorld) -> None:
     user = await world.user()
-    intent_id = await paid_intent(world, user)
-    event = await world.event_for(intent_id, "payment_intent.succeeded")
-    body, signature = await world.sim_call(world.sim.delivery, event["id"])
+    intent_id, body, signature = await succeeded_webhook(world, user)
     answers = await asyncio.gather(
         world.api.get(f"/api/wallet/deposits/{intent_id}", user),
         world.post_raw(body, signature),
@@ -216,12 +215,8 @@ async def test_webhook_arriving_before_the_request_committed_credits_once(
         form = await card_deposits.start_card_deposit(
             WalletUnitOfWork.joining(session),
             provider,
-            user_id=user,
-            operation_id=uuid.uuid4(),
-            amount_minor=4_200,
+            DepositStart(user, uuid.uuid4(), 4_200, limits, ClientInfo()),
             save_method=False,
-            limits=limits,
-            client=ClientInfo(),
         )
         intent_id = str(form.deposit.intent_id)
         await world.sim_call(

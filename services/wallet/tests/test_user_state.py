@@ -13,6 +13,7 @@ from services.wallet.tests.support.ledger import (
     make_reserve,
     make_settled,
     make_wallet,
+    reserve_on_new_wallet,
 )
 from sqlalchemy import func, select
 
@@ -139,9 +140,7 @@ async def test_a_closing_wallet_refuses_money_in_and_allows_money_out(
 async def test_closure_waits_for_the_open_bet_then_settles_once_keeping_history(
     wallet_db: WalletDb,
 ) -> None:
-    user = await make_wallet(wallet_db, balance_minor=1_000)
-    bet = make_reserve(user, 1_000)
-    await handle(wallet_db, saga.on_reserve_stake, bet)
+    user, bet = await reserve_on_new_wallet(wallet_db, balance_minor=1_000, stake_minor=1_000)
     await request_closure(wallet_db, user)
     assert await closure.sweep_closures(wallet_db.engine) == 0  # held 10.00: an open bet
     await handle(wallet_db, saga.on_bet_settled, make_settled(bet, "lost"))

@@ -200,6 +200,17 @@ def make_reserve(user_id: uuid.UUID, amount_minor: int, **overrides: Any) -> Res
     return ReserveStake(**values)
 
 
+async def reserve_on_new_wallet(
+    db: WalletDb, *, balance_minor: int, stake_minor: int, **overrides: Any
+) -> tuple[uuid.UUID, ReserveStake]:
+    """A new user with ``balance_minor`` deposited, and a ReserveStake of ``stake_minor`` for
+    one bet handled (held, or rejected when the balance is short): the user and the command."""
+    user_id = await make_wallet(db, balance_minor=balance_minor)
+    reserve = make_reserve(user_id, stake_minor, **overrides)
+    await handle(db, saga.on_reserve_stake, reserve)
+    return user_id, reserve
+
+
 def make_release(reserve: ReserveStake, **overrides: Any) -> ReleaseStake:
     values: dict[str, Any] = {
         "bet_id": reserve.bet_id,

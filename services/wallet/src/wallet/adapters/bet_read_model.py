@@ -92,19 +92,16 @@ async def record_settled_many(session: AsyncSession, settled: list[dict[str, Any
 async def _upsert_settled(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
     await session.execute(
         _UPSERT_SETTLED,
-        _columns(
-            chunk,
-            bet_id=lambda s: s["bet_id"],
-            user_id=lambda s: s["user_id"],
-            bet_type=lambda s: "coupon" if len(s["legs"]) > 1 else "single",
-            stake_minor=lambda s: s["stake_minor"],
-            currency=lambda s: s["currency"],
-            status=lambda s: s["result"],
-            result=lambda s: RESULT_OF[s["result"]],
-            payout_minor=lambda s: s["payout_minor"],
-            legs=lambda s: json.dumps(legs_json(s["legs"])),
-            settled_at=lambda s: s["settled_at"],
-        ),
+        {
+            **_bet_columns(chunk),
+            **_columns(
+                chunk,
+                status=lambda s: s["result"],
+                result=lambda s: RESULT_OF[s["result"]],
+                payout_minor=lambda s: s["payout_minor"],
+                settled_at=lambda s: s["settled_at"],
+            ),
+        },
     )
 
 
@@ -121,16 +118,21 @@ async def record_cancelled_many(session: AsyncSession, cancelled: list[dict[str,
 async def _upsert_cancelled(session: AsyncSession, chunk: list[dict[str, Any]]) -> None:
     await session.execute(
         _UPSERT_CANCELLED,
-        _columns(
-            chunk,
-            bet_id=lambda c: c["bet_id"],
-            user_id=lambda c: c["user_id"],
-            bet_type=lambda c: "coupon" if len(c["legs"]) > 1 else "single",
-            stake_minor=lambda c: c["stake_minor"],
-            currency=lambda c: c["currency"],
-            legs=lambda c: json.dumps(legs_json(c["legs"])),
-            reason=lambda c: c["reason"],
-        ),
+        {**_bet_columns(chunk), **_columns(chunk, reason=lambda c: c["reason"])},
+    )
+
+
+def _bet_columns(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bet itself, as a settlement or cancellation names it: it may arrive before BetPlaced,
+    so its type comes from its legs."""
+    return _columns(
+        rows,
+        bet_id=lambda b: b["bet_id"],
+        user_id=lambda b: b["user_id"],
+        bet_type=lambda b: "coupon" if len(b["legs"]) > 1 else "single",
+        stake_minor=lambda b: b["stake_minor"],
+        currency=lambda b: b["currency"],
+        legs=lambda b: json.dumps(legs_json(b["legs"])),
     )
 
 

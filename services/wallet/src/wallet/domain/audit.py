@@ -67,3 +67,37 @@ class AuditEntry:
     amount_minor: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
     client: ClientInfo = field(default_factory=ClientInfo)
+
+    @classmethod
+    def money_moved(
+        cls,
+        action: AuditAction,
+        *,
+        user_id: uuid.UUID,
+        operation_id: uuid.UUID,
+        amount_minor: int,
+        client: ClientInfo,
+        **details: Any,
+    ) -> AuditEntry:
+        """A deposit or withdrawal that has moved its money, named by its operation id."""
+        return cls(
+            action=action,
+            status=AuditStatus.success,
+            user_id=user_id,
+            amount_minor=amount_minor,
+            details={"operation_id": str(operation_id), **details},
+            client=client,
+        )
+
+    @classmethod
+    def method_changed(
+        cls, action: AuditAction, *, user_id: uuid.UUID, method_id: uuid.UUID, client: ClientInfo
+    ) -> AuditEntry:
+        """A card or payout method deleted or verified, named by its id."""
+        return cls(
+            action=action,
+            status=AuditStatus.success,
+            user_id=user_id,
+            details={"method_id": str(method_id)},
+            client=client,
+        )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, Table, func, select
 
 from wallet.adapters.deposits import DepositView, deposit_view
 from wallet.adapters.stripe_tables import card_deposit, card_dispute
@@ -71,26 +71,16 @@ async def flags(uow: WalletUnitOfWork, user_id: uuid.UUID) -> dict[str, Any]:
     if row is None:
         raise WalletNotFound()
     values = row._mapping
-    open_disputes = int(
-        await uow.db.scalar(
-            select(func.count())
-            .select_from(card_dispute)
-            .where(card_dispute.c.user_id == user_id, card_dispute.c.status == "open")
-        )
-        or 0
+    open_disputes = await _count(
+        uow, card_dispute, card_dispute.c.user_id == user_id, card_dispute.c.status == "open"
     )
     flag_rows = await uow.db.execute(
         select(func.jsonb_array_elements_text(withdrawal.c.flags).label("flag"))
         .where(withdrawal.c.user_id == user_id)
         .distinct()
     )
-    suspicious = int(
-        await uow.db.scalar(
-            select(func.count())
-            .select_from(audit_log)
-            .where(audit_log.c.user_id == user_id, audit_log.c.action == "suspicious_activity")
-        )
-        or 0
+    suspicious = await _count(
+        uow, audit_log, audit_log.c.user_id == user_id, audit_log.c.action == "suspicious_activity"
     )
     return {
         "status": values["status"],
@@ -104,6 +94,11 @@ async def flags(uow: WalletUnitOfWork, user_id: uuid.UUID) -> dict[str, Any]:
         "withdrawal_flags": sorted(str(r.flag) for r in flag_rows),
         "suspicious_activity_count": suspicious,
     }
+
+
+async def _count(uow: WalletUnitOfWork, table: Table, *where: ColumnElement[bool]) -> int:
+    """How many of ``table``'s rows match ``where``."""
+    return int(await uow.db.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
 
 def _iso(value: Any) -> str | None:

@@ -199,13 +199,9 @@ async def delete_method(
     await provider.detach_card(found.stripe_payment_method_id)
     await uow.payment_methods.detach(method_id)
     await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.payment_method_deleted,
-            status=AuditStatus.success,
-            user_id=user_id,
-            details={"method_id": str(method_id)},
-            client=client,
-        ),
+        AuditEntry.method_changed(
+            AuditAction.payment_method_deleted, user_id=user_id, method_id=method_id, client=client
+        )
     )
 
 

@@ -48,17 +48,25 @@ class BalanceView:
         return max(0, -self.available_minor)
 
 
-_BET_TOTALS = """
-        SELECT count(*) FILTER (WHERE status = 'won') AS wins,
+# ``BetTotals``' columns over wallet.bet rows: the balance, the history's statistics and a
+# report's summary count wins, losses and amounts the same way.
+BET_TOTALS_COLUMNS = """
+               count(*) FILTER (WHERE status = 'won') AS wins,
                count(*) FILTER (WHERE status = 'lost') AS losses,
                COALESCE(sum(stake_minor) FILTER (WHERE status IN ('won', 'lost')), 0) AS total_bet,
                COALESCE(sum(payout_minor) FILTER (WHERE status = 'won'), 0) AS total_won,
                COALESCE(sum(stake_minor) FILTER (WHERE status = 'lost'), 0) AS total_lost,
                COALESCE(max(payout_minor) FILTER (WHERE status = 'won'), 0) AS biggest_win,
-               COALESCE(max(stake_minor) FILTER (WHERE status = 'lost'), 0) AS biggest_loss
+               COALESCE(max(stake_minor) FILTER (WHERE status = 'lost'), 0) AS biggest_loss"""
+
+_BET_TOTALS = (
+    "SELECT"
+    + BET_TOTALS_COLUMNS
+    + """
         FROM wallet.bet
         WHERE user_id = :user_id {period}
 """
+)
 
 
 _BALANCE_SQL = """

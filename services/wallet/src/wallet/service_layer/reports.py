@@ -48,6 +48,7 @@ from wallet.domain.reports import (
     link_signature,
 )
 from wallet.domain.stats import BetTotals
+from wallet.service_layer.queries import BET_TOTALS_COLUMNS
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
@@ -278,19 +279,11 @@ async def resolve_download(
 
 # --- what goes in a report ---------------------------------------------------------------------
 
-_SUMMARY = text(
-    """
+_SUMMARY_SQL = """
     WITH b AS (
         SELECT count(*) AS bets_placed,
                count(*) FILTER (WHERE status = 'open') AS open_bets,
-               count(*) FILTER (WHERE status IN ('void', 'cancelled')) AS void_bets,
-               count(*) FILTER (WHERE status = 'won') AS wins,
-               count(*) FILTER (WHERE status = 'lost') AS losses,
-               COALESCE(sum(stake_minor) FILTER (WHERE status IN ('won', 'lost')), 0) AS total_bet,
-               COALESCE(sum(payout_minor) FILTER (WHERE status = 'won'), 0) AS total_won,
-               COALESCE(sum(stake_minor) FILTER (WHERE status = 'lost'), 0) AS total_lost,
-               COALESCE(max(payout_minor) FILTER (WHERE status = 'won'), 0) AS biggest_win,
-               COALESCE(max(stake_minor) FILTER (WHERE status = 'lost'), 0) AS biggest_loss
+               count(*) FILTER (WHERE status IN ('void', 'cancelled')) AS void_bets,{bet_totals}
         FROM wallet.bet
         WHERE user_id = :user_id
           AND COALESCE(placed_at, created_at) >= :start AND COALESCE(placed_at, created_at) < :end
@@ -311,8 +304,8 @@ _SUMMARY = text(
                   WHERE user_id = :user_id AND created_at < :end
                   ORDER BY id DESC LIMIT 1), 0) AS closing
     FROM b CROSS JOIN t
-    """
-)
+"""
+_SUMMARY = text(_SUMMARY_SQL.format(bet_totals=BET_TOTALS_COLUMNS))
 
 _DAILY_BALANCE = text(
     """

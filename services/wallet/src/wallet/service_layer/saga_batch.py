@@ -51,7 +51,7 @@ from wallet.domain.audit import AuditAction, AuditEntry
 from wallet.domain.errors import HoldMismatch, InsufficientFunds
 from wallet.domain.history import HistoryLine
 from wallet.domain.ledger import HoldStatus, TransferKind
-from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR, PayoutCap, PayoutRefusal
+from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
 from wallet.service_layer import money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.saga import (
@@ -280,7 +280,11 @@ async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
     cap = found.cap(batch.max_payout_minor)
     refusal = cap.refusal(event.payout_minor)
     if refusal is not None:
-        await _refuse_alone(batch, origin, found, "BetSettled", cap, refusal, event.payout_minor)
+        if not batch.alone:  # a rare path: the batch rolls back, each message alone
+            raise DecideAlone(f"bet {found.bet_id}: BetSettled refused, decided alone")
+        await refuse_payout(
+            batch.uow, origin, found, "BetSettled", cap, refusal, event.payout_minor
+        )
     check_result(found, event)
     batch.read_model.append(("settled", settled_values(event)))
     if found.status is not HoldStatus.pending:
@@ -321,20 +325,6 @@ async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
 
 
 # --- the payout cap: refused one message at a time -----------------------------------------
-
-
-async def _refuse_alone(
-    batch: _Batch,
-    origin: Origin,
-    found: HoldRow,
-    message: str,
-    cap: PayoutCap,
-    refusal: PayoutRefusal,
-    total_minor: int,
-) -> None:
-    if not batch.alone:
-        raise DecideAlone(f"bet {found.bet_id}: {message} refused, decided alone")
-    await refuse_payout(batch.uow, origin, found, message, cap, refusal, total_minor)
 
 
 async def _check_cap_alone(

@@ -18,10 +18,12 @@ deposit is credited once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from common.db import create_sessionmaker
 from common.logging import get_logger
@@ -36,6 +38,7 @@ from wallet.settings import Settings
 
 log = get_logger(__name__)
 BATCH = 100
+_Key = TypeVar("_Key", uuid.UUID, str)  # a deposit's operation id, a SetupIntent's id
 
 
 def stripe_periodic_jobs(settings: Settings) -> list[PeriodicSpec]:
@@ -90,25 +93,46 @@ async def expire_stale_deposits(engine: AsyncEngine, settings: Settings) -> int:
 async def _each(
     engine: AsyncEngine, settings: Settings, operation_ids: list[uuid.UUID], *, expire: bool
 ) -> int:
-    if not operation_ids:
+    async def settle(uow: WalletUnitOfWork, provider: StripePayments, key: uuid.UUID) -> bool:
+        return await recheck.reconcile_with_stripe(uow, provider, key, expire=expire)
+
+    return await _one_at_a_time(
+        create_sessionmaker(engine),
+        settings,
+        operation_ids,
+        settle,
+        failure="stripe reconciliation failed",
+        key_name="operation_id",
+    )
+
+
+async def _one_at_a_time(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    keys: Sequence[_Key],
+    settle: Callable[[WalletUnitOfWork, StripePayments, _Key], Awaitable[bool]],
+    *,
+    failure: str,
+    key_name: str,
+) -> int:
+    """Ask Stripe about each key in a transaction of its own; how many it settled. One that
+    fails must not stop the others: it is logged and asked about again on the next run."""
+    if not keys:
         return 0
     provider = StripePayments(settings)
-    sessions = create_sessionmaker(engine)
-    credited = 0
+    settled = 0
     try:
-        for operation_id in operation_ids:
+        for key in keys:
             try:
                 async with WalletUnitOfWork(sessions) as uow:
-                    settled = await recheck.reconcile_with_stripe(
-                        uow, provider, operation_id, expire=expire
-                    )
+                    done = await settle(uow, provider, key)
                     await uow.commit()
-                credited += settled
-            except Exception:  # one bad deposit must not stop the others; retried next run
-                log.exception("stripe reconciliation failed", operation_id=str(operation_id))
+                settled += done
+            except Exception:
+                log.exception(failure, **{key_name: str(key)})
     finally:
         await provider.close()
-    return credited
+    return settled
 
 
 async def recheck_pending_setups(engine: AsyncEngine, settings: Settings) -> int:
@@ -117,19 +141,15 @@ async def recheck_pending_setups(engine: AsyncEngine, settings: Settings) -> int
     sessions = create_sessionmaker(engine)
     async with WalletUnitOfWork(sessions) as reading:
         due = await payment_methods.setups_due(reading, caps, limit=BATCH)
-    if not due:
-        return 0
-    provider = StripePayments(settings)
-    saved = 0
-    try:
-        for setup_intent_id in due:
-            try:
-                async with WalletUnitOfWork(sessions) as uow:
-                    card = await payment_methods.recheck_setup(uow, provider, setup_intent_id, caps)
-                    await uow.commit()
-                saved += card is not None
-            except Exception:  # one bad SetupIntent must not stop the others; asked again later
-                log.exception("stripe setup re-check failed", setup_intent_id=setup_intent_id)
-    finally:
-        await provider.close()
-    return saved
+
+    async def save_card(uow: WalletUnitOfWork, provider: StripePayments, key: str) -> bool:
+        return await payment_methods.recheck_setup(uow, provider, key, caps) is not None
+
+    return await _one_at_a_time(
+        sessions,
+        settings,
+        due,
+        save_card,
+        failure="stripe setup re-check failed",
+        key_name="setup_intent_id",
+    )

@@ -264,13 +264,12 @@ async def delete_method(
     if not await uow.withdrawal_methods.deactivate(user_id, method_id):
         raise WithdrawalMethodNotFound()
     await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.withdrawal_method_deleted,
-            status=AuditStatus.success,
+        AuditEntry.method_changed(
+            AuditAction.withdrawal_method_deleted,
             user_id=user_id,
-            details={"method_id": str(method_id)},
+            method_id=method_id,
             client=client,
-        ),
+        )
     )
 
 
@@ -290,13 +289,12 @@ async def verify_method(
     if view is None:
         raise WithdrawalMethodNotFound()
     await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.withdrawal_method_verified,
-            status=AuditStatus.success,
+        AuditEntry.method_changed(
+            AuditAction.withdrawal_method_verified,
             user_id=view.user_id,
-            details={"method_id": str(method_id)},
+            method_id=method_id,
             client=client,
-        ),
+        )
     )
     return view
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from common.contracts.wallet import (
     WithdrawalCancelled,
@@ -135,14 +136,7 @@ async def request_withdrawal(
         history_id=posted.history_id,
         flags=flags,
     )
-    await uow.emit(
-        WithdrawalRequested(
-            operation_id=operation_id,
-            user_id=user_id,
-            amount_minor=amount_minor,
-            currency=found.currency,
-        )
-    )
+    await uow.emit(WithdrawalRequested(**_message_fields(view)))
     await uow.audit.add(*_request_audit(view, client))
     return WithdrawalOutcome(view, posted.available_after_minor)
 
@@ -267,24 +261,8 @@ async def cancel_withdrawal(
     available_after = await _give_back(uow.ledger, found, "cancelled")
     money_metrics.moved(uow, MoneyKind.withdrawal_cancelled, found.amount_minor)
     closed = await uow.withdrawals.close(operation_id, WithdrawalStatus.cancelled, admin_id=None)
-    await uow.emit(
-        WithdrawalCancelled(
-            operation_id=found.operation_id,
-            user_id=found.user_id,
-            amount_minor=found.amount_minor,
-            currency=found.currency,
-        )
-    )
-    await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.withdrawal_cancelled,
-            status=AuditStatus.success,
-            user_id=user_id,
-            amount_minor=found.amount_minor,
-            details={"operation_id": str(operation_id)},
-            client=client,
-        ),
-    )
+    await uow.emit(WithdrawalCancelled(**_message_fields(found)))
+    await uow.audit.add(_closed_audit(AuditAction.withdrawal_cancelled, found, client))
     return WithdrawalOutcome(closed, available_after)
 
 
@@ -336,24 +314,8 @@ async def _pay_out(
         operation_id, WithdrawalStatus.completed, admin_id=admin_id
     )
     await settle_if_empty(uow, found.user_id)  # the last money out of a closing account
-    await uow.emit(
-        WithdrawalCompleted(
-            operation_id=operation_id,
-            user_id=found.user_id,
-            amount_minor=found.amount_minor,
-            currency=found.currency,
-        )
-    )
-    await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.withdrawal_completed,
-            status=AuditStatus.success,
-            user_id=found.user_id,
-            amount_minor=found.amount_minor,
-            details={"operation_id": str(operation_id)},
-            client=client,
-        ),
-    )
+    await uow.emit(WithdrawalCompleted(**_message_fields(found)))
+    await uow.audit.add(_closed_audit(AuditAction.withdrawal_completed, found, client))
     return closed
 
 
@@ -374,26 +336,35 @@ async def reject_withdrawal(
     closed = await uow.withdrawals.close(
         operation_id, WithdrawalStatus.rejected, admin_id=admin_id, rejection_reason=reason
     )
-    await uow.emit(
-        WithdrawalRejected(
-            operation_id=found.operation_id,
-            user_id=found.user_id,
-            amount_minor=found.amount_minor,
-            currency=found.currency,
-            reason=reason,
-        )
-    )
+    await uow.emit(WithdrawalRejected(**_message_fields(found), reason=reason))
     await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.withdrawal_rejected,
-            status=AuditStatus.success,
-            user_id=found.user_id,
-            amount_minor=found.amount_minor,
-            details={"operation_id": str(operation_id), "reason": reason},
-            client=client,
-        ),
+        _closed_audit(AuditAction.withdrawal_rejected, found, client, reason=reason)
     )
     return closed
+
+
+def _message_fields(found: WithdrawalView) -> dict[str, Any]:
+    """What each withdrawal message (requested, cancelled, completed, rejected) says of it."""
+    return {
+        "operation_id": found.operation_id,
+        "user_id": found.user_id,
+        "amount_minor": found.amount_minor,
+        "currency": found.currency,
+    }
+
+
+def _closed_audit(
+    action: AuditAction, found: WithdrawalView, client: ClientInfo, **details: Any
+) -> AuditEntry:
+    """The audit row of a withdrawal cancelled, paid out or rejected."""
+    return AuditEntry.money_moved(
+        action,
+        user_id=found.user_id,
+        operation_id=found.operation_id,
+        amount_minor=found.amount_minor,
+        client=client,
+        **details,
+    )
 
 
 # --- reads (on the route's unit of work, which commits nothing) ----------------------------

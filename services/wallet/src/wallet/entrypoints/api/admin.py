@@ -12,7 +12,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from functools import partial
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -25,7 +26,7 @@ from wallet.domain.errors import FourEyesOwnOperation
 from wallet.domain.stats import percent
 from wallet.domain.withdrawals import WithdrawalStatus
 from wallet.entrypoints.api.deposits import deposit_json
-from wallet.entrypoints.api.deps import Client, Operation, Services, run_idempotent
+from wallet.entrypoints.api.deps import Client, Services, run_idempotent
 from wallet.entrypoints.api.routes import HistoryTypeParam, StatusParam
 from wallet.entrypoints.api.schemas import (
     Balance,
@@ -34,6 +35,8 @@ from wallet.entrypoints.api.schemas import (
     Withdrawal,
     history_body,
     money,
+    pagination,
+    withdrawals_body,
 )
 from wallet.service_layer import admin_views, queries, withdrawal_methods, withdrawals
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -64,11 +67,7 @@ async def list_withdrawals(
             found,
             second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
         )
-    return {
-        "success": True,
-        "withdrawals": [Withdrawal.of(w, admin=True).model_dump(mode="json") for w in found],
-        "pagination": {"limit": limit, "offset": offset, "total_items": total},
-    }
+    return withdrawals_body(found, total, limit=limit, offset=offset, admin=True)
 
 
 @router.post("/withdrawals/{operation_id}/approve")
@@ -80,20 +79,13 @@ async def approve_withdrawal(
     client: Client,
 ) -> JSONResponse:
     """Approve; the answer's ``status`` stays ``pending`` while a second admin's is needed."""
+    approve = partial(
+        withdrawals.approve_withdrawal,
+        second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
+    )
     actor = _as_admin(client, admin.user_id)
-
-    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
-        view = await withdrawals.approve_withdrawal(
-            uow,
-            operation_id=operation_id,
-            admin_id=admin.user_id,
-            client=actor,
-            second_approval_above_minor=services.settings.withdrawal_second_approval_above_minor,
-        )
-        return _withdrawal_answer(view)
-
     return await _decide_withdrawal(
-        request, services, actor, "approve_withdrawal", operation_id, {}, operation
+        request, services, actor, "approve_withdrawal", operation_id, {}, approve
     )
 
 
@@ -106,34 +98,25 @@ async def reject_withdrawal(
     services: Services,
     client: Client,
 ) -> JSONResponse:
+    reject = partial(withdrawals.reject_withdrawal, reason=body.reason)
     actor = _as_admin(client, admin.user_id)
-
-    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
-        view = await withdrawals.reject_withdrawal(
-            uow,
-            operation_id=operation_id,
-            admin_id=admin.user_id,
-            reason=body.reason,
-            client=actor,
-        )
-        return _withdrawal_answer(view)
-
     return await _decide_withdrawal(
-        request,
-        services,
-        actor,
-        "reject_withdrawal",
-        operation_id,
-        body.model_dump(mode="json"),
-        operation,
+        request, services, actor, "reject_withdrawal", operation_id, body, reject
     )
 
 
-def _withdrawal_answer(view: WithdrawalView) -> tuple[int, Any]:
-    return 200, {
-        "success": True,
-        "withdrawal": Withdrawal.of(view, admin=True).model_dump(mode="json"),
-    }
+class _Decision(Protocol):
+    """An admin's decision on a withdrawal (``withdrawals.approve_withdrawal`` or
+    ``reject_withdrawal`` with their own arguments bound)."""
+
+    def __call__(
+        self,
+        uow: WalletUnitOfWork,
+        *,
+        operation_id: uuid.UUID,
+        admin_id: uuid.UUID,
+        client: ClientInfo,
+    ) -> Awaitable[WithdrawalView]: ...
 
 
 async def _decide_withdrawal(
@@ -142,16 +125,26 @@ async def _decide_withdrawal(
     actor: ClientInfo,
     action: str,
     operation_id: uuid.UUID,
-    body: Any,
-    operation: Operation,
+    body: RejectRequest | dict[str, Any],
+    decide: _Decision,
 ) -> JSONResponse:
-    """An admin's decision on a withdrawal, once per Idempotency-Key; acting on their own is
-    refused and audited (``_audit_own_operation``)."""
-    assert actor.actor_id is not None, "_as_admin names the admin"
+    """An admin's decision on a withdrawal, once per Idempotency-Key, answered with the
+    withdrawal as the admin sees it; acting on their own is refused and audited
+    (``_audit_own_operation``)."""
+    admin_id = actor.actor_id
+    assert admin_id is not None, "_as_admin names the admin"
+
+    async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
+        view = await decide(uow, operation_id=operation_id, admin_id=admin_id, client=actor)
+        return 200, {
+            "success": True,
+            "withdrawal": Withdrawal.of(view, admin=True).model_dump(mode="json"),
+        }
+
     return await run_idempotent(
         request,
         services,
-        user_id=str(actor.actor_id),
+        user_id=admin_id,
         body=body,
         operation=operation,
         on_refused=_audit_own_operation(services, actor, action, operation_id),
@@ -182,10 +175,6 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-def _pagination(limit: int, offset: int, total: int) -> dict[str, int]:
-    return {"limit": limit, "offset": offset, "total_items": total}
-
-
 @router.get("/withdrawal-methods")
 async def list_withdrawal_methods(
     admin: AdminUser,
@@ -204,7 +193,7 @@ async def list_withdrawal_methods(
         "methods": [
             {**Method.of(m).model_dump(mode="json"), "user_id": str(m.user_id)} for m in found
         ],
-        "pagination": _pagination(limit, offset, total),
+        "pagination": pagination(limit, offset, total),
     }
 
 
@@ -275,7 +264,7 @@ async def user_wallet_holds(
             }
             for h in page.rows
         ],
-        "pagination": _pagination(limit, offset, page.total),
+        "pagination": pagination(limit, offset, page.total),
     }
 
 
@@ -288,11 +277,7 @@ async def user_wallet_withdrawals(
         found, total = await withdrawals.list_withdrawals(
             uow, status=None, user_id=user_id, limit=limit, offset=offset
         )
-    return {
-        "success": True,
-        "withdrawals": [Withdrawal.of(w, admin=True).model_dump(mode="json") for w in found],
-        "pagination": _pagination(limit, offset, total),
-    }
+    return withdrawals_body(found, total, limit=limit, offset=offset, admin=True)
 
 
 @router.get(USER_WALLET + "/deposits")
@@ -306,7 +291,7 @@ async def user_wallet_deposits(
     return {
         "success": True,
         "deposits": [{**deposit_json(d), "failure_message": d.failure_message} for d in found],
-        "pagination": _pagination(limit, offset, total),
+        "pagination": pagination(limit, offset, total),
     }
 
 
@@ -334,7 +319,7 @@ async def user_wallet_disputes(
             }
             for d in page.rows
         ],
-        "pagination": _pagination(limit, offset, page.total),
+        "pagination": pagination(limit, offset, page.total),
     }
 
 
@@ -371,7 +356,7 @@ async def user_wallet_audit(
             }
             for a in page.rows
         ],
-        "pagination": _pagination(limit, offset, page.total),
+        "pagination": pagination(limit, offset, page.total),
     }
 
 

@@ -25,6 +25,7 @@ from common.logging import get_logger
 from common.money import AmountMinor, format_minor
 from wallet.adapters.deposits import DepositView
 from wallet.adapters.stripe_payments import PaymentProvider, ProviderUnreachable, StripePayments
+from wallet.domain.audit import ClientInfo
 from wallet.domain.errors import PaymentProviderUnavailable
 from wallet.entrypoints.api.deps import Client, Services, run_idempotent
 from wallet.service_layer import payment_methods, stripe_metrics, stripe_webhooks
@@ -76,6 +77,15 @@ def deposit_limits(settings: Settings) -> DepositLimits:
         expiry=timedelta(hours=settings.deposit_expiry_h),
         pending_max=settings.card_deposits_pending_max,
     )
+
+
+def _deposit_start(
+    request: Request, user_id: uuid.UUID, amount_minor: int, settings: Settings, client: ClientInfo
+) -> start.DepositStart:
+    """The deposit this request starts; its operation id comes from the Idempotency-Key, so a
+    retry asks Stripe under the same key."""
+    operation_id = start.operation_id_for(user_id, request.headers.get(HEADER))
+    return start.DepositStart(user_id, operation_id, amount_minor, deposit_limits(settings), client)
 
 
 class _Body(RequestModel):
@@ -182,31 +192,16 @@ async def deposit(
     client: Client,
 ) -> JSONResponse:
     settings = services.settings
-    limits = deposit_limits(settings)
-    operation_id = start.operation_id_for(principal.user_id, request.headers.get(HEADER))
+    req = _deposit_start(request, principal.user_id, body.amount, settings, client)
 
     async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         if body.payment_method_id is not None:
             outcome = await start.charge_saved_card(
-                uow,
-                provider,
-                user_id=principal.user_id,
-                operation_id=operation_id,
-                amount_minor=body.amount,
-                method_id=body.payment_method_id,
-                limits=limits,
-                client=client,
+                uow, provider, req, method_id=body.payment_method_id
             )
             return _saved_card_answer(outcome, settings)
         form: PaymentForm = await start.start_card_deposit(
-            uow,
-            provider,
-            user_id=principal.user_id,
-            operation_id=operation_id,
-            amount_minor=body.amount,
-            save_method=body.save_method,
-            limits=limits,
-            client=client,
+            uow, provider, req, save_method=body.save_method
         )
         return 200, {
             "success": True,
@@ -221,11 +216,7 @@ async def deposit(
 
     async with provider_errors():
         return await run_idempotent(
-            request,
-            services,
-            user_id=str(principal.user_id),
-            body=body.model_dump(mode="json"),
-            operation=operation,
+            request, services, user_id=principal.user_id, body=body, operation=operation
         )
 
 
@@ -239,19 +230,15 @@ async def deposit_checkout(
     client: Client,
 ) -> JSONResponse:
     settings = services.settings
-    operation_id = start.operation_id_for(principal.user_id, request.headers.get(HEADER))
+    req = _deposit_start(request, principal.user_id, body.amount, settings, client)
 
     async def operation(uow: WalletUnitOfWork) -> tuple[int, Any]:
         found, url = await start.start_checkout(
             uow,
             provider,
-            user_id=principal.user_id,
-            operation_id=operation_id,
-            amount_minor=body.amount,
-            limits=deposit_limits(settings),
+            req,
             success_url=settings.checkout_success_url,
             cancel_url=settings.checkout_cancel_url,
-            client=client,
         )
         return 200, {
             "success": True,
@@ -262,11 +249,7 @@ async def deposit_checkout(
 
     async with provider_errors():
         return await run_idempotent(
-            request,
-            services,
-            user_id=str(principal.user_id),
-            body=body.model_dump(mode="json"),
-            operation=operation,
+            request, services, user_id=principal.user_id, body=body, operation=operation
         )
 
 
@@ -327,7 +310,7 @@ async def add_payment_method(
 
     async with provider_errors():
         return await run_idempotent(
-            request, services, user_id=str(principal.user_id), body={}, operation=operation
+            request, services, user_id=principal.user_id, body={}, operation=operation
         )
 
 

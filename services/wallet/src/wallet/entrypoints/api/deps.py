@@ -8,12 +8,14 @@ nothing (only ``GET /balance`` reads on an autocommit connection of its own).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from common.client_address import client_address, user_agent
@@ -61,8 +63,8 @@ async def run_idempotent(
     request: Request,
     services: WalletServices,
     *,
-    user_id: str,
-    body: Any,
+    user_id: uuid.UUID,
+    body: BaseModel | dict[str, Any],
     operation: Operation,
     on_refused: OnRefused | None = None,
 ) -> JSONResponse:
@@ -70,6 +72,7 @@ async def run_idempotent(
 
     The answer is recorded in the operation's own unit of work, committed with it; a refusal
     (4xx) is recorded after it and replayed too; any other error frees the key for a retry.
+    The key is the caller's (``user_id``); a retry must send the same ``body``.
     """
 
     async def run(claim: Claim | None) -> JSONResponse:
@@ -85,8 +88,8 @@ async def run_idempotent(
             services.idempotency,
             services.db_engine,
             request,
-            user_id=user_id,
-            body=body,
+            user_id=str(user_id),
+            body=body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
             run=run,
         )
     except DomainError as exc:

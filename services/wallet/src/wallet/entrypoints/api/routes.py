@@ -22,6 +22,7 @@ from wallet.entrypoints.api.schemas import (
     WithdrawRequest,
     history_body,
     money,
+    withdrawals_body,
 )
 from wallet.service_layer import queries, withdrawal_methods, withdrawals
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -114,11 +115,7 @@ async def add_withdrawal_method(
         return 201, {"success": True, "method": Method.of(view).model_dump(mode="json")}
 
     return await run_idempotent(
-        request,
-        services,
-        user_id=str(principal.user_id),
-        body=body.model_dump(mode="json"),
-        operation=operation,
+        request, services, user_id=principal.user_id, body=body, operation=operation
     )
 
 
@@ -199,8 +196,8 @@ async def withdraw(
     return await run_idempotent(
         request,
         services,
-        user_id=str(principal.user_id),
-        body=body.model_dump(mode="json"),
+        user_id=principal.user_id,
+        body=body,
         operation=operation,
         on_refused=refused,
     )
@@ -234,11 +231,7 @@ async def list_my_withdrawals(
         found, total = await withdrawals.list_withdrawals(
             uow, status=None, user_id=principal.user_id, limit=limit, offset=offset
         )
-    return {
-        "success": True,
-        "withdrawals": [Withdrawal.of(w).user_json() for w in found],
-        "pagination": {"limit": limit, "offset": offset, "total_items": total},
-    }
+    return withdrawals_body(found, total, limit=limit, offset=offset)
 
 
 @router.post("/withdrawals/{operation_id}/cancel")
@@ -266,7 +259,7 @@ async def cancel_withdrawal(
     return await run_idempotent(
         request,
         services,
-        user_id=str(principal.user_id),
+        user_id=principal.user_id,
         body={"operation_id": str(operation_id)},
         operation=operation,
     )

@@ -295,6 +295,27 @@ class Withdrawal(Answer):
         return self.model_dump(mode="json", exclude={"flags", "approvals", "approvals_required"})
 
 
+def pagination(limit: int, offset: int, total: int) -> dict[str, int]:
+    """Where a list's page starts and how many items the list has in all."""
+    return {"limit": limit, "offset": offset, "total_items": total}
+
+
+def withdrawals_body(
+    found: list[WithdrawalView], total: int, *, limit: int, offset: int, admin: bool = False
+) -> dict[str, Any]:
+    """A page of withdrawals: the user's own, or as an admin sees them (flags, approvals)."""
+    return {
+        "success": True,
+        "withdrawals": [
+            Withdrawal.of(w, admin=True).model_dump(mode="json")
+            if admin
+            else Withdrawal.of(w).user_json()
+            for w in found
+        ],
+        "pagination": pagination(limit, offset, total),
+    }
+
+
 def statistics(totals: BetTotals, runs: Streaks) -> dict[str, Any]:
     return {
         "total_bets": totals.settled,

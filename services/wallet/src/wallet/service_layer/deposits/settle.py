@@ -77,14 +77,13 @@ async def credit(
         ),
     )
     await uow.audit.add(
-        AuditEntry(
-            action=AuditAction.deposit_completed,
-            status=AuditStatus.success,
+        AuditEntry.money_moved(
+            AuditAction.deposit_completed,
             user_id=user_id,
+            operation_id=operation_id,
             amount_minor=amount_minor,
-            details={"operation_id": str(operation_id)},
             client=client or ClientInfo(),
-        ),
+        )
     )
     return DepositCredited(operation_id, True, posted.available_after_minor)
 

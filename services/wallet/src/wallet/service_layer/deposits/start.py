@@ -52,6 +52,18 @@ class DepositLimits:
 
 
 @dataclass(frozen=True)
+class DepositStart:
+    """What every way of starting a deposit is given: whose, under which operation id, how much,
+    within which limits, and from where (for the audit)."""
+
+    user_id: uuid.UUID
+    operation_id: uuid.UUID
+    amount_minor: int
+    limits: DepositLimits
+    client: ClientInfo
+
+
+@dataclass(frozen=True)
 class PaymentForm:
     """A new card: the SPA shows Stripe's form and confirms with ``client_secret``."""
 
@@ -91,36 +103,32 @@ class Processing:
 SavedCardOutcome = Credited | ActionRequired | Declined | Processing
 
 
-async def _usable_currency(
-    uow: WalletUnitOfWork, user_id: uuid.UUID, amount_minor: int, limits: DepositLimits
-) -> str:
+async def _usable_currency(uow: WalletUnitOfWork, req: DepositStart) -> str:
     """The wallet's currency, once the amount is within the limits and the wallet may take money
     in (refused before any Stripe call)."""
-    rules.check_deposit_amount(amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor)
-    return check_usable(await uow.wallets.find(user_id)).currency
+    limits = req.limits
+    rules.check_deposit_amount(
+        req.amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor
+    )
+    return check_usable(await uow.wallets.find(req.user_id)).currency
 
 
-async def _check_pending_cap(
-    uow: WalletUnitOfWork, user_id: uuid.UUID, operation_id: uuid.UUID, limits: DepositLimits
-) -> None:
+async def _check_pending_cap(uow: WalletUnitOfWork, req: DepositStart) -> None:
     """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones;
     a retry of this very operation is not counted against itself."""
-    await uow.deposits.lock_starts_of(user_id)
-    pending = await uow.deposits.count_pending(user_id, besides=operation_id)
-    if pending >= limits.pending_max:
-        raise CardDepositsPending(details={"pending": pending, "limit": limits.pending_max})
+    await uow.deposits.lock_starts_of(req.user_id)
+    pending = await uow.deposits.count_pending(req.user_id, besides=req.operation_id)
+    if pending >= req.limits.pending_max:
+        raise CardDepositsPending(details={"pending": pending, "limit": req.limits.pending_max})
 
 
 async def _open_pending(
     uow: WalletUnitOfWork,
     provider: PaymentProvider,
+    req: DepositStart,
     *,
-    user_id: uuid.UUID,
-    operation_id: uuid.UUID,
-    amount_minor: int,
     currency: str,
     kind: str,
-    limits: DepositLimits,
     method_id: uuid.UUID | None = None,
     save_method: bool = False,
 ) -> DepositCharge:
@@ -128,89 +136,55 @@ async def _open_pending(
     the user's Stripe customer, and the pending row (written before the call, so a webhook
     racing the request finds it). Nothing here locks the user's balance rows: the cap is an
     advisory lock on deposit starts, so Stripe is never called with a balance row held."""
-    await _check_pending_cap(uow, user_id, operation_id, limits)
-    customer = await payment_methods.customer_for(uow, provider, user_id)
+    await _check_pending_cap(uow, req)
+    customer = await payment_methods.customer_for(uow, provider, req.user_id)
     await uow.deposits.add_pending(
-        operation_id=operation_id,
-        user_id=user_id,
+        operation_id=req.operation_id,
+        user_id=req.user_id,
         kind=kind,
-        amount_minor=amount_minor,
+        amount_minor=req.amount_minor,
         currency=currency,
-        expiry=limits.expiry,
+        expiry=req.limits.expiry,
         method_id=method_id,
         save_method=save_method,
     )
-    return DepositCharge(operation_id, user_id, amount_minor, currency, customer)
+    return DepositCharge(req.operation_id, req.user_id, req.amount_minor, currency, customer)
 
 
 async def _initiated(
-    uow: WalletUnitOfWork, operation_id: uuid.UUID, client: ClientInfo, **stripe_ids: str | None
+    uow: WalletUnitOfWork, req: DepositStart, **stripe_ids: str | None
 ) -> DepositView:
     """The pending deposit with what Stripe answered (its object's id and status), audited."""
-    deposit = await uow.deposits.set(operation_id, **stripe_ids)
+    deposit = await uow.deposits.set(req.operation_id, **stripe_ids)
     await audit_deposit(
-        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=client
+        uow, AuditAction.deposit_initiated, AuditStatus.pending, deposit, client=req.client
     )
     return deposit
 
 
 async def start_card_deposit(
-    uow: WalletUnitOfWork,
-    provider: PaymentProvider,
-    *,
-    user_id: uuid.UUID,
-    operation_id: uuid.UUID,
-    amount_minor: int,
-    save_method: bool,
-    limits: DepositLimits,
-    client: ClientInfo,
+    uow: WalletUnitOfWork, provider: PaymentProvider, req: DepositStart, *, save_method: bool
 ) -> PaymentForm:
     """A new card: a PaymentIntent (saving the card for later when asked) and a pending deposit."""
-    currency = await _usable_currency(uow, user_id, amount_minor, limits)
+    currency = await _usable_currency(uow, req)
     charge = await _open_pending(
-        uow,
-        provider,
-        user_id=user_id,
-        operation_id=operation_id,
-        amount_minor=amount_minor,
-        currency=currency,
-        kind="new_card",
-        limits=limits,
-        save_method=save_method,
+        uow, provider, req, currency=currency, kind="new_card", save_method=save_method
     )
     intent = await provider.create_payment_intent(charge, save_card=save_method)
-    deposit = await _initiated(
-        uow, operation_id, client, intent_id=intent.id, stripe_status=intent.status
-    )
+    deposit = await _initiated(uow, req, intent_id=intent.id, stripe_status=intent.status)
     stripe_metrics.deposits.labels("new_card", "started").inc()
     assert intent.client_secret is not None, "Stripe returns a PaymentIntent's client_secret"
     return PaymentForm(deposit, intent.client_secret)
 
 
 async def charge_saved_card(
-    uow: WalletUnitOfWork,
-    provider: PaymentProvider,
-    *,
-    user_id: uuid.UUID,
-    operation_id: uuid.UUID,
-    amount_minor: int,
-    method_id: uuid.UUID,
-    limits: DepositLimits,
-    client: ClientInfo,
+    uow: WalletUnitOfWork, provider: PaymentProvider, req: DepositStart, *, method_id: uuid.UUID
 ) -> SavedCardOutcome:
     """A saved card, off-session: credited at once when Stripe says succeeded."""
-    currency = await _usable_currency(uow, user_id, amount_minor, limits)
-    method = await payment_methods.find_method(uow, user_id, method_id)
+    currency = await _usable_currency(uow, req)
+    method = await payment_methods.find_method(uow, req.user_id, method_id)
     charge = await _open_pending(
-        uow,
-        provider,
-        user_id=user_id,
-        operation_id=operation_id,
-        amount_minor=amount_minor,
-        currency=currency,
-        kind="saved_card",
-        limits=limits,
-        method_id=method_id,
+        uow, provider, req, currency=currency, kind="saved_card", method_id=method_id
     )
     await payment_methods.mark_used(uow, method_id)
     # Stripe is called before anything locks the user's balance rows: the ledger locks them
@@ -219,41 +193,33 @@ async def charge_saved_card(
     try:
         intent = await provider.charge_saved_card(charge, payment_method=card)
     except AuthenticationRequired as needed:
-        return await _action_required(uow, operation_id, needed.intent, client, card)
+        return await _action_required(uow, req, needed.intent, card)
     except CardDeclined as declined:
-        return await _declined(uow, operation_id, declined, client)
+        return await _declined(uow, req, declined)
     if intent.status == "requires_action":
-        return await _action_required(uow, operation_id, intent, client, card)
-    settled = await settle_intent(uow, provider, intent, locked_by_caller=operation_id)
+        return await _action_required(uow, req, intent, card)
+    settled = await settle_intent(uow, provider, intent, locked_by_caller=req.operation_id)
     assert settled is not None
     if settled.deposit.status is DepositStatus.succeeded:
-        available = await uow.ledger.lock_available(user_id)
+        available = await uow.ledger.lock_available(req.user_id)
         return Credited(settled.deposit, available)
     return Processing(settled.deposit)
 
 
 async def _action_required(
-    uow: WalletUnitOfWork,
-    operation_id: uuid.UUID,
-    intent: IntentView,
-    client: ClientInfo,
-    payment_method: str,
+    uow: WalletUnitOfWork, req: DepositStart, intent: IntentView, payment_method: str
 ) -> ActionRequired:
-    deposit = await _initiated(
-        uow, operation_id, client, intent_id=intent.id, stripe_status=intent.status
-    )
+    deposit = await _initiated(uow, req, intent_id=intent.id, stripe_status=intent.status)
     stripe_metrics.deposits.labels(deposit.kind, "requires_action").inc()
     assert intent.client_secret is not None
     return ActionRequired(deposit, intent.client_secret, intent.next_action, payment_method)
 
 
-async def _declined(
-    uow: WalletUnitOfWork, operation_id: uuid.UUID, error: CardDeclined, client: ClientInfo
-) -> Declined:
+async def _declined(uow: WalletUnitOfWork, req: DepositStart, error: CardDeclined) -> Declined:
     details = error.details if isinstance(error.details, dict) else {}
-    before = await uow.deposits.lock(operation_id=operation_id)
+    before = await uow.deposits.lock(operation_id=req.operation_id)
     deposit = await uow.deposits.set(
-        operation_id,
+        req.operation_id,
         intent_id=details.get("intent_id"),
         status=DepositStatus.failed.value,
         stripe_status="requires_payment_method",
@@ -265,7 +231,7 @@ async def _declined(
         AuditAction.deposit_failed,
         AuditStatus.failed,
         deposit,
-        client=client,
+        client=req.client,
         decline_code=deposit.decline_code,
     )
     stripe_metrics.deposits.labels(deposit.kind, "declined").inc()
@@ -277,32 +243,19 @@ async def _declined(
 async def start_checkout(
     uow: WalletUnitOfWork,
     provider: PaymentProvider,
+    req: DepositStart,
     *,
-    user_id: uuid.UUID,
-    operation_id: uuid.UUID,
-    amount_minor: int,
-    limits: DepositLimits,
     success_url: str,
     cancel_url: str,
-    client: ClientInfo,
 ) -> tuple[DepositView, str]:
     """A Stripe Checkout Session (seed 002): the user pays on Stripe's page."""
-    currency = await _usable_currency(uow, user_id, amount_minor, limits)
-    charge = await _open_pending(
-        uow,
-        provider,
-        user_id=user_id,
-        operation_id=operation_id,
-        amount_minor=amount_minor,
-        currency=currency,
-        kind="checkout",
-        limits=limits,
-    )
+    currency = await _usable_currency(uow, req)
+    charge = await _open_pending(uow, provider, req, currency=currency, kind="checkout")
     checkout = await provider.create_checkout(
         charge, success_url=success_url, cancel_url=cancel_url
     )
     deposit = await _initiated(
-        uow, operation_id, client, checkout_session_id=checkout.id, stripe_status=checkout.status
+        uow, req, checkout_session_id=checkout.id, stripe_status=checkout.status
     )
     stripe_metrics.deposits.labels("checkout", "started").inc()
     assert checkout.url is not None, "a Checkout Session in payment mode has a url"
