@@ -258,7 +258,30 @@ class Consumer:
             batch = [await self._pending.get()]
             while len(batch) < self.batch_size and not self._pending.empty():
                 batch.append(self._pending.get_nowait())
-            await self._process(batch)
+            try:
+                await self._process(batch)
+            except asyncio.CancelledError as exc:
+                if _being_cancelled():
+                    raise  # stop(): this task is cancelled
+                # aiormq cancels the futures of a connection that closes (a publish's confirm)
+                self._unsettled(batch, exc)
+            except Exception as exc:
+                # What failed is telling the broker (an ack, a retry copy): the delivery's channel
+                # closed under it — a broker restart, a network cut. The batch's effect is
+                # committed or rolled back; the broker redelivers every unacked message on the
+                # new channel and the inbox makes each a no-op. The worker must go on: an escaped
+                # exception would end this task and the consumer would never handle another
+                # message (found by the chaos run, issue 21).
+                self._unsettled(batch, exc)
+
+    def _unsettled(self, batch: list[_Delivery], exc: BaseException) -> None:
+        metrics.unsettled.labels(self.service).inc(len(batch))
+        log.warning(
+            "consumer.delivery_unsettled",
+            deliveries=len(batch),
+            types=sorted({d.envelope.type for d in batch}),
+            error=repr(exc),
+        )
 
     async def _process(self, batch: list[_Delivery]) -> None:
         try:
@@ -406,6 +429,12 @@ class Consumer:
             ),
             routing_key=routing_key,
         )
+
+
+def _being_cancelled() -> bool:
+    """Whether this task itself was asked to stop (not a future cancelled under it)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _runs(deliveries: list[_Delivery]) -> list[list[_Delivery]]:

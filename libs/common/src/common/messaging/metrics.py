@@ -17,6 +17,12 @@ consumed = Counter(
 failed = Counter(
     "looseline_messages_failed_total", "Handler failures (each attempt)", ["service", "type"]
 )
+unsettled = Counter(
+    "looseline_messages_unsettled_total",
+    # The channel closed before the ack (a broker restart): redelivered, then a duplicate.
+    "Deliveries handled whose ack or retry copy could not reach the broker",
+    ["service"],
+)
 dead_lettered = Counter(
     "looseline_messages_dead_lettered_total",
     "Messages sent to the service's DLQ",
