@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Protocol
@@ -38,8 +38,12 @@ async def running_platform(
     tmp_path_factory: LogDirs,
     replicas: int,
     extra_env: dict[str, str] | None = None,
+    rewire: Callable[[PlatformLayout], None] | None = None,
 ) -> AsyncIterator[Platform]:
-    """Every service (``replicas`` of each, and as many gateways) ready behind its gateways."""
+    """Every service (``replicas`` of each, and as many gateways) ready behind its gateways.
+
+    ``rewire`` may change the layout before any process is made from it (the chaos run points
+    one service's database or broker URL at a fault-injecting proxy)."""
     database = TestDatabase(infrastructure.postgres_admin_url)
     namespace = BrokerNamespace(infrastructure.rabbitmq_url, infrastructure.rabbitmq_admin_url)
     redis_prefix = f"looseline_e2e_{uuid.uuid4().hex[:10]}:"
@@ -54,6 +58,8 @@ async def running_platform(
         log_dir=tmp_path_factory.mktemp(f"e2e-{replicas}-replica"),
         extra_env=dict(extra_env or {}),
     )
+    if rewire is not None:
+        rewire(layout)
     processes = layout.processes()
     for process in processes:
         # The services' queues carry the namespace prefix: deleted with it afterwards.

@@ -78,8 +78,9 @@ class Process:
     popen: subprocess.Popen[bytes] | None = None
     ready: bool = False
 
-    def start(self) -> None:
-        with self.log_path.open("wb") as log:
+    def start(self, *, append: bool = False) -> None:
+        """Start the program; ``append`` keeps the log of an earlier run (a restart)."""
+        with self.log_path.open("ab" if append else "wb") as log:
             self.popen = subprocess.Popen(
                 [sys.executable, *self.argv],
                 env=self.env,
@@ -128,6 +129,8 @@ class PlatformLayout:
     log_dir: Path
     # Settings a suite adds to (or overrides in) every process's environment.
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Options a suite adds to the Stripe simulator's command line (e.g. duplicate webhooks).
+    simulator_args: list[str] = field(default_factory=list)
     ports: Iterator[int] = field(init=False)
     service_ports: dict[str, list[int]] = field(init=False)
     gateway_ports: list[int] = field(init=False)
@@ -264,6 +267,7 @@ class PlatformLayout:
                     # The app's card form, served by the gateways, confirms at the simulator.
                     "--cors-origins",
                     ",".join(self.gateway_urls),
+                    *self.simulator_args,
                 ],
                 self.shared_env(),
                 f"{self.simulator_url}/health",

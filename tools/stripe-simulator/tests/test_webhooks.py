@@ -3,13 +3,18 @@ redelivered, held and released in reverse order, or fetched signed to post by ha
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from dataclasses import replace
 
 import pytest
 import stripe
 
+from stripe_simulator.config import SimulatorConfig
 from stripe_simulator.pytest_plugin import StripeSimulator
+from stripe_simulator.store import Account, StoredEvent
+from stripe_simulator.webhooks import WebhookDispatcher
 
 from .conftest import WebhookReceiver
 
@@ -147,3 +152,28 @@ def test_events_list_through_the_api_newest_first_and_by_type(
 
     assert listed.data[0].data.object["id"] == intent_id
     assert all(e.type == "payment_intent.succeeded" for e in listed.data)
+
+
+async def test_duplicate_webhooks_send_each_event_again_behind_newer_ones() -> None:
+    """``--duplicate-webhooks 1``: every event is queued twice, the copy after later events."""
+    config = SimulatorConfig(webhook_url="http://127.0.0.1:9/hook", duplicate_webhooks=1.0)
+    dispatcher = WebhookDispatcher(Account(config), replace(config, duplicate_delay_s=0.05))
+    for number in (1, 2):
+        dispatcher.submit(StoredEvent({"id": f"evt_{number}"}, "{}"))
+    sent_first = [dispatcher._queue.get_nowait()[0] for _ in range(2)]
+    await asyncio.sleep(0.2)  # the copies' delay
+    sent_again = sorted(dispatcher._queue.get_nowait()[0] for _ in range(2))
+
+    assert sent_first == ["evt_1", "evt_2"]
+    assert sent_again == ["evt_1", "evt_2"]
+    assert dispatcher._queue.empty()
+
+
+def test_no_duplicates_unless_asked() -> None:
+    config = SimulatorConfig(webhook_url="http://127.0.0.1:9/hook")
+    dispatcher = WebhookDispatcher(Account(config), config)
+    for number in range(50):
+        dispatcher.submit(StoredEvent({"id": f"evt_{number}"}, "{}"))
+
+    assert dispatcher._queue.qsize() == 50
+    assert not dispatcher._tasks

@@ -34,6 +34,13 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated browser origins whose card form may call the publishable-key "
         "endpoints (default: the app under `make run` and `vite`; * for any)",
     )
+    parser.add_argument(
+        "--duplicate-webhooks",
+        type=float,
+        default=defaults.duplicate_webhooks,
+        help="share of events (0-1) delivered a second time, a moment later and out of order "
+        "(Stripe's at-least-once delivery; for chaos and idempotency tests)",
+    )
     args = parser.parse_args(argv)
     config = replace(
         defaults,
@@ -43,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         webhook_url=args.webhook_url or None,
         public_base_url=args.public_url or f"http://{args.host}:{args.port}",
         cors_origins=parse_origins(args.cors_origins),
+        duplicate_webhooks=args.duplicate_webhooks,
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
 

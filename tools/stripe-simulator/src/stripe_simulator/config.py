@@ -36,6 +36,10 @@ class SimulatorConfig:
     delivery_timeout_s: float = 5.0
     # Origins answered with CORS on the publishable-key endpoints ("*": any origin).
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    # Stripe delivers at least once, in no guaranteed order: this share of events (0-1) is sent
+    # a second time, up to `duplicate_delay_s` later (behind newer events). 0 in normal use.
+    duplicate_webhooks: float = 0.0
+    duplicate_delay_s: float = 2.0
 
     @classmethod
     def from_env(cls) -> SimulatorConfig:
@@ -47,6 +51,7 @@ class SimulatorConfig:
             webhook_url=os.environ.get("STRIPE_SIMULATOR_WEBHOOK_URL") or None,
             public_base_url=f"http://127.0.0.1:{port}",
             cors_origins=parse_origins(os.environ.get("STRIPE_SIMULATOR_CORS_ORIGINS")),
+            duplicate_webhooks=float(os.environ.get("STRIPE_SIMULATOR_DUPLICATE_WEBHOOKS", 0)),
         )
 
 

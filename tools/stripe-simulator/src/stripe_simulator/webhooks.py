@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,8 @@ class WebhookDispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
         self._worker: asyncio.Task[None] | None = None
+        # Only picks which events are duplicated (a test double, not security).
+        self._random = random.Random()
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(timeout=self.config.delivery_timeout_s)
@@ -88,6 +91,13 @@ class WebhookDispatcher:
             self.held.append(item)
         else:
             self._queue.put_nowait(item)
+        if self._random.random() < self.config.duplicate_webhooks:
+            self._spawn(self._send_again(item))
+
+    async def _send_again(self, item: tuple[str, str]) -> None:
+        """The duplicate of at-least-once delivery, behind whatever happened meanwhile."""
+        await asyncio.sleep(self._random.uniform(0, self.config.duplicate_delay_s))
+        self._queue.put_nowait(item)
 
     def redeliver(self, event_id: str, url: str | None) -> str:
         target = url or self.account.webhook_url
