@@ -24,6 +24,7 @@ from services.wallet.tests.support.ledger import (
 from sqlalchemy import select
 
 from common.contracts.auth import UserBlocked, UserRegistered
+from common.errors import EarlierMessagePending
 from wallet.adapters.tables import bet, wallet
 from wallet.domain.errors import HoldMismatch, HoldNotFound
 from wallet.service_layer import saga
@@ -300,3 +301,19 @@ async def test_resettlement_moves_the_delta_once_per_version_and_may_leave_a_deb
     rows = [(r["type"], r["amount_minor"]) for r in await wallet_db.history(user)]
     assert rows[-2:] == [("bet_resettled", -2_100), ("bet_resettled", 2_100)]
     await handle(wallet_db, saga.on_release_stake, make_release(spent))
+
+
+async def test_a_message_before_the_one_it_builds_on_is_one_the_bus_waits_for(
+    wallet_db: WalletDb,
+) -> None:
+    """A settlement before its reserve and a correction before its settlement are early, not
+    wrong: the consumer retries them past max_attempts (``EarlierMessagePending``) instead of
+    dead-lettering a payout the platform owes (the chaos run, issue 21)."""
+    user = await make_wallet(wallet_db, balance_minor=1_000)
+    reserve = make_reserve(user, 400)
+    with pytest.raises(EarlierMessagePending):
+        await handle(wallet_db, saga.on_bet_settled, make_settled(reserve, "lost"))
+    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    with pytest.raises(EarlierMessagePending):
+        await handle(wallet_db, saga.on_bet_resettled, make_resettled(reserve, "won", "lost", -800))
+    assert await wallet_db.balances(user) == (600, 400)  # nothing moved but the hold

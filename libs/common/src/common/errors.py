@@ -45,6 +45,18 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
 
+class EarlierMessagePending(Exception):
+    """A message that arrived before the one it builds on (a correction before its settlement,
+    a settlement before its hold): nothing is wrong with it, it is early.
+
+    The consumer retries it like any failure, but does not dead-letter it after
+    ``max_attempts`` while it is younger than ``wait_for_earlier_s`` (an hour by default): the
+    earlier message may be held for long by a paused or dying replica, and the bounded retries
+    alone (about ten seconds) would dead-letter a correction the platform owes (found by the
+    chaos run, issue 21).
+    """
+
+
 class PoisonMessage(Exception):
     """A message no retry can make acceptable (e.g. a settlement that would pay more than the
     bet can win): the consumer dead-letters it at once, as ``dead_letter_reason``, unretried.

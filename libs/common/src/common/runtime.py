@@ -185,6 +185,7 @@ def build_runtime(
             batch_size=settings.consumer_batch_size,
             concurrency=settings.consumer_concurrency,
             retry_delay_ms=settings.consumer_retry_delay_ms,
+            wait_for_earlier_s=settings.consumer_wait_for_earlier_s,
         )
     specs = [_outbox_cleanup(settings), *(periodic or [])]
     # One connection holds the leader locks of all this process's jobs (not one per job).

@@ -198,6 +198,9 @@ class ServiceSettings(CommonSettings):
     consumer_concurrency: int = 2
     consumer_max_attempts: int = 5
     consumer_retry_delay_ms: int = 2000
+    # How long a message that came before its predecessor (EarlierMessagePending) keeps being
+    # retried past consumer_max_attempts before it is dead-lettered.
+    consumer_wait_for_earlier_s: float = Field(3600.0, gt=0)
 
     @property
     def db_schema(self) -> str:

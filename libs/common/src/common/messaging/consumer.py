@@ -16,7 +16,9 @@ exactly the one-at-a-time outcome.
 A redelivered or duplicated message (same ``event_id``) finds its inbox row and changes
 nothing; two consumers racing on one ``event_id`` serialise on the inbox primary key. A
 failing handler is retried through the retry queue (fixed delay) up to ``max_attempts``,
-then dead-lettered — never acked and dropped. A message that cannot be parsed, or whose
+then dead-lettered — never acked and dropped; one that only came before the message it builds on
+(``common.errors.EarlierMessagePending``) keeps being retried while it is younger than
+``wait_for_earlier_s``. A message that cannot be parsed, or whose
 type/version is unknown, goes to the DLQ at once (no retry can fix it) and stays visible.
 
 Before anything else, a message must come from the producer it claims: its AMQP ``user_id``
@@ -33,6 +35,7 @@ import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -42,7 +45,7 @@ from sqlalchemy import Uuid, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from common.context import causation_id_var, correlation_id_var
-from common.errors import PoisonMessage
+from common.errors import EarlierMessagePending, PoisonMessage
 from common.logging import get_logger
 from common.messaging import metrics
 from common.messaging.broker import Broker, QueueNames, ServiceQueues
@@ -131,6 +134,7 @@ class Consumer:
         prefetch: int = 64,
         max_attempts: int = 5,
         retry_delay_ms: int = 2000,
+        wait_for_earlier_s: float = 3600.0,
         batch_size: int = 100,
         concurrency: int = 2,
         message_registry: MessageRegistry = registry,
@@ -143,6 +147,7 @@ class Consumer:
         self.prefetch = prefetch
         self.max_attempts = max_attempts
         self.retry_delay_ms = retry_delay_ms
+        self.wait_for_earlier = timedelta(seconds=wait_for_earlier_s)
         self.registry = message_registry
         self.batch_size = batch_size
         self.concurrency = concurrency
@@ -367,11 +372,16 @@ class Consumer:
             return
         raw = (message.headers or {}).get(ATTEMPT_HEADER, 1)
         attempt = raw if isinstance(raw, int) else 1
-        if attempt >= self.max_attempts:
+        if attempt >= self.max_attempts and not self._still_early(exc, envelope):
             await self._dead_letter(message, "max_attempts", repr(exc), envelope.type)
             return
         await self._republish(message, self.names.retry, exchange="", attempt=attempt + 1)
         await message.ack()
+
+    def _still_early(self, exc: Exception, envelope: Envelope) -> bool:
+        """An early message (its predecessor still on its way) within its waiting time."""
+        age = datetime.now(UTC) - envelope.occurred_at
+        return isinstance(exc, EarlierMessagePending) and age < self.wait_for_earlier
 
     async def _dead_letter(
         self, message: AbstractIncomingMessage, reason: str, error: str, type_: str

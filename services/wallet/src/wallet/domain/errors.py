@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from common.errors import DomainError, NotFound, PoisonMessage
+from common.errors import DomainError, EarlierMessagePending, NotFound, PoisonMessage
 
 
 class UnbalancedTransfer(Exception):
@@ -19,8 +19,9 @@ class HoldAlreadyFinished(Exception):
     """A hold is posted or voided once."""
 
 
-class HoldNotFound(Exception):
-    """A settle/release for a bet whose hold does not exist (yet): raised so the bus retries."""
+class HoldNotFound(EarlierMessagePending):
+    """A settle/release for a bet whose hold does not exist (yet): raised so the bus retries
+    until the message that makes it arrives."""
 
 
 class HoldMismatch(Exception):
@@ -44,7 +45,7 @@ class PayoutRefused(PoisonMessage):
         self.total_minor = total_minor
 
 
-class ResettlementTooEarly(Exception):
+class ResettlementTooEarly(EarlierMessagePending):
     """A correction whose earlier version has not been applied here yet: raised so the bus
     retries it once the earlier one is in (not a refusal)."""
 
