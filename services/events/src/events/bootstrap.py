@@ -1,5 +1,5 @@
-"""Composition root of the events service: runtime (DB, broker, relay, consumer), units of
-work and the clock."""
+"""Composition root of the events service: runtime (DB, broker, relay, consumer, periodic jobs),
+units of work, the admin's Idempotency-Key store and the clock."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from common.runtime import ServiceRuntime, build_runtime
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from common.idempotency import IdempotencyStore
+from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 from events.adapters.listing_cache import ListingCache
 from events.entrypoints.worker import SUBSCRIPTIONS
-from events.service_layer.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from events.service_layer.unit_of_work import SCHEMA, UnitOfWork, UnitOfWorkFactory
 from events.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -20,25 +23,43 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def idempotency_store() -> IdempotencyStore:
+    """The admin writes' keys, kept the common 24 h (as bets' and wallet's defaults)."""
+    return IdempotencyStore(SCHEMA)
+
+
 def build(settings: Settings) -> ServiceRuntime:
-    return build_runtime(settings, subscriptions=SUBSCRIPTIONS)
+    store = idempotency_store()
+
+    async def purge_idempotency_keys(engine: AsyncEngine) -> None:
+        await store.purge_expired(engine)
+
+    return build_runtime(
+        settings,
+        subscriptions=SUBSCRIPTIONS,
+        periodic=[PeriodicSpec("idempotency-purge", 600, purge_idempotency_keys)],
+    )
 
 
 @dataclass(frozen=True)
 class Wiring:
-    """What the HTTP edge needs: the runtime, a unit-of-work factory, settings and a clock."""
+    """What the HTTP edge needs: the runtime, a unit-of-work factory, the Idempotency-Key
+    store, settings and a clock."""
 
     settings: Settings
     runtime: ServiceRuntime
     uow: UnitOfWorkFactory
     clock: Clock
     listing: ListingCache
+    idempotency: IdempotencyStore
+    engine: AsyncEngine
 
 
 def wire(settings: Settings, *, clock: Clock = utc_now) -> Wiring:
     runtime = build(settings)
-    sessionmaker = runtime.sessionmaker
+    sessionmaker, engine = runtime.sessionmaker, runtime.engine
     assert sessionmaker is not None, "events needs its database"
+    assert engine is not None, "events needs its database"
     listing = ListingCache(
         runtime.redis, prefix=settings.redis_prefix, ttl_s=settings.listing_cache_s
     )
@@ -48,4 +69,6 @@ def wire(settings: Settings, *, clock: Clock = utc_now) -> Wiring:
         uow=lambda: UnitOfWork(sessionmaker, listing=listing),
         clock=clock,
         listing=listing,
+        idempotency=idempotency_store(),
+        engine=engine,
     )

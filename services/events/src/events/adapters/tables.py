@@ -29,10 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 
 from common.db import schema_metadata
+from common.idempotency import define_idempotency_table
 from common.messaging.tables import define_messaging_tables
 
 metadata = schema_metadata("events")
 outbox, inbox = define_messaging_tables(metadata)
+# The admin's Idempotency-Keys (``common.idempotency``; entrypoints/api/admin.py).
+idempotency_key = define_idempotency_table(metadata)
 
 # Odds: NUMERIC(8,3) > 1.000 (ARCHITECTURE.md §4); totals lines: NUMERIC(5,1).
 COEFFICIENT = Numeric(8, 3)
