@@ -1,4 +1,5 @@
-"""A consumer outlives its connection (found by the chaos run, issue 21).
+"""A consumer outlives its connection, and starts whenever the broker lets it (found by the
+chaos run, issue 21).
 
 RabbitMQ restarts, or a network cut closes the consumer's connection, while a batch is in the
 handler. The batch commits, then its ack fails on the channel that is gone. That failure must
@@ -82,3 +83,29 @@ async def test_a_consumer_keeps_consuming_after_its_connection_drops_mid_batch(
         assert all(not worker.done() for worker in consumer._workers)
     finally:
         await consumer.stop()
+
+
+async def test_a_process_starting_during_a_broker_restart_still_starts_its_consumer(
+    broker_namespace: BrokerNamespace,
+) -> None:
+    """The broker accepted the connection, then closed it while the consumer declared its
+    queues (a restart under way): the connect loop used to die with the on-connect error, the
+    consumer never started and the process stayed unready for good. It starts over instead."""
+    broker = Broker(broker_namespace.url_for("bets"), exchange_name=broker_namespace.exchange_name)
+    attempts: list[str] = []
+
+    async def declare_queues() -> None:  # stands for Consumer.start
+        attempts.append("declare")
+        if len(attempts) == 1:
+            assert await close_connections(broker_namespace) >= 1  # the restart, mid-declare
+            await asyncio.sleep(0.5)  # the close reaches the client
+        channel = await broker.connection.channel()
+        await channel.close()
+
+    broker.on_connect(declare_queues)
+    await broker.start()
+    try:
+        await eventually(lambda: len(attempts) >= 2 and broker.is_ready(), timeout_s=30)
+        assert attempts == ["declare", "declare"]
+    finally:
+        await broker.stop()

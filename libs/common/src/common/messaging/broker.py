@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aio_pika
+import aiormq
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
@@ -29,6 +30,7 @@ from aio_pika.abc import (
 )
 from pamqp.commands import Basic
 
+from common.aio import being_cancelled
 from common.logging import get_logger
 
 log = get_logger(__name__)
@@ -88,36 +90,56 @@ class Broker:
     async def _connect_with_backoff(self) -> None:
         delay = 0.2
         while True:
-            try:
-                connection = await aio_pika.connect_robust(
-                    self.url, timeout=self._connect_timeout_s
-                )
-            except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as exc:
-                log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
-            else:
+            connection = await self._connect_once(delay)
+            if connection is not None:
                 try:
-                    channel = await connection.channel(publisher_confirms=True)
-                    exchange = await channel.get_exchange(self.exchange_name)  # passive
-                    break
-                except aio_pika.exceptions.AMQPError as exc:
-                    log.error(
-                        "broker.exchange_missing",
-                        exchange=self.exchange_name,
-                        error=str(exc),
-                        hint="provision the bus: python -m common.messaging.users",
-                        retry_in_s=delay,
-                    )
-                    await connection.close()
+                    await self._started(connection)
+                    return
+                except _CONNECTION_LOST as exc:
+                    # The broker went away while the consumer declared its queues (a process
+                    # starting during a broker restart): start over, or the consumer would never
+                    # start and the process stay unready for good (found by the chaos run).
+                    if isinstance(exc, asyncio.CancelledError) and being_cancelled():
+                        raise
+                    log.warning("broker.lost_while_starting", error=repr(exc), retry_in_s=delay)
+                    self._connected.clear()
+                    await _close_quietly(connection)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._max_backoff_s)
-        self._connection = connection
+
+    async def _connect_once(self, delay: float) -> AbstractRobustConnection | None:
+        """A connection whose platform exchange exists, or None (logged) to try again."""
+        try:
+            connection = await aio_pika.connect_robust(self.url, timeout=self._connect_timeout_s)
+        except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as exc:
+            log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
+            return None
+        try:
+            channel = await connection.channel(publisher_confirms=True)
+            self._exchange = await channel.get_exchange(self.exchange_name)  # passive
+        except aio_pika.exceptions.AMQPError as exc:
+            log.error(
+                "broker.exchange_missing",
+                exchange=self.exchange_name,
+                error=str(exc),
+                hint="provision the bus: python -m common.messaging.users",
+                retry_in_s=delay,
+            )
+            await _close_quietly(connection)
+            return None
         self._publish_channel = channel
-        self._exchange = exchange
+        return connection
+
+    async def _started(self, connection: AbstractRobustConnection) -> None:
+        """Publish on ``connection`` and run the on-connect callbacks (the consumer's start)."""
+        self._connection = connection
         self._connected.set()
         log.info("broker.connected", exchange=self.exchange_name)
         for callback in self._on_connect:
             try:
                 await callback()
+            except _CONNECTION_LOST:
+                raise  # the connection, not the callback: _connect_with_backoff starts over
             except Exception:  # e.g. a queue declared with other arguments: loud, not silent
                 log.exception("broker.on_connect_failed", callback=repr(callback))
                 raise
@@ -220,3 +242,24 @@ class Broker:
             },
         )
         return ServiceQueues(names=names, main=main, retry=retry, dead_letter=dead_letter)
+
+
+# What a connection lost mid-call raises in aio-pika/aiormq: a closed connection or channel, the
+# futures it cancels, and aio-pika's RuntimeError for a robust connection or channel that is
+# closed or not ready again yet. A refusal by the broker (PRECONDITION_FAILED, ACCESS_REFUSED) is
+# not among them: that is a configuration error and stays loud.
+_CONNECTION_LOST = (
+    aiormq.exceptions.ConnectionClosed,
+    aiormq.exceptions.ChannelInvalidStateError,
+    aiormq.exceptions.AMQPConnectionError,
+    ConnectionError,
+    RuntimeError,
+    asyncio.CancelledError,
+)
+
+
+async def _close_quietly(connection: AbstractRobustConnection) -> None:
+    try:
+        await connection.close()
+    except Exception as exc:  # already gone: nothing left to close
+        log.debug("broker.close_failed", error=repr(exc))

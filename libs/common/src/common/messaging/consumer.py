@@ -44,6 +44,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Uuid, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from common.aio import being_cancelled
 from common.context import causation_id_var, correlation_id_var
 from common.errors import EarlierMessagePending, PoisonMessage
 from common.logging import get_logger
@@ -266,7 +267,7 @@ class Consumer:
             try:
                 await self._process(batch)
             except asyncio.CancelledError as exc:
-                if _being_cancelled():
+                if being_cancelled():
                     raise  # stop(): this task is cancelled
                 # aiormq cancels the futures of a connection that closes (a publish's confirm)
                 self._unsettled(batch, exc)
@@ -439,12 +440,6 @@ class Consumer:
             ),
             routing_key=routing_key,
         )
-
-
-def _being_cancelled() -> bool:
-    """Whether this task itself was asked to stop (not a future cancelled under it)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
 
 
 def _runs(deliveries: list[_Delivery]) -> list[list[_Delivery]]:

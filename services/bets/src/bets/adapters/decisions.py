@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import asyncpg
 
+from common.aio import being_cancelled
 from common.db import libpq_url
 from common.logging import get_logger
 
@@ -145,11 +146,17 @@ class DecisionListener:
                 await self._listen_on(conn)
             except Exception as exc:  # terminated, network gone: listen again
                 log.warning("bets.decisions.listen_failed", error=repr(exc))
+            except asyncio.CancelledError as exc:
+                if being_cancelled():
+                    raise  # stop()
+                # asyncpg cancels the futures of a connection that dies: listen again
+                log.warning("bets.decisions.listen_failed", error=repr(exc))
             finally:
                 self._conn = None
                 self.listening.clear()
-                with contextlib.suppress(Exception):
-                    await conn.close(timeout=2)
+                # Not close(): on a dead connection it can raise CancelledError out of this
+                # loop and end the listener for good (seen under the chaos run's faults).
+                conn.terminate()
 
     async def _listen_on(self, conn: asyncpg.Connection) -> None:
         """Listen until the connection is lost (noticed at once, or by the heartbeat when the
