@@ -236,6 +236,7 @@ async def test_every_admin_write_replays_its_first_answer_and_acts_once(
     last = (await twice(api, "POST", "/api/events/", h(an_admin), event_body(catalogue))).json()
     deleted = await twice(api, "DELETE", f"/api/events/{last['event']['event_id']}", h(an_admin))
     assert deleted.status_code == 204
+    assert "content-type" not in deleted.headers  # nothing to read, nothing to parse
 
     trail = await api.get(
         "/api/events/admin/audit", params={"actor": str(an_admin_id)}, headers=an_admin

@@ -46,10 +46,11 @@ Command = Callable[[UnitOfWork, AuditEntry], Awaitable[BaseModel | None]]
 
 class _NoContent(JSONResponse):
     """A 204 with no body at all, typed as ``run_once``'s answers are (``JSONResponse`` would
-    send ``null``)."""
+    send ``null``) and no content type (a client must not try to read JSON from it)."""
 
     def __init__(self, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(None, status_code=status.HTTP_204_NO_CONTENT, headers=headers)
+        del self.headers["content-type"]
 
     def render(self, content: Any) -> bytes:
         return b""
