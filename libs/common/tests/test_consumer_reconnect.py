@@ -98,7 +98,12 @@ async def test_a_process_starting_during_a_broker_restart_still_starts_its_consu
         attempts.append("declare")
         if len(attempts) == 1:
             assert await close_connections(broker_namespace) >= 1  # the restart, mid-declare
-            await asyncio.sleep(0.5)  # the close reaches the client
+            # Declare until the close reaches the client: that declare fails mid-callback.
+            for _ in range(100):
+                channel = await broker.connection.channel()
+                await channel.close()
+                await asyncio.sleep(0.1)
+            raise AssertionError("the broker's close never reached the client")
         channel = await broker.connection.channel()
         await channel.close()
 
