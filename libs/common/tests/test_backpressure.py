@@ -3,12 +3,15 @@ a real PostgreSQL pool of one connection that the test holds."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import asyncpg
 from fastapi import APIRouter, Request
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from common.app import create_app
 from common.backpressure import RETRY_AFTER_S
@@ -30,10 +33,13 @@ async def answer(request: Request) -> dict[str, int]:
         return {"answer": int(await conn.scalar(text("SELECT 42")))}
 
 
-def tiny_pool_app(make_settings: Callable[..., Any], test_database: Any) -> Any:
+def tiny_pool_app(
+    make_settings: Callable[..., Any], test_database: Any, url: str | None = None
+) -> Any:
     settings = make_settings(
         ProbeSettings,
-        database_url=test_database.url_for("bets"),  # any service's role reaches the test DB
+        # Any service's role reaches the test database.
+        database_url=url or test_database.url_for("bets"),
         db_pool_size=1,
         db_max_overflow=0,
         db_pool_timeout_s=0.2,
@@ -115,3 +121,34 @@ async def test_a_connection_the_server_dropped_answers_503_then_a_fresh_one_serv
         again = await http.get("/backend")
         assert again.status_code == 200, again.text
         assert again.json()["pid"] != pid
+
+
+async def _hang_up(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.transport.abort()  # a reset, as a proxy refusing for a partition does
+
+
+async def test_a_database_that_cannot_be_reached_answers_503_not_500(
+    make_settings: Callable[..., Any], test_database: Any, app_client: Any
+) -> None:
+    """A new connection refused, reset or timed out while connecting (the database restarting,
+    a partition, a proxy refusing) means nothing was done: the client is told to retry. Found by
+    the chaos run (seed 534436): bets answered 75 requests with 500 during a proxy partition."""
+    hang_up = await asyncio.start_server(_hang_up, "127.0.0.1", 0)
+    reset_port = hang_up.sockets[0].getsockname()[1]
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    refused_port = closed.getsockname()[1]  # bound, never listening: refused
+    try:
+        for port in (reset_port, refused_port):
+            url = make_url(test_database.url_for("bets")).set(host="127.0.0.1", port=port)
+            app = tiny_pool_app(
+                make_settings, test_database, url=url.render_as_string(hide_password=False)
+            )
+            async with app_client(app) as http:
+                unreachable = await http.get("/answer")
+            assert unreachable.status_code == 503, unreachable.text
+            assert unreachable.headers["retry-after"] == str(RETRY_AFTER_S)
+            assert unreachable.json()["error"]["code"] == "service_busy"
+    finally:
+        hang_up.close()
+        closed.close()

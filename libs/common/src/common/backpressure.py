@@ -2,7 +2,8 @@
 
 So does a request whose pooled connection turns out to be dead (the database restarted): the
 engines do not ping on checkout, so the first statement finds out, nothing was written, and the
-client retries on a fresh connection.
+client retries on a fresh connection. And one that cannot open a new connection at all
+(``common.db.DatabaseUnreachable``: refused, reset or timed out while connecting).
 
 A request that cannot get a pooled connection within the engine's ``pool_timeout``
 (``<PREFIX>DB_POOL_TIMEOUT_S``) gets SQLAlchemy's pool ``TimeoutError``. Unanswered it would be
@@ -23,6 +24,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from common.db import DatabaseUnreachable
 from common.errors import error_body
 from common.logging import get_logger
 
@@ -60,6 +62,12 @@ def install_backpressure(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeout)
     async def pool_exhausted(request: Request, _exc: PoolTimeout) -> JSONResponse:
         log.warning("http.pool_exhausted", path=request.url.path, retry_after_s=RETRY_AFTER_S)
+        return service_busy()
+
+    @app.exception_handler(DatabaseUnreachable)
+    async def database_unreachable(request: Request, exc: DatabaseUnreachable) -> JSONResponse:
+        cause = type(exc.__cause__).__name__
+        log.warning("http.db_unreachable", path=request.url.path, error=cause)
         return service_busy()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.engine import make_url
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +27,23 @@ def schema_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
+class DatabaseUnreachable(ConnectionError):
+    """A new connection to the database failed while connecting (refused, reset, timed out): the
+    server is restarting or out of reach, and no statement ran on it (a 503 at the HTTP edge,
+    common.backpressure). An ``OSError`` still, for the loops that retry on one."""
+
+
+def _connect_or_unreachable(
+    dialect: Dialect, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> Any:
+    # asyncpg raises the socket's own error (or TimeoutError) from connect, which SQLAlchemy
+    # passes through unwrapped: named here, so the edge can tell it from a fault of ours.
+    try:
+        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+    except OSError as exc:
+        raise DatabaseUnreachable(f"cannot connect to the database: {exc!r}") from exc
+
+
 def create_engine(
     url: str,
     *,
@@ -35,7 +54,7 @@ def create_engine(
 ) -> AsyncEngine:
     """``pool_timeout_s``: how long a checkout waits for a free connection before SQLAlchemy
     raises its pool ``TimeoutError`` (a 503 at the HTTP edge, common.backpressure)."""
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -51,6 +70,8 @@ def create_engine(
             "timeout": 5,
         },
     )
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unreachable)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
