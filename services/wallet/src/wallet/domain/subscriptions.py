@@ -112,10 +112,13 @@ class Charge:
 @dataclass(frozen=True)
 class Suspend:
     """Too little money for the next period: nothing is charged, access ends at ``access_ends_at``
-    and the user is told."""
+    and the user is told. Applies only while the subscription's last charged period is still
+    ``period_number``: a replica deciding on a stale read must not suspend a subscription another
+    replica has just renewed (the store updates on that condition, as a charge on its key)."""
 
     subscription_id: uuid.UUID
     user_id: uuid.UUID
+    period_number: int
     access_ends_at: datetime
     price_minor: int
 
@@ -163,7 +166,11 @@ class Subscription:
             period_number=charge.period_number,
         )
 
-    def suspended(self) -> Subscription:
+    def suspended(self, decision: Suspend) -> Subscription:
+        """The subscription once ``decision`` is applied: unchanged if it was decided on an
+        earlier read (another charge came in between)."""
+        if decision.period_number != self.period_number:
+            return self
         return replace(self, status=SubscriptionStatus.suspended)
 
 
@@ -237,7 +244,7 @@ def decide_renewal(
     if sub.status is not SubscriptionStatus.active or not _is_due(sub, now, lead, plan):
         return None
     if available_minor < plan.price_minor:
-        return Suspend(sub.id, sub.user_id, sub.paid_through, plan.price_minor)
+        return Suspend(sub.id, sub.user_id, sub.period_number, sub.paid_through, plan.price_minor)
     return _next_charge(sub, plan, now)
 
 
