@@ -65,6 +65,13 @@ PRIVATE_KEYS = (
     "wallet.WithdrawalCompleted",
     "wallet.WithdrawalRejected",
     "wallet.WithdrawalCancelled",
+    "wallet.SubscriptionCharged",
+    "wallet.SubscriptionSuspended",
+    "wallet.SubscriptionResumed",
+    "wallet.SubscriptionCancelled",
+    "wallet.PackagePurchased",
+    "wallet.PackageNotice",
+    "wallet.PackageUnitsLapsed",
 )
 # Not streamed: they teach the gateway each event's sport for the ``sport`` filter.
 SPORT_KEYS = ("events.EventCreated", "events.EventUpdated")

@@ -16,8 +16,10 @@ from wallet.adapters.tables import SCHEMA
 from wallet.entrypoints.api.deps import WalletServices
 from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer.closure import closure_periodic_jobs
+from wallet.service_layer.package_jobs import package_periodic_jobs
 from wallet.service_layer.report_jobs import report_periodic_jobs
 from wallet.service_layer.stripe_jobs import stripe_periodic_jobs
+from wallet.service_layer.subscription_jobs import subscription_periodic_jobs
 from wallet.settings import Settings
 
 
@@ -39,6 +41,8 @@ def build(settings: Settings) -> ServiceRuntime:
             *stripe_periodic_jobs(settings),
             *report_periodic_jobs(settings),
             *closure_periodic_jobs(settings.closure_sweep_interval_s),
+            *subscription_periodic_jobs(settings),
+            *package_periodic_jobs(settings),
         ],
     )
 

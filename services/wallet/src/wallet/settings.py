@@ -157,6 +157,21 @@ class Settings(ServiceSettings):
     # Account closure: wallets being closed are checked for "nothing left" this often.
     closure_sweep_interval_s: float = Field(30.0, gt=0)
 
+    # --- subscriptions (issue 22; service_layer/subscriptions.py): edit only inside this block ---
+    # The renewal job's tick, and how far ahead of the paid end it renews (lead < every plan's
+    # period, which is at least a minute): access stays continuous while the job is healthy.
+    subscription_renewal_interval_s: float = Field(15.0, gt=0)
+    subscription_renewal_lead_s: float = Field(30.0, ge=0, lt=60)
+    # --- end subscriptions ---
+
+    # --- packages (issue 22; service_layer/packages.py): edit only inside this block ---
+    package_job_interval_s: float = Field(60.0, gt=0)
+    # Notices: "expiring soon" this long before a purchase's expiry; "running out" at this many
+    # units left (after some were used).
+    package_expiry_notice_h: float = Field(24.0, gt=0)
+    package_low_units: int = Field(1, ge=0)
+    # --- end packages ---
+
     @field_validator("data_encryption_key")
     @classmethod
     def _key_is_32_bytes(cls, value: str) -> str:

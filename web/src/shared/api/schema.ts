@@ -6712,7 +6712,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
-                type?: ("deposit" | "withdrawal" | "bet_placed" | "bet_won" | "bet_lost" | "bet_cancelled" | "coupon_won" | "coupon_lost" | "bonus_added" | "fee_charged" | "refund" | "bet_resettled") | null;
+                type?: ("deposit" | "withdrawal" | "bet_placed" | "bet_won" | "bet_lost" | "bet_cancelled" | "coupon_won" | "coupon_lost" | "bonus_added" | "fee_charged" | "refund" | "bet_resettled" | "subscription" | "subscription_refund" | "package_purchase" | "free_bet_won") | null;
                 status?: ("open" | "won" | "lost" | "void" | "cancelled" | "resolved" | "settled" | "completed" | "pending" | "failed" | "rejected") | null;
                 date_from?: string | null;
                 date_to?: string | null;
@@ -7395,7 +7395,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
-                type?: ("deposit" | "withdrawal" | "bet_placed" | "bet_won" | "bet_lost" | "bet_cancelled" | "coupon_won" | "coupon_lost" | "bonus_added" | "fee_charged" | "refund" | "bet_resettled") | null;
+                type?: ("deposit" | "withdrawal" | "bet_placed" | "bet_won" | "bet_lost" | "bet_cancelled" | "coupon_won" | "coupon_lost" | "bonus_added" | "fee_charged" | "refund" | "bet_resettled" | "subscription" | "subscription_refund" | "package_purchase" | "free_bet_won") | null;
                 status?: ("open" | "won" | "lost" | "void" | "cancelled" | "resolved" | "settled" | "completed" | "pending" | "failed" | "rejected") | null;
                 result?: ("win" | "loss" | "void") | null;
                 date_from?: string | null;

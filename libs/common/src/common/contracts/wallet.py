@@ -1,10 +1,21 @@
-"""Messages produced by wallet: replies to the bet saga and payment outcomes."""
+"""Messages produced by wallet: replies to the bet saga, payment outcomes, and the paid
+products' (subscriptions, packages: issue 22) news for the user."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated, Literal
 
-from common.contracts import ContractModel, Currency, PositiveMinor, ReasonCode, ReasonText
+from pydantic import Field, Strict
+
+from common.contracts import (
+    ContractModel,
+    Currency,
+    PositiveMinor,
+    ReasonCode,
+    ReasonText,
+    UtcDatetime,
+)
 from common.messaging.envelope import message
 
 
@@ -80,3 +91,94 @@ class AccountSettledForClosure(ContractModel):
     all zero): auth may complete the closure. Sent once per wallet."""
 
     user_id: uuid.UUID
+
+
+# --- subscriptions (issue 22): a user's plan, charged from the balance period by period --------
+
+
+@message(producer="wallet", type="SubscriptionCharged")
+class SubscriptionCharged(ContractModel):
+    """A period paid (the first on subscribing, a renewal, a resume or a plan change)."""
+
+    subscription_id: uuid.UUID
+    user_id: uuid.UUID
+    plan_id: uuid.UUID
+    period_number: Annotated[int, Strict(), Field(ge=1)]
+    period_start: UtcDatetime
+    period_end: UtcDatetime
+    amount_minor: PositiveMinor
+    currency: Currency
+
+
+@message(producer="wallet", type="SubscriptionSuspended")
+class SubscriptionSuspended(ContractModel):
+    """A renewal found too little money: access ends at ``access_ends_at``; a top-up resumes."""
+
+    subscription_id: uuid.UUID
+    user_id: uuid.UUID
+    plan_id: uuid.UUID
+    access_ends_at: UtcDatetime
+    price_minor: PositiveMinor
+    currency: Currency
+
+
+@message(producer="wallet", type="SubscriptionResumed")
+class SubscriptionResumed(ContractModel):
+    subscription_id: uuid.UUID
+    user_id: uuid.UUID
+    plan_id: uuid.UUID
+    paid_through: UtcDatetime
+
+
+@message(producer="wallet", type="SubscriptionCancelled")
+class SubscriptionCancelled(ContractModel):
+    """No more renewals; access runs to ``access_ends_at``."""
+
+    subscription_id: uuid.UUID
+    user_id: uuid.UUID
+    plan_id: uuid.UUID
+    access_ends_at: UtcDatetime
+
+
+# --- packages (issue 22): prepaid units with an expiry ------------------------------------------
+
+PackageKindName = Literal["units", "free_bet"]
+
+
+@message(producer="wallet", type="PackagePurchased")
+class PackagePurchased(ContractModel):
+    """A paid order's units credited (once per payment)."""
+
+    purchase_id: uuid.UUID
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    package_id: uuid.UUID
+    package_kind: PackageKindName
+    units: Annotated[int, Strict(), Field(gt=0)]
+    expires_at: UtcDatetime
+    amount_minor: PositiveMinor
+    currency: Currency
+
+
+@message(producer="wallet", type="PackageNotice")
+class PackageNotice(ContractModel):
+    """Units about to expire (``expiring_soon``) or nearly used up (``running_out``): once per
+    purchase and kind."""
+
+    purchase_id: uuid.UUID
+    user_id: uuid.UUID
+    package_id: uuid.UUID
+    kind: Literal["expiring_soon", "running_out"]
+    units_left: Annotated[int, Strict(), Field(ge=0)]
+    expires_at: UtcDatetime
+
+
+@message(producer="wallet", type="PackageUnitsLapsed")
+class PackageUnitsLapsed(ContractModel):
+    """Units unused at expiry, written off by the lapse job (once per purchase)."""
+
+    purchase_id: uuid.UUID
+    user_id: uuid.UUID
+    package_id: uuid.UUID
+    units: Annotated[int, Strict(), Field(gt=0)]
+    expired_at: UtcDatetime

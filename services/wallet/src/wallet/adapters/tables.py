@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    Interval,
     LargeBinary,
     Numeric,
     SmallInteger,
@@ -236,4 +237,174 @@ audit_log = Table(
     Column("status", Text, nullable=False),
     Column("details", JSONB, nullable=False, server_default="{}"),
     _created_at(),
+)
+
+# --- paid products (issue 22, ADR 0012; migrations 0011, 0012) ---------------------------------
+
+subscription_plan = Table(
+    "subscription_plan",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("period", Interval, nullable=False),
+    Column("features", JSONB, nullable=False, server_default="[]"),
+    Column("retired_at", DateTime(timezone=True)),
+    _created_at(),
+    Column("created_by", UUID(as_uuid=True)),
+)
+
+subscription = Table(
+    "subscription",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), ForeignKey("wallet.wallet.user_id"), nullable=False),
+    Column(
+        "plan_id", UUID(as_uuid=True), ForeignKey("wallet.subscription_plan.id"), nullable=False
+    ),
+    Column("status", Text, nullable=False),
+    Column("paid_from", DateTime(timezone=True), nullable=False),
+    Column("period_start", DateTime(timezone=True), nullable=False),
+    Column("paid_through", DateTime(timezone=True), nullable=False),
+    Column("period_number", Integer, nullable=False),
+    _created_at(),
+    _updated_at(),
+    Column("suspended_at", DateTime(timezone=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+)
+
+# The subscriptions' payment log: one row per (subscription, period number), beside its transfer.
+subscription_charge = Table(
+    "subscription_charge",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "subscription_id",
+        UUID(as_uuid=True),
+        ForeignKey("wallet.subscription.id"),
+        nullable=False,
+    ),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column(
+        "plan_id", UUID(as_uuid=True), ForeignKey("wallet.subscription_plan.id"), nullable=False
+    ),
+    Column("period_number", Integer, nullable=False),
+    Column("period_start", DateTime(timezone=True), nullable=False),
+    Column("period_end", DateTime(timezone=True), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("transfer_id", UUID(as_uuid=True), ForeignKey("wallet.transfer.id"), nullable=False),
+    _created_at(),
+)
+
+subscription_refund = Table(
+    "subscription_refund",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "subscription_id",
+        UUID(as_uuid=True),
+        ForeignKey("wallet.subscription.id"),
+        nullable=False,
+    ),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("period_number", Integer, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("transfer_id", UUID(as_uuid=True), ForeignKey("wallet.transfer.id"), nullable=False),
+    _created_at(),
+)
+
+package = Table(
+    "package",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("kind", Text, nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("validity_days", Integer, nullable=False),
+    Column("stake_minor", BigInteger),
+    Column("active", Boolean, nullable=False, server_default="true"),
+    _created_at(),
+    _updated_at(),
+    Column("created_by", UUID(as_uuid=True)),
+)
+
+# Seed 004's payment transaction log: each attempt to buy a package, by balance or by card.
+package_order = Table(
+    "package_order",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), ForeignKey("wallet.wallet.user_id"), nullable=False),
+    Column("package_id", UUID(as_uuid=True), ForeignKey("wallet.package.id"), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("operation_id", UUID(as_uuid=True), unique=True),
+    Column("status", Text, nullable=False),
+    Column("failure_reason", Text),
+    _created_at(),
+    Column("paid_at", DateTime(timezone=True)),
+)
+
+package_purchase = Table(
+    "package_purchase",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), ForeignKey("wallet.wallet.user_id"), nullable=False),
+    Column("package_id", UUID(as_uuid=True), ForeignKey("wallet.package.id"), nullable=False),
+    Column("order_id", UUID(as_uuid=True), ForeignKey("wallet.package_order.id"), nullable=False),
+    Column("payment_reference", Text, nullable=False, unique=True),
+    Column("units_total", Integer, nullable=False),
+    Column("units_left", Integer, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("lapsed_units", Integer, nullable=False, server_default="0"),
+    Column("lapsed_at", DateTime(timezone=True)),
+    Column("transfer_id", UUID(as_uuid=True), ForeignKey("wallet.transfer.id")),
+    _created_at(),
+)
+
+package_usage = Table(
+    "package_usage",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("usage_id", Text, nullable=False),
+    Column("package_kind", Text, nullable=False),
+    Column("units", Integer, nullable=False),
+    _created_at(),
+)
+
+package_usage_item = Table(
+    "package_usage_item",
+    metadata,
+    Column("usage_row_id", BigInteger, ForeignKey("wallet.package_usage.id"), primary_key=True),
+    Column(
+        "purchase_id",
+        UUID(as_uuid=True),
+        ForeignKey("wallet.package_purchase.id"),
+        primary_key=True,
+    ),
+    Column("units", Integer, nullable=False),
+)
+
+package_notice = Table(
+    "package_notice",
+    metadata,
+    Column(
+        "purchase_id",
+        UUID(as_uuid=True),
+        ForeignKey("wallet.package_purchase.id"),
+        primary_key=True,
+    ),
+    Column("kind", Text, primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

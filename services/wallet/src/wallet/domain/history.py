@@ -27,6 +27,11 @@ class HistoryType(StrEnum):
     fee_charged = "fee_charged"
     refund = "refund"
     bet_resettled = "bet_resettled"
+    # paid products (issue 22)
+    subscription = "subscription"  # a period charged (metadata: plan, period)
+    subscription_refund = "subscription_refund"  # the unused part on a plan change
+    package_purchase = "package_purchase"  # a package bought from the balance
+    free_bet_won = "free_bet_won"  # a free bet's winnings
 
 
 class HistoryStatus(StrEnum):

@@ -32,6 +32,11 @@ class AccountKind(StrEnum):
     house = "house"  # the house's side of stakes and payouts
     clearing = "clearing"  # money between us and the payment provider/bank
     withdrawals_payable = "withdrawals_payable"  # requested withdrawals not yet paid out
+    # Paid products (issue 22, ADR 0012): what users paid for subscriptions and packages, and
+    # the house's promotions budget that free bets' winnings are paid from.
+    subscription_revenue = "subscription_revenue"
+    package_revenue = "package_revenue"
+    promotions = "promotions"
 
     @property
     def is_user(self) -> bool:
@@ -43,6 +48,9 @@ SYSTEM_ACCOUNT_KINDS: Final = (
     AccountKind.house,
     AccountKind.clearing,
     AccountKind.withdrawals_payable,
+    AccountKind.subscription_revenue,
+    AccountKind.package_revenue,
+    AccountKind.promotions,
 )
 # Order in which a transfer touches a user's rows: every writer locks them the same way round.
 USER_LOCK_ORDER: Final = (AccountKind.available, AccountKind.held)
@@ -93,6 +101,11 @@ class TransferKind(StrEnum):
     card_refund = "card_refund"  # available → clearing (a deposit refunded to the card)
     chargeback = "chargeback"  # available → clearing (a card dispute opened)
     chargeback_reversal = "chargeback_reversal"  # clearing → available (a dispute won)
+    # paid products (ADR 0012); references are unique per kind, so each happens once
+    subscription_charge = "subscription_charge"  # available → subscription_revenue (conditional)
+    subscription_refund = "subscription_refund"  # subscription_revenue → available (plan change)
+    package_purchase = "package_purchase"  # available → package_revenue (conditional)
+    free_bet_winnings = "free_bet_winnings"  # promotions → available (a free bet won)
 
 
 @dataclass(frozen=True)
@@ -287,6 +300,57 @@ def return_withdrawal(user_id: uuid.UUID, operation_id: uuid.UUID, amount_minor:
         str(operation_id),
         user_id,
         _system(AccountKind.withdrawals_payable, user_id),
+        _available(user_id),
+        amount_minor,
+    )
+
+
+def charge_subscription(user_id: uuid.UUID, reference: str, amount_minor: int) -> Transfer:
+    """One period of a plan, never on credit. ``reference``: ``PeriodKey.reference``."""
+    return move(
+        TransferKind.subscription_charge,
+        reference,
+        user_id,
+        _available(user_id),
+        _system(AccountKind.subscription_revenue, user_id),
+        amount_minor,
+        require_funds=True,
+    )
+
+
+def refund_subscription(user_id: uuid.UUID, reference: str, amount_minor: int) -> Transfer:
+    """The unused part of the periods a plan change cut short (``Refund``)."""
+    return move(
+        TransferKind.subscription_refund,
+        reference,
+        user_id,
+        _system(AccountKind.subscription_revenue, user_id),
+        _available(user_id),
+        amount_minor,
+    )
+
+
+def buy_package(user_id: uuid.UUID, purchase_id: uuid.UUID, amount_minor: int) -> Transfer:
+    """A package paid from the balance (a card purchase is a deposit, then this), never on
+    credit."""
+    return move(
+        TransferKind.package_purchase,
+        str(purchase_id),
+        user_id,
+        _available(user_id),
+        _system(AccountKind.package_revenue, user_id),
+        amount_minor,
+        require_funds=True,
+    )
+
+
+def pay_free_bet_winnings(user_id: uuid.UUID, bet_id: uuid.UUID, amount_minor: int) -> Transfer:
+    """A won free bet's winnings (``packages.free_bet_payout``): the stake was the house's."""
+    return move(
+        TransferKind.free_bet_winnings,
+        str(bet_id),
+        user_id,
+        _system(AccountKind.promotions, user_id),
         _available(user_id),
         amount_minor,
     )

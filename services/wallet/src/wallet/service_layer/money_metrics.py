@@ -15,7 +15,9 @@ Kinds (what the user's money did):
 - ``deposit``; ``withdrawal_requested`` (available → payable), ``withdrawal_completed`` (paid
   out), ``withdrawal_rejected`` / ``withdrawal_cancelled`` (payable → available);
 - ``card_refund`` (a deposit refunded to the card), ``chargeback`` (a disputed payment taken
-  back), ``chargeback_reversal`` (a dispute won: the payment restored).
+  back), ``chargeback_reversal`` (a dispute won: the payment restored);
+- ``subscription_charged`` / ``subscription_refunded`` (a period paid / the unused part of a plan
+  change back), ``package_purchased``, ``free_bet_winnings`` (promotions → available).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ class MoneyKind(StrEnum):
     card_refund = "card_refund"
     chargeback = "chargeback"
     chargeback_reversal = "chargeback_reversal"
+    subscription_charged = "subscription_charged"
+    subscription_refunded = "subscription_refunded"
+    package_purchased = "package_purchased"
+    free_bet_winnings = "free_bet_winnings"
 
 
 money_moved_minor = Counter(

@@ -21,7 +21,9 @@ from wallet.adapters.deposits import CardDeposits, StripeEvents
 from wallet.adapters.holds import Holds
 from wallet.adapters.ledger import Ledger
 from wallet.adapters.ledger_batch import BatchLedger
+from wallet.adapters.packages import Packages
 from wallet.adapters.payment_methods import PaymentMethods
+from wallet.adapters.subscriptions import Subscriptions
 from wallet.adapters.tables import SCHEMA
 from wallet.adapters.wallets import Wallets
 from wallet.adapters.withdrawal_methods import WithdrawalMethods
@@ -54,6 +56,8 @@ class WalletUnitOfWork(UnitOfWork):
         self.withdrawals = Withdrawals(db)
         self.withdrawal_methods = WithdrawalMethods(db)
         self.closures = Closures(db)
+        self.subscriptions = Subscriptions(db)
+        self.packages = Packages(db)
 
     def on_commit(self, action: Callable[[], None]) -> None:
         """Run a cheap synchronous action (a counter) once this transaction commits, whoever

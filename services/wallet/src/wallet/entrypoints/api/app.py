@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
 from wallet.bootstrap import wire
-from wallet.entrypoints.api import admin, deposits, reports, routes
+from wallet.entrypoints.api import admin, deposits, packages, reports, routes, subscriptions
 from wallet.settings import Settings
 
 
@@ -17,7 +17,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         wiring.runtime,
         title="LOOSELINE wallet",
-        routers=[routes.router, admin.router, deposits.router, reports.router],
+        routers=[
+            routes.router,
+            admin.router,
+            deposits.router,
+            reports.router,
+            subscriptions.router,
+            packages.router,
+        ],
     )
     app.state.wallet = wiring.services
     return app

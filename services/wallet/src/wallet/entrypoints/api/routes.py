@@ -42,6 +42,10 @@ HistoryTypeParam = Literal[
     "fee_charged",
     "refund",
     "bet_resettled",
+    "subscription",
+    "subscription_refund",
+    "package_purchase",
+    "free_bet_won",
 ]
 StatusParam = Literal[
     "open", "won", "lost", "void", "cancelled", "resolved", "settled",

@@ -1,0 +1,10 @@
+"""The subscriptions' periodic jobs (issue 22): renewal, under ADR 0004's advisory lock."""
+
+from __future__ import annotations
+
+from common.runtime import PeriodicSpec
+from wallet.settings import Settings
+
+
+def subscription_periodic_jobs(settings: Settings) -> list[PeriodicSpec]:
+    return []
