@@ -21,6 +21,7 @@ from wallet.domain.card_payments import DepositStatus
 from wallet.domain.errors import CurrencyMismatch, TransferAlreadyPosted, WalletNotFound
 from wallet.domain.history import HistoryLine, HistoryType
 from wallet.service_layer import money_metrics, payment_methods, stripe_metrics
+from wallet.service_layer.deposits.after_credit import after_deposit_credited
 from wallet.service_layer.deposits.shared import UNPAID, announce_failure, audit_deposit
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -68,6 +69,7 @@ async def credit(
     except TransferAlreadyPosted:
         return DepositCredited(operation_id, credited_now=False, available_after_minor=None)
     money_metrics.moved(uow, MoneyKind.deposit, amount_minor)
+    await after_deposit_credited(uow, user_id=user_id, operation_id=operation_id)
     await uow.emit(
         DepositCompleted(
             operation_id=operation_id,
