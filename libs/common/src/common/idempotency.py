@@ -363,11 +363,24 @@ class IdempotencyStore:
         return int(result.rowcount)
 
 
+class NoContent(JSONResponse):
+    """A 204 with no body at all, typed as ``run_once``'s answers are (``JSONResponse`` would
+    send ``null``) and no content type (a client must not try to read JSON from it)."""
+
+    def __init__(self, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(None, status_code=204, headers=headers)
+        del self.headers["content-type"]
+
+    def render(self, content: Any) -> bytes:
+        return b""
+
+
 def replay_response(replay: Replay) -> JSONResponse:
-    """A retry's answer: the first call's, marked as replayed."""
-    return JSONResponse(
-        replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
-    )
+    """A retry's answer: the first call's, marked as replayed (a 204 again without a body)."""
+    headers = {"Idempotent-Replayed": "true"}
+    if replay.status_code == 204:
+        return NoContent(headers=headers)
+    return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)
 
 
 async def run_once(

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 
-from common.idempotency import Claim, Replay, replay_response, run_once
+from common.idempotency import Claim, NoContent, run_once
 from events.adapters.audit import AuditFilter
 from events.bootstrap import Wiring
 from events.domain.catalogue import slugify
@@ -42,24 +42,6 @@ router = APIRouter(prefix="/api/events", tags=["events (admin)"])
 # An admin command: the change on the open unit of work (filling in its audit entry's ids) and
 # the answer read back on it; None answers 204 No Content.
 Command = Callable[[UnitOfWork, AuditEntry], Awaitable[BaseModel | None]]
-
-
-class _NoContent(JSONResponse):
-    """A 204 with no body at all, typed as ``run_once``'s answers are (``JSONResponse`` would
-    send ``null``) and no content type (a client must not try to read JSON from it)."""
-
-    def __init__(self, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(None, status_code=status.HTTP_204_NO_CONTENT, headers=headers)
-        del self.headers["content-type"]
-
-    def render(self, content: Any) -> bytes:
-        return b""
-
-
-async def _replay(found: Replay) -> JSONResponse:
-    if found.status_code == status.HTTP_204_NO_CONTENT:
-        return _NoContent(headers={"Idempotent-Replayed": "true"})
-    return replay_response(found)
 
 
 @dataclass(frozen=True)
@@ -102,7 +84,7 @@ class AdminWrite:
                 if claim is not None:
                     await self.wired.idempotency.record(uow.db, claim, code, content)
                 await uow.commit()
-            return _NoContent() if answer is None else JSONResponse(content, status_code=code)
+            return NoContent() if answer is None else JSONResponse(content, status_code=code)
 
         return await run_once(
             self.wired.idempotency,
@@ -111,7 +93,6 @@ class AdminWrite:
             user_id=self.actor.who,
             body=None if body is None else body.model_dump(mode="json"),
             run=run,
-            replay=_replay,
         )
 
     async def on_event(
