@@ -175,6 +175,8 @@ async def test_bets_stats_and_wallet_statistics_agree(
         "current_streak": -1,
         "longest_win_streak": 1,
         "longest_loss_streak": 1,
+        "free_bets": 0,
+        "free_bet_winnings": "0.00",
     }
     for mine, wallets in SAME_FIGURE.items():
         if isinstance(ours[mine], int):

@@ -521,6 +521,108 @@ def _reconcile(platform: Platform) -> dict[str, Any]:
     return report
 
 
+async def test_7b_subscribes_to_pro_and_a_won_free_bet_pays_only_its_winnings(
+    platform: Platform, story: Story
+) -> None:
+    """The paid products (issue 22): Pro charged from the balance; a free-bet package bought
+    from it; a free bet holds no money and, won at 2.50, pays 12.50 - 5.00 = 7.50 from the
+    house's promotions: 604.00 - 4.99 - 3.00 + 7.50 = 603.51."""
+    admin, ann = story.admin, story.bettor
+    token = uuid.uuid4().hex[:6]
+    plan = await platform.ok(
+        "POST",
+        "/api/wallet/admin/plans",
+        admin,
+        status=201,
+        json={"name": f"Pro {token}", "price": "4.99", "features": ["exports_plus"]},
+    )
+    pack = await platform.ok(
+        "POST",
+        "/api/wallet/admin/packages",
+        admin,
+        status=201,
+        json={
+            "name": f"Two free bets {token}",
+            "kind": "free_bet",
+            "units": 2,
+            "price": "3.00",
+            "validity_days": 30,
+            "stake": "5.00",
+        },
+    )
+    await platform.ok(
+        "POST", "/api/wallet/subscription", ann, status=201, json={"plan_id": plan["plan"]["id"]}
+    )
+    pro = (await platform.ok("GET", "/api/wallet/subscription", ann))["subscription"]
+    assert (pro["status"], pro["has_access"], pro["features"]) == (
+        "active",
+        True,
+        ["exports_plus"],
+    ), pro
+    await platform.ok(
+        "POST",
+        f"/api/wallet/packages/{pack['package']['id']}/buy",
+        ann,
+        status=201,
+        json={"method": "balance"},
+    )
+    await platform.balance_becomes(ann, available_balance="596.01", locked_in_bets="0.00")
+
+    created = await platform.ok(
+        "POST",
+        "/api/events/",
+        admin,
+        status=201,
+        json={
+            "sport": story.sport,
+            "league": story.league,
+            "home_team": f"Lazio {token}",
+            "away_team": f"Roma {token}",
+            "event_datetime": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
+            "odds": [{"bet_type": "1", "coefficient": 2.5}, {"bet_type": "2", "coefficient": 2.6}],
+        },
+    )
+    event = created["event"]
+    bet_id = await place(
+        platform,
+        ann,
+        "/api/bets/place",
+        {
+            "event_id": event["event_id"],
+            "odds_id": odds_of(event, "1"),
+            "bet_amount": "5.00",
+            "use_free_bet": True,
+        },
+    )
+    # Nothing of hers is held for it: the stake is the package's unit.
+    await platform.balance_becomes(ann, available_balance="596.01", locked_in_bets="0.00")
+    mine = await platform.ok("GET", "/api/wallet/packages/mine", ann)
+    assert mine["totals"]["free_bet"] == 1, mine
+
+    await platform.ok("POST", f"/api/events/{event['event_id']}/start", admin)
+    await platform.ok(
+        "POST",
+        f"/api/events/{event['event_id']}/settle",
+        admin,
+        json={"home_score": 1, "away_score": 0},
+    )
+
+    async def won() -> dict[str, Any] | None:
+        bet = (await platform.ok("GET", f"/api/bets/{bet_id}", ann))["bet"]
+        return bet if bet["status"] == "won" else None
+
+    bet = await eventually(won, "the free bet won")
+    assert (bet["free_bet"], bet["payout"]) == (True, "12.50"), bet
+    await platform.balance_becomes(ann, available_balance="603.51", locked_in_bets="0.00")
+    history = await platform.ok("GET", "/api/wallet/history", ann)
+    by_type = {t["type"]: t["amount"] for t in _transactions(history)}
+    assert by_type["subscription"] == "-4.99", history
+    assert by_type["package_purchase"] == "-3.00", history
+    assert by_type["free_bet_won"] == "7.50", history
+    stats = (await platform.ok("GET", "/api/bets/stats", ann))["stats"]
+    assert (stats["free_bets"], stats["free_bet_winnings"]) == (1, "7.50"), stats
+
+
 async def test_8_the_ledger_reconciles_and_every_message_was_consumed_once(
     platform: Platform, story: Story
 ) -> None:

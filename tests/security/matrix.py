@@ -344,6 +344,35 @@ def a_csv_export(w: World, _who: Bettor | None) -> dict[str, Any]:
     return {"format": "csv"}
 
 
+def the_plan(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"plan_id": w.ids["plan"]}
+
+
+def the_other_plan(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"plan_id": w.ids["other_plan"]}
+
+
+def a_new_plan(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"name": f"Matrix Pro {uuid.uuid4().hex[:8]}", "price": "1.00", "features": ["x"]}
+
+
+def a_new_package(w: World, _who: Bettor | None) -> dict[str, Any]:
+    name = f"Matrix pack {uuid.uuid4().hex[:8]}"
+    return {"name": name, "units": 5, "price": "1.00", "validity_days": 30}
+
+
+def by_balance(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"method": "balance"}
+
+
+def a_usage(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"usage_id": uuid.uuid4().hex, "units": 1}
+
+
+def on_sale(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"active": True}
+
+
 def her_signed_link(w: World, _who: Bettor | None) -> dict[str, Any]:
     return dict(w.download)
 
@@ -535,6 +564,38 @@ ROWS: tuple[Row, ...] = (
     signed_in("GET", "/api/wallet/reports", 200),
     signed_in("GET", "/api/wallet/statements", 200),
     money_move("POST", "/api/wallet/deposit/checkout", ann=200, others=200, body=a_checkout),
+    # --- wallet: the paid products (issue 22), each caller on their own subscription and units.
+    # Whether a caller can pay is theirs (422 too little money, 404 none to change, 409 one
+    # already): what is checked here is who may ask at all.
+    signed_in("GET", "/api/wallet/plans", 200),
+    signed_in("GET", "/api/wallet/subscription", (200, 404)),
+    signed_in("GET", "/api/wallet/subscription/charges", 200),
+    money_move(
+        "POST", "/api/wallet/subscription", ann=(201, 409), others=(201, 409, 422), body=the_plan
+    ),
+    money_move(
+        "POST",
+        "/api/wallet/subscription/plan",
+        ann=(200, 409),
+        others=(200, 404, 409, 422),
+        body=the_other_plan,
+    ),
+    signed_in("POST", "/api/wallet/subscription/cancel", (200, 404, 409)),
+    money_move(
+        "POST", "/api/wallet/subscription/resume", ann=(200, 409), others=(200, 404, 409, 422)
+    ),
+    signed_in("GET", "/api/wallet/packages", 200),
+    signed_in("GET", "/api/wallet/packages/mine", 200),
+    signed_in("GET", "/api/wallet/packages/orders", 200),
+    signed_in("POST", "/api/wallet/packages/usage", (201, 422), body=a_usage),
+    money_move(
+        "POST",
+        "/api/wallet/packages/{package_id}/buy",
+        ann=201,
+        others=(201, 422),
+        body=by_balance,
+        ids={"package_id": "package"},
+    ),
     # --- wallet: Ann's resources, by id in the path or in the body --------------------------
     money_move("POST", "/api/wallet/deposit", ann=200, others=404, body=from_her_saved_card),
     money_move("POST", "/api/wallet/withdraw", ann=201, others=404, body=to_her_bank_account),
@@ -584,6 +645,24 @@ ROWS: tuple[Row, ...] = (
     admin_only("GET", "/api/wallet/admin/withdrawals", 200),
     admin_only("GET", "/api/wallet/admin/stats", 200),
     admin_only("GET", "/api/wallet/admin/withdrawal-methods", 200),
+    admin_only("GET", "/api/wallet/admin/plans", 200),
+    admin_only("POST", "/api/wallet/admin/plans", 201, body=a_new_plan),
+    admin_only(
+        "POST", "/api/wallet/admin/plans/{plan_id}/retire", 200, ids={"plan_id": "plan_to_retire"}
+    ),
+    admin_only("GET", "/api/wallet/admin/subscriptions/stats", 200),
+    admin_only("GET", "/api/wallet/admin/packages", 200),
+    admin_only("POST", "/api/wallet/admin/packages", 201, body=a_new_package),
+    admin_only(
+        "POST",
+        "/api/wallet/admin/packages/{package_id}/active",
+        200,
+        body=on_sale,
+        ids={"package_id": "package"},
+    ),
+    admin_only("GET", "/api/wallet/admin/packages/purchases", 200),
+    admin_only("GET", "/api/wallet/admin/packages/orders", 200),
+    admin_only("GET", "/api/wallet/admin/packages/totals", 200),
     admin_only("GET", "/api/wallet/admin/users/{user_id}/wallet", 200, ids={"user_id": "ann"}),
     *(
         admin_only(

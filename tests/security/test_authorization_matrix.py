@@ -222,9 +222,21 @@ async def _catalogue(platform: Platform, admin: Bettor, w: World) -> None:
         w.ids[name] = str(event["event_id"])
     w.ids["bet_odds"] = await _home_win(platform, w.ids["bet_event"])
     w.ids["coupon_odds"] = await _home_win(platform, w.ids["coupon_event"])
+    await _products(platform, admin, w)
     edited = await platform.ok("GET", f"/api/events/{w.ids['edit']}")
     w.ids["market_id"] = str(edited["event"]["markets"][0]["market_id"])
     w.ids["odds_id"] = str(edited["event"]["odds"][0]["odds_id"])
+
+
+async def _products(platform: Platform, admin: Bettor, w: World) -> None:
+    """Two plans to subscribe to and change between, one to retire, a package to buy."""
+    for name, price in (("plan", "1.00"), ("other_plan", "2.00"), ("plan_to_retire", "3.00")):
+        body = {"name": f"Matrix {name} {w.token}", "price": price, "period_seconds": 3600}
+        made = await platform.ok("POST", "/api/wallet/admin/plans", admin, status=201, json=body)
+        w.ids[name] = str(made["plan"]["id"])
+    body = {"name": f"Matrix pack {w.token}", "units": 3, "price": "1.00", "validity_days": 30}
+    made = await platform.ok("POST", "/api/wallet/admin/packages", admin, status=201, json=body)
+    w.ids["package"] = str(made["package"]["id"])
 
 
 async def _home_win(platform: Platform, event_id: str) -> str:

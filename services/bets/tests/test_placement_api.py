@@ -454,6 +454,8 @@ async def test_stats_over_won_and_lost_bets(
         "current_streak": -1,
         "longest_win_streak": 1,
         "longest_loss_streak": 1,
+        "free_bets": 0,
+        "free_bet_winnings": "0.00",
     }
     for bet_id in bets[:2]:  # let the wallet settle before the module ends
         for _ in range(100):

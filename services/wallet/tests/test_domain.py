@@ -109,6 +109,7 @@ def test_stats_formulas_by_hand() -> None:
     totals = BetTotals(
         wins=3,
         losses=2,
+        staked_bets=5,  # none of them free bets
         total_bet_minor=50_000,
         total_won_minor=75_500,
         total_lost_minor=15_000,

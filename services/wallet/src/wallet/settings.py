@@ -170,6 +170,8 @@ class Settings(ServiceSettings):
     # units left (after some were used).
     package_expiry_notice_h: float = Field(24.0, gt=0)
     package_low_units: int = Field(1, ge=0)
+    # Rows a job run takes per transaction (lapses, notices, failed card orders).
+    package_job_batch: int = Field(500, ge=1, le=10_000)
     # --- end packages ---
 
     @field_validator("data_encryption_key")

@@ -59,6 +59,9 @@ class ReserveStake(ContractModel):
     potential_win_minor: PositiveMinor | None = Field(
         default=None, exclude_if=lambda value: value is None
     )
+    # A free bet (issue 22): the stake is one unit of the user's free-bet package, not their
+    # money. Left out of the JSON when false, so older commands round-trip unchanged.
+    free_bet: bool = Field(default=False, exclude_if=lambda value: value is False)
 
 
 @message(producer="bets", type="ReleaseStake")
@@ -83,6 +86,7 @@ class BetPlaced(ContractModel):
     potential_win_minor: PositiveMinor
     legs: Legs = _LEGS
     placed_at: UtcDatetime
+    free_bet: bool = Field(default=False, exclude_if=lambda value: value is False)
 
 
 @message(producer="bets", type="BetRejected")

@@ -113,6 +113,8 @@ bet = Table(
     # The watchdog's re-sends of ReserveStake, and when the last one (or the first) went out.
     Column("reserve_attempts", SmallInteger, nullable=False, server_default="0"),
     Column("reserve_sent_at", DateTime(timezone=True)),
+    # Staked with a unit of a free-bet package (issue 22): pays only the winnings.
+    Column("free_bet", Boolean, nullable=False, server_default="false"),
     PrimaryKeyConstraint("id"),
     CheckConstraint(
         f"status IN ({_STATUS_LIST})",

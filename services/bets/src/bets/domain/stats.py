@@ -7,6 +7,11 @@ out; a coupon with some void legs counts as won or lost). ``total_won`` is gross
 biggest win is the largest gross payout of a won bet (as the wallet's copy reports it: the two
 must agree), the biggest loss the largest stake lost.
 Streaks follow settlement order.
+
+A free bet (issue 22) was staked with a package's unit, not the user's money: it adds nothing to
+``total_bet`` (nor to the average stake or the biggest loss), and a win adds only its winnings
+(payout minus stake) to ``total_won``; it counts in the wins, losses and streaks like any bet, and
+``free_bets`` / ``free_bet_winnings`` say how many and what they brought.
 """
 
 from __future__ import annotations
@@ -24,6 +29,19 @@ class SettledBet:
     result: Literal["won", "lost"]
     stake_minor: int
     payout_minor: int
+    free_bet: bool = False
+
+    @property
+    def staked_minor(self) -> int:
+        """The user's own money at stake."""
+        return 0 if self.free_bet else self.stake_minor
+
+    @property
+    def returned_minor(self) -> int:
+        """What the bet paid the user: a free bet's winnings only (the stake was the house's)."""
+        if self.free_bet:
+            return max(self.payout_minor - self.stake_minor, 0)
+        return self.payout_minor
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,8 @@ class BetStats:
     current_streak: int  # wins (positive) or losses (negative) in a row, most recent last
     longest_win_streak: int
     longest_loss_streak: int
+    free_bets: int = 0
+    free_bet_winnings_minor: int = 0
 
 
 def _percent(part: int, whole: int) -> Decimal:
@@ -54,8 +74,9 @@ def bet_stats(bets: Sequence[SettledBet]) -> BetStats:
     """Statistics of ``bets`` given in settlement order (oldest first)."""
     wins = sum(1 for b in bets if b.result == "won")
     losses = len(bets) - wins
-    total_bet = sum(b.stake_minor for b in bets)
-    total_won = sum(b.payout_minor for b in bets)
+    total_bet = sum(b.staked_minor for b in bets)
+    total_won = sum(b.returned_minor for b in bets)
+    own_money = [b for b in bets if not b.free_bet]
     net = total_won - total_bet
     current = longest_win = longest_loss = 0
     for b in bets:
@@ -75,13 +96,15 @@ def bet_stats(bets: Sequence[SettledBet]) -> BetStats:
         net_profit_minor=net,
         roi_percent=_percent(net, total_bet),
         average_stake_minor=(
-            int((Decimal(total_bet) / len(bets)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-            if bets
+            int((Decimal(total_bet) / len(own_money)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            if own_money
             else 0
         ),
-        biggest_win_minor=max((b.payout_minor for b in bets if b.result == "won"), default=0),
-        biggest_loss_minor=max((b.stake_minor for b in bets if b.result == "lost"), default=0),
+        biggest_win_minor=max((b.returned_minor for b in bets if b.result == "won"), default=0),
+        biggest_loss_minor=max((b.staked_minor for b in bets if b.result == "lost"), default=0),
         current_streak=current,
         longest_win_streak=longest_win,
         longest_loss_streak=longest_loss,
+        free_bets=sum(1 for b in bets if b.free_bet),
+        free_bet_winnings_minor=sum(b.returned_minor for b in bets if b.free_bet),
     )

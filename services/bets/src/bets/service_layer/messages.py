@@ -50,6 +50,7 @@ def bet_placed(row: Row[Any], legs: list[BetLeg], placed_at: datetime) -> BetPla
         potential_win_minor=row.potential_win_minor,
         legs=legs,
         placed_at=placed_at,
+        free_bet=row.free_bet,
     )
 
 

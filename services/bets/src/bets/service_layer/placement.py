@@ -93,6 +93,7 @@ async def place_pending_bet(
     limits: BetLimits,
     currency: str,
     now: datetime,
+    free_bet: bool = False,
 ) -> PlacedBet:
     """Insert the bet ``pending`` and queue ``ReserveStake``; raises the reason it is refused."""
     limits.check_stake(stake_minor)
@@ -131,6 +132,7 @@ async def place_pending_bet(
             "potential_win_minor": potential_win_minor,
             "accept_odds_change": policy,
             "created_at": now,
+            "free_bet": free_bet,
         },
         legs=[
             {
@@ -156,6 +158,7 @@ async def place_pending_bet(
             currency=currency,
             legs=contract_legs(offers),
             potential_win_minor=potential_win_minor,  # the wallet never pays more than this
+            free_bet=free_bet,
         ),
     )
     return placed

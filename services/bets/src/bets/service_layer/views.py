@@ -47,6 +47,8 @@ def render_bet(row: Any, legs: list[Any]) -> dict[str, Any]:
         "status": row.status,
         "bet_amount": format_minor(row.stake_minor),
         "currency": row.currency,
+        # Staked with a free-bet unit: a win pays only the winnings (payout minus the stake).
+        "free_bet": bool(row.free_bet),
         "coefficient": coefficient,
         "total_coefficient": coefficient,
         "potential_win": format_minor(row.potential_win_minor),
@@ -210,12 +212,14 @@ async def user_stats(uow: BetsUnitOfWork, *, user_id: uuid.UUID) -> dict[str, An
     """The user's statistics over their bets settled won or lost."""
     rows = (
         await uow.db.execute(
-            select(bet.c.result, bet.c.stake_minor, bet.c.payout_minor)
+            select(bet.c.result, bet.c.stake_minor, bet.c.payout_minor, bet.c.free_bet)
             .where(bet.c.user_id == user_id, bet.c.status.in_(WON_OR_LOST))
             .order_by(bet.c.settled_at, bet.c.id)
         )
     ).all()
-    stats = bet_stats([SettledBet(r.result, r.stake_minor, r.payout_minor) for r in rows])
+    stats = bet_stats(
+        [SettledBet(r.result, r.stake_minor, r.payout_minor, r.free_bet) for r in rows]
+    )
     return {
         "total_bets": stats.total_bets,
         "wins": stats.wins,
@@ -231,4 +235,6 @@ async def user_stats(uow: BetsUnitOfWork, *, user_id: uuid.UUID) -> dict[str, An
         "current_streak": stats.current_streak,
         "longest_win_streak": stats.longest_win_streak,
         "longest_loss_streak": stats.longest_loss_streak,
+        "free_bets": stats.free_bets,
+        "free_bet_winnings": format_minor(stats.free_bet_winnings_minor),
     }

@@ -60,6 +60,7 @@ async def _resend(
                 currency=b.currency,
                 legs=contract_legs(legs[b.id]),
                 potential_win_minor=b.potential_win_minor,
+                free_bet=b.free_bet,
             )
             for b in bets
         )

@@ -75,6 +75,7 @@ async def _upsert_placed(session: AsyncSession, chunk: list[dict[str, Any]]) -> 
             potential_win_minor=lambda p: p["potential_win_minor"],
             legs=lambda p: json.dumps(legs_json(p["legs"])),
             placed_at=lambda p: p["placed_at"],
+            free_bet=lambda p: p.get("free_bet", False),
         ),
     )
 
@@ -150,25 +151,28 @@ _UPSERT_PLACED = text(
     """
     INSERT INTO wallet.bet AS b
         (bet_id, user_id, bet_type, stake_minor, currency, coefficient, potential_win_minor,
-         status, legs, placed_at)
+         status, legs, placed_at, free_bet)
     SELECT v.bet_id, v.user_id, v.bet_type, v.stake_minor, v.currency, v.coefficient,
-           v.potential_win_minor, 'open', CAST(v.legs AS jsonb), v.placed_at
+           v.potential_win_minor, 'open', CAST(v.legs AS jsonb), v.placed_at, v.free_bet
     FROM unnest(CAST(:bet_id AS uuid[]), CAST(:user_id AS uuid[]), CAST(:bet_type AS text[]),
                 CAST(:stake_minor AS bigint[]), CAST(:currency AS text[]),
                 CAST(:coefficient AS numeric[]), CAST(:potential_win_minor AS bigint[]),
-                CAST(:legs AS text[]), CAST(:placed_at AS timestamptz[]))
+                CAST(:legs AS text[]), CAST(:placed_at AS timestamptz[]),
+                CAST(:free_bet AS boolean[]))
          AS v(bet_id, user_id, bet_type, stake_minor, currency, coefficient,
-              potential_win_minor, legs, placed_at)
+              potential_win_minor, legs, placed_at, free_bet)
     -- What BetPlaced tells that no other message does (it never touches the status).
     ON CONFLICT (bet_id) DO UPDATE SET
         bet_type = excluded.bet_type, stake_minor = excluded.stake_minor,
         coefficient = excluded.coefficient, potential_win_minor = excluded.potential_win_minor,
-        legs = excluded.legs, placed_at = excluded.placed_at, updated_at = now()
+        legs = excluded.legs, placed_at = excluded.placed_at, free_bet = excluded.free_bet,
+        updated_at = now()
     -- The same BetPlaced again (a redelivery under a new event id) writes nothing.
-    WHERE (b.bet_type, b.stake_minor, b.coefficient, b.potential_win_minor, b.legs, b.placed_at)
+    WHERE (b.bet_type, b.stake_minor, b.coefficient, b.potential_win_minor, b.legs, b.placed_at,
+           b.free_bet)
           IS DISTINCT FROM
           (excluded.bet_type, excluded.stake_minor, excluded.coefficient,
-           excluded.potential_win_minor, excluded.legs, excluded.placed_at)
+           excluded.potential_win_minor, excluded.legs, excluded.placed_at, excluded.free_bet)
     """
 )
 _UPSERT_SETTLED = text(

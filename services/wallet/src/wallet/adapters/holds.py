@@ -39,6 +39,9 @@ class HoldRow:
     status: HoldStatus
     max_payout_minor: int | None = None  # the bet's potential win (None: an older command)
     paid_minor: int = 0  # what the bet has put back into available so far
+    # Staked with a free-bet unit: nothing in held; ``paid_minor`` is the gross payout settled
+    # (the cap's measure), of which only the winnings were paid.
+    free_bet: bool = False
 
     def cap(self, max_payout_minor: int) -> PayoutCap:
         return PayoutCap(self.amount_minor, self.max_payout_minor, max_payout_minor)
@@ -69,6 +72,7 @@ def hold_columns() -> Select[Any]:
         hold.c.status,
         hold.c.max_payout_minor,
         hold.c.paid_minor,
+        hold.c.free_bet,
     )
 
 
@@ -82,6 +86,7 @@ def to_hold(row: Row[Any]) -> HoldRow:
         status=HoldStatus(row.status),
         max_payout_minor=None if row.max_payout_minor is None else int(row.max_payout_minor),
         paid_minor=int(row.paid_minor),
+        free_bet=bool(row.free_bet),
     )
 
 
@@ -237,5 +242,6 @@ def _hold_values(h: HoldRow) -> dict[str, Any]:
         "status": h.status.value,
         "max_payout_minor": h.max_payout_minor,
         "paid_minor": h.paid_minor,
+        "free_bet": h.free_bet,
         "finished_at": None if h.status is HoldStatus.pending else text("now()"),
     }

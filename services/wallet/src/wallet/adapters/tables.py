@@ -108,6 +108,8 @@ hold = Table(
     # maximum applies) and what the bet has paid back so far: no settlement pays past the first.
     Column("max_payout_minor", BigInteger),
     Column("paid_minor", BigInteger, nullable=False, server_default="0"),
+    # Staked with a free-bet unit (migration 0013): no money in held; a win pays the winnings.
+    Column("free_bet", Boolean, nullable=False, server_default="false"),
 )
 
 # A ReserveStake answered with a rejection: the same bet is answered the same way again.
@@ -161,6 +163,7 @@ bet = Table(
     Column("cancel_reason", Text),
     _created_at(),
     _updated_at(),
+    Column("free_bet", Boolean, nullable=False, server_default="false"),  # from BetPlaced (0013)
 )
 
 withdrawal_method = Table(
@@ -380,6 +383,7 @@ package_usage = Table(
     Column("package_kind", Text, nullable=False),
     Column("units", Integer, nullable=False),
     _created_at(),
+    Column("reversed_at", DateTime(timezone=True)),  # a free bet's unit given back (0013)
 )
 
 package_usage_item = Table(

@@ -112,9 +112,14 @@ class Wallets:
         return changed is not None
 
     async def find(self, user_id: uuid.UUID, *, for_update: bool = False) -> WalletRow | None:
+        """``for_update``: locked ``FOR NO KEY UPDATE`` — one money operation of the user's at a
+        time (withdrawals, subscriptions), yet not in the way of the KEY SHARE lock PostgreSQL
+        takes on this row when a transaction updates the user's account rows a second time (its
+        foreign key checked again: a deposit that also pays a package or resumes a
+        subscription); ``FOR UPDATE`` would deadlock with such a deposit."""
         statement = select(*_COLUMNS).where(wallet.c.user_id == user_id)
         if for_update:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         row = (await self.session.execute(statement)).one_or_none()
         return (
             None if row is None else WalletRow(row.user_id, row.currency, row.status, row.closing)

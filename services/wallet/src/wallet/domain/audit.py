@@ -40,6 +40,13 @@ class AuditAction(StrEnum):
     dispute_closed = "dispute_closed"
     payment_method_added = "payment_method_added"
     payment_method_deleted = "payment_method_deleted"
+    # paid products (issue 22)
+    subscription_plan_created = "subscription_plan_created"
+    subscription_plan_retired = "subscription_plan_retired"
+    package_created = "package_created"
+    package_sale_changed = "package_sale_changed"
+    package_purchased = "package_purchased"
+    package_order_failed = "package_order_failed"
 
 
 class AuditStatus(StrEnum):

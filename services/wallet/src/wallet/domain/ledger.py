@@ -106,6 +106,7 @@ class TransferKind(StrEnum):
     subscription_refund = "subscription_refund"  # subscription_revenue → available (plan change)
     package_purchase = "package_purchase"  # available → package_revenue (conditional)
     free_bet_winnings = "free_bet_winnings"  # promotions → available (a free bet won)
+    free_bet_resettlement = "free_bet_resettlement"  # promotions ↔ available, winnings' delta
 
 
 @dataclass(frozen=True)

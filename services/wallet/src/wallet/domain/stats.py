@@ -29,7 +29,9 @@ class BetTotals:
 
     wins: int = 0
     losses: int = 0
-    total_bet_minor: int = 0  # stakes of won + lost bets
+    # Won + lost bets staked with the user's money (not free bets): what the average is over.
+    staked_bets: int = 0
+    total_bet_minor: int = 0  # stakes of won + lost bets (free bets stake none)
     total_won_minor: int = 0  # gross payouts of won bets
     total_lost_minor: int = 0  # stakes of lost bets
     biggest_win_minor: int = 0  # largest gross payout
@@ -53,10 +55,10 @@ class BetTotals:
 
     @property
     def average_bet_minor(self) -> int:
-        """Mean stake, rounded half-up to the cent."""
-        if self.settled == 0:
+        """Mean stake of the bets staked with the user's money, rounded half-up to the cent."""
+        if self.staked_bets == 0:
             return 0
-        mean = Decimal(self.total_bet_minor) / Decimal(self.settled)
+        mean = Decimal(self.total_bet_minor) / Decimal(self.staked_bets)
         return int(mean.quantize(Decimal(1), ROUND_HALF_UP))
 
 

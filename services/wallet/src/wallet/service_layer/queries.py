@@ -49,15 +49,22 @@ class BalanceView:
 
 
 # ``BetTotals``' columns over wallet.bet rows: the balance, the history's statistics and a
-# report's summary count wins, losses and amounts the same way.
-BET_TOTALS_COLUMNS = """
+# report's summary count wins, losses and amounts the same way. A free bet (issue 22) staked
+# none of the user's money and paid only its winnings: it counts in wins and losses, adds no
+# stake, and its winnings (payout minus stake) are what it won (as bets' statistics count it).
+_RETURNED = "CASE WHEN free_bet THEN greatest(payout_minor - stake_minor, 0) ELSE payout_minor END"
+BET_TOTALS_COLUMNS = f"""
                count(*) FILTER (WHERE status = 'won') AS wins,
                count(*) FILTER (WHERE status = 'lost') AS losses,
-               COALESCE(sum(stake_minor) FILTER (WHERE status IN ('won', 'lost')), 0) AS total_bet,
-               COALESCE(sum(payout_minor) FILTER (WHERE status = 'won'), 0) AS total_won,
-               COALESCE(sum(stake_minor) FILTER (WHERE status = 'lost'), 0) AS total_lost,
-               COALESCE(max(payout_minor) FILTER (WHERE status = 'won'), 0) AS biggest_win,
-               COALESCE(max(stake_minor) FILTER (WHERE status = 'lost'), 0) AS biggest_loss"""
+               count(*) FILTER (WHERE status IN ('won', 'lost') AND NOT free_bet) AS staked_bets,
+               COALESCE(sum(stake_minor) FILTER (WHERE status IN ('won', 'lost') AND NOT free_bet),
+                        0) AS total_bet,
+               COALESCE(sum({_RETURNED}) FILTER (WHERE status = 'won'), 0) AS total_won,
+               COALESCE(sum(stake_minor) FILTER (WHERE status = 'lost' AND NOT free_bet), 0)
+                 AS total_lost,
+               COALESCE(max({_RETURNED}) FILTER (WHERE status = 'won'), 0) AS biggest_win,
+               COALESCE(max(stake_minor) FILTER (WHERE status = 'lost' AND NOT free_bet), 0)
+                 AS biggest_loss"""
 
 _BET_TOTALS = (
     "SELECT"
@@ -106,6 +113,7 @@ def _totals(row: Any) -> BetTotals:
     return BetTotals(
         wins=int(row.wins),
         losses=int(row.losses),
+        staked_bets=int(row.staked_bets),
         total_bet_minor=int(row.total_bet),
         total_won_minor=int(row.total_won),
         total_lost_minor=int(row.total_lost),

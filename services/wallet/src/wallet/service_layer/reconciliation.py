@@ -4,7 +4,8 @@ Checks, in one REPEATABLE READ snapshot (consistent while traffic goes on):
 - each account's ``balance_minor`` equals the sum of its entries;
 - the sum over all accounts is zero (and so is the sum of all entries);
 - every transfer's entries sum to zero, and every transfer has entries;
-- each user's held balance equals the sum of their pending holds;
+- each user's held balance equals the sum of their pending holds (a free bet's hold holds no
+  money: its stake is a package's unit);
 - each user's history rows add up to the available balance, and the newest row ends on it;
 - no held balance is negative.
 """
@@ -94,7 +95,8 @@ _HOLDS = text(
     SELECT a.user_id, a.balance_minor AS held_minor, COALESCE(h.total, 0) AS pending_minor
     FROM wallet.account a
     LEFT JOIN (SELECT user_id, sum(amount_minor) AS total FROM wallet.hold
-               WHERE status = 'pending' GROUP BY user_id) h ON h.user_id = a.user_id
+               WHERE status = 'pending' AND NOT free_bet GROUP BY user_id) h
+        ON h.user_id = a.user_id
     WHERE a.kind = 'held' AND a.balance_minor <> COALESCE(h.total, 0)
     """
 )

@@ -326,6 +326,7 @@ async def period_summary(
         totals=BetTotals(
             wins=int(r.wins),
             losses=int(r.losses),
+            staked_bets=int(r.staked_bets),
             total_bet_minor=int(r.total_bet),
             total_won_minor=int(r.total_won),
             total_lost_minor=int(r.total_lost),

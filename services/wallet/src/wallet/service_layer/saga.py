@@ -263,6 +263,7 @@ def pending_hold(command: ReserveStake, hold_id: uuid.UUID) -> HoldRow:
         currency=command.currency,
         status=HoldStatus.pending,
         max_payout_minor=command.potential_win_minor,
+        free_bet=command.free_bet,
     )
 
 
@@ -662,6 +663,7 @@ def placed_values(event: BetPlaced) -> dict[str, Any]:
         "potential_win_minor": event.potential_win_minor,
         "legs": event.legs,
         "placed_at": event.placed_at,
+        "free_bet": event.free_bet,
     }
 
 

@@ -23,6 +23,11 @@ Errors are those of ``saga.py``: ``HoldNotFound``, ``HoldMismatch``,
 then retries its messages one at a time (lists of one), so only the culprit goes to the retry
 queue. A payout past the cap is decided one at a time too: in a batch of more than one it only
 rolls back (``DecideAlone``); alone it is refused, audited and counted exactly as ``saga.py``.
+
+A free bet (``ReserveStake.free_bet``, issue 22) is decided alone too, every message of it: its
+stake is a package's unit, not money in ``held`` (``free_bets.py``), so a new reservation, a
+release, a settlement or a correction of one rolls a batch of more than one back and comes again
+as a list of one. Free bets are rare beside the money path's thousands of stakes per second.
 """
 
 from __future__ import annotations
@@ -48,11 +53,11 @@ from wallet.adapters import bet_read_model
 from wallet.adapters.holds import HoldRow, Rejection, Tombstone
 from wallet.domain import ledger as rules
 from wallet.domain.audit import AuditAction, AuditEntry
-from wallet.domain.errors import HoldMismatch, InsufficientFunds
+from wallet.domain.errors import HoldMismatch, InsufficientFunds, ResettlementTooEarly
 from wallet.domain.history import HistoryLine
 from wallet.domain.ledger import HoldStatus, TransferKind
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
-from wallet.service_layer import money_metrics
+from wallet.service_layer import free_bets, money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.saga import (
     BET_RELEASED,
@@ -63,6 +68,7 @@ from wallet.service_layer.saga import (
     check_resettlement,
     check_result,
     check_same,
+    describe,
     pending_hold,
     placed_values,
     refuse_payout,
@@ -183,9 +189,9 @@ async def _lock_and_load(batch: _Batch, commands: list[SagaCommand]) -> None:
 
 async def _decide(batch: _Batch, command: SagaCommand, origin: Origin) -> SagaResult:
     if isinstance(command, ReserveStake):
-        return _reserve(batch, command, origin)
+        return await _reserve(batch, command, origin)
     if isinstance(command, ReleaseStake):
-        return _release(batch, command, origin)
+        return await _release(batch, command, origin)
     if isinstance(command, BetSettled):
         return await _settle(batch, command, origin)
     if isinstance(command, BetResettled):
@@ -206,7 +212,7 @@ def _cancel(batch: _Batch, event: BetCancelled) -> bool:
     return False
 
 
-def _reserve(
+async def _reserve(
     batch: _Batch, command: ReserveStake, origin: Origin
 ) -> StakeReserved | StakeReservationRejected:
     existing = batch.holds.get(command.bet_id)
@@ -217,9 +223,12 @@ def _reserve(
     if recorded is not None:  # rejected before: the same answer, not audited again
         return _reply(batch, origin, rejected_reply(command, recorded))
     hold_id = uuid.uuid4()
-    reason = (
-        BET_RELEASED if command.bet_id in batch.tombstones else _try_hold(batch, command, origin)
-    )
+    if command.bet_id in batch.tombstones:
+        reason: str | None = BET_RELEASED
+    elif command.free_bet:
+        reason = await _try_free_bet(batch, command)
+    else:
+        reason = _try_hold(batch, command, origin)
     if reason is None:
         created = pending_hold(command, hold_id)
         batch.holds[command.bet_id] = batch.new_holds[command.bet_id] = created
@@ -245,7 +254,24 @@ def _try_hold(batch: _Batch, command: ReserveStake, origin: Origin) -> str | Non
     return None
 
 
-def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
+async def _try_free_bet(batch: _Batch, command: ReserveStake) -> str | None:
+    """Take one unit of a free-bet package staking the bet's amount; no money moves."""
+    _require_alone(batch, command.bet_id)
+    refusal = wallet_refusal(batch.wallets.get(command.user_id), command.currency)
+    if refusal is not None:
+        return refusal
+    taken = await free_bets.take_free_bet(
+        batch.uow, user_id=command.user_id, bet_id=command.bet_id, stake_minor=command.amount_minor
+    )
+    return None if taken else free_bets.FREE_BET_UNAVAILABLE
+
+
+def _require_alone(batch: _Batch, bet_id: uuid.UUID) -> None:
+    if not batch.alone:
+        raise DecideAlone(f"bet {bet_id}: a free bet, decided alone")
+
+
+async def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
     found = batch.holds.get(command.bet_id)
     if found is None:
         if command.bet_id not in batch.rejections and command.bet_id not in batch.tombstones:
@@ -261,8 +287,9 @@ def _release(batch: _Batch, command: ReleaseStake, origin: Origin) -> bool:
         raise HoldMismatch(f"bet {command.bet_id}: hold of another user")
     if found.status is not HoldStatus.pending:
         return False
-    _void(batch, origin, found, command)
-    money_metrics.moved(batch.uow, MoneyKind.stake_released, found.amount_minor)
+    await _void(batch, origin, found, command)
+    if not found.free_bet:
+        money_metrics.moved(batch.uow, MoneyKind.stake_released, found.amount_minor)
     batch.audit.append(
         audit_entry(
             origin,
@@ -289,10 +316,12 @@ async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
     batch.read_model.append(("settled", settled_values(event)))
     if found.status is not HoldStatus.pending:
         return False  # settled (or released) before: no money moves again
+    if found.free_bet:
+        return await _settle_free_bet(batch, event, origin, found)
     paid = event.payout_minor if event.result == "won" else 0
     batch.audit.append(settled_entry(origin, event, found, paid))
     if event.result == "void":
-        _void(batch, origin, found, event)
+        await _void(batch, origin, found, event)
         money_metrics.moved(batch.uow, MoneyKind.refund, found.amount_minor)
         return True
     batch.uow.batch_ledger.available(event.user_id)  # no wallet row: WalletNotFound, as saga.py
@@ -305,8 +334,33 @@ async def _settle(batch: _Batch, event: BetSettled, origin: Origin) -> bool:
     return True
 
 
+async def _settle_free_bet(
+    batch: _Batch, event: BetSettled, origin: Origin, found: HoldRow
+) -> bool:
+    """Lost: the unit is spent, nothing moves. Won: the winnings only, promotions → available.
+    Void: the unit back. ``paid_minor`` keeps the gross payout (the cap's measure)."""
+    _require_alone(batch, event.bet_id)
+    gross = event.payout_minor if event.result == "won" else 0
+    winnings = free_bets.winnings_minor(gross, found.amount_minor)
+    batch.audit.append(settled_entry(origin, event, found, winnings))
+    if event.result == "void":
+        await _void(batch, origin, found, event)
+        return True
+    if winnings:
+        batch.uow.batch_ledger.available(event.user_id)
+        spec, line = free_bets.winnings_posting(
+            event.user_id, event.bet_id, winnings, describe(event.legs)
+        )
+        _post(batch, origin, spec, line)
+        money_metrics.moved(batch.uow, MoneyKind.free_bet_winnings, winnings)
+    _finish(batch, found, HoldStatus.posted, gross)
+    return True
+
+
 async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
     found = resettled_hold(batch.holds.get(event.bet_id), event)
+    if found.free_bet:
+        return await _resettle_free_bet(batch, event, origin, found)
     reference = resettlement_reference(event)
     moved = False
     if event.payout_delta_minor != 0:
@@ -322,6 +376,41 @@ async def _resettle(batch: _Batch, event: BetResettled, origin: Origin) -> bool:
         batch.audit.append(resettled_entry(origin, event))
     batch.read_model.append(("resettled", resettled_values(event)))
     return moved
+
+
+async def _resettle_free_bet(
+    batch: _Batch, event: BetResettled, origin: Origin, found: HoldRow
+) -> bool:
+    """The change of winnings between the two results, once per version, in version order (the
+    read model's settlement version, written with each, says which came last): a zero change
+    moves nothing but still counts as applied."""
+    _require_alone(batch, event.bet_id)
+    applied = await bet_read_model.settlement_version(batch.uow.db, event.bet_id) or 0
+    if applied >= event.settlement_version:
+        return False  # this version was applied before
+    if applied < event.settlement_version - 1:
+        raise ResettlementTooEarly(
+            f"bet {event.bet_id}: version {event.settlement_version} before {applied + 1}"
+        )
+    await _check_cap_alone(batch, origin, found, event)
+    gross = found.paid_minor + event.payout_delta_minor
+    delta = free_bets.winnings_minor(gross, found.amount_minor) - free_bets.winnings_minor(
+        found.paid_minor, found.amount_minor
+    )
+    if delta:
+        batch.uow.batch_ledger.available(event.user_id)
+        _post(
+            batch,
+            origin,
+            *free_bets.winnings_correction(
+                event.user_id, event.bet_id, event.settlement_version, delta
+            ),
+        )
+        money_metrics.resettled(batch.uow, delta)
+    _finish(batch, found, found.status, gross)
+    batch.audit.append(resettled_entry(origin, event))
+    batch.read_model.append(("resettled", resettled_values(event)))
+    return delta != 0
 
 
 # --- the payout cap: refused one message at a time -----------------------------------------
@@ -349,10 +438,15 @@ def _post(
     )
 
 
-def _void(
+async def _void(
     batch: _Batch, origin: Origin, found: HoldRow, message: ReleaseStake | BetSettled
 ) -> None:
-    _post(batch, origin, *void_posting(found, message.legs))
+    """The stake back: held → available, or a free bet's unit back on its purchase."""
+    if found.free_bet:
+        _require_alone(batch, found.bet_id)
+        await free_bets.give_back_free_bet(batch.uow, user_id=found.user_id, bet_id=found.bet_id)
+    else:
+        _post(batch, origin, *void_posting(found, message.legs))
     _finish(batch, found, HoldStatus.voided, found.amount_minor)
 
 

@@ -86,6 +86,7 @@ async def _place(
     stake_minor: int,
     is_coupon: bool,
     policy: OddsPolicy,
+    free_bet: bool,
 ) -> JSONResponse:
     """Run a placement once per ``Idempotency-Key``: a retry answers with the bet as it is now
     (the first call's refusal, 4xx, is replayed as it was)."""
@@ -108,6 +109,7 @@ async def _place(
                     limits=services.settings.limits,
                     currency=services.settings.currency,
                     now=datetime.now(UTC),
+                    free_bet=free_bet,
                 )
                 bet_id = placed.bet_id
                 # Registered before the commit: the decision can only follow it, so none is missed.
@@ -151,6 +153,7 @@ async def place(
         stake_minor=body.bet_amount,
         is_coupon=False,
         policy=body.accept_odds_change,
+        free_bet=body.use_free_bet,
     )
 
 
@@ -167,6 +170,7 @@ async def place_coupon(
         stake_minor=body.bet_amount,
         is_coupon=True,
         policy=body.accept_odds_change,
+        free_bet=body.use_free_bet,
     )
 
 

@@ -40,6 +40,9 @@ class PlaceBetRequest(_Body):
     bet_type: Literal["single"] = "single"
     expected_coefficient: Coefficient | None = None
     accept_odds_change: OddsPolicy = "none"
+    # Stake with one unit of a free-bet package (its stake must be ``bet_amount``): a win pays
+    # only the winnings; without a unit the bet is rejected ``free_bet_unavailable``.
+    use_free_bet: bool = False
 
 
 class CouponLegRequest(_Body):
@@ -52,3 +55,4 @@ class PlaceCouponRequest(_Body):
     bets: list[CouponLegRequest] = Field(min_length=1, max_length=50)
     bet_amount: AmountMinor
     accept_odds_change: OddsPolicy = "none"
+    use_free_bet: bool = False

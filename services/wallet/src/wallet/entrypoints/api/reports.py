@@ -25,7 +25,7 @@ from wallet.domain.errors import WalletNotFound
 from wallet.domain.reports import ReportFormat, ReportRequest, ReportStatus, human_size
 from wallet.domain.statements import Month, Statement
 from wallet.entrypoints.api.deps import Client, Services, WalletServices
-from wallet.service_layer import reports, statements
+from wallet.service_layer import reports, statements, subscriptions
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
 
 router = APIRouter(tags=["reports"])
@@ -112,19 +112,21 @@ async def export_report(
     client: Client,
 ) -> JSONResponse:
     settings = services.settings
-    req = ReportRequest.of(
-        format=body.format,
-        date_from=body.date_from,
-        date_to=body.date_to,
-        today=datetime.now(UTC).date(),
-        max_period_days=settings.report_max_period_days,
-        include_bets=body.include_bets,
-        include_transactions=body.include_transactions,
-        include_statistics=body.include_statistics,
-    )
     async with WalletUnitOfWork(services.db) as uow:
         if await uow.wallets.find(principal.user_id) is None:
             raise WalletNotFound()
+        # A plan's ``exports_plus`` flag raises this user's limits (issue 22).
+        factor = await subscriptions.report_limit_factor(uow, principal.user_id)
+        req = ReportRequest.of(
+            format=body.format,
+            date_from=body.date_from,
+            date_to=body.date_to,
+            today=datetime.now(UTC).date(),
+            max_period_days=settings.report_max_period_days * factor,
+            include_bets=body.include_bets,
+            include_transactions=body.include_transactions,
+            include_statistics=body.include_statistics,
+        )
         rows = await reports.rows_in_period(uow, principal.user_id, req)
         view = await reports.request_export(
             uow,
@@ -136,7 +138,7 @@ async def export_report(
         )
         await uow.commit()
     work = report_work(request, services)
-    if rows <= settings.report_inline_max_rows:
+    if rows <= settings.report_inline_max_rows * factor:
         done = await reports.generate_next(
             services.db_engine, work.storage, settings, report_id=view.id
         )
