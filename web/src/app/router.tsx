@@ -6,6 +6,7 @@ import { createBrowserRouter, type RouteObject } from "react-router";
 import { routes as adminRoutes } from "@/features/admin";
 import { routes as authRoutes } from "@/features/auth";
 import { routes as betsRoutes } from "@/features/bets";
+import { routes as billingRoutes } from "@/features/billing";
 import { routes as eventsRoutes } from "@/features/events";
 import { routes as profileRoutes } from "@/features/profile";
 import { routes as walletRoutes } from "@/features/wallet";
@@ -20,6 +21,7 @@ export const appRoutes: RouteObject[] = [
       ...authRoutes,
       ...betsRoutes,
       ...walletRoutes,
+      ...billingRoutes,
       ...profileRoutes,
       ...adminRoutes,
       { path: "*", element: <NotFound /> },

@@ -12,6 +12,8 @@ export const routes: RouteObject[] = [
       { path: "events/new", lazy: () => import("./pages/NewEventPage") },
       { path: "events/:eventId", lazy: () => import("./pages/EventEditorPage") },
       { path: "withdrawals", lazy: () => import("./pages/WithdrawalsPage") },
+      { path: "plans", lazy: () => import("./pages/AdminPlansPage") },
+      { path: "packages", lazy: () => import("./pages/AdminPackagesPage") },
       { path: "users", lazy: () => import("./pages/UsersPage") },
       { path: "users/:userId", lazy: () => import("./pages/UserPage") },
     ],

@@ -15,6 +15,8 @@ export function Component() {
           </NavLink>
           <NavLink to="/admin/events">{t("nav.events")}</NavLink>
           <NavLink to="/admin/withdrawals">{t("nav.withdrawals")}</NavLink>
+          <NavLink to="/admin/plans">{t("nav.plans")}</NavLink>
+          <NavLink to="/admin/packages">{t("nav.packages")}</NavLink>
           <NavLink to="/admin/users">{t("nav.users")}</NavLink>
         </nav>
         <Outlet />

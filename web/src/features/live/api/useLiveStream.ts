@@ -32,6 +32,13 @@ const WALLET_EVENTS = [
   "WithdrawalCompleted",
   "WithdrawalRejected",
   "WithdrawalCancelled",
+  "SubscriptionCharged",
+  "SubscriptionSuspended",
+  "SubscriptionResumed",
+  "SubscriptionCancelled",
+  "PackagePurchased",
+  "PackageNotice",
+  "PackageUnitsLapsed",
 ] as const;
 const MAX_DELAY_MS = 30_000;
 // The wallet pays a settled bet after bets announces it, and streams no event of its own for

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { useLocation } from "react-router";
+import { Link, useLocation } from "react-router";
 import { RequireAuth } from "@/shared/session/guards";
 import { ErrorMessage, PageTitle, Skeleton } from "@/shared/ui";
 import { useBalance } from "../api/queries";
@@ -30,7 +30,20 @@ function Wallet() {
   useScrollToHash();
   return (
     <>
-      <PageTitle>{t("title")}</PageTitle>
+      <PageTitle
+        actions={
+          <nav className="wallet-more" aria-label={t("more.label")}>
+            <Link className="btn btn-secondary" to="/wallet/pro">
+              {t("more.pro")}
+            </Link>
+            <Link className="btn btn-secondary" to="/wallet/packages">
+              {t("more.packages")}
+            </Link>
+          </nav>
+        }
+      >
+        {t("title")}
+      </PageTitle>
       <section className="card wallet-section" aria-label={t("balance.title")}>
         {balance.error ? (
           <ErrorMessage error={balance.error} onRetry={() => void balance.refetch()} />
