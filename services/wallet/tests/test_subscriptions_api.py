@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.wallet.tests.support.ledger import Api, WalletDb, make_wallet
+from services.wallet.tests.test_reports_export import download, export, sections
 from sqlalchemy import text
 
 from wallet.adapters.subscriptions import Figures, PlanLoad
@@ -458,3 +459,15 @@ async def test_exports_plus_lets_the_export_span_four_times_the_period(
     assert (await api.post(SUB, user, {"plan_id": plan["id"]})).status_code == 201
     accepted = await api.post("/api/wallet/export", user, body)
     assert accepted.status_code == 201, accepted.text
+
+
+async def test_a_charge_is_in_the_users_export_as_a_subscription_row(
+    api: Api, wallet_db: WalletDb
+) -> None:
+    plan = await make_plan(api, "9.99")
+    user = await make_wallet(wallet_db, balance_minor=2_000)
+    assert (await api.post(SUB, user, {"plan_id": plan["id"]})).status_code == 201
+    report = await export(api, user, format="csv", include_bets=False, include_statistics=False)
+    rows = sections((await download(api, report)).content)["TRANSACTIONS"]
+    charged = [r for r in rows if r["type"] == "subscription"]
+    assert [(r["amount"], r["balance_after"]) for r in charged] == [("-9.99", "10.01")], rows
