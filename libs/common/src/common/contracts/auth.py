@@ -58,3 +58,25 @@ class UserRoleChanged(ContractModel):
     user_id: uuid.UUID
     old_role: Role
     new_role: Role
+
+
+# --- responsible gambling (issue 23): the account's state is auth's, enforced by bets and wallet
+
+
+@message(producer="auth", type="UserTimedOut")
+class UserTimedOut(ContractModel):
+    """The user took a time-out (24 hours to 6 weeks): no bets, deposits or marketing until
+    ``until``; open bets stay and settle, withdrawals stay possible."""
+
+    user_id: uuid.UUID
+    until: UtcDatetime
+
+
+@message(producer="auth", type="UserSelfExcluded")
+class UserSelfExcluded(ContractModel):
+    """The user excluded themselves (6 months to 5 years), not reversible early: as a time-out,
+    until ``until``."""
+
+    user_id: uuid.UUID
+    until: UtcDatetime
+
