@@ -11,7 +11,7 @@ import type { Bet } from "../model/types";
 import { CancelBet } from "./CancelBet";
 import { useLegLabel } from "./labels";
 import { MoneyCell } from "./MoneyCell";
-import { LegResultBadge, StatusBadge } from "./StatusBadge";
+import { FreeBetBadge, LegResultBadge, StatusBadge } from "./StatusBadge";
 
 export function BetDetail({ bet }: { bet: Bet }) {
   const { t, i18n } = useTranslation("bets");
@@ -22,7 +22,16 @@ export function BetDetail({ bet }: { bet: Bet }) {
       : t("betType.single");
   return (
     <>
-      <Card title={type} actions={<StatusBadge status={bet.status} />}>
+      <Card
+        title={type}
+        actions={
+          <span className="bets-badges">
+            {bet.free_bet ? <FreeBetBadge /> : null}
+            <StatusBadge status={bet.status} />
+          </span>
+        }
+      >
+        {bet.free_bet ? <p className="muted bets-basis">{t("freeBet.note")}</p> : null}
         <dl className="bets-facts">
           <Fact label={t("detail.placed")}>
             <span className="num">{formatDateTime(bet.created_at, i18n.language)}</span>

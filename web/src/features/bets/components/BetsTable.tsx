@@ -15,7 +15,7 @@ import type { Bet } from "../model/types";
 import { CancelBet } from "./CancelBet";
 import { useLegLabel } from "./labels";
 import { MoneyCell } from "./MoneyCell";
-import { StatusBadge } from "./StatusBadge";
+import { FreeBetBadge, StatusBadge } from "./StatusBadge";
 
 export function BetsTable({ bets }: { bets: Bet[] }) {
   const { t } = useTranslation("bets");
@@ -88,6 +88,11 @@ function BetRow({ bet }: { bet: Bet }) {
       </td>
       <td data-label={t("table.stake")} className="amount">
         <Money amount={bet.bet_amount} currency={bet.currency} />
+        {bet.free_bet ? (
+          <div>
+            <FreeBetBadge />
+          </div>
+        ) : null}
       </td>
       <td data-label={t("table.result")} className="amount">
         <MoneyCell bet={bet} />

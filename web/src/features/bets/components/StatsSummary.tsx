@@ -43,7 +43,10 @@ export function StatsSummary({
         : t("stats.streakNone");
   return (
     <Card title={t("stats.summary")}>
-      <p className="muted bets-basis">{t("stats.basis")}</p>
+      <p className="muted bets-basis">
+        {t("stats.basis")}
+        {stats.free_bets ? ` ${t("stats.freeBetsBasis")}` : null}
+      </p>
       <dl className="bets-figures">
         <Figure label={t("stats.totalBets")}>
           <span className="num">{stats.total_bets}</span>
@@ -82,6 +85,16 @@ export function StatsSummary({
             ? t("stats.streakLosses", { count: streaks.longestLoss })
             : t("stats.streakNone")}
         </Figure>
+        {stats.free_bets ? (
+          <Figure label={t("stats.freeBets")}>
+            <span className="num">{stats.free_bets}</span>
+          </Figure>
+        ) : null}
+        {stats.free_bet_winnings && centsOf(stats.free_bet_winnings) > 0 ? (
+          <Figure label={t("stats.freeBetWinnings")} tone="up">
+            <Money amount={stats.free_bet_winnings} currency={currency} />
+          </Figure>
+        ) : null}
       </dl>
     </Card>
   );

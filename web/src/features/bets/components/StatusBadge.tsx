@@ -16,6 +16,17 @@ export function StatusBadge({ status }: { status: BetStatus }) {
   );
 }
 
+/** Staked with a free-bet unit (issue 22): said in words, beside the status. */
+export function FreeBetBadge() {
+  const { t } = useTranslation("bets");
+  return (
+    <span className="badge bets-badge bets-badge-free">
+      <span aria-hidden="true">★ </span>
+      {t("freeBet.badge")}
+    </span>
+  );
+}
+
 export function LegResultBadge({ result }: { result: LegResult | null }) {
   const { t } = useTranslation("bets");
   const tone = result === "win" ? "won" : result === "loss" ? "lost" : result ? "neutral" : "open";

@@ -30,3 +30,31 @@ describe("a bet's money column", () => {
     expect(mayCancel(bet("w", "won", "50.00", "90.00", "x"))).toBe(false);
   });
 });
+
+describe("a free bet's money column and result", () => {
+  const free = (status: Parameters<typeof bet>[1], payout: string | null) => ({
+    ...bet("f", status, "5.00", payout, status === "open" ? null : "2026-12-01T00:00:00Z"),
+    potential_win: "9.25",
+    free_bet: true,
+  });
+
+  it("shows the winnings only: to win while open, paid once won", () => {
+    // 5.00 at 1.85: a payout of 9.25, of which 4.25 is winnings (the stake was the house's).
+    expect(moneyLine(free("open", null))).toEqual({ kind: "toWin", cents: 425 });
+    expect(moneyLine(free("won", "9.25"))).toEqual({ kind: "winnings", cents: 425 });
+  });
+
+  it("spends the unit when lost and gives it back when void or cancelled", () => {
+    expect(moneyLine(free("lost", "0.00"))).toEqual({ kind: "unitSpent" });
+    expect(moneyLine(free("void", "5.00"))).toEqual({ kind: "unitBack" });
+    expect(moneyLine(free("cancelled", null))).toEqual({ kind: "unitBack" });
+    expect(moneyLine(free("rejected", null))).toEqual({ kind: "none" });
+  });
+
+  it("nets the winnings when won and nothing otherwise", () => {
+    expect(profitOf(free("won", "9.25"))).toBe(425);
+    expect(profitOf(free("lost", "0.00"))).toBe(0);
+    expect(profitOf(free("void", "5.00"))).toBe(0);
+    expect(profitOf(free("open", null))).toBeNull();
+  });
+});

@@ -14,15 +14,48 @@ export function badgeTone(status: BetStatus): BadgeTone {
 /**
  * The money column: an open bet shows what it would pay, a won bet its payout, a lost bet the
  * stake it lost, a void or cancelled bet the stake returned; a rejected bet never took money.
+ * A free bet's stake was a package's unit, not the user's money: open, it would win the
+ * winnings; won, it paid them (payout − stake); lost, the unit is spent; void or cancelled, the
+ * unit is back.
  */
 export type MoneyLine =
   | { kind: "potential"; cents: Cents }
   | { kind: "payout"; cents: Cents }
   | { kind: "loss"; cents: Cents }
   | { kind: "refund"; cents: Cents }
+  | { kind: "winnings"; cents: Cents }
+  | { kind: "toWin"; cents: Cents }
+  | { kind: "unitSpent" }
+  | { kind: "unitBack" }
   | { kind: "none" };
 
+/** What a free bet paid or would pay: the payout less the stake, never below 0. */
+export function winningsOf(payout: string, stake: string): Cents {
+  return Math.max(centsOf(payout) - centsOf(stake), 0);
+}
+
+function freeBetLine(bet: Bet): MoneyLine {
+  switch (bet.status) {
+    case "open":
+    case "pending":
+      return { kind: "toWin", cents: winningsOf(bet.potential_win, bet.bet_amount) };
+    case "won":
+      return {
+        kind: "winnings",
+        cents: winningsOf(bet.payout ?? bet.potential_win, bet.bet_amount),
+      };
+    case "lost":
+      return { kind: "unitSpent" };
+    case "void":
+    case "cancelled":
+      return { kind: "unitBack" };
+    default:
+      return { kind: "none" };
+  }
+}
+
 export function moneyLine(bet: Bet): MoneyLine {
+  if (bet.free_bet) return freeBetLine(bet);
   const stake = centsOf(bet.bet_amount);
   switch (bet.status) {
     case "open":
@@ -41,8 +74,15 @@ export function moneyLine(bet: Bet): MoneyLine {
   }
 }
 
-/** Net result of a settled bet in cents (payout − stake); null while it is not settled. */
+/**
+ * Net result of a settled bet in cents (payout − stake); null while it is not settled. A free
+ * bet risked none of the user's money: won, its winnings; lost or void, nothing.
+ */
 export function profitOf(bet: Bet): Cents | null {
+  if (bet.free_bet) {
+    if (bet.status === "won") return winningsOf(bet.payout ?? "0", bet.bet_amount);
+    return bet.status === "lost" || bet.status === "void" ? 0 : null;
+  }
   const stake = centsOf(bet.bet_amount);
   if (bet.status === "won") return centsOf(bet.payout ?? "0") - stake;
   if (bet.status === "lost") return -stake;

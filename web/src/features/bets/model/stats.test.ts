@@ -95,3 +95,20 @@ describe("resultsBySport", () => {
     ]);
   });
 });
+
+describe("free bets in the curve and per sport", () => {
+  it("count a won free bet's winnings and nothing for a lost one", () => {
+    const history = [
+      { ...bet("3", "lost", "5.00", "0.00", "2026-12-03T00:00:00Z"), free_bet: true },
+      { ...bet("2", "won", "5.00", "9.25", "2026-12-02T00:00:00Z"), free_bet: true },
+      bet("1", "lost", "10.00", "0.00", "2026-12-01T00:00:00Z"),
+    ];
+    expect(cumulativeProfit(history).map((p) => [p.profit, p.cumulative])).toEqual([
+      [-1000, -1000],
+      [425, -575],
+      [0, -575],
+    ]);
+    const [row] = resultsBySport(history, () => "football");
+    expect(row).toEqual({ sport: "football", won: 1, lost: 2, void: 0, profit: -575 });
+  });
+});

@@ -3,7 +3,8 @@
  * (services/bets domain/stats.py): only bets settled won or lost count, in settlement order
  * (settled_at, then bet id); a streak is wins (positive) or losses (negative) in a row.
  */
-import { centsOf, type Cents } from "@/shared/format/money";
+import type { Cents } from "@/shared/format/money";
+import { profitOf } from "./bets";
 import type { Bet } from "./types";
 
 export interface Streaks {
@@ -55,14 +56,12 @@ export interface ProfitPoint {
   cumulative: Cents;
 }
 
-/** The profit curve: one point per won/lost bet, the running sum of payout − stake. */
+/** The profit curve: one point per won/lost bet, the running sum of payout − stake (a free
+ * bet's: its winnings, or nothing lost). */
 export function cumulativeProfit(bets: readonly Bet[]): ProfitPoint[] {
   let total = 0;
   return settledInOrder(bets).map((bet) => {
-    const profit =
-      bet.status === "won"
-        ? centsOf(bet.payout ?? "0") - centsOf(bet.bet_amount)
-        : -centsOf(bet.bet_amount);
+    const profit = profitOf(bet) ?? 0;
     total += profit;
     return { at: bet.settled_at ?? bet.created_at, betId: bet.bet_id, profit, cumulative: total };
   });
@@ -93,9 +92,8 @@ export function resultsBySport(
     const sport = sports.size === 1 && only ? only : sports.size > 1 ? MIXED : UNKNOWN;
     const row = rows.get(sport) ?? { sport, won: 0, lost: 0, void: 0, profit: 0 };
     row[bet.status] += 1;
-    const stake = centsOf(bet.bet_amount);
-    if (bet.status === "won") row.profit += centsOf(bet.payout ?? "0") - stake;
-    if (bet.status === "lost") row.profit -= stake;
+    // A void bet's stake came back (or its unit did): it adds nothing to the profit.
+    if (bet.status !== "void") row.profit += profitOf(bet) ?? 0;
     rows.set(sport, row);
   }
   const total = (row: SportResults) => row.won + row.lost + row.void;

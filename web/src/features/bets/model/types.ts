@@ -26,6 +26,8 @@ export interface Bet {
   reason: string | null;
   result: LegResult | null;
   payout: string | null;
+  /** Staked with a free-bet unit (issue 22): a win pays only payout − stake; absent on older APIs. */
+  free_bet?: boolean;
   created_at: string;
   decided_at: string | null;
   settled_at: string | null;
@@ -62,4 +64,7 @@ export interface BetStats {
   current_streak?: number;
   longest_win_streak?: number;
   longest_loss_streak?: number;
+  /** Free bets among them and what they brought (winnings only); absent on older APIs. */
+  free_bets?: number;
+  free_bet_winnings?: string;
 }

@@ -2,7 +2,9 @@
  * Placing what the slip holds: singles (one POST /api/bets/place per selection) or one coupon
  * (POST /api/bets/place-coupon). Each request carries an Idempotency-Key made for its body and
  * reused while the same body is retried (a lost answer, a 5xx), so a double press or a retry
- * never places twice; a changed body (a new stake, an accepted price) gets a new key.
+ * never places twice; a changed body (a new stake, an accepted price) gets a new key. A free bet
+ * says `use_free_bet: true`; its stake is the unit's. Every billing query (the free bets left
+ * among them) sits under ["wallet"], which placing invalidates.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
@@ -19,12 +21,21 @@ export interface PlacedBet {
   bet_amount: string;
   coefficient: string;
   potential_win: string;
+  /** Staked with a free-bet unit: a win pays only potential_win − bet_amount. */
+  free_bet?: boolean;
   legs?: { odds_id: string; event_name: string; selection: string; coefficient: string }[];
 }
 
+interface RequestCommon {
+  stake: Cents;
+  policy: OddsPolicy;
+  /** Staked with a free-bet unit of this stake. */
+  freeBet?: boolean;
+}
+
 export type PlacementRequest =
-  | { kind: "single"; selection: SlipSelection; stake: Cents; policy: OddsPolicy }
-  | { kind: "coupon"; legs: SlipSelection[]; stake: Cents; policy: OddsPolicy };
+  | ({ kind: "single"; selection: SlipSelection } & RequestCommon)
+  | ({ kind: "coupon"; legs: SlipSelection[] } & RequestCommon);
 
 /**
  * One request's outcome: the bet (open or pending; rejected by the saga comes with its error)
@@ -40,6 +51,7 @@ export function requestBody(request: PlacementRequest) {
   const common = {
     bet_amount: toAmountString(request.stake),
     accept_odds_change: request.policy,
+    ...(request.freeBet ? { use_free_bet: true } : {}),
   };
   if (request.kind === "single") {
     const s = request.selection;

@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { useFreeBets } from "@/features/billing";
 import { isApiError, type ApiError } from "@/shared/api/errors";
 import { centsOf, formatMoney, type Cents } from "@/shared/format/money";
 import { decimalText, formatOdds } from "@/shared/format/odds";
@@ -8,10 +9,12 @@ import { usePreferences } from "@/shared/preferences/preferences";
 import { useSession } from "@/shared/session/session";
 import { Button, EmptyState, Money, SelectField, TextField, errorText } from "@/shared/ui";
 import { usePlaceBets, type PlacedBet, type PlacementRequest } from "../api/place";
+import { chosenFreeBet, freeBetWinningsCents, unitsNeeded } from "../model/freeBet";
 import { couponOdds, potentialWinCents } from "../model/payout";
 import { couponReady, type OddsPolicy, type SlipSelection } from "../model/slip";
 import { checkStake, DEFAULT_LIMITS, type StakeLimits, type StakeProblem } from "../model/stake";
 import { betSlip, useBetSlip } from "../model/store";
+import { FreeBetPicker } from "./FreeBetPicker";
 import { OddsChangePrompt, type PriceMove } from "./OddsChangePrompt";
 import { Receipt } from "./Receipt";
 import { SlipLeg } from "./SlipLeg";
@@ -23,6 +26,7 @@ const STAKE_CODES = new Set([
   "bet.stake_above_maximum",
   "bet.payout_above_maximum",
   "wallet.insufficient_funds",
+  "wallet.free_bet_unavailable",
 ]);
 
 /** The server's own limit in a refusal (details.min_stake …) replaces the default. */
@@ -59,11 +63,18 @@ export function BetSlip() {
   const [errors, setErrors] = useState<Record<string, ApiError>>({});
   const [receipts, setReceipts] = useState<PlacedBet[]>([]);
   const [move, setMove] = useState<PriceMove | null>(null);
+  const freeBets = useFreeBets({ enabled: !!user });
 
   const coupon = slip.mode === "coupon";
   const prices = slip.selections.map((s) => s.price);
+  // A free bet no longer held (used up, expired, signed out) is simply off.
+  const freeBet = user ? chosenFreeBet(freeBets.choices, slip.freeBet) : null;
+  const needed = unitsNeeded(slip.mode, slip.selections.length);
   const check = (text: string, legs: readonly string[]) =>
     checkStake(text, limits, (cents) => potentialWinCents(cents, legs));
+  // What a stake would bring: the whole payout, or a free bet's winnings only.
+  const winOf = (cents: Cents, legs: readonly string[]) =>
+    freeBet ? freeBetWinningsCents(cents, legs) : potentialWinCents(cents, legs);
   const problemText = (problem: StakeProblem | null): string | undefined =>
     problem && (checked || problem !== "required")
       ? t(`stakeProblem.${problem}`, {
@@ -80,28 +91,31 @@ export function BetSlip() {
   };
 
   const singles = slip.selections.map((selection) => {
-    const result = check(slip.stakes[selection.odds_id] ?? "", [selection.price]);
+    const result = check(freeBet?.stake ?? slip.stakes[selection.odds_id] ?? "", [selection.price]);
     return {
       selection,
       result,
-      win: result.cents ? potentialWinCents(result.cents, [selection.price]) : null,
+      win: result.cents ? winOf(result.cents, [selection.price]) : null,
     };
   });
-  const couponCheck = check(slip.couponStake, prices);
+  const couponCheck = check(freeBet?.stake ?? slip.couponStake, prices);
   const totalStake: Cents = coupon
     ? (couponCheck.cents ?? 0)
     : singles.reduce((sum, s) => sum + (s.result.cents ?? 0), 0);
   const totalWin: Cents = coupon
     ? couponCheck.cents
-      ? potentialWinCents(couponCheck.cents, prices)
+      ? winOf(couponCheck.cents, prices)
       : 0
     : singles.reduce((sum, s) => sum + (s.win ?? 0), 0);
 
   const requests = (): PlacementRequest[] | null => {
     const policy = slip.policy;
+    // Not enough units of the stake chosen: the picker says so, nothing is sent.
+    if (freeBet && freeBet.units < needed) return null;
+    const free = freeBet ? { freeBet: true } : {};
     if (coupon) {
       if (!couponReady(slip) || couponCheck.cents === null) return null;
-      return [{ kind: "coupon", legs: slip.selections, stake: couponCheck.cents, policy }];
+      return [{ kind: "coupon", legs: slip.selections, stake: couponCheck.cents, policy, ...free }];
     }
     if (singles.some((s) => s.result.cents === null)) return null;
     return singles.map((s) => ({
@@ -109,6 +123,7 @@ export function BetSlip() {
       selection: s.selection,
       stake: s.result.cents ?? 0,
       policy,
+      ...free,
     }));
   };
 
@@ -154,6 +169,9 @@ export function BetSlip() {
     }
     if (placed.some((bet) => bet.status !== "rejected") && coupon)
       betSlip.dispatch({ type: "couponStake", value: "" });
+    // A free bet is used once: the next bet is staked with money unless the user picks again.
+    if (freeBet && placed.some((bet) => bet.status !== "rejected"))
+      betSlip.dispatch({ type: "freeBet", stake: null });
     setErrors(nextErrors);
     setLimits(nextLimits);
     setMove(moved);
@@ -187,7 +205,11 @@ export function BetSlip() {
           {t("title")} <span className="badge num">{count}</span>
         </span>
         <span className="num">
-          {totalStake ? formatMoney(totalStake, i18n.language) : ""}
+          {freeBet && count
+            ? t("freeBet.badge")
+            : totalStake
+              ? formatMoney(totalStake, i18n.language)
+              : ""}
           <span aria-hidden="true"> {open ? "▾" : "▴"}</span>
         </span>
       </button>
@@ -246,7 +268,8 @@ export function BetSlip() {
                 <SlipLeg
                   key={selection.odds_id}
                   selection={selection}
-                  stake={slip.stakes[selection.odds_id] ?? ""}
+                  stake={freeBet?.stake ?? slip.stakes[selection.odds_id] ?? ""}
+                  freeBet={!!freeBet}
                   stakeError={problemText(result.problem)}
                   potentialWin={win}
                   error={serverError(selection.odds_id)}
@@ -256,9 +279,13 @@ export function BetSlip() {
         {count > 0 && coupon ? (
           <CouponStake
             legs={slip.selections}
-            stake={slip.couponStake}
+            stake={freeBet?.stake ?? slip.couponStake}
+            freeBet={!!freeBet}
             stakeError={problemText(couponCheck.problem) ?? serverError(COUPON) ?? undefined}
           />
+        ) : null}
+        {count > 0 && user ? (
+          <FreeBetPicker choices={freeBets.choices} chosen={freeBet} needed={needed} />
         ) : null}
         {count > 0 ? (
           <>
@@ -283,13 +310,17 @@ export function BetSlip() {
             <dl className="betslip-totals">
               <dt>{t("totalStake")}</dt>
               <dd>
+                {freeBet ? (
+                  <span className="badge betslip-freebet-badge">{t("freeBet.badge")}</span>
+                ) : null}{" "}
                 <Money cents={totalStake} />
               </dd>
-              <dt>{t("potentialWin")}</dt>
+              <dt>{t(freeBet ? "freeBet.winnings" : "potentialWin")}</dt>
               <dd className="betslip-total-win">
                 <Money cents={totalWin} />
               </dd>
             </dl>
+            {freeBet ? <p className="field-hint">{t("freeBet.winningsNote")}</p> : null}
             {coupon && count < 2 ? <p className="field-hint">{t("couponNeedsTwo")}</p> : null}
             {user ? (
               <Button
@@ -334,10 +365,13 @@ export function BetSlip() {
 function CouponStake({
   legs,
   stake,
+  freeBet,
   stakeError,
 }: {
   legs: SlipSelection[];
   stake: string;
+  /** The stake is a free bet's: shown, not typed. */
+  freeBet: boolean;
   stakeError: string | undefined;
 }) {
   const { t } = useTranslation("betslip");
@@ -353,6 +387,8 @@ function CouponStake({
         inputMode="decimal"
         autoComplete="off"
         value={stake}
+        readOnly={freeBet}
+        hint={freeBet ? t("freeBet.stakeFixed") : undefined}
         error={stakeError}
         onChange={(e) => betSlip.dispatch({ type: "couponStake", value: e.target.value })}
       />

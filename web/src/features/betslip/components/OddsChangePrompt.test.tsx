@@ -84,6 +84,8 @@ describe("the accept-the-new-price prompt", () => {
     vi.stubGlobal(
       "fetch",
       vi.fn(async (request: Request) => {
+        // The slip reads the user's free bets: none here.
+        if (request.method === "GET") return json(200, { purchases: [] });
         sent.push({
           body: (await request.clone().json()) as Record<string, unknown>,
           key: request.headers.get("Idempotency-Key"),

@@ -5,6 +5,7 @@ import { subscribeBetNotices } from "@/features/live";
 import { api, unwrap } from "@/shared/api/client";
 import { formatOdds } from "@/shared/format/odds";
 import { usePreferences } from "@/shared/preferences/preferences";
+import { centsOf } from "@/shared/format/money";
 import { Money } from "@/shared/ui";
 import type { PlacedBet } from "../api/place";
 
@@ -62,10 +63,25 @@ export function Receipt({ placed }: { placed: PlacedBet }) {
           {t(bet.bet_type === "coupon" ? "coupon" : "single")} ·{" "}
           <span className="num">{formatOdds(String(bet.coefficient), odds_format)}</span> ·{" "}
           <Money amount={bet.bet_amount} />
+          {bet.free_bet ? (
+            <>
+              {" "}
+              <span className="badge betslip-freebet-badge">{t("freeBet.badge")}</span>
+            </>
+          ) : null}
         </div>
         {bet.status !== "rejected" ? (
           <div className="betslip-receipt-line">
-            {t("potentialWin")}: <Money amount={bet.potential_win} />
+            {bet.free_bet ? (
+              <>
+                {t("freeBet.winnings")}:{" "}
+                <Money cents={centsOf(bet.potential_win) - centsOf(bet.bet_amount)} />
+              </>
+            ) : (
+              <>
+                {t("potentialWin")}: <Money amount={bet.potential_win} />
+              </>
+            )}
           </div>
         ) : null}
         {reason ? <div>{reason}</div> : null}

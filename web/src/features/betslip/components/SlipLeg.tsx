@@ -10,6 +10,7 @@ import { betSlip } from "../model/store";
 export function SlipLeg({
   selection,
   stake,
+  freeBet = false,
   stakeError,
   potentialWin,
   error,
@@ -17,6 +18,8 @@ export function SlipLeg({
   selection: SlipSelection;
   /** Only for singles: the stake typed for this selection. */
   stake?: string;
+  /** Staked with a free bet: the stake is the unit's (read-only), the win its winnings. */
+  freeBet?: boolean;
   stakeError?: string | undefined;
   potentialWin?: number | null;
   /** The server's refusal concerning this selection, in words. */
@@ -56,13 +59,15 @@ export function SlipLeg({
             inputMode="decimal"
             autoComplete="off"
             value={stake}
+            readOnly={freeBet}
+            hint={freeBet ? t("freeBet.stakeFixed") : undefined}
             error={stakeError}
             onChange={(e) =>
               betSlip.dispatch({ type: "stake", odds_id: selection.odds_id, value: e.target.value })
             }
           />
           <div className="betslip-win">
-            <span className="muted">{t("potentialWin")}</span>
+            <span className="muted">{t(freeBet ? "freeBet.winnings" : "potentialWin")}</span>
             {potentialWin ? <Money cents={potentialWin} /> : <span className="num">—</span>}
           </div>
         </div>

@@ -35,6 +35,8 @@ export interface SlipState {
   couponStake: string;
   policy: OddsPolicy;
   note: SlipNote | null;
+  /** The free bet's stake ("5.00") while the user stakes a free bet, else null. */
+  freeBet: string | null;
 }
 
 export type SlipAction =
@@ -46,6 +48,7 @@ export type SlipAction =
   | { type: "couponStake"; value: string }
   | { type: "policy"; policy: OddsPolicy }
   | { type: "price"; odds_id: string; price: string }
+  | { type: "freeBet"; stake: string | null }
   | { type: "dismissNote" };
 
 export const emptySlip: SlipState = {
@@ -55,6 +58,7 @@ export const emptySlip: SlipState = {
   couponStake: "",
   policy: "none",
   note: null,
+  freeBet: null,
 };
 
 /** One selection per event, the latest pick winning; the note names the event replaced. */
@@ -135,6 +139,8 @@ export function slipReducer(state: SlipState, action: SlipAction): SlipState {
         note: { kind: "price", event_name: leg.event_name, from: leg.price, to: action.price },
       };
     }
+    case "freeBet":
+      return { ...state, freeBet: action.stake };
     case "dismissNote":
       return { ...state, note: null };
   }
@@ -167,5 +173,6 @@ export function restoreSlip(raw: unknown): SlipState {
     couponStake: typeof value.couponStake === "string" ? value.couponStake : "",
     policy: value.policy === "higher" || value.policy === "any" ? value.policy : "none",
     note: null,
+    freeBet: typeof value.freeBet === "string" ? value.freeBet : null,
   };
 }

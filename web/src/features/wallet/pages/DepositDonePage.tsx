@@ -70,6 +70,10 @@ function DepositDone() {
               {t("done.bet")}
             </Link>
           ) : null}
+          {/* A package bought by card comes back here too: its units are on that page. */}
+          <Link className="btn btn-secondary" to="/wallet/packages">
+            {t("done.packages")}
+          </Link>
         </div>
       </Card>
     </>
