@@ -119,6 +119,11 @@ async def test_a_free_bet_takes_a_unit_and_holds_no_money(api: Api, wallet_db: W
     }
     assert await wallet_db.balances(user) == (700, 0)  # the price paid; nothing held
     assert await units_left(wallet_db, user) == 1
+    # The user's purchases say what stake their free bets are (the bet slip offers it).
+    mine = (await api.get("/api/wallet/packages/mine", user)).json()
+    assert [(p["kind"], p["stake"], p["units_left"]) for p in mine["purchases"]] == [
+        ("free_bet", "5.00", 1)
+    ]
     # The same ReserveStake again (a redelivery, the watchdog): the same answer, no second unit.
     await handle(wallet_db, saga.on_reserve_stake, reserve)
     assert len(await wallet_db.emitted("StakeReserved", bet_id=reserve.bet_id)) == 2

@@ -412,3 +412,41 @@ package_notice = Table(
     Column("user_id", UUID(as_uuid=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# Responsible gambling (issue 23, migration 0014): auth's time-out / self-exclusion as the wallet
+# heard it (the latest ``until``), and the user's deposit limits with a pending cooling-off change.
+account_restriction = Table(
+    "account_restriction",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    _created_at(),
+    _updated_at(),
+)
+
+deposit_limit = Table(
+    "deposit_limit",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("amount_minor", BigInteger),
+    Column("pending", Boolean, nullable=False, server_default="false"),
+    Column("pending_amount_minor", BigInteger),
+    Column("pending_effective_at", DateTime(timezone=True)),
+    _created_at(),
+    _updated_at(),
+)
+
+deposit_limit_change = Table(
+    "deposit_limit_change",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("period", Text, nullable=False),
+    Column("previous_minor", BigInteger),
+    Column("requested_minor", BigInteger),
+    Column("outcome", Text, nullable=False),
+    Column("effective_at", DateTime(timezone=True), nullable=False),
+    _created_at(),
+)

@@ -47,6 +47,10 @@ class AuditAction(StrEnum):
     package_sale_changed = "package_sale_changed"
     package_purchased = "package_purchased"
     package_order_failed = "package_order_failed"
+    # responsible gambling (issue 23)
+    deposit_limit_set = "deposit_limit_set"  # applied at once (a first limit, a decrease)
+    deposit_limit_scheduled = "deposit_limit_scheduled"  # an increase/removal after cooling-off
+    account_restricted = "account_restricted"  # a time-out or self-exclusion from auth, applied
 
 
 class AuditStatus(StrEnum):

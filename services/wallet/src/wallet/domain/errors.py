@@ -231,3 +231,25 @@ class ReportsInProgress(DomainError):
     status_code = 429
     default_message = "Wait for the reports being made before requesting another."
     headers: ClassVar[dict[str, str]] = {"Retry-After": "10"}
+
+
+# --- responsible gambling (issue 23, docs/wallet.md "Responsible gambling") -------------------
+
+
+class AccountRestricted(DomainError):
+    """A time-out or self-exclusion runs: no money comes in and no free bets are bought
+    (withdrawals stay possible)."""
+
+    code = "wallet.account_restricted"
+    status_code = 403
+    default_message = (
+        "Deposits and free-bet purchases are paused until your time-out or self-exclusion ends."
+    )
+
+
+class DepositLimitReached(DomainError):
+    """The deposit would take the user past a deposit limit they set themselves."""
+
+    code = "wallet.deposit_limit_reached"
+    status_code = 422
+    default_message = "This deposit would exceed your deposit limit."

@@ -51,7 +51,7 @@ from wallet.domain.packages import (
     credit_purchase,
     use_units,
 )
-from wallet.service_layer import money_metrics
+from wallet.service_layer import money_metrics, responsible_gambling
 from wallet.service_layer.deposits import start
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -154,11 +154,14 @@ async def buy_with_balance(
     uow: WalletUnitOfWork, *, user_id: uuid.UUID, package_id: uuid.UUID, client: ClientInfo
 ) -> Bought:
     """Pay a package from the available balance now: one transaction, nothing written if
-    refused (inactive, unaffordable, wallet blocked or being closed)."""
+    refused (inactive, unaffordable, wallet blocked or being closed, or free bets while a
+    time-out or self-exclusion runs: they are betting; other units are not)."""
     wallet = await usable_wallet(uow, user_id)
     found = await find_package(uow, package_id)
     if found.currency != wallet.currency:
         raise CurrencyMismatch()
+    if found.kind is PackageKind.free_bet:
+        await responsible_gambling.check_money_in(uow, user_id)
     # Locked first: a second buy of this user waits here and then sees this one's debit.
     available = await uow.ledger.lock_available(user_id)
     check_purchasable(found.rules(), available)

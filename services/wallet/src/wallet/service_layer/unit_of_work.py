@@ -23,6 +23,7 @@ from wallet.adapters.ledger import Ledger
 from wallet.adapters.ledger_batch import BatchLedger
 from wallet.adapters.packages import Packages
 from wallet.adapters.payment_methods import PaymentMethods
+from wallet.adapters.responsible_gambling import ResponsibleGambling
 from wallet.adapters.subscriptions import Subscriptions
 from wallet.adapters.tables import SCHEMA
 from wallet.adapters.wallets import Wallets
@@ -58,6 +59,7 @@ class WalletUnitOfWork(UnitOfWork):
         self.closures = Closures(db)
         self.subscriptions = Subscriptions(db)
         self.packages = Packages(db)
+        self.responsible_gambling = ResponsibleGambling(db)
 
     def on_commit(self, action: Callable[[], None]) -> None:
         """Run a cheap synchronous action (a counter) once this transaction commits, whoever

@@ -6,7 +6,15 @@ from fastapi import FastAPI
 
 from common.app import create_app as create_service_app
 from wallet.bootstrap import wire
-from wallet.entrypoints.api import admin, deposits, packages, reports, routes, subscriptions
+from wallet.entrypoints.api import (
+    admin,
+    deposits,
+    packages,
+    reports,
+    responsible_gambling,
+    routes,
+    subscriptions,
+)
 from wallet.settings import Settings
 
 
@@ -24,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reports.router,
             subscriptions.router,
             packages.router,
+            responsible_gambling.router,
         ],
     )
     app.state.wallet = wiring.services

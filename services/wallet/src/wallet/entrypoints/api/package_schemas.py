@@ -114,6 +114,8 @@ def purchase_json(p: PurchaseView, at: datetime, *, admin: bool = False) -> dict
         "expires_at": _at(p.expires_at),
         "lapsed_at": _at(p.lapsed_at),
         "state": purchase_state(p, at),
+        # a free bet's stake per unit (what the bet slip stakes with it); None for units
+        "stake": None if p.stake_minor is None else format_minor(p.stake_minor),
     }
     if admin:
         body["user_id"] = str(p.user_id)

@@ -17,6 +17,8 @@ from common.contracts.auth import (
     AccountClosureRequested,
     UserBlocked,
     UserRegistered,
+    UserSelfExcluded,
+    UserTimedOut,
     UserUnblocked,
 )
 from common.contracts.bets import (
@@ -29,7 +31,7 @@ from common.contracts.bets import (
 )
 from common.messaging.consumer import Batched, Subscriptions
 from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
-from wallet.service_layer import closure, saga, saga_batch
+from wallet.service_layer import closure, responsible_gambling, saga, saga_batch
 
 
 def subscriptions(
@@ -41,6 +43,8 @@ def subscriptions(
         UserBlocked: partial(saga.on_user_blocked, currency=currency),
         UserUnblocked: partial(saga.on_user_unblocked, currency=currency),
         AccountClosureRequested: partial(closure.on_account_closure_requested, currency=currency),
+        UserTimedOut: responsible_gambling.on_user_timed_out,
+        UserSelfExcluded: responsible_gambling.on_user_self_excluded,
         ReserveStake: bets,
         ReleaseStake: bets,
         BetPlaced: bets,

@@ -2,8 +2,9 @@
 charge of a saved card (credited at once when Stripe says succeeded), a Checkout Session.
 
 Each is refused before any Stripe call when the amount is out of limits, the wallet is not
-usable, or the user has too many unpaid deposits; the pending row is written before the call so
-a webhook racing the request finds it.
+usable, a time-out or self-exclusion runs, the user's own deposit limit would be passed, or the
+user has too many unpaid deposits; the pending row is written before the call so a webhook racing
+the request finds it (and the next start counts it against the deposit limits).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from wallet.domain import card_payments as rules
 from wallet.domain.audit import AuditAction, AuditStatus, ClientInfo
 from wallet.domain.card_payments import DepositStatus
 from wallet.domain.errors import CardDeclined, CardDepositsPending
-from wallet.service_layer import payment_methods, stripe_metrics
+from wallet.service_layer import payment_methods, responsible_gambling, stripe_metrics
 from wallet.service_layer.deposits.settle import settle_intent
 from wallet.service_layer.deposits.shared import announce_failure, audit_deposit
 from wallet.service_layer.unit_of_work import WalletUnitOfWork
@@ -105,21 +106,28 @@ SavedCardOutcome = Credited | ActionRequired | Declined | Processing
 
 async def _usable_currency(uow: WalletUnitOfWork, req: DepositStart) -> str:
     """The wallet's currency, once the amount is within the limits and the wallet may take money
-    in (refused before any Stripe call)."""
+    in: usable, and no time-out or self-exclusion running (refused before any Stripe call)."""
     limits = req.limits
     rules.check_deposit_amount(
         req.amount_minor, min_minor=limits.min_minor, max_minor=limits.max_minor
     )
-    return check_usable(await uow.wallets.find(req.user_id)).currency
+    currency = check_usable(await uow.wallets.find(req.user_id)).currency
+    await responsible_gambling.check_money_in(uow, req.user_id)
+    return currency
 
 
-async def _check_pending_cap(uow: WalletUnitOfWork, req: DepositStart) -> None:
-    """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones;
-    a retry of this very operation is not counted against itself."""
+async def _check_start_caps(uow: WalletUnitOfWork, req: DepositStart) -> None:
+    """Refuse a new deposit (before any Stripe call) while the user has too many unpaid ones
+    or it would pass their own deposit limit; a retry of this very operation is not counted
+    against itself. The lock is held until the pending row is written and committed, so the
+    user's parallel starts are counted one after the other."""
     await uow.deposits.lock_starts_of(req.user_id)
     pending = await uow.deposits.count_pending(req.user_id, besides=req.operation_id)
     if pending >= req.limits.pending_max:
         raise CardDepositsPending(details={"pending": pending, "limit": req.limits.pending_max})
+    await responsible_gambling.check_deposit_limits(
+        uow, req.user_id, req.amount_minor, operation_id=req.operation_id
+    )
 
 
 async def _open_pending(
@@ -136,7 +144,7 @@ async def _open_pending(
     the user's Stripe customer, and the pending row (written before the call, so a webhook
     racing the request finds it). Nothing here locks the user's balance rows: the cap is an
     advisory lock on deposit starts, so Stripe is never called with a balance row held."""
-    await _check_pending_cap(uow, req)
+    await _check_start_caps(uow, req)
     customer = await payment_methods.customer_for(uow, provider, req.user_id)
     await uow.deposits.add_pending(
         operation_id=req.operation_id,
