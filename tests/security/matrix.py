@@ -373,6 +373,24 @@ def on_sale(w: World, _who: Bettor | None) -> dict[str, Any]:
     return {"active": True}
 
 
+# --- responsible gambling: auth and bets
+
+
+def no_days(w: World, _who: Bettor | None) -> dict[str, Any]:
+    # Out of bounds (1..42): proves the route lets the caller in; a real time-out would stop
+    # the cast's bets and deposits for the rest of the run.
+    return {"days": 0}
+
+
+def too_few_months(w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"months": 1}  # out of bounds (6..60), as above
+
+
+def a_generous_loss_limit(w: World, _who: Bettor | None) -> dict[str, Any]:
+    # Far above anything the matrix stakes: the cast's later bets are not refused by it.
+    return {"period": "month", "amount": "1000000.00"}
+
+
 def her_signed_link(w: World, _who: Bettor | None) -> dict[str, Any]:
     return dict(w.download)
 
@@ -551,6 +569,26 @@ ROWS: tuple[Row, ...] = (
     hers("POST", "/api/bets/{bet_id}/cancel", 200, ids={"bet_id": "bet_to_cancel"}),
     admin_only("GET", "/api/bets/admin/stats", 200),
     admin_only("GET", "/api/bets/admin/bets", 200),
+    # --- responsible gambling: auth and bets
+    signed_in("GET", "/api/auth/responsible-gambling", 200),
+    signed_in(
+        "POST",
+        "/api/auth/responsible-gambling/time-out",
+        Refusal(422, "validation_error"),
+        body=no_days,
+    ),
+    signed_in(
+        "POST",
+        "/api/auth/responsible-gambling/self-exclusion",
+        Refusal(422, "validation_error"),
+        body=too_few_months,
+    ),
+    admin_only(
+        "GET", "/api/auth/admin/users/{user_id}/responsible-gambling", 200, ids={"user_id": "ann"}
+    ),
+    signed_in("GET", "/api/bets/limits", 200),  # a verified email is not needed to limit oneself
+    signed_in("PUT", "/api/bets/limits/loss", 200, body=a_generous_loss_limit),
+    admin_only("GET", "/api/bets/admin/users/{user_id}/limits", 200, ids={"user_id": "ann"}),
     # --- wallet: the caller's own ----------------------------------------------------------
     signed_in("GET", "/api/wallet/balance", 200),
     signed_in("GET", "/api/wallet/history", 200),
@@ -692,4 +730,16 @@ ROWS: tuple[Row, ...] = (
         body=a_reason,
         ids={"operation_id": "withdrawal_to_reject"},
     ),
+    # --- responsible gambling: wallet
+    # Each caller sets a limit of their own (a first limit applies at once); a month's limit far
+    # above the matrix's deposits, so no later row is refused by it.
+    signed_in("GET", "/api/wallet/limits", 200),
+    signed_in(
+        "PUT",
+        "/api/wallet/limits/deposit",
+        200,
+        body=lambda _w, _who: {"period": "month", "amount": "100000.00"},
+    ),
+    # Read only: an admin sees a user's limits, their history and restriction, never changes them.
+    admin_only("GET", "/api/wallet/admin/users/{user_id}/limits", 200, ids={"user_id": "ann"}),
 )

@@ -52,7 +52,9 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 REQUEST_TIMEOUT_S = 10.0
 
 # (method, path): what would end the cast's session, change its credentials or second factor,
-# or never answer (the live stream). Everything else, admin actions included, is fuzzed.
+# restrict its account for the rest of the run (a valid time-out or self-exclusion cannot be
+# undone: later rows and tests would see bets and deposits refused), or never answer (the live
+# stream). Everything else, admin actions included, is fuzzed.
 EXCLUDED = {
     ("POST", "/api/auth/sign-out"),
     ("DELETE", "/api/auth/sessions/{session_id}"),
@@ -61,6 +63,8 @@ EXCLUDED = {
     ("POST", "/api/auth/2fa/enable"),
     ("POST", "/api/auth/2fa/disable"),
     ("GET", "/api/stream"),
+    ("POST", "/api/auth/responsible-gambling/time-out"),
+    ("POST", "/api/auth/responsible-gambling/self-exclusion"),
 }
 
 

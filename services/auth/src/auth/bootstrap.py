@@ -26,6 +26,7 @@ from auth.service_layer.unit_of_work import UnitOfWork
 from auth.settings import Settings
 from common.auth.revocation import RevocationList
 from common.db import create_sessionmaker
+from common.idempotency import IdempotencyStore
 from common.runtime import PeriodicSpec, ServiceRuntime, build_runtime
 
 # Expired sessions, codes and their refresh tokens are kept this long for support questions.
@@ -53,6 +54,10 @@ async def _delete_expired(engine: AsyncEngine) -> None:
         # Code-attempt counters whose window and pause are long over (defaults: 24 h).
         await uow.code_attempts.delete_over(before=before)
         await uow.commit()
+
+
+async def _purge_idempotency_keys(engine: AsyncEngine) -> None:
+    await IdempotencyStore("auth").purge_expired(engine)
 
 
 class DenyListResend:
@@ -103,6 +108,7 @@ def build(settings: Settings, *, keys: KeyRing | None = None) -> ServiceRuntime:
         subscriptions=subscriptions(completion),
         periodic=[
             PeriodicSpec(name="delete-expired", interval_s=3600, job=_delete_expired),
+            PeriodicSpec(name="idempotency-purge", interval_s=600, job=_purge_idempotency_keys),
             PeriodicSpec(
                 name="deny-list-resend",
                 interval_s=settings.deny_list_resend_interval_s,
@@ -206,5 +212,6 @@ def wire(settings: Settings) -> Wiring:
         mailer=mailer,
         avatars=FilesystemAvatarStorage(settings.avatar_dir),
         oauth=OAuthClient(oauth_configs, http=http),
+        engine=runtime.engine,
     )
     return Wiring(runtime=runtime, services=services, mailer=mailer, http=http)

@@ -18,7 +18,9 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from bets.adapters.repositories import BetRepository, EventReadModel
+from bets.adapters.responsible_gambling import LossLimitRepository, RestrictionReadModel
 from bets.domain.bet import BetStatus, LegClock
+from bets.domain.loss_limits import LossLimit, Period
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from common.messaging.envelope import Envelope
 
@@ -109,11 +111,33 @@ class FakeEventReadModel(EventReadModel):
         return {o: self.by_odds[o] for o in set(odds_ids) if o in self.by_odds}
 
 
+class FakeRestrictionReadModel(RestrictionReadModel):
+    """auth's time-outs and self-exclusions: none unless a test puts one in ``until_by_user``."""
+
+    def __init__(self) -> None:
+        self.until_by_user: dict[uuid.UUID, datetime] = {}
+
+    async def until(self, user_id: uuid.UUID) -> datetime | None:
+        return self.until_by_user.get(user_id)
+
+
+class FakeLossLimitRepository(LossLimitRepository):
+    """No user has a loss limit (placement locks and sums nothing for them)."""
+
+    def __init__(self) -> None:
+        pass
+
+    async def of_user(self, user_id: uuid.UUID, *, lock: bool = False) -> dict[Period, LossLimit]:
+        return {}
+
+
 class FakeBetsUnitOfWork(BetsUnitOfWork):
     def __init__(self) -> None:  # no sessionmaker: nothing to connect to
         self._after_commit = []
         self.bets = FakeBetRepository()
         self.read_model = FakeEventReadModel()
+        self.restrictions = FakeRestrictionReadModel()
+        self.loss_limits = FakeLossLimitRepository()
         self.emitted: list[BaseModel] = []
         self.replied: list[tuple[Envelope, BaseModel]] = []
         self._counts: list[Callable[[], None]] = []

@@ -24,6 +24,7 @@ from auth.domain.model import (
     User,
     UserStatus,
 )
+from auth.domain.responsible_gambling import Restriction, RestrictionKind
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -627,3 +628,47 @@ class AuditRepository:
             )
         ).all()
         return [dict(r._mapping) for r in rows]
+
+
+class RestrictionRepository:
+    """Time-outs and self-exclusions: appended, never changed."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+
+    async def add(
+        self, user_id: uuid.UUID, *, kind: RestrictionKind, until: datetime, now: datetime
+    ) -> Restriction:
+        row = (
+            await self.db.execute(
+                insert(t.restriction)
+                .values(user_id=user_id, kind=kind.value, until=until, created_at=now)
+                .returning(t.restriction)
+            )
+        ).one()
+        return _restriction(row)
+
+    async def latest(self, user_id: uuid.UUID) -> Restriction | None:
+        """The one ending last (in force if it has not ended)."""
+        row = (
+            await self.db.execute(
+                select(t.restriction)
+                .where(t.restriction.c.user_id == user_id)
+                .order_by(t.restriction.c.until.desc())
+                .limit(1)
+            )
+        ).first()
+        return _restriction(row) if row else None
+
+    async def history(self, user_id: uuid.UUID) -> list[Restriction]:
+        """Every request taken, newest first."""
+        rows = await self.db.execute(
+            select(t.restriction)
+            .where(t.restriction.c.user_id == user_id)
+            .order_by(t.restriction.c.created_at.desc(), t.restriction.c.id.desc())
+        )
+        return [_restriction(r) for r in rows]
+
+
+def _restriction(row: Row[Any]) -> Restriction:
+    return _model(Restriction, row, kind=RestrictionKind(row._mapping["kind"]))

@@ -24,10 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from common.db import schema_metadata
+from common.idempotency import define_idempotency_table
 from common.messaging.tables import define_messaging_tables
 
 metadata = schema_metadata("auth")
 outbox, inbox = define_messaging_tables(metadata)
+idempotency_key = define_idempotency_table(metadata)
 
 
 def _now() -> Column[object]:
@@ -202,4 +204,18 @@ audit_event = Table(
     _now(),
     Index("ix_audit_event_user_id_created_at", "user_id", "created_at"),
     Index("ix_audit_event_action_created_at", "action", "created_at"),
+)
+
+# Time-outs and self-exclusions (domain/responsible_gambling.py): every accepted request is a
+# row, never updated or deleted. The one in force is the row ending last: one index read.
+restriction = Table(
+    "restriction",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _belongs_to("user_id", user.c.id),
+    Column("kind", Text, nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    _now(),
+    CheckConstraint("kind IN ('time_out', 'self_exclusion')", name="kind"),
+    Index("ix_restriction_user_id_until", "user_id", "until"),
 )

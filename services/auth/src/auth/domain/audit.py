@@ -36,6 +36,9 @@ class AuditAction(StrEnum):
     account_closure_requested = "account_closure_requested"
     account_closed = "account_closed"
     admin_created = "admin_created"
+    # Responsible gambling (issue 23): never lifted or shortened, so no "ended" action.
+    time_out_taken = "time_out_taken"
+    self_exclusion_taken = "self_exclusion_taken"
 
 
 @dataclass(frozen=True)

@@ -277,3 +277,14 @@ class AccountClosed(Conflict):
 class AdminCannotClose(Conflict):
     code = "account.admin_cannot_close"
     default_message = "An administrator cannot close the account: another admin demotes it first."
+
+
+# responsible gambling ----------------------------------------------------------------------------
+class RestrictionShorter(Conflict):
+    """A time-out or self-exclusion is never lifted or shortened, by anyone."""
+
+    code = "auth.restriction_shorter"
+    default_message = (
+        "A time-out or self-exclusion in force cannot be shortened or lifted: "
+        "the new one must end no earlier than the current one."
+    )

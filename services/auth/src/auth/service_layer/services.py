@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from auth.adapters.avatars import AvatarStorage
 from auth.adapters.crypto import SecretBox
 from auth.adapters.ephemeral import EphemeralStore
@@ -20,6 +22,7 @@ from auth.domain.model import Session, User
 from auth.service_layer.unit_of_work import UnitOfWorkFactory
 from auth.settings import Settings
 from common.auth.revocation import RevocationList
+from common.idempotency import IdempotencyStore
 
 
 class Mailer(Protocol):
@@ -44,6 +47,10 @@ class AuthServices:
     avatars: AvatarStorage
     oauth: OAuthClient
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Idempotency-Key of the mutating routes that take it (responsible gambling): the store,
+    # and the engine its claims run their own short transactions on.
+    idempotency: IdempotencyStore = field(default_factory=lambda: IdempotencyStore("auth"))
+    engine: AsyncEngine | None = None
 
     def open_totp_secret(self, user: User) -> str:
         assert user.totp_secret is not None

@@ -14,6 +14,7 @@ from auth.adapters.repositories import (
     CodeRepository,
     RecoveryCodeRepository,
     RefreshTokenRepository,
+    RestrictionRepository,
     SessionRepository,
     SigningKeyRepository,
     UserRepository,
@@ -39,6 +40,7 @@ class UnitOfWork(BaseUnitOfWork):
         self.recovery_codes = RecoveryCodeRepository(db)
         self.signing_keys = SigningKeyRepository(db)
         self.audit = AuditRepository(db)
+        self.restrictions = RestrictionRepository(db)
 
     def codes(self, purpose: CodePurpose) -> CodeRepository:
         """The emailed codes of one flow (each flow has its own table)."""

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKeyConstraint,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -129,6 +130,13 @@ bet = Table(
         postgresql_where=text(f"status = '{BetStatus.PENDING}'"),
     ),
     Index("ix_bet_open", "id", postgresql_where=text(f"status = '{BetStatus.OPEN}'")),
+    # Loss limits sum the payouts of a user's bets settled in the window (domain/loss_limits.py).
+    Index(
+        "ix_bet_user_id_settled_at",
+        "user_id",
+        "settled_at",
+        postgresql_where=text("settled_at IS NOT NULL"),
+    ),
 )
 
 bet_leg = Table(
@@ -147,4 +155,49 @@ bet_leg = Table(
     PrimaryKeyConstraint("bet_id", "position"),
     ForeignKeyConstraint(["bet_id"], ["bets.bet.id"], ondelete="CASCADE"),
     Index("ix_bet_leg_event_id", "event_id"),
+)
+
+# --- responsible gambling (issue 23) ---------------------------------------------------------
+
+# auth's time-outs and self-exclusions (auth.UserTimedOut / auth.UserSelfExcluded): the latest
+# ``until`` heard of per user, whatever order the messages came in.
+restriction = Table(
+    "restriction",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("user_id"),
+)
+
+# A user's loss limit per period (domain/loss_limits.py): the amount in force (null: none) and
+# the pending change (an increase or a removal waiting out the cooling-off).
+loss_limit = Table(
+    "loss_limit",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("period", Text, nullable=False),
+    Column("amount_minor", BigInteger),
+    Column("pending_amount_minor", BigInteger),
+    Column("pending_effective_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("user_id", "period"),
+    CheckConstraint("period IN ('day', 'week', 'month')", name="period"),
+    CheckConstraint("amount_minor > 0", name="amount_positive"),
+    CheckConstraint("pending_amount_minor > 0", name="pending_amount_positive"),
+)
+
+# Every accepted change of a loss limit: the audit trail the user and admins read.
+limit_change = Table(
+    "limit_change",
+    metadata,
+    Column("id", BigInteger, Identity(), nullable=False),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("period", Text, nullable=False),
+    Column("old_amount_minor", BigInteger),  # in force when asked (null: none)
+    Column("new_amount_minor", BigInteger),  # asked for (null: removal)
+    Column("effective_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("id"),
+    Index("ix_limit_change_user_id_created_at", "user_id", "created_at"),
 )

@@ -5,7 +5,7 @@ The HTTP edge answers each with the status it declares, in the one error shape.
 
 from __future__ import annotations
 
-from common.errors import Conflict, DomainError, NotFound
+from common.errors import Conflict, DomainError, Forbidden, NotFound
 
 
 class _Unprocessable(DomainError):
@@ -80,3 +80,18 @@ class BetNotCancellable(Conflict):
 class BetTransitionNotAllowed(Conflict):
     code = "bet.transition_not_allowed"
     default_message = "The bet's status does not allow this change."
+
+
+# --- responsible gambling (issue 23): enforced here, whatever the client shows --------------
+
+
+class AccountRestricted(Forbidden):
+    """A time-out or self-exclusion (auth's) is in force: no new bet until ``details.until``."""
+
+    code = "bet.account_restricted"
+    default_message = "Betting is paused on this account (time-out or self-exclusion)."
+
+
+class LossLimitReached(Forbidden):
+    code = "bet.loss_limit_reached"
+    default_message = "This stake would take the loss past the user's loss limit."

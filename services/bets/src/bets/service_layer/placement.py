@@ -1,9 +1,11 @@
 """Placing a single or a coupon: step 1 of the saga (ARCHITECTURE.md §3.1).
 
-Validates against the read model (selection open, odds acceptable under the request's policy,
-limits), then inserts the bet ``pending`` with its legs and ``ReserveStake`` in the outbox, in
-the caller's transaction. The API answers with the bet as inserted (``PlacedBet.view``): reading
-back what was just written, in the same transaction, could only say the same.
+Validates against the read models (no time-out or self-exclusion in force, selection open, odds
+acceptable under the request's policy, limits, the user's loss limits last: they lock the
+user's limit rows until the commit), then inserts the bet ``pending`` with its legs and
+``ReserveStake`` in the outbox, in the caller's transaction. The API answers with the bet as
+inserted (``PlacedBet.view``): reading back what was just written, in the same transaction,
+could only say the same.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bets.domain.errors import OddsChanged
 from bets.domain.limits import BetLimits
 from bets.domain.odds import OddsPolicy, accepts_odds, combined_coefficient, payout_minor
 from bets.service_layer.offer import Offer, open_offers
+from bets.service_layer.responsible_gambling import check_loss_limits, check_not_restricted
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import render_bet
 from common.contracts.bets import BetLeg, ReserveStake
@@ -96,6 +99,7 @@ async def place_pending_bet(
     free_bet: bool = False,
 ) -> PlacedBet:
     """Insert the bet ``pending`` and queue ``ReserveStake``; raises the reason it is refused."""
+    await check_not_restricted(uow, user_id, now)
     limits.check_stake(stake_minor)
     if is_coupon:
         limits.check_coupon_legs([leg.event_id for leg in legs])
@@ -118,6 +122,8 @@ async def place_pending_bet(
     )
     potential_win_minor = payout_minor(stake_minor, coefficient)
     limits.check_payout(potential_win_minor)
+    if not free_bet:  # a free bet stakes none of the user's money: no loss limit applies
+        await check_loss_limits(uow, user_id=user_id, stake_minor=stake_minor, now=now)
 
     bet_id = uuid.uuid4()
     placed = PlacedBet(

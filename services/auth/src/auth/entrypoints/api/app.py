@@ -10,7 +10,16 @@ from fastapi.responses import JSONResponse
 
 from auth.bootstrap import wire
 from auth.domain.errors import SignInLocked
-from auth.entrypoints.api.routes import accounts, admin, closure, keys, oauth, sessions, two_factor
+from auth.entrypoints.api.routes import (
+    accounts,
+    admin,
+    closure,
+    keys,
+    oauth,
+    responsible_gambling,
+    sessions,
+    two_factor,
+)
 from auth.service_layer.startup import on_startup
 from auth.settings import Settings
 from common.app import create_app as create_service_app
@@ -29,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keys.router,
             accounts.router,
             closure.router,
+            responsible_gambling.router,
             sessions.router,
             two_factor.router,
             admin.router,

@@ -9,6 +9,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from auth.domain.model import Role, Session, User, UserStatus
+from auth.domain.responsible_gambling import (
+    SELF_EXCLUSION_MONTHS,
+    TIME_OUT_DAYS,
+    Restriction,
+    RestrictionKind,
+)
+from auth.service_layer.responsible_gambling import Overview
 from auth.service_layer.services import SignedIn, TwoFactorChallenge
 from common.api import RequestModel
 
@@ -122,6 +129,14 @@ class BlockRequest(Body):
 
 class RoleRequest(Body):
     role: Role
+
+
+class TimeOutRequest(Body):
+    days: Annotated[int, Field(ge=TIME_OUT_DAYS[0], le=TIME_OUT_DAYS[1])]
+
+
+class SelfExclusionRequest(Body):
+    months: Annotated[int, Field(ge=SELF_EXCLUSION_MONTHS[0], le=SELF_EXCLUSION_MONTHS[1])]
 
 
 # responses ------------------------------------------------------------------------------------
@@ -296,3 +311,28 @@ class AuditEventOut(BaseModel):
 
 class AuditTrailResponse(BaseModel):
     events: list[AuditEventOut]
+
+
+class RestrictionOut(BaseModel):
+    kind: RestrictionKind
+    until: datetime
+    created_at: datetime
+
+    @classmethod
+    def of(cls, restriction: Restriction) -> RestrictionOut:
+        return cls(
+            kind=restriction.kind, until=restriction.until, created_at=restriction.created_at
+        )
+
+
+class ResponsibleGamblingResponse(BaseModel):
+    # The time-out or self-exclusion in force (null: none); every one taken, newest first.
+    restriction: RestrictionOut | None
+    history: list[RestrictionOut]
+
+    @classmethod
+    def of(cls, found: Overview) -> ResponsibleGamblingResponse:
+        return cls(
+            restriction=RestrictionOut.of(found.current) if found.current else None,
+            history=[RestrictionOut.of(r) for r in found.history],
+        )

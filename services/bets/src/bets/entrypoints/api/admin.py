@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,6 +12,7 @@ from pydantic import AwareDatetime
 from bets.entrypoints.api.deps import Services
 from bets.entrypoints.api.schemas import ResultFilter, StatusFilter
 from bets.service_layer.admin import admin_stats
+from bets.service_layer.responsible_gambling import admin_limits
 from bets.service_layer.unit_of_work import BetsUnitOfWork
 from bets.service_layer.views import admin_bets
 from common.auth.deps import AdminUser
@@ -64,3 +66,13 @@ async def bets(
         "bets": found,
         "pagination": {"total": total, "limit": limit, "offset": offset},
     }
+
+
+@router.get("/users/{user_id}/limits")
+async def user_limits(_admin: AdminUser, services: Services, user_id: uuid.UUID) -> dict[str, Any]:
+    """A user's loss limits in force, pending changes and loss so far per period, the
+    time-out or self-exclusion in force, and every change of a limit (newest first). Read
+    only: an admin changes none of them."""
+    async with BetsUnitOfWork(services.db) as uow:
+        found = await admin_limits(uow, user_id, datetime.now(UTC))
+    return {"success": True, **found}

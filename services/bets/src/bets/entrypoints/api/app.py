@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from bets.adapters.decisions import DecisionListener
 from bets.bootstrap import wire
-from bets.entrypoints.api import admin, routes
+from bets.entrypoints.api import admin, limits, routes
 from bets.settings import Settings
 from common.app import create_app as create_service_app
 
@@ -18,7 +18,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     wiring = wire(settings)
     app = create_service_app(
-        settings, wiring.runtime, title="LOOSELINE bets", routers=[admin.router, routes.router]
+        settings,
+        wiring.runtime,
+        title="LOOSELINE bets",
+        # limits before routes: /api/bets/limits is not a bet id.
+        routers=[admin.router, limits.router, routes.router],
     )
     app.state.bets = wiring.services
     _listen_while_serving(app, wiring.services.decisions)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from bets.domain.bet import BetStatus
+from bets.domain.loss_limits import Period
 from bets.domain.odds import OddsPolicy
 from common.api import RequestModel
 from common.money import AmountMinor
@@ -56,3 +57,9 @@ class PlaceCouponRequest(_Body):
     bet_amount: AmountMinor
     accept_odds_change: OddsPolicy = "none"
     use_free_bet: bool = False
+
+
+class LossLimitRequest(_Body):
+    period: Period
+    # null removes the limit (after the cooling-off, as an increase).
+    amount: AmountMinor | None

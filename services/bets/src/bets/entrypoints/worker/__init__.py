@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bets.service_layer import read_model, saga_batch, settlement
+from bets.service_layer import read_model, responsible_gambling, saga_batch, settlement
+from common.contracts.auth import UserSelfExcluded, UserTimedOut
 from common.contracts.events import (
     EventCancelled,
     EventCreated,
@@ -28,4 +29,7 @@ SUBSCRIPTIONS: Subscriptions = {
     EventSettled: settlement.on_event_settled,
     EventResettled: settlement.on_event_resettled,
     EventCancelled: settlement.on_event_cancelled,
+    # auth's time-outs and self-exclusions: the read model placement refuses from (issue 23).
+    UserTimedOut: responsible_gambling.on_user_restricted,
+    UserSelfExcluded: responsible_gambling.on_user_restricted,
 }

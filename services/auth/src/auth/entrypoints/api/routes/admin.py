@@ -17,10 +17,11 @@ from auth.entrypoints.api.schemas import (
     AuditEventOut,
     AuditTrailResponse,
     BlockRequest,
+    ResponsibleGamblingResponse,
     RoleRequest,
     UserListResponse,
 )
-from auth.service_layer import admin
+from auth.service_layer import admin, responsible_gambling
 from common.auth.deps import AdminUser
 
 router = APIRouter(prefix="/api/auth/admin", tags=["auth: admin"])
@@ -94,3 +95,13 @@ async def audit_trail(
 ) -> AuditTrailResponse:
     events = await admin.audit_trail(services, principal, user_id, limit=limit)
     return AuditTrailResponse(events=[AuditEventOut.model_validate(e) for e in events])
+
+
+@router.get("/users/{user_id}/responsible-gambling")
+async def user_restrictions(
+    user_id: uuid.UUID, principal: AdminUser, services: Services
+) -> ResponsibleGamblingResponse:
+    """The user's time-out or self-exclusion in force and every one taken. Read only: no
+    route lifts or shortens one, for anyone."""
+    found = await responsible_gambling.admin_overview(services, principal, user_id)
+    return ResponsibleGamblingResponse.of(found)
