@@ -179,6 +179,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/admin/users/{user_id}/responsible-gambling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Restrictions
+         * @description The user's time-out or self-exclusion in force and every one taken. Read only: no
+         *     route lifts or shortens one, for anyone.
+         */
+        get: operations["user_restrictions_api_auth_admin_users__user_id__responsible_gambling_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/admin/users/{user_id}/role": {
         parameters: {
             query?: never;
@@ -292,6 +313,69 @@ export interface paths {
         put?: never;
         /** Reset Password */
         post: operations["reset_password_api_auth_reset_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/responsible-gambling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Restrictions
+         * @description The time-out or self-exclusion in force (null: none) and every one taken.
+         */
+        get: operations["restrictions_api_auth_responsible_gambling_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/responsible-gambling/self-exclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Self Exclusion
+         * @description As a time-out, for ``months`` (6 to 60 calendar months) from now; never reversible
+         *     early. 409 ``auth.restriction_shorter`` if it would end before the restriction in force.
+         */
+        post: operations["self_exclusion_api_auth_responsible_gambling_self_exclusion_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/responsible-gambling/time-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Time Out
+         * @description No bets, deposits or marketing for ``days`` (1 to 42) from now; open bets stay and
+         *     settle, withdrawals stay possible. 409 ``auth.restriction_shorter`` if it would end before
+         *     the restriction in force.
+         */
+        post: operations["time_out_api_auth_responsible_gambling_time_out_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -532,6 +616,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bets/admin/users/{user_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Limits
+         * @description A user's loss limits in force, pending changes and loss so far per period, the
+         *     time-out or self-exclusion in force, and every change of a limit (newest first). Read
+         *     only: an admin changes none of them.
+         */
+        get: operations["user_limits_api_bets_admin_users__user_id__limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bets/calculate": {
         parameters: {
             query?: never;
@@ -570,6 +676,49 @@ export interface paths {
          */
         get: operations["history_api_bets_history_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bets/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Limits
+         * @description Per period (day, week, month): the loss limit in force (null: none), the pending change
+         *     (an increase or removal and when it takes effect), the loss so far in the rolling window;
+         *     and the time-out or self-exclusion in force, if any.
+         */
+        get: operations["limits_api_bets_limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bets/limits/loss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Loss
+         * @description A first limit or a decrease applies at once; an increase or a removal (``amount``:
+         *     null) only after 24 hours of cooling-off. Answers as ``GET /api/bets/limits``.
+         */
+        put: operations["set_loss_api_bets_limits_loss_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1330,6 +1479,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/wallet/admin/users/{user_id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Limits
+         * @description Read only: the user's limits as they see them, the history of their changes (newest
+         *     first) and the time-out or self-exclusion on file.
+         */
+        get: operations["user_limits_api_wallet_admin_users__user_id__limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/wallet/admin/users/{user_id}/wallet": {
         parameters: {
             query?: never;
@@ -1654,6 +1824,47 @@ export interface paths {
         /** Get History */
         get: operations["get_history_api_wallet_history_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Limits
+         * @description Each period's limit in force (a pending change whose time has come is in force), the
+         *     pending change if any, what the rolling window used, and the restriction on file.
+         */
+        get: operations["get_limits_api_wallet_limits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/limits/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Deposit Limit
+         * @description A first limit or a decrease applies at once; an increase or a removal after 24 hours.
+         */
+        put: operations["set_deposit_limit_api_wallet_limits_deposit_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2499,6 +2710,12 @@ export interface components {
          * @enum {string}
          */
         CryptoNetwork: "bitcoin" | "ethereum" | "tron";
+        /** DepositLimitRequest */
+        DepositLimitRequest: {
+            /** Amount */
+            amount: (string | number) | null;
+            period: components["schemas"]["LimitPeriod"];
+        };
         /** DepositRequest */
         DepositRequest: {
             /**
@@ -2780,6 +2997,17 @@ export interface components {
             /** Leagues */
             leagues: components["schemas"]["LeagueView"][];
         };
+        /**
+         * LimitPeriod
+         * @enum {string}
+         */
+        LimitPeriod: "day" | "week" | "month";
+        /** LossLimitRequest */
+        LossLimitRequest: {
+            /** Amount */
+            amount: (string | number) | null;
+            period: components["schemas"]["Period"];
+        };
         /** MarketCreateIn */
         MarketCreateIn: {
             /**
@@ -2952,6 +3180,11 @@ export interface components {
             /** Validity Days */
             validity_days: number;
         };
+        /**
+         * Period
+         * @enum {string}
+         */
+        Period: "day" | "week" | "month";
         /** PlaceBetRequest */
         PlaceBetRequest: {
             /**
@@ -3102,6 +3335,31 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** ResponsibleGamblingResponse */
+        ResponsibleGamblingResponse: {
+            /** History */
+            history: components["schemas"]["RestrictionOut"][];
+            restriction: components["schemas"]["RestrictionOut"] | null;
+        };
+        /**
+         * RestrictionKind
+         * @enum {string}
+         */
+        RestrictionKind: "time_out" | "self_exclusion";
+        /** RestrictionOut */
+        RestrictionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            kind: components["schemas"]["RestrictionKind"];
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+        };
         /**
          * Role
          * @enum {string}
@@ -3121,6 +3379,11 @@ export interface components {
             minute?: number | null;
             /** Period */
             period?: string | null;
+        };
+        /** SelfExclusionRequest */
+        SelfExclusionRequest: {
+            /** Months */
+            months: number;
         };
         /** SessionOut */
         SessionOut: {
@@ -3282,6 +3545,11 @@ export interface components {
              * @constant
              */
             success: true;
+        };
+        /** TimeOutRequest */
+        TimeOutRequest: {
+            /** Days */
+            days: number;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -4022,6 +4290,56 @@ export interface operations {
             };
         };
     };
+    user_restrictions_api_auth_admin_users__user_id__responsible_gambling_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibleGamblingResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     change_role_api_auth_admin_users__user_id__role_put: {
         parameters: {
             query?: never;
@@ -4351,6 +4669,149 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    restrictions_api_auth_responsible_gambling_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibleGamblingResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    self_exclusion_api_auth_responsible_gambling_self_exclusion_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfExclusionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibleGamblingResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    time_out_api_auth_responsible_gambling_time_out_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeOutRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibleGamblingResponse"];
                 };
             };
             /** @description Validation Error */
@@ -5037,6 +5498,58 @@ export interface operations {
             };
         };
     };
+    user_limits_api_bets_admin_users__user_id__limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     calculate_api_bets_calculate_get: {
         parameters: {
             query: {
@@ -5115,6 +5628,99 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    limits_api_bets_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_loss_api_bets_limits_loss_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LossLimitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
@@ -7430,6 +8036,61 @@ export interface operations {
             };
         };
     };
+    user_limits_api_wallet_admin_users__user_id__limits_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     user_wallet_api_wallet_admin_users__user_id__wallet_get: {
         parameters: {
             query?: never;
@@ -8357,6 +9018,99 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_limits_api_wallet_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_deposit_limit_api_wallet_limits_deposit_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepositLimitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
