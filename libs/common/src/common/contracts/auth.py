@@ -79,4 +79,3 @@ class UserSelfExcluded(ContractModel):
 
     user_id: uuid.UUID
     until: UtcDatetime
-
