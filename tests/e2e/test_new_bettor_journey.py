@@ -583,17 +583,31 @@ async def test_7b_subscribes_to_pro_and_a_won_free_bet_pays_only_its_winnings(
         },
     )
     event = created["event"]
-    bet_id = await place(
-        platform,
-        ann,
-        "/api/bets/place",
-        {
-            "event_id": event["event_id"],
-            "odds_id": odds_of(event, "1"),
-            "bet_amount": "5.00",
-            "use_free_bet": True,
-        },
-    )
+    body = {
+        "event_id": event["event_id"],
+        "odds_id": odds_of(event, "1"),
+        "bet_amount": "5.00",
+        "use_free_bet": True,
+    }
+
+    async def placed() -> str | None:
+        """bets hears of a new event from the bus: until then its selections are unknown and
+        the bet is refused, writing nothing; once it knows, the bet is placed (once)."""
+        answer = await platform.call("POST", "/api/bets/place", ann, json=body)
+        unknown = answer.status_code == 422 and "bet.selection_not_found" in answer.text
+        if unknown:
+            return None
+        assert answer.status_code in (201, 202), answer.text
+        return str(answer.json()["bet"]["bet_id"])
+
+    bet_id = await eventually(placed, "the free bet placed on the new event")
+
+    async def is_open() -> bool | None:
+        bet = (await platform.ok("GET", f"/api/bets/{bet_id}", ann))["bet"]
+        assert bet["status"] in ("pending", "open"), bet
+        return True if bet["status"] == "open" else None
+
+    await eventually(is_open, f"free bet {bet_id} open")
     # Nothing of hers is held for it: the stake is the package's unit.
     await platform.balance_becomes(ann, available_balance="596.01", locked_in_bets="0.00")
     mine = await platform.ok("GET", "/api/wallet/packages/mine", ann)

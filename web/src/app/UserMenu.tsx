@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link, NavLink } from "react-router";
 import { SignOutButton } from "@/features/auth";
+import { ResponsibleGamblingLink } from "@/features/responsible-gambling";
 import { useSession } from "@/shared/session/session";
 
 /**
@@ -16,6 +17,7 @@ export function UserMenu({ placement }: { placement: "header" | "nav" }) {
         {user ? (
           <>
             <NavLink to="/profile">{t("nav.profile")}</NavLink>
+            <ResponsibleGamblingLink nav />
             <SignOutButton />
           </>
         ) : (
@@ -41,6 +43,7 @@ export function UserMenu({ placement }: { placement: "header" | "nav" }) {
       <Link className="btn btn-ghost" to="/profile">
         {t("nav.profile")}
       </Link>
+      <ResponsibleGamblingLink className="btn btn-ghost" />
       <SignOutButton />
     </span>
   );

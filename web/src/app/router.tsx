@@ -9,6 +9,7 @@ import { routes as betsRoutes } from "@/features/bets";
 import { routes as billingRoutes } from "@/features/billing";
 import { routes as eventsRoutes } from "@/features/events";
 import { routes as profileRoutes } from "@/features/profile";
+import { routes as responsibleGamblingRoutes } from "@/features/responsible-gambling";
 import { routes as walletRoutes } from "@/features/wallet";
 import { NotFound } from "./NotFound";
 import { Shell } from "./Shell";
@@ -23,6 +24,7 @@ export const appRoutes: RouteObject[] = [
       ...walletRoutes,
       ...billingRoutes,
       ...profileRoutes,
+      ...responsibleGamblingRoutes,
       ...adminRoutes,
       { path: "*", element: <NotFound /> },
     ],

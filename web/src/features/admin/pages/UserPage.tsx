@@ -1,8 +1,10 @@
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { AdminReadout } from "@/features/responsible-gambling";
 import { formatDateTime } from "@/shared/format/money";
 import { Card, EmptyState, ErrorMessage, PageTitle, Skeleton } from "@/shared/ui";
-import { useUser, useUserAudit } from "../api/users";
+import { useUser, useUserAudit, useUserResponsibleGambling } from "../api/users";
 import type { AdminUserDetails } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
 import { UserAdminActions } from "../components/UserAdminActions";
@@ -97,6 +99,26 @@ function AuditTrail({ userId }: { userId: string }) {
   );
 }
 
+/** The user's restriction and limits, read only: nothing here lifts or changes them. */
+function ResponsibleGambling({ userId }: { userId: string }) {
+  const { t } = useTranslation("admin");
+  const found = useUserResponsibleGambling(userId);
+  return (
+    <Card title={t("users.responsibleGambling")}>
+      {found.errors.map((error, index) => (
+        <ErrorMessage key={index} error={error} />
+      ))}
+      {found.isPending ? (
+        <Skeleton lines={4} />
+      ) : (
+        <Suspense fallback={<Skeleton lines={4} />}>
+          <AdminReadout data={found.data} />
+        </Suspense>
+      )}
+    </Card>
+  );
+}
+
 /** One user: who they are, block/unblock and role, their audit trail and their wallet. */
 export function Component() {
   const { t } = useTranslation("admin");
@@ -134,6 +156,7 @@ export function Component() {
         </Card>
         <UserWalletCard userId={userId} />
       </div>
+      <ResponsibleGambling userId={userId} />
       <AuditTrail userId={userId} />
     </>
   );

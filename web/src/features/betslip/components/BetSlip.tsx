@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useFreeBets } from "@/features/billing";
+import { RestrictionNotice, useRestriction } from "@/features/responsible-gambling";
 import { isApiError, type ApiError } from "@/shared/api/errors";
 import { centsOf, formatMoney, type Cents } from "@/shared/format/money";
 import { decimalText, formatOdds } from "@/shared/format/odds";
@@ -64,6 +65,8 @@ export function BetSlip() {
   const [receipts, setReceipts] = useState<PlacedBet[]>([]);
   const [move, setMove] = useState<PriceMove | null>(null);
   const freeBets = useFreeBets({ enabled: !!user });
+  // A time-out or self-exclusion: said up front, and the place button is off (the API refuses).
+  const restricted = useRestriction() !== null;
 
   const coupon = slip.mode === "coupon";
   const prices = slip.selections.map((s) => s.price);
@@ -237,6 +240,7 @@ export function BetSlip() {
             </button>
           ))}
         </div>
+        {user ? <RestrictionNotice about="bets" /> : null}
         {note ? (
           <div className="alert alert-info" role="status">
             <span>
@@ -326,6 +330,7 @@ export function BetSlip() {
               <Button
                 className="betslip-place"
                 busy={place.isPending}
+                disabled={restricted}
                 onClick={() => void submit()}
               >
                 {place.isPending ? t("placing") : t(coupon ? "placeCoupon" : "place", { count })}

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { ResponsibleGamblingLink } from "@/features/responsible-gambling";
 import { RequireAuth } from "@/shared/session/guards";
 import { useSession } from "@/shared/session/session";
 import { PageTitle } from "@/shared/ui";
@@ -23,7 +24,9 @@ function Profile() {
   if (!user) return null;
   return (
     <div className="profile-page">
-      <PageTitle>{t("title")}</PageTitle>
+      <PageTitle actions={<ResponsibleGamblingLink className="btn btn-secondary" />}>
+        {t("title")}
+      </PageTitle>
       <div className="profile-grid">
         <div className="profile-column">
           {/* Keyed by user: a different account gets fresh forms. */}

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { RestrictionNotice, useRestriction } from "@/features/responsible-gambling";
 import { Card } from "@/shared/ui";
 import { CheckoutDeposit } from "./CheckoutDeposit";
 import { NewCardDeposit } from "./NewCardDeposit";
@@ -16,6 +17,14 @@ const LABEL: Record<Way, string> = {
 export function DepositPanel() {
   const { t } = useTranslation("wallet");
   const [way, setWay] = useState<Way>("new");
+  // A time-out or self-exclusion: the forms would only be refused (wallet.account_restricted).
+  const restricted = useRestriction() !== null;
+  if (restricted)
+    return (
+      <Card title={t("deposit.title")} className="wallet-section">
+        <RestrictionNotice about="deposits" />
+      </Card>
+    );
   return (
     <Card title={t("deposit.title")} className="wallet-section">
       <div role="tablist" aria-label={t("deposit.tabs")} className="tabs">
