@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 import aio_pika
@@ -115,8 +115,15 @@ class Broker:
             log.warning("broker.connect_failed", error=str(exc), retry_in_s=delay)
             return None
         try:
-            channel = await connection.channel(publisher_confirms=True)
-            self._exchange = await channel.get_exchange(self.exchange_name)  # passive
+            # Bounded too: a broker (or a proxy holding the bytes) silent after the handshake
+            # would otherwise keep this attempt waiting for ever (found by the chaos run).
+            async with asyncio.timeout(self._connect_timeout_s):
+                channel = await connection.channel(publisher_confirms=True)
+                self._exchange = await channel.get_exchange(self.exchange_name)  # passive
+        except TimeoutError:
+            log.warning("broker.connect_stalled", retry_in_s=delay)
+            await _close_quietly(connection, self._connect_timeout_s)
+            return None
         except aio_pika.exceptions.AMQPError as exc:
             log.error(
                 "broker.exchange_missing",
@@ -258,8 +265,14 @@ _CONNECTION_LOST = (
 )
 
 
-async def _close_quietly(connection: AbstractRobustConnection) -> None:
+_CLOSE_TIMEOUT_S: Final = 5.0  # a silent broker never answers Close: do not wait for it
+
+
+async def _close_quietly(
+    connection: AbstractRobustConnection, timeout_s: float = _CLOSE_TIMEOUT_S
+) -> None:
     try:
-        await connection.close()
-    except Exception as exc:  # already gone: nothing left to close
+        async with asyncio.timeout(timeout_s):
+            await connection.close()
+    except Exception as exc:  # already gone (or silent): nothing left to wait for
         log.debug("broker.close_failed", error=repr(exc))
