@@ -38,12 +38,24 @@ ReasonCode = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z]
 # Free text a person wrote (an admin's reason), shown as is.
 ReasonText = Annotated[str, Field(min_length=1, max_length=500)]
 Outcome = Literal["won", "lost", "void"]
+# Responsible-gambling limits (loss limits in bets, deposit limits in wallet), per rolling period.
+LimitPeriod = Literal["day", "week", "month"]
+
+
+class LimitAmount(ContractModel):
+    """A limit's amount; a removed limit is ``None`` where a message carries one."""
+
+    amount_minor: NonNegativeMinor
+    currency: Currency
+
 
 __all__ = [
     "Coefficient",
     "ContractModel",
     "Currency",
     "Label",
+    "LimitAmount",
+    "LimitPeriod",
     "NonNegativeMinor",
     "Outcome",
     "PositiveMinor",

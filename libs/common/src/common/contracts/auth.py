@@ -11,6 +11,7 @@ from common.contracts import ContractModel, Label, ReasonText, UtcDatetime
 from common.messaging.envelope import message
 
 Role = Literal["user", "admin"]
+Language = Literal["en", "ru"]
 
 
 @message(producer="auth", type="UserRegistered")
@@ -21,6 +22,8 @@ class UserRegistered(ContractModel):
     # The user who referred this one, and the affiliate partner's id for the sign-up, if any.
     referrer_user_id: uuid.UUID | None = None
     affiliate_id: str | None = Field(default=None, min_length=1, max_length=100)
+    # The partner's click (sub id) the sign-up came from: partners match their postbacks on it.
+    click_id: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 @message(producer="auth", type="SessionRevoked")
@@ -79,3 +82,12 @@ class UserSelfExcluded(ContractModel):
 
     user_id: uuid.UUID
     until: UtcDatetime
+
+
+@message(producer="auth", type="LanguageChanged")
+class LanguageChanged(ContractModel):
+    """The user chose the language the platform writes to them in (notifications' emails and
+    Telegram messages follow it)."""
+
+    user_id: uuid.UUID
+    language: Language

@@ -16,6 +16,8 @@ from common.contracts import (
     ContractModel,
     Currency,
     Label,
+    LimitAmount,
+    LimitPeriod,
     NonNegativeMinor,
     Outcome,
     PositiveMinor,
@@ -135,3 +137,18 @@ class BetCancelled(ContractModel):
     user_id: uuid.UUID
     reason: ReasonCode
     legs: Legs = _LEGS
+
+
+# --- responsible gambling (issue 23): a change to a user's limits, announced for notifications
+
+
+@message(producer="bets", type="LossLimitChanged")
+class LossLimitChanged(ContractModel):
+    """A loss limit set, raised, lowered or removed: ``limit`` is the new limit (``None``:
+    removed), in force from ``effective_at`` (now for a decrease, after 24 h of cooling-off for
+    an increase or a removal)."""
+
+    user_id: uuid.UUID
+    period: LimitPeriod
+    limit: LimitAmount | None
+    effective_at: UtcDatetime

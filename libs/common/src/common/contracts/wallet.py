@@ -11,6 +11,8 @@ from pydantic import Field, Strict
 from common.contracts import (
     ContractModel,
     Currency,
+    LimitAmount,
+    LimitPeriod,
     PositiveMinor,
     ReasonCode,
     ReasonText,
@@ -182,3 +184,18 @@ class PackageUnitsLapsed(ContractModel):
     package_id: uuid.UUID
     units: Annotated[int, Strict(), Field(gt=0)]
     expired_at: UtcDatetime
+
+
+# --- responsible gambling (issue 23) ----------------------------------------------------------
+
+
+@message(producer="wallet", type="DepositLimitChanged")
+class DepositLimitChanged(ContractModel):
+    """A deposit limit set, raised, lowered or removed: ``limit`` is the new limit (``None``:
+    removed), in force from ``effective_at`` (now for a decrease, after 24 h of cooling-off for
+    an increase or a removal)."""
+
+    user_id: uuid.UUID
+    period: LimitPeriod
+    limit: LimitAmount | None
+    effective_at: UtcDatetime
