@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Start all five services as local processes with prefixed logs (``make run``).
+"""Start all seven services as local processes with prefixed logs (``make run``).
 
 Before them, the local stand-ins for outside services: the SMTP sink (``mailsink``: SMTP on
 ``SMTP_PORT``, inbox on ``MAILSINK_HTTP_PORT``), the OAuth provider (``oauth``, on
 ``OAUTH_PROVIDER_PORT``; auth's Google and GitHub point at it unless .env sets their client
-ids) — both libs/devtools — and, when no real Stripe key is set, the Stripe
-simulator (``stripe``, tools/stripe-simulator, on ``STRIPE_SIMULATOR_PORT``, its webhooks sent to
-the gateway's ``/api/webhook/stripe``; the wallet is pointed at it with ``STRIPE_API_BASE``).
-Then the services that consume messages (events, bets, wallet), and once their queues exist,
-auth and the gateway: a message published before any queue is bound for it would be dropped
-(auth's ``UserRegistered`` of the first admin, at its startup).
+ids), the Telegram Bot API (``telegram``, on ``TELEGRAM_API_PORT``; notifications point at it
+unless .env names the real API) — all libs/devtools — and, when no real Stripe key is set, the
+Stripe simulator (``stripe``, tools/stripe-simulator, on ``STRIPE_SIMULATOR_PORT``, its webhooks
+sent to the gateway's ``/api/webhook/stripe``; the wallet is pointed at it with
+``STRIPE_API_BASE``). Then the services that consume messages (events, bets, wallet,
+notifications, partners), and once their queues exist, auth and the gateway: a message published
+before any queue is bound for it would be dropped (auth's ``UserRegistered`` of the first admin,
+at its startup).
 Ctrl-C (or SIGTERM) stops them all; if one dies, the rest are stopped too. The data stays in
 PostgreSQL: the next ``make run`` starts where this one stopped.
 ``--smoke`` starts them, checks every ``/health/ready``, the gateway's ``/health`` and the
@@ -29,25 +31,43 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = {"auth": 8001, "events": 8002, "bets": 8003, "wallet": 8004, "gateway": 8000}
+SERVICES = {
+    "auth": 8001,
+    "events": 8002,
+    "bets": 8003,
+    "wallet": 8004,
+    "notifications": 8005,
+    "partners": 8006,
+    "gateway": 8000,
+}
 # Started (and ready) before the others: their queues must exist before anything is published.
-CONSUMERS_FIRST = ("events", "bets", "wallet")
+CONSUMERS_FIRST = ("events", "bets", "wallet", "notifications", "partners")
 # Local stand-ins, started first: name -> the URL path that proves it ready.
-STANDINS = {"mailsink": "/api/messages", "oauth": "/health", "stripe": "/health"}
+STANDINS = {
+    "mailsink": "/api/messages",
+    "oauth": "/health",
+    "telegram": "/health",
+    "stripe": "/health",
+}
 # The Stripe simulator's own keys (tools/stripe-simulator): only it accepts them.
 SIMULATOR_KEYS = {
     "STRIPE_SECRET_KEY": "sk_test_looseline_simulator",
     "STRIPE_PUBLISHABLE_KEY": "pk_test_looseline_simulator",
     "STRIPE_WEBHOOK_SECRET": "whsec_looseline_simulator",
 }
+# The local Telegram Bot API stand-in takes any token; this one is never a real bot's.
+DEV_TELEGRAM_TOKEN = "123456:looseline-dev-bot-token"  # noqa: S105
 COLOURS = {
     "auth": 35,
     "events": 36,
     "bets": 33,
     "wallet": 32,
+    "notifications": 92,
+    "partners": 93,
     "gateway": 34,
     "mailsink": 37,
     "oauth": 91,
+    "telegram": 94,
     "stripe": 95,
 }
 
@@ -84,6 +104,10 @@ def oauth_port() -> int:
     return env_port("OAUTH_PROVIDER_PORT", 8030)
 
 
+def telegram_port() -> int:
+    return env_port("TELEGRAM_API_PORT", 8031)
+
+
 def simulator_port() -> int:
     return env_port("STRIPE_SIMULATOR_PORT", 12111)
 
@@ -117,6 +141,14 @@ def use_oauth_provider() -> None:
     os.environ.update(auth_env(f"http://127.0.0.1:{oauth_port()}", providers=unset))
 
 
+def use_telegram_api() -> None:
+    """Notifications send Telegram messages to the local Bot API stand-in unless .env names
+    the real API (NOTIFICATIONS_TELEGRAM_API_BASE) and a bot token of its own."""
+    if not os.environ.get("NOTIFICATIONS_TELEGRAM_API_BASE"):
+        os.environ["NOTIFICATIONS_TELEGRAM_API_BASE"] = f"http://127.0.0.1:{telegram_port()}"
+        os.environ.setdefault("NOTIFICATIONS_TELEGRAM_BOT_TOKEN", DEV_TELEGRAM_TOKEN)
+
+
 def standins() -> list[str]:
     return [n for n in STANDINS if n != "stripe" or simulator_wanted()]
 
@@ -129,6 +161,8 @@ def ready_url(name: str) -> str:
         return f"http://127.0.0.1:{oauth_port()}{STANDINS[name]}"
     if name == "stripe":
         return f"http://127.0.0.1:{simulator_port()}{STANDINS[name]}"
+    if name == "telegram":
+        return f"http://127.0.0.1:{telegram_port()}{STANDINS[name]}"
     return f"http://127.0.0.1:{port_of(name)}/health/ready"
 
 
@@ -184,6 +218,8 @@ def command_of(name: str) -> list[str]:
         return ["-m", "devtools.mailsink", "--host", host, *ports]
     if name == "oauth":
         return ["-m", "devtools.oauth_provider", "--host", host, "--port", str(oauth_port())]
+    if name == "telegram":
+        return ["-m", "devtools.telegram_api", "--host", host, "--port", str(telegram_port())]
     if name == "stripe":
         webhook = (
             os.environ.get("STRIPE_SIMULATOR_WEBHOOK_URL")
@@ -274,6 +310,7 @@ def where_to_go() -> str:
         f"   (SMTP sink on 127.0.0.1:{smtp_port()})",
         f"  OAuth provider: http://127.0.0.1:{oauth_port()} (client looseline-dev; the app's"
         " Google and GitHub buttons sign in through it unless .env names real clients)",
+        f"  Telegram messages (Bot API stand-in): http://127.0.0.1:{telegram_port()}/api/messages",
     ]
     if simulator_wanted():
         lines.append(
@@ -323,6 +360,7 @@ async def main(smoke: bool, timeout_s: float) -> int:
     if simulator_wanted():
         use_simulator()
     use_oauth_provider()
+    use_telegram_api()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -20,7 +20,8 @@ from gateway.openapi import merge
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "web" / "src" / "shared" / "api" / "openapi.json"
-SERVICES = ("auth", "bets", "events", "wallet")  # the gateway's own order: sorted
+# The gateway's own order: sorted.
+SERVICES = ("auth", "bets", "events", "notifications", "partners", "wallet")
 
 
 def document() -> dict[str, Any]:

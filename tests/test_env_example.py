@@ -13,6 +13,8 @@ from bets.settings import Settings as BetsSettings
 from common.settings import ServiceSettings
 from events.settings import Settings as EventsSettings
 from gateway.settings import Settings as GatewaySettings
+from notifications.settings import Settings as NotificationsSettings
+from partners.settings import Settings as PartnersSettings
 from wallet.settings import Settings as WalletSettings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / ".env.example"
@@ -32,7 +34,17 @@ def test_shared_and_gateway_variables_are_listed() -> None:
     assert env_names(GatewaySettings) - LISTED == set()
 
 
-@pytest.mark.parametrize("settings", [AuthSettings, EventsSettings, BetsSettings, WalletSettings])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        AuthSettings,
+        EventsSettings,
+        BetsSettings,
+        WalletSettings,
+        NotificationsSettings,
+        PartnersSettings,
+    ],
+)
 def test_each_service_variable_is_listed_for_auth_and_its_url_for_every_service(
     settings: type[BaseSettings],
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOMAIN_SERVICES = ("auth", "events", "bets", "wallet")
+DOMAIN_SERVICES = ("auth", "events", "bets", "wallet", "notifications", "partners")
 ALL_SERVICES = (*DOMAIN_SERVICES, "gateway")
 INFRASTRUCTURE = ("sqlalchemy", "fastapi", "starlette", "aio_pika", "aiormq", "asyncpg", "httpx")
 OUTER_LAYERS = ("adapters", "entrypoints", "service_layer")

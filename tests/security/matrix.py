@@ -169,6 +169,27 @@ def admin_only(method: str, path: str, status: Expected, **options: Any) -> Row:
 # --- request bodies and queries ---------------------------------------------------------------
 
 
+def deposits_by_email_only(_w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"kinds": [{"kind": "deposit", "email": True, "telegram": False}]}
+
+
+def a_telegram_chat(_w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"chat_id": "123456789"}
+
+
+def the_matrix_partner(w: World, _who: Bettor | None) -> dict[str, Any]:
+    secret = f"matrix-partner-secret-{w.token}-0123456789abcdef"
+    return {"partner_id": w.ids["partner_id"], "name": "Matrix partner", "secret": secret}
+
+
+def a_partner_rename(_w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"name": "Matrix partner, renamed"}
+
+
+def a_registration_postback(_w: World, _who: Bettor | None) -> dict[str, Any]:
+    return {"event": "registration", "user_id": "p-1", "click_id": "c-1"}
+
+
 def _future(days: int) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
@@ -742,4 +763,43 @@ ROWS: tuple[Row, ...] = (
     ),
     # Read only: an admin sees a user's limits, their history and restriction, never changes them.
     admin_only("GET", "/api/wallet/admin/users/{user_id}/limits", 200, ids={"user_id": "ann"}),
+    # --- notifications (issue 23): each caller's own preferences and history
+    signed_in("GET", "/api/notifications/preferences", 200),
+    signed_in("PUT", "/api/notifications/preferences", 200, body=deposits_by_email_only),
+    signed_in("PUT", "/api/notifications/telegram", 200, body=a_telegram_chat),
+    signed_in("DELETE", "/api/notifications/telegram", 204),
+    signed_in("GET", "/api/notifications/history", 200),
+    admin_only("GET", "/api/notifications/admin/deliveries", 200),
+    admin_only("GET", "/api/notifications/admin/stats", 200),
+    admin_only(
+        "POST",
+        "/api/notifications/admin/deliveries/{delivery_id}/retry",
+        Refusal(404, "notifications.delivery_not_found"),
+        ids={"delivery_id": "nobodys_delivery"},
+    ),
+    # --- partners (issue 23): a partner's server posts with its signature, no user's token;
+    # everything else is the admin's. The admin's partner is made by the first admin row.
+    public("GET", "/api/postback/health", 200),
+    public(
+        "POST",
+        "/api/postback/{partner_id}",
+        Refusal(404, "partners.unknown_partner"),
+        query=a_registration_postback,
+        ids={"partner_id": "nobodys_partner"},
+    ),
+    admin_only("POST", "/api/partners/admin/partners", 201, body=the_matrix_partner),
+    admin_only("GET", "/api/partners/admin/partners", 200),
+    admin_only("GET", "/api/partners/admin/partners/{partner_id}", 200),
+    admin_only("PATCH", "/api/partners/admin/partners/{partner_id}", 200, body=a_partner_rename),
+    admin_only("GET", "/api/partners/admin/partners/{partner_id}/users", 200),
+    admin_only("GET", "/api/partners/admin/postbacks/outbound", 200),
+    admin_only("GET", "/api/partners/admin/postbacks/inbound", 200),
+    admin_only("GET", "/api/partners/admin/stats", 200),
+    # No URL template for registrations: the admin reaches the route, which sends nothing.
+    admin_only(
+        "POST",
+        "/api/partners/admin/partners/{partner_id}/test-postback",
+        Refusal(422, "partners.no_template"),
+        body=lambda _w, _who: {"event": "registration"},
+    ),
 )

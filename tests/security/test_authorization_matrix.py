@@ -270,6 +270,12 @@ async def _anns_money(platform: Platform, ann: Bettor, admin: Bettor, w: World) 
     w.download = dict(parse_qsl(link.query))
     month = await _statement_of_this_month(platform)
     w.ids["year"], w.ids["month"] = str(month.year), str(month.month)
+    # No delivery has this id: an admin's retry of it reaches the route and is its 404.
+    w.ids["nobodys_delivery"] = str(uuid.uuid4())
+    # The partner the admin rows make (first row) and then read, change and test; and one that
+    # nobody made, whose postbacks anyone may send and which answers 404.
+    w.ids["partner_id"] = f"matrix-{w.token}"
+    w.ids["nobodys_partner"] = f"nobody-{w.token}"
 
 
 @pytest.fixture(scope="module")

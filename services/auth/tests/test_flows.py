@@ -39,6 +39,7 @@ async def test_sign_up_verify_sign_in_refresh_sign_out(api: Any) -> None:
             "name": "Ivan",
             "referrer_user_id": None,
             "affiliate_id": "partner-7",
+            "click_id": "click-99",
         }
     ]
 

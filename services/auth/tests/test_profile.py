@@ -168,3 +168,69 @@ async def test_unknown_preferences_are_refused_field_by_field(api: Any) -> None:
     assert not_object.status_code == 422
     session = await api.get("/session", headers=signed.auth)
     assert session.json()["user"]["preferences"] == {}
+
+
+async def test_a_change_of_language_is_announced_once_with_the_change(api: Any) -> None:
+    signed = await api.new_user()
+    uid = str(signed.user_id)
+    assert await api.outbox_for("LanguageChanged", user_id=uid) == []
+    first = await api.put("/user", json={"preferences": {"language": "ru"}}, headers=signed.auth)
+    assert first.status_code == 200, first.text
+    assert await api.outbox_for("LanguageChanged", user_id=uid) == [
+        {"user_id": uid, "language": "ru"}
+    ]
+    # The same language again, or another preference alone: no new message.
+    same = await api.put(
+        "/user", json={"preferences": {"language": "ru", "theme": "dark"}}, headers=signed.auth
+    )
+    assert same.status_code == 200, same.text
+    await api.put("/user", json={"name": "Lang Person"}, headers=signed.auth)
+    assert len(await api.outbox_for("LanguageChanged", user_id=uid)) == 1
+    # Back to English: one more, in order.
+    back = await api.put("/user", json={"preferences": {"language": "en"}}, headers=signed.auth)
+    assert back.status_code == 200, back.text
+    assert await api.outbox_for("LanguageChanged", user_id=uid) == [
+        {"user_id": uid, "language": "ru"},
+        {"user_id": uid, "language": "en"},
+    ]
+    # A refused change announces nothing.
+    bad = await api.put(
+        "/user", json={"preferences": {"language": "ru", "theme": "blue"}}, headers=signed.auth
+    )
+    assert bad.status_code == 422
+    assert len(await api.outbox_for("LanguageChanged", user_id=uid)) == 2
+
+
+async def test_reality_check_minutes_is_a_preference_off_by_default(api: Any) -> None:
+    signed = await api.new_user()
+    assert "reality_check_minutes" not in signed.body["user"]["preferences"]  # off
+    for minutes in (10, 45, 240):
+        response = await api.put(
+            "/user", json={"preferences": {"reality_check_minutes": minutes}}, headers=signed.auth
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["user"]["preferences"]["reality_check_minutes"] == minutes
+    # Merged like the others, and carried by the session's answer.
+    themed = await api.put("/user", json={"preferences": {"theme": "dark"}}, headers=signed.auth)
+    assert themed.json()["user"]["preferences"] == {"reality_check_minutes": 240, "theme": "dark"}
+    session = await api.get("/session", headers=signed.auth)
+    assert session.json()["user"]["preferences"]["reality_check_minutes"] == 240
+    [row] = await api.sql("SELECT preferences FROM auth.user WHERE id = :id", id=signed.user_id)
+    assert row.preferences == {"reality_check_minutes": 240, "theme": "dark"}
+    # Null turns it off (and is kept as off).
+    off = await api.put(
+        "/user", json={"preferences": {"reality_check_minutes": None}}, headers=signed.auth
+    )
+    assert off.status_code == 200, off.text
+    assert off.json()["user"]["preferences"] == {"reality_check_minutes": None, "theme": "dark"}
+    # Out of range, or not a whole number: 422 in the one error shape, nothing stored.
+    for bad in (9, 241, 0, -30, 30.5, "30", True):
+        response = await api.put(
+            "/user", json={"preferences": {"reality_check_minutes": bad}}, headers=signed.auth
+        )
+        assert response.status_code == 422, (bad, response.text)
+        error = response.json()["error"]
+        assert error["code"] == "validation_error"
+        assert error["details"][0]["loc"] == ["preferences", "reality_check_minutes"], error
+    session = await api.get("/session", headers=signed.auth)
+    assert session.json()["user"]["preferences"]["reality_check_minutes"] is None

@@ -21,6 +21,7 @@ from bets.entrypoints.api.app import create_app
 from bets.entrypoints.worker import SUBSCRIPTIONS
 from bets.service_layer import responsible_gambling
 from common.contracts.auth import UserSelfExcluded, UserTimedOut
+from common.testing.bus import BusTap
 from wallet.entrypoints.api.app import create_app as create_wallet_app
 from wallet.settings import Settings as WalletSettings
 
@@ -253,6 +254,72 @@ async def test_a_first_limit_and_a_decrease_apply_at_once_an_increase_after_24_h
         {"old": 8_000, "new": None},
         {"old": 8_000, "new": 2_000},
     ]
+
+
+async def test_every_change_of_a_loss_limit_is_announced_once(
+    apps: Apps, bus_tap: BusTap, bets_settings: Any
+) -> None:
+    """``bets.LossLimitChanged`` per actual change, from the outbox: the new limit (None:
+    removed) and when it applies; asking for what is already so announces nothing."""
+    user_id = uuid.uuid4()
+    currency = bets_settings().currency
+    at: dict[str, datetime] = {}
+
+    async def change(period: str, amount: str | None, *, key: str | None = None) -> None:
+        before = datetime.now(UTC)
+        answer = await apps.set_limit(user_id, period, amount, key=key)
+        assert answer.status_code == 200, answer.text
+        at.setdefault(f"{period} {amount}", before)  # the first asking is the change
+
+    await change("day", "50.00")  # a first limit: at once
+    await change("day", "50.00")  # the same again: nothing
+    await change("day", "30.00")  # a decrease: at once
+    await change("day", "80.00")  # an increase: after 24 h
+    await change("day", "80.00")  # the same pending increase again: nothing
+    await change("day", None)  # a removal: after 24 h
+    key = f"limit-{uuid.uuid4()}"
+    await change("week", "10.00", key=key)
+    await change("week", "10.00", key=key)  # a replay of the same request: nothing
+
+    found = await bus_tap.wait_for("LossLimitChanged", count=5, user_id=str(user_id))
+    await asyncio.sleep(0.5)  # nothing more arrives
+    found = sorted(
+        bus_tap.of("LossLimitChanged", user_id=str(user_id)), key=lambda e: e.occurred_at
+    )
+    assert all(e.producer == "bets" for e in found)
+    got = [
+        (
+            e.payload["period"],
+            e.payload["limit"],
+            datetime.fromisoformat(e.payload["effective_at"]),
+        )
+        for e in found
+    ]
+    assert [(period, limit) for period, limit, _ in got] == [
+        ("day", {"amount_minor": 5_000, "currency": currency}),
+        ("day", {"amount_minor": 3_000, "currency": currency}),
+        ("day", {"amount_minor": 8_000, "currency": currency}),
+        ("day", None),
+        ("week", {"amount_minor": 1_000, "currency": currency}),
+    ]
+    cooling = timedelta(hours=24)
+    soon = timedelta(seconds=5)
+    for (_, _, effective), (asked, delay) in zip(
+        got,
+        [
+            ("day 50.00", None),
+            ("day 30.00", None),
+            ("day 80.00", cooling),
+            ("day None", cooling),
+            ("week 10.00", None),
+        ],
+        strict=True,
+    ):
+        start = at[asked] + (delay or timedelta(0))
+        assert start <= effective <= start + soon, (asked, effective)
+    # The pending increase's time is the one the API shows.
+    pending = (await apps.limits(user_id))["day"]["pending"]
+    assert datetime.fromisoformat(pending["effective_at"]) == got[3][2]
 
 
 async def test_an_increase_is_enforced_only_once_in_force(

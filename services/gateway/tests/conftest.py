@@ -24,6 +24,8 @@ from gateway.settings import Settings as GatewaySettings
 DOWN_AUTH = "http://127.0.0.1:1"
 DOWN_BETS = "http://127.0.0.1:2"
 DOWN_WALLET = "http://127.0.0.1:3"
+DOWN_NOTIFICATIONS = "http://127.0.0.1:4"
+DOWN_PARTNERS = "http://127.0.0.1:5"
 
 
 @dataclass
@@ -140,6 +142,8 @@ def gateway_factory(events_upstream: Upstream, make_settings: Any, app_client: A
             "events_url": events_upstream.url,
             "bets_url": DOWN_BETS,
             "wallet_url": DOWN_WALLET,
+            "notifications_url": DOWN_NOTIFICATIONS,
+            "partners_url": DOWN_PARTNERS,
             "upstream_timeout_s": 5.0,
             "metrics_port": 0,  # an ephemeral port of its own: gateways in one process coexist
             # The API alone, whether or not web/dist was built on this machine (test_web_app.py

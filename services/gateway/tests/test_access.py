@@ -201,3 +201,18 @@ async def test_signed_out_session_is_401_within_a_second_on_every_instance(
             assert answer.status_code == 401
             assert answer.json()["error"]["code"] == "auth.session_revoked"
         assert time.monotonic() - signed_out_at < 1
+
+
+def test_partner_postbacks_pass_without_a_bearer_and_the_partners_admin_does_not() -> None:
+    # A partner's server signs its postback (HMAC, checked by the partners service); it has no
+    # user's token. Everything else of partners and notifications needs one.
+    assert is_public("POST", "/api/postback/1win")
+    assert is_public("GET", "/api/postback/health")
+    assert not is_public("GET", "/api/postback/1win")
+    assert not is_public("POST", "/api/postback/1win/extra")
+    assert not is_public("POST", "/api/postback/" + "x" * 65)
+    assert not is_public("GET", "/api/partners/admin/partners")
+    assert not is_public("POST", "/api/partners/admin/partners/1win/test-postback")
+    assert is_admin_route("/api/partners/admin/partners")
+    assert not is_public("GET", "/api/notifications/preferences")
+    assert is_admin_route("/api/notifications/admin/deliveries")

@@ -22,7 +22,7 @@ async def test_merged_document_has_upstream_paths_security_and_missing_services(
     assert paths["/api/events/"]["post"]["security"] == [{"bearerAuth": []}]  # admin write
     assert paths["/api/stream/ticket"]["post"]["security"] == [{"bearerAuth": []}]
     assert "/api/stream" in paths
-    assert doc["info"]["x-unavailable"] == ["auth", "bets", "wallet"]
+    assert doc["info"]["x-unavailable"] == ["auth", "bets", "notifications", "partners", "wallet"]
     # every $ref points at a component that exists
     refs: list[str] = []
 

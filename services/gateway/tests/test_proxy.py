@@ -48,7 +48,14 @@ async def test_health_is_503_with_upstreams_map_when_some_are_down(
     body = answer.json()
     assert body["status"] == "degraded"
     # keyed by service name: internal addresses are not published
-    assert body["upstreams"] == {"auth": False, "bets": False, "events": True, "wallet": False}
+    assert body["upstreams"] == {
+        "auth": False,
+        "bets": False,
+        "events": True,
+        "notifications": False,
+        "partners": False,
+        "wallet": False,
+    }
 
 
 async def test_unknown_api_prefix_is_404_in_error_shape(gateway: httpx.AsyncClient) -> None:

@@ -16,15 +16,27 @@ from typing import Any
 
 import httpx
 import pytest
-from services.wallet.tests.support.ledger import Api, WalletDb, add_method, handle, make_wallet
+from services.wallet.tests.support.ledger import (
+    Api,
+    WalletDb,
+    add_method,
+    handle,
+    make_reserve,
+    make_wallet,
+)
 from services.wallet.tests.support.stripe_deposits import StripeWorld, stripe_settings
 from services.wallet.tests.test_bus import eventually, inbox_has, publish, start
+from services.wallet.tests.test_free_bets import free_bet_user, free_reserve, units_left
 from sqlalchemy import text
 
 from common.contracts.auth import UserSelfExcluded, UserTimedOut
+from common.contracts.bets import ReserveStake
 from common.messaging.envelope import wrap
 from wallet.entrypoints.api.app import create_app
-from wallet.service_layer import responsible_gambling
+from wallet.service_layer import responsible_gambling, saga
+from wallet.service_layer.saga import Origin
+from wallet.service_layer.saga_batch import apply_saga_batch
+from wallet.service_layer.unit_of_work import WalletUnitOfWork
 from wallet.settings import Settings
 
 LIMITS = "/api/wallet/limits"
@@ -627,3 +639,207 @@ async def test_the_admin_sees_limits_history_and_restriction_read_only(world: St
     )
     assert written.status_code == 405
     assert (await restriction(world.db, user)) == ("self_exclusion", until)
+
+
+# --- limit changes announced (wallet.DepositLimitChanged) ----------------------------------------
+
+
+async def test_every_change_of_a_deposit_limit_is_announced_once_with_the_change(
+    world: StripeWorld, make_settings: Any
+) -> None:
+    """In the outbox with the change (its transaction): the new limit (None: removed) and the
+    time it applies, the very time the answer gives; a request that changes nothing, or the
+    replay of one, announces nothing."""
+    user = await world.user()
+    currency = make_settings(Settings).currency
+    answers: list[dict[str, Any]] = []
+
+    async def change(period: str, amount: str | None, key: str | None = None) -> None:
+        answer = await set_limit(world.api, user, period, amount, key=key)
+        assert answer.status_code == 200, answer.text
+        answers.append(answer.json()["change"])
+
+    start = datetime.now(UTC)
+    await change("day", "100.00")  # a first limit: at once
+    await change("day", "100.00")  # the same again: nothing
+    await change("day", "50.00")  # a decrease: at once
+    await change("day", "200.00")  # an increase: after 24 hours
+    await change("day", None)  # a removal: after 24 hours
+    await change("week", None)  # no week limit to remove: nothing
+    key = str(uuid.uuid4())
+    await change("month", "900.00", key=key)
+    await change("month", "900.00", key=key)  # a replay of the same request: nothing
+
+    def money_limit(amount_minor: int) -> dict[str, Any]:
+        return {"amount_minor": amount_minor, "currency": currency}
+
+    announced = await world.db.emitted("DepositLimitChanged", user_id=user)
+    assert [(m["period"], m["limit"]) for m in announced] == [
+        ("day", money_limit(10_000)),
+        ("day", money_limit(5_000)),
+        ("day", money_limit(20_000)),
+        ("day", None),
+        ("month", money_limit(90_000)),
+    ]
+    announced_at = [datetime.fromisoformat(m["effective_at"]) for m in announced]
+    # The time each message gives is the time the answer gave for that change.
+    changed = [answers[i] for i in (0, 2, 3, 4, 6)]
+    assert announced_at == [datetime.fromisoformat(c["effective_at"]) for c in changed]
+    assert [c["outcome"] for c in changed] == [
+        "applied",
+        "applied",
+        "scheduled",
+        "scheduled",
+        "applied",
+    ]
+    cooling = timedelta(hours=24)
+    late = datetime.now(UTC)
+    for at, delay in zip(announced_at, [0, 0, 1, 1, 0], strict=True):
+        assert start + delay * cooling <= at <= late + delay * cooling, at
+
+
+# --- stakes refused while restricted (defence in depth behind bets) ------------------------------
+
+
+async def ledger(db: WalletDb, user: uuid.UUID) -> tuple[int, int, int, int]:
+    """(available, held, transfers, holds) of the user, in minor units and rows."""
+    available, held = await db.balances(user)
+    transfers = await db.count("SELECT count(*) FROM wallet.transfer WHERE user_id = :u", u=user)
+    holds = await db.count("SELECT count(*) FROM wallet.hold WHERE user_id = :u", u=user)
+    return available, held, transfers, holds
+
+
+async def replies(db: WalletDb, command: ReserveStake) -> list[tuple[str, str | None]]:
+    """Every answer the wallet gave the bet: (type, reason)."""
+    reserved = await db.emitted("StakeReserved", bet_id=command.bet_id)
+    rejected = await db.emitted("StakeReservationRejected", bet_id=command.bet_id)
+    return [("StakeReserved", None)] * len(reserved) + [
+        ("StakeReservationRejected", r["reason"]) for r in rejected
+    ]
+
+
+async def batch(db: WalletDb, *commands: ReserveStake) -> list[Any]:
+    """The set-based path: the commands in one transaction, as the consumer hands a batch."""
+    async with db.sessionmaker.begin() as session:
+        return await apply_saga_batch(
+            WalletUnitOfWork.joining(session), [(c, Origin()) for c in commands]
+        )
+
+
+async def test_a_stake_of_a_restricted_user_is_rejected_and_holds_nothing(
+    wallet_db: WalletDb,
+) -> None:
+    """The single path (a message alone) and the one-at-a-time reference; a redelivery and the
+    same bet under a new event id give the same answer and move nothing."""
+    user = await make_wallet(wallet_db, balance_minor=10_000)
+    await time_out(wallet_db, user, in_days(2))
+    before = await ledger(wallet_db, user)
+    reserve = make_reserve(user, 1_000)
+    envelope = wrap(reserve)
+
+    await handle(wallet_db, saga.on_reserve_stake, reserve, envelope)
+    await handle(wallet_db, saga.on_reserve_stake, reserve, envelope)  # redelivered
+    await handle(wallet_db, saga.on_reserve_stake, reserve)  # the watchdog's re-send
+
+    assert await replies(wallet_db, reserve) == [("StakeReservationRejected", RESTRICTED)] * 3
+    assert await ledger(wallet_db, user) == before == (10_000, 0, 1, 0)
+    rejected = await audit(wallet_db, user, "stake_rejected")
+    assert [(r["status"], r["amount_minor"]) for r in rejected] == [("rejected", 1_000)]
+    assert rejected[0]["details"]["reason"] == RESTRICTED
+    assert (
+        await wallet_db.count(
+            "SELECT count(*) FROM wallet.stake_rejection WHERE bet_id = :b AND reason = :r",
+            b=reserve.bet_id,
+            r=RESTRICTED,
+        )
+        == 1
+    )
+
+    # The one-at-a-time reference decides the same.
+    other = make_reserve(user, 2_500)
+    async with wallet_db.sessionmaker.begin() as session:
+        answer = await saga.reserve_stake(WalletUnitOfWork.joining(session), other)
+    assert (type(answer).__name__, getattr(answer, "reason", None)) == (
+        "StakeReservationRejected",
+        RESTRICTED,
+    )
+    assert await ledger(wallet_db, user) == (10_000, 0, 1, 0)
+
+    # Once the time-out is over: the refused bet keeps its answer, a new one is held.
+    async with wallet_db.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE wallet.account_restriction SET until = now() - interval '1 second'"
+                " WHERE user_id = :u"
+            ),
+            {"u": user},
+        )
+    await handle(wallet_db, saga.on_reserve_stake, reserve)
+    assert (await replies(wallet_db, reserve))[-1] == ("StakeReservationRejected", RESTRICTED)
+    fresh = make_reserve(user, 1_000)
+    await handle(wallet_db, saga.on_reserve_stake, fresh)
+    assert await replies(wallet_db, fresh) == [("StakeReserved", None)]
+    assert await ledger(wallet_db, user) == (9_000, 1_000, 2, 1)
+
+
+async def test_in_a_batch_only_the_restricted_users_stakes_are_rejected(
+    wallet_db: WalletDb,
+) -> None:
+    excluded = await make_wallet(wallet_db, balance_minor=5_000)
+    await self_exclude(wallet_db, excluded, in_days(200))
+    first = await make_wallet(wallet_db, balance_minor=10_000)
+    second = await make_wallet(wallet_db, balance_minor=1_000)
+    commands = [
+        make_reserve(first, 2_000),
+        make_reserve(excluded, 1_000),
+        make_reserve(second, 300),
+        make_reserve(first, 550),
+        make_reserve(excluded, 40),
+    ]
+
+    results = await batch(wallet_db, *commands)
+
+    assert [(type(r).__name__, getattr(r, "reason", None)) for r in results] == [
+        ("StakeReserved", None),
+        ("StakeReservationRejected", RESTRICTED),
+        ("StakeReserved", None),
+        ("StakeReserved", None),
+        ("StakeReservationRejected", RESTRICTED),
+    ]
+    expected = {
+        excluded: (5_000, 0, 1, 0),
+        first: (7_450, 2_550, 3, 2),
+        second: (700, 300, 2, 1),
+    }
+    assert {u: await ledger(wallet_db, u) for u in expected} == expected
+
+    # The same batch again (a redelivery after a lost ack): the same answers, nothing moves.
+    again = await batch(wallet_db, *commands)
+    assert [type(r).__name__ for r in again] == [type(r).__name__ for r in results]
+    assert {u: await ledger(wallet_db, u) for u in expected} == expected
+    assert [r["amount_minor"] for r in await audit(wallet_db, excluded, "stake_")] == [1_000, 40]
+    for command in commands[1], commands[4]:
+        assert await replies(wallet_db, command) == [("StakeReservationRejected", RESTRICTED)] * 2
+
+
+async def test_a_free_bet_of_a_restricted_user_is_rejected_and_takes_no_unit(
+    api: Api, wallet_db: WalletDb
+) -> None:
+    """Alone and in a batch (refused before it would have to be decided alone)."""
+    user = await free_bet_user(api, wallet_db)
+    await time_out(wallet_db, user, in_days(3))
+    other = await make_wallet(wallet_db, balance_minor=1_000)
+    alone, in_batch, money = free_reserve(user), free_reserve(user), make_reserve(other, 400)
+
+    await handle(wallet_db, saga.on_reserve_stake, alone)
+    results = await batch(wallet_db, money, in_batch)
+    await handle(wallet_db, saga.on_reserve_stake, alone)  # redelivered
+
+    assert await replies(wallet_db, alone) == [("StakeReservationRejected", RESTRICTED)] * 2
+    assert [(type(r).__name__, getattr(r, "reason", None)) for r in results] == [
+        ("StakeReserved", None),
+        ("StakeReservationRejected", RESTRICTED),
+    ]
+    assert await units_left(wallet_db, user) == 2
+    assert await wallet_db.balances(user) == (700, 0)
+    assert await wallet_db.balances(other) == (600, 400)

@@ -8,8 +8,11 @@
   ``http://test/*`` (an app under httpx's ASGI transport, ``base_url="http://test"``) and
   ``http://127.0.0.1:*`` (a real server on any port). Shared: call ``oauth_provider.set_user(…)``
   in each test that cares who signs in, or ``oauth_provider.reset()``.
+- ``telegram_api``: a :class:`~devtools.telegram_api.TelegramApi` (Bot API stand-in) on a free
+  port, any token accepted. Shared: call ``telegram_api.reset()`` first, or use a chat id unique
+  to the test.
 
-Both run in their own thread, so they answer tests on any event loop, and sync tests too.
+All run in their own thread, so they answer tests on any event loop, and sync tests too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 
 from devtools.mailsink import MailSink
 from devtools.oauth_provider import OAuthProvider
+from devtools.telegram_api import TelegramApi
 
 TEST_CLIENT_ID = "looseline-test"
 TEST_CLIENT_SECRET = "looseline-test-secret"  # noqa: S105 (a test stand-in's public value)
@@ -37,3 +41,9 @@ async def oauth_provider() -> AsyncIterator[OAuthProvider]:
     clients = {TEST_CLIENT_ID: (TEST_CLIENT_SECRET, TEST_REDIRECT_URI_PATTERNS)}
     async with OAuthProvider(clients=clients) as provider:
         yield provider
+
+
+@pytest.fixture(scope="session")
+async def telegram_api() -> AsyncIterator[TelegramApi]:
+    async with TelegramApi(port=0) as api:
+        yield api

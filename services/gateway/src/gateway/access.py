@@ -34,6 +34,9 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     # An anonymous visitor's bet slip: the potential win is arithmetic on the query alone.
     (frozenset({"GET"}), re.compile(r"/api/bets/calculate")),
     (frozenset({"POST"}), re.compile(r"/api/webhook/(events|stripe)(/.*)?")),
+    # A partner's server-to-server postback: its HMAC signature is the credential (partners).
+    (frozenset({"POST"}), re.compile(r"/api/postback/[A-Za-z0-9_-]{1,64}")),
+    (_READ, re.compile(r"/api/postback/health")),
     # Report downloads: a browser follows a plain link; its HMAC signature is the credential.
     (_READ, re.compile(r"/api/wallet/reports/[^/]+/download")),
 )

@@ -38,6 +38,8 @@ class Settings(CommonSettings):
     events_url: str = "http://127.0.0.1:8002"
     bets_url: str = "http://127.0.0.1:8003"
     wallet_url: str = "http://127.0.0.1:8004"
+    notifications_url: str = "http://127.0.0.1:8005"
+    partners_url: str = "http://127.0.0.1:8006"
     # Longer than any service's own wait (bets answers 202 after BETS_PLACEMENT_WAIT_S ≤ 10 s):
     # a slow saga must reach the client as the service's 202, never as the gateway's 504.
     upstream_timeout_s: float = Field(15.0, gt=0)
@@ -90,6 +92,9 @@ class Settings(CommonSettings):
     stream_client_buffer: int = Field(256, ge=1)
     stream_replay_size: int = Field(1000, ge=0)
     stream_ticket_ttl_s: int = Field(60, ge=1)
+    # Reality checks (issue 23): the length of one "minute" of GET /api/stream's
+    # reality_check_minutes, in seconds. 60 in production; tests shrink it.
+    reality_check_unit_s: float = Field(60.0, gt=0)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -161,6 +166,8 @@ class Settings(CommonSettings):
             "events": self.events_url,
             "bets": self.bets_url,
             "wallet": self.wallet_url,
+            "notifications": self.notifications_url,
+            "partners": self.partners_url,
         }
         return {
             name: [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
@@ -176,4 +183,8 @@ class Settings(CommonSettings):
             "/api/bets": "bets",
             "/api/wallet": "wallet",
             "/api/webhook/stripe": "wallet",
+            "/api/notifications": "notifications",
+            "/api/partners": "partners",
+            # Partners' S2S postbacks (seed 003): signed with the partner's secret, checked there.
+            "/api/postback": "partners",
         }

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from common.db import libpq_url
 from common.settings import dev_database_url
 
-DEFAULT_SERVICES = ("auth", "events", "bets", "wallet")
+DEFAULT_SERVICES = ("auth", "events", "bets", "wallet", "notifications", "partners")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

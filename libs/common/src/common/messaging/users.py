@@ -1,6 +1,6 @@
 """Provision the bus's users: one RabbitMQ user per service, allowed only its own part of it.
 
-    python -m common.messaging.users                       # auth events bets wallet gateway
+    python -m common.messaging.users      # auth events bets wallet notifications partners gateway
     python -m common.messaging.users auth gateway          # only these
 
 ARCHITECTURE.md §9: one user per producer, named as the producer, that may publish only its own
@@ -49,7 +49,7 @@ import httpx
 
 from common.settings import dev_rabbitmq_url
 
-SERVICES = ("auth", "events", "bets", "wallet", "gateway")
+SERVICES = ("auth", "events", "bets", "wallet", "notifications", "partners", "gateway")
 # Users that never publish: no write on the exchange, no routing key of their own.
 CONSUME_ONLY = frozenset({"gateway"})
 DEV_ADMIN_URL = "http://guest:guest@127.0.0.1:15672/"

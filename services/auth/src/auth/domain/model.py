@@ -8,6 +8,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# A display preference's value: a word (language, theme, odds_format) or, for
+# ``reality_check_minutes``, a number of minutes or None (off).
+PreferenceValue = str | int | None
+
 
 class Role(StrEnum):
     user = "user"
@@ -62,8 +66,9 @@ class User:
     closure_requested_at: datetime | None = None
     closure_settled_at: datetime | None = None
     closed_at: datetime | None = None
-    # Display preferences kept on the account (language, theme, odds_format).
-    preferences: dict[str, str] = field(default_factory=dict)
+    # Display preferences kept on the account (language, theme, odds_format,
+    # reality_check_minutes).
+    preferences: dict[str, PreferenceValue] = field(default_factory=dict)
 
     @property
     def is_verified(self) -> bool:

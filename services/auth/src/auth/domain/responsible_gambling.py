@@ -20,6 +20,9 @@ from auth.domain.errors import RestrictionShorter
 
 TIME_OUT_DAYS: Final = (1, 42)
 SELF_EXCLUSION_MONTHS: Final = (6, 60)
+# A reality check (a display preference the web app passes to the live stream): every 10 to 240
+# minutes, or off.
+REALITY_CHECK_MINUTES: Final = (10, 240)
 
 
 class RestrictionKind(StrEnum):

@@ -40,7 +40,7 @@ from auth.domain.errors import (
     PasswordNotSet,
     TelegramIdTaken,
 )
-from auth.domain.model import RevokeReason, Role, User, UserStatus
+from auth.domain.model import PreferenceValue, RevokeReason, Role, User, UserStatus
 from auth.domain.passwords import check_new_password
 from auth.service_layer.oauth import forget_links_made_unverified
 from auth.service_layer.services import AuthServices
@@ -51,7 +51,7 @@ from auth.service_layer.sessions import (
 )
 from auth.service_layer.unit_of_work import UnitOfWork
 from common.auth.tokens import Principal
-from common.contracts.auth import UserRegistered, UserRoleChanged
+from common.contracts.auth import LanguageChanged, UserRegistered, UserRoleChanged
 
 # No user has this id: an unknown address runs the same code query and finds nothing.
 NO_USER = uuid.UUID(int=0)
@@ -255,7 +255,11 @@ async def sign_up(
         await _issue_code(services, uow, user=user, purpose=CodePurpose.verify_email, now=now)
         await uow.emit(
             UserRegistered(
-                user_id=user.id, email=user.email, name=user.name, affiliate_id=partner_id
+                user_id=user.id,
+                email=user.email,
+                name=user.name,
+                affiliate_id=partner_id,
+                click_id=click_id,
             )
         )
         await uow.audit.record(
@@ -500,7 +504,7 @@ class ProfileChange:
     clear_telegram_id: bool = False
     avatar: bytes | None = None
     # The preferences sent (already validated), merged into the stored ones.
-    preferences: dict[str, str] | None = None
+    preferences: dict[str, PreferenceValue] | None = None
 
 
 async def update_profile(
@@ -538,6 +542,13 @@ async def update_profile(
             if not values:
                 return user
             updated = await uow.users.change(user.id, now=now, **values)
+            language = updated.preferences.get("language")
+            if language is not None and language != user.preferences.get("language"):
+                # Notifications write in it: announced with the change, in the same transaction
+                # (the API let through only a language the contract knows).
+                await uow.emit(
+                    LanguageChanged.model_validate({"user_id": user.id, "language": language})
+                )
             await uow.audit.record(
                 AuditAction.profile_updated,
                 user_id=user.id,

@@ -9,7 +9,9 @@ self-exclusions enforced at placement from the read model, and the user's loss l
   after the other and cannot pass a limit together (the pending bet each one inserts counts
   for the next). A user without limits locks and sums nothing.
 - ``set_loss_limit``: a first limit or a decrease applies at once, an increase or a removal after
-  the cooling-off (domain/loss_limits.py); every change is a ``limit_change`` row.
+  the cooling-off (domain/loss_limits.py); every change is a ``limit_change`` row and a
+  ``bets.LossLimitChanged`` in the outbox, in the same transaction (a request that changes
+  nothing writes neither).
 
 Open bets settle as ever, and a user may still cancel an open bet: only new bets stop.
 """
@@ -24,7 +26,9 @@ from typing import Any
 from bets.domain.errors import AccountRestricted
 from bets.domain.loss_limits import WINDOW, LossLimit, Period, change, check_loss
 from bets.service_layer.unit_of_work import BetsUnitOfWork
+from common.contracts import LimitAmount
 from common.contracts.auth import UserSelfExcluded, UserTimedOut
+from common.contracts.bets import LossLimitChanged
 from common.messaging.consumer import MessageContext
 from common.money import format_minor
 
@@ -112,14 +116,28 @@ async def set_loss_limit(
     user_id: uuid.UUID,
     period: Period,
     amount_minor: int | None,
+    currency: str,
     now: datetime,
 ) -> LimitsView:
-    """Change a period's limit under the cooling-off rule (the caller commits)."""
+    """Change a period's limit under the cooling-off rule, announced as ``LossLimitChanged``
+    (the caller commits)."""
     # The same lock as placement's: a change and a bet of one user never interleave.
     stored = (await uow.loss_limits.of_user(user_id, lock=True)).get(period)
     done = change(stored, period, amount_minor, now)
     if done is not None:
         await uow.loss_limits.save(user_id, done, now)
+        await uow.emit(
+            LossLimitChanged(
+                user_id=user_id,
+                period=period.value,
+                limit=(
+                    None
+                    if done.new_amount_minor is None
+                    else LimitAmount(amount_minor=done.new_amount_minor, currency=currency)
+                ),
+                effective_at=done.effective_at,
+            )
+        )
     return await limits_view(uow, user_id, now)
 
 

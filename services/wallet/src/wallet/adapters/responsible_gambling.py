@@ -90,6 +90,19 @@ class ResponsibleGambling:
         ).one_or_none()
         return None if row is None else Restriction(RestrictionKind(row.kind), row.until)
 
+    async def restricted(self, user_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of ``user_ids`` whose time-out or self-exclusion runs now (the database's
+        clock, as ``check_money_in``): one query for a whole batch of reservations."""
+        if not user_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(account_restriction.c.user_id).where(
+                account_restriction.c.user_id.in_(user_ids),
+                account_restriction.c.until > func.clock_timestamp(),
+            )
+        )
+        return set(rows)
+
     # --- deposit limits ------------------------------------------------------------------------
 
     async def limits(self, user_id: uuid.UUID) -> list[DepositLimit]:

@@ -11,6 +11,8 @@ gambling"; the rules are ``wallet.domain.responsible_gambling``).
   lock is released, so parallel starts never pass a limit together. Not the wallet row: a
   deposit start waits on Stripe holding its locks, and withdrawals, subscriptions and the
   renewal job lock the wallet row (adapters/user_locks.py says the same of the cap).
+  Each change that changes something is announced as ``wallet.DepositLimitChanged`` through
+  the outbox, in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from common.contracts import LimitAmount
 from common.contracts.auth import UserSelfExcluded, UserTimedOut
+from common.contracts.wallet import DepositLimitChanged
 from common.logging import get_logger
 from common.messaging.consumer import MessageContext
 from wallet.adapters.responsible_gambling import LimitChangeView
@@ -129,10 +133,12 @@ async def set_deposit_limit(
     user_id: uuid.UUID,
     period: LimitPeriod,
     amount_minor: int | None,
+    currency: str,
     client: ClientInfo,
 ) -> tuple[rules.LimitChange, LimitsView]:
     """Apply or schedule the user's change of one period's limit (``rules.change_limit``),
-    recorded in the limit history and audited."""
+    recorded in the limit history and audited; announced as ``DepositLimitChanged`` unless it
+    leaves the limit as it was (the same amount again, no pending change dropped or restarted)."""
     # Decided in turn with the user's deposit starts: a decrease binds the next start at once.
     await uow.deposits.lock_starts_of(user_id)
     repo = uow.responsible_gambling
@@ -141,7 +147,21 @@ async def set_deposit_limit(
     change = rules.change_limit(current or DepositLimit(period, None), amount_minor, now)
     await repo.save(user_id, change)
     await uow.audit.add(_limit_audit(user_id, change, client))
+    if change.after != change.before:
+        await uow.emit(_limit_changed(user_id, change, currency))
     return change, await limits_view(uow, user_id)
+
+
+def _limit_changed(
+    user_id: uuid.UUID, change: rules.LimitChange, currency: str
+) -> DepositLimitChanged:
+    requested = change.requested_minor
+    return DepositLimitChanged(
+        user_id=user_id,
+        period=change.after.period.value,
+        limit=None if requested is None else LimitAmount(amount_minor=requested, currency=currency),
+        effective_at=change.effective_at,
+    )
 
 
 def _limit_audit(user_id: uuid.UUID, change: rules.LimitChange, client: ClientInfo) -> AuditEntry:

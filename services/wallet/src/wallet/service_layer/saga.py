@@ -23,6 +23,10 @@ tombstone and is acknowledged; a ReserveStake arriving later is rejected (``wall
 and holds nothing. A reservation and a release of one bet take the bet's advisory lock, so they
 decide one after the other whatever the timing.
 
+A reservation for a user whose time-out or self-exclusion runs (the restriction read model,
+the one money-in answers 403 ``wallet.account_restricted`` from) is rejected with that reason and
+holds nothing, free bets included: bets refuses such a bet first, this is defence in depth.
+
 The payout cap (ARCHITECTURE.md §9): the hold keeps the bet's potential win from its
 ``ReserveStake`` and what the bet has paid back so far. A ``BetSettled`` or ``BetResettled`` that
 would take that total past the cap (or below zero) credits nothing: it is refused with
@@ -87,6 +91,9 @@ ACCOUNT_CLOSING = "wallet.account_closing"  # the user asked to close the accoun
 INSUFFICIENT_FUNDS = "wallet.insufficient_funds"
 CURRENCY_MISMATCH = "wallet.currency_mismatch"
 BET_RELEASED = "wallet.bet_released"  # ReleaseStake came first: the bet is over before it began
+# A time-out or self-exclusion runs (the restriction read model): no stake is held, free bets
+# included — bets refuses such a bet already; this is the wallet's own check behind it.
+ACCOUNT_RESTRICTED = "wallet.account_restricted"
 
 
 class SettlementInOtherCurrency(PoisonMessage):
@@ -365,6 +372,8 @@ async def reserve_stake(
 
 async def _try_hold(uow: WalletUnitOfWork, command: ReserveStake) -> str | None:
     """Move the stake available → held (conditional debit); the rejection reason if not."""
+    if await uow.responsible_gambling.restricted({command.user_id}):
+        return ACCOUNT_RESTRICTED
     refusal = wallet_refusal(await uow.wallets.find(command.user_id), command.currency)
     if refusal is not None:
         return refusal

@@ -4,7 +4,9 @@ the results of ``saga.py`` one at a time.
 
 1. Lock, in the order every batch shares: the bets' advisory locks (reservations and releases),
    the holds ``FOR UPDATE`` by bet id, then every user account by account id (one statement
-   each), and read the rejections, tombstones, wallets and posted resettlements in one each.
+   each), and read the rejections, tombstones, wallets, the reserving users' restrictions in
+   force (a time-out or self-exclusion: ``wallet.account_restricted``) and posted resettlements
+   in one each.
 2. Decide every message in arrival order in memory, on those locked rows, with the rules of
    ``saga.py``: running balances per user (two stakes of 6 on 10: the first held, the second
    ``insufficient_funds``), a hold created, voided or settled earlier in the batch is seen by
@@ -60,6 +62,7 @@ from wallet.domain.payouts import DEFAULT_MAX_PAYOUT_MINOR
 from wallet.service_layer import free_bets, money_metrics
 from wallet.service_layer.money_metrics import MoneyKind
 from wallet.service_layer.saga import (
+    ACCOUNT_RESTRICTED,
     BET_RELEASED,
     INSUFFICIENT_FUNDS,
     Origin,
@@ -118,6 +121,7 @@ class _Batch:
     tombstones: set[uuid.UUID] = field(default_factory=set)
     new_tombstones: list[Tombstone] = field(default_factory=list)
     wallets: dict[uuid.UUID, WalletRow] = field(default_factory=dict)
+    restricted: set[uuid.UUID] = field(default_factory=set)  # reserving users timed out/excluded
     stakes: dict[uuid.UUID, int] = field(default_factory=dict)  # holds of cancelled bets only
     resettled: set[str] = field(default_factory=set)  # posted resettlement references
     audit: list[AuditEntry] = field(default_factory=list)
@@ -169,9 +173,11 @@ async def _lock_and_load(batch: _Batch, commands: list[SagaCommand]) -> None:
     batch.stakes = {b: h.amount_minor for b, h in (await uow.holds.find(unlocked)).items()}
     batch.rejections = await uow.holds.rejections(gating)
     batch.tombstones = await uow.holds.tombstones(reserving)
+    reserving_users = {c.user_id for c in money if isinstance(c, ReserveStake)}
     batch.wallets = await uow.wallets.find_many(
-        {c.user_id for c in money if isinstance(c, ReserveStake)} | {c.user_id for c in cancelled},
+        reserving_users | {c.user_id for c in cancelled},
     )
+    batch.restricted = await uow.responsible_gambling.restricted(reserving_users)
     batch.resettled = await uow.ledger.posted(
         TransferKind.resettlement,
         [
@@ -225,6 +231,8 @@ async def _reserve(
     hold_id = uuid.uuid4()
     if command.bet_id in batch.tombstones:
         reason: str | None = BET_RELEASED
+    elif command.user_id in batch.restricted:  # nothing held, no free-bet unit taken
+        reason = ACCOUNT_RESTRICTED
     elif command.free_bet:
         reason = await _try_free_bet(batch, command)
     else:

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator
 
 from auth.domain.model import Role, Session, User, UserStatus
 from auth.domain.responsible_gambling import (
+    REALITY_CHECK_MINUTES,
     SELF_EXCLUSION_MONTHS,
     TIME_OUT_DAYS,
     Restriction,
@@ -25,6 +26,9 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Attribution = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+RealityCheckMinutes = Annotated[
+    int, Strict(), Field(ge=REALITY_CHECK_MINUTES[0], le=REALITY_CHECK_MINUTES[1])
+]
 
 
 class Body(RequestModel):
@@ -85,6 +89,8 @@ class PreferencesIn(Body):
     language: Literal["en", "ru"] | None = None
     theme: Literal["system", "dark", "light"] | None = None
     odds_format: Literal["decimal", "fractional", "american"] | None = None
+    # Minutes between reality checks in the live stream; null turns them off (the default).
+    reality_check_minutes: RealityCheckMinutes | None = None
 
     @field_validator("language", "theme", "odds_format", mode="before")
     @classmethod
@@ -153,9 +159,9 @@ class UserOut(BaseModel):
     two_factor_enabled: bool
     telegram_id: int | None
     created_at: datetime
-    # language (en|ru), theme (system|dark|light), odds_format (decimal|fractional|american);
-    # only the keys the user has chosen.
-    preferences: dict[str, str]
+    # language (en|ru), theme (system|dark|light), odds_format (decimal|fractional|american),
+    # reality_check_minutes (10..240, or null: off); only the keys the user has chosen.
+    preferences: dict[str, str | int | None]
 
     @classmethod
     def of(cls, user: User) -> UserOut:

@@ -47,6 +47,7 @@ async def set_loss(
                 user_id=principal.user_id,
                 period=body.period,
                 amount_minor=body.amount,
+                currency=services.settings.currency,
                 now=datetime.now(UTC),
             )
             answer = {"success": True, **view.render()}

@@ -109,6 +109,7 @@ async def set_deposit_limit(
             user_id=principal.user_id,
             period=body.period,
             amount_minor=body.amount,
+            currency=services.settings.currency,
             client=client,
         )
         return 200, {

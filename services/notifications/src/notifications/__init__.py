@@ -1,0 +1,1 @@
+"""LOOSELINE notifications: email and Telegram messages about money, bets and limits."""

@@ -1,0 +1,1 @@
+"""Tables, repositories and the two outside channels (SMTP, the Telegram Bot API)."""

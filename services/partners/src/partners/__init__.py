@@ -1,0 +1,1 @@
+"""LOOSELINE partners: affiliate partners and their S2S postbacks, both ways (seed 003)."""
