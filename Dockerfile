@@ -1,8 +1,9 @@
-# LOOSELINE service images: one Dockerfile for all five, the service chosen by ARG SERVICE.
+# LOOSELINE service images: one Dockerfile for all seven, the service chosen by ARG SERVICE.
 # Build context = repository root:
-#   docker build --build-arg SERVICE=wallet -t looseline/wallet .         # also events, bets
+#   docker build --build-arg SERVICE=wallet -t looseline/wallet .  # also events, bets, notifications, partners
 #   docker build --build-arg SERVICE=auth --target auth -t looseline/auth .
 #   docker build --build-arg SERVICE=gateway --target gateway -t looseline/gateway .
+#   docker build --target standins -t looseline/standins .   # make up's local stand-ins (dev only)
 #
 # Stage `build` resolves nothing: it installs exactly what the committed uv.lock pins for the
 # workspace member `looseline-${SERVICE}` (and, through it, looseline-common) into /app/.venv as
@@ -10,7 +11,7 @@
 # Stage `service` is a clean python:3.11-slim with that venv only: no uv, no compiler, no
 # sources of other services, no tests, running as uid 10001. Two services add to it in their
 # own stage: `auth` (the avatar volume) and `gateway` (the web app's build, served at /).
-# `runtime`, the last stage and so the default target, is the image of events, bets and wallet;
+# `runtime`, the last stage and so the default target, is the image of events, bets, wallet, notifications and partners;
 # it refuses SERVICE=auth and SERVICE=gateway, which would lack what their own stage adds.
 ARG PYTHON_IMAGE=python:3.11-slim
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -42,14 +43,16 @@ COPY services/auth/pyproject.toml services/auth/
 COPY services/events/pyproject.toml services/events/
 COPY services/bets/pyproject.toml services/bets/
 COPY services/wallet/pyproject.toml services/wallet/
+COPY services/notifications/pyproject.toml services/notifications/
+COPY services/partners/pyproject.toml services/partners/
 COPY services/gateway/pyproject.toml services/gateway/
 COPY tools/stripe-simulator/pyproject.toml tools/stripe-simulator/
 
 # The service this image runs (a folder under services/). Declared after the uv install so
-# that layer is shared by all five; checked before anything is built for it.
+# that layer is shared by all seven; checked before anything is built for it.
 ARG SERVICE
 RUN if [ -z "${SERVICE}" ] || [ ! -f "services/${SERVICE}/pyproject.toml" ]; then \
-      echo "SERVICE='${SERVICE}': pass --build-arg SERVICE=auth|events|bets|wallet|gateway" >&2; \
+      echo "SERVICE='${SERVICE}': pass --build-arg SERVICE=auth|events|bets|wallet|notifications|partners|gateway" >&2; \
       exit 1; \
     fi
 RUN uv sync --frozen --no-dev --package "looseline-${SERVICE}" --no-editable --no-install-workspace
@@ -144,6 +147,63 @@ FROM service AS gateway
 # origin"). Owned by root like the code: the gateway only reads it.
 COPY --from=web /web/dist /app/web/dist
 ENV GATEWAY_WEB_DIST_DIR=/app/web/dist
+
+########################################################################################
+# The local stand-ins for outside services, for `make up` (docker-compose.yml) only, never a
+# deployment: libs/devtools (SMTP sink, OAuth provider, Telegram Bot API) and
+# tools/stripe-simulator, in one image whose command picks the stand-in:
+#   docker build --target standins -t looseline/standins .
+#   docker run looseline/standins python -m stripe_simulator --host 0.0.0.0
+# Built like a service's venv (the locked versions, real wheels), from these two workspace
+# members and looseline-common only; SERVICE is not read.
+FROM ${PYTHON_IMAGE} AS standins-build
+
+ARG UV_VERSION=0.13.9
+RUN pip install --no-cache-dir --disable-pip-version-check "uv==${UV_VERSION}"
+
+ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
+    UV_PYTHON=/usr/local/bin/python3.11 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_NO_CACHE=1
+
+WORKDIR /src
+COPY pyproject.toml uv.lock ./
+COPY libs/common/pyproject.toml libs/common/
+COPY libs/devtools/pyproject.toml libs/devtools/
+COPY services/auth/pyproject.toml services/auth/
+COPY services/events/pyproject.toml services/events/
+COPY services/bets/pyproject.toml services/bets/
+COPY services/wallet/pyproject.toml services/wallet/
+COPY services/notifications/pyproject.toml services/notifications/
+COPY services/partners/pyproject.toml services/partners/
+COPY services/gateway/pyproject.toml services/gateway/
+COPY tools/stripe-simulator/pyproject.toml tools/stripe-simulator/
+RUN uv sync --frozen --no-dev --package looseline-devtools --package looseline-stripe-simulator \
+        --no-editable --no-install-workspace
+COPY libs/common/src libs/common/src
+COPY libs/devtools/src libs/devtools/src
+COPY tools/stripe-simulator/src tools/stripe-simulator/src
+RUN uv sync --frozen --no-dev --package looseline-devtools --package looseline-stripe-simulator \
+        --no-editable \
+ && /app/.venv/bin/python -c "import devtools.mailsink, devtools.oauth_provider, devtools.telegram_api, stripe_simulator"
+
+FROM ${PYTHON_IMAGE} AS standins
+
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN groupadd --system --gid 10001 looseline \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin looseline
+LABEL org.opencontainers.image.title="looseline-standins" \
+      org.opencontainers.image.description="LOOSELINE local stand-ins (SMTP sink, OAuth, Telegram, Stripe simulator): development only"
+WORKDIR /app
+COPY --from=standins-build /app/.venv /app/.venv
+USER 10001:10001
+# Each stand-in binds 127.0.0.1 by default: in a container it must listen on every interface.
+CMD ["python", "-m", "devtools.mailsink", "--host", "0.0.0.0"]
 
 ########################################################################################
 # The default target: events, bets, wallet.

@@ -1,13 +1,13 @@
 # LOOSELINE — entry points. `make run` to start everything locally, `make test` to test.
 SHELL := /bin/bash
 UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo "python3 -m uv")
-DOMAIN_SERVICES := auth events bets wallet
+DOMAIN_SERVICES := auth events bets wallet notifications partners
 
 # Settings come from the environment; a local .env (copy .env.example) is read if present.
 -include .env
 export
 
-.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up compose-check bench chaos audit \
+.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up down compose-check bench chaos audit \
 	web-install web-api web-check web-lint web-build web-e2e
 
 help:
@@ -53,15 +53,21 @@ test: install infra
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/gateway/src tools/stripe-simulator/src services/wallet/tests/support bench tests/chaos
+	$(UV) run --no-sync mypy libs/common/src libs/devtools/src services/auth/src services/events/src services/bets/src services/wallet/src services/notifications/src services/partners/src services/gateway/src tools/stripe-simulator/src services/wallet/tests/support bench tests/chaos
 	$(MAKE) web-lint
 
 fmt: install
 	$(UV) run --no-sync ruff check --fix .
 	$(UV) run --no-sync ruff format .
 
+# The platform in Docker Compose (docker compose v2, else docker-compose 1.29): build, start in
+# the background, wait until the gateway and the stand-ins answer, print the URLs and the admin.
 up:
-	docker compose up --build || docker-compose up --build
+	@python3 scripts/compose_up.py up
+
+# Stop and remove the containers (the data volume stays: the next `make up` finds it).
+down:
+	@python3 scripts/compose_up.py down
 
 compose-check:
 	@scripts/validate-compose.sh

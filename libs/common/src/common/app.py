@@ -6,17 +6,19 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common import tracing
 from common.api import RequestTextMiddleware
 from common.backpressure import connection_lost, document_service_busy, install_backpressure
 from common.context import correlation_id_var, request_id_var
@@ -77,23 +79,55 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception as exc:
-            # Answered here, not by Starlette's outermost handler, so the 500 and its log line
-            # still carry the request id.
-            log.exception("http.unhandled", error=repr(exc))
-            if response_started:
-                raise
-            await _error(500, "internal", "Internal error.")(scope, receive, send_with_id)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            REQUEST_LATENCY.labels(self.service, scope["method"], template, str(status)).observe(
-                time.perf_counter() - started
+        # Tracing on (common.tracing): a SERVER span around the request, continuing the
+        # caller's traceparent; named by the route template once routing has matched.
+        span_cm: AbstractContextManager[Span | None] = (
+            tracing.tracer().start_as_current_span(
+                scope["method"],
+                context=tracing.extract_headers(scope["headers"]),
+                kind=SpanKind.SERVER,
+                attributes={
+                    "http.request.method": scope["method"],
+                    "url.path": scope["path"],
+                    "looseline.request_id": request_id,
+                },
+                record_exception=False,
+                set_status_on_exception=False,
             )
-            request_id_var.reset(req_token)
-            correlation_id_var.reset(corr_token)
+            if tracing.enabled()
+            else nullcontext(None)
+        )
+        with span_cm as span:
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as exc:
+                # Answered here, not by Starlette's outermost handler, so the 500 and its log
+                # line still carry the request id.
+                log.exception("http.unhandled", error=repr(exc))
+                if span is not None:
+                    tracing.fail(span, exc)
+                if response_started:
+                    raise
+                await _error(500, "internal", "Internal error.")(scope, receive, send_with_id)
+            finally:
+                route = scope.get("route")
+                template = getattr(route, "path", None) or "unmatched"
+                REQUEST_LATENCY.labels(
+                    self.service, scope["method"], template, str(status)
+                ).observe(time.perf_counter() - started)
+                if span is not None:
+                    _end_server_span(span, scope["method"], template, status)
+                request_id_var.reset(req_token)
+                correlation_id_var.reset(corr_token)
+
+
+def _end_server_span(span: Span, method: str, template: str, status: int) -> None:
+    if template != "unmatched":  # else the span keeps the method alone as its name
+        span.update_name(f"{method} {template}")
+        span.set_attribute("http.route", template)
+    span.set_attribute("http.response.status_code", status)
+    if status >= 500:
+        span.set_status(Status(StatusCode.ERROR))
 
 
 def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
@@ -219,6 +253,7 @@ def create_app(
     openapi_prefix: str = "",
 ) -> FastAPI:
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    tracing.configure_tracing(settings)  # once per process; nothing unless OTLP is configured
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

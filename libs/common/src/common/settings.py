@@ -94,6 +94,14 @@ class CommonSettings(BaseSettings):
     trusted_gateway_networks: str = Field(
         DEV_GATEWAY_NETWORKS, validation_alias="TRUSTED_GATEWAY_NETWORKS"
     )
+    # Traces (common.tracing, docs/observability.md): off unless the base URL of an OTLP/HTTP
+    # collector is set (e.g. http://otel-collector:4318; spans go to its /v1/traces). The
+    # standard OTel names; OTEL_EXPORTER_OTLP_HEADERS/_TIMEOUT are read by the exporter itself.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    # The share of new traces recorded (a trace begun upstream keeps its caller's decision).
+    otel_sample_ratio: float = Field(1.0, ge=0, le=1, validation_alias="OTEL_TRACES_SAMPLER_ARG")
 
     # the process's own (prefixed)
     port: int = 8000

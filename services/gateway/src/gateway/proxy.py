@@ -13,14 +13,17 @@ import itertools
 import re
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from prometheus_client import Counter, Histogram
 from starlette.background import BackgroundTask
 from starlette.routing import Route
 
+from common import tracing
 from common.auth.tokens import TokenVerifier
 from common.client_address import REAL_IP_HEADER
 from common.context import request_id_var
@@ -262,26 +265,63 @@ def proxy_router(
         query = f"?{request.url.query}" if request.url.query else ""
         client = upstreams.next_client()
         for base in upstreams.addresses(service):
-            outgoing = client.build_request(
-                method, f"{base}{raw_path}{query}", content=body, headers=headers
-            )
-            started = time.perf_counter()
-            try:
-                answer = await client.send(outgoing, stream=True)
-            except httpx.ConnectError:
-                continue  # refused or unresolvable: the next address may answer
-            except httpx.PoolTimeout:
-                # Every upstream connection busy: back-pressure the client, the service is fine.
-                return _busy(settings.upstream_retry_after_s)
-            except httpx.TimeoutException:
-                return _error(504, "upstream_timeout", "The service did not answer in time.")
-            except httpx.HTTPError:
-                break
-            UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+            url = f"{base}{raw_path}{query}"
+            with _client_span(method, prefix, service, url) as span:
+                if span is not None:  # tracing on: the service's span is this one's child
+                    headers.pop("tracestate", None)
+                    tracing.inject_headers(headers)
+                outgoing = client.build_request(method, url, content=body, headers=headers)
+                started = time.perf_counter()
+                try:
+                    answer = await client.send(outgoing, stream=True)
+                except httpx.ConnectError as exc:
+                    _failed(span, exc)
+                    continue  # refused or unresolvable: the next address may answer
+                except httpx.PoolTimeout as exc:
+                    _failed(span, exc)
+                    # Every upstream connection busy: back-pressure the client, the service is
+                    # fine.
+                    return _busy(settings.upstream_retry_after_s)
+                except httpx.TimeoutException as exc:
+                    _failed(span, exc)
+                    return _error(504, "upstream_timeout", "The service did not answer in time.")
+                except httpx.HTTPError as exc:
+                    _failed(span, exc)
+                    break
+                UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+                if span is not None:
+                    span.set_attribute("http.response.status_code", answer.status_code)
+                    if answer.status_code >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
             return await _answer(answer)
         return _error(503, "upstream_unavailable", "The service is unavailable, retry shortly.")
 
     return router
+
+
+def _client_span(
+    method: str, prefix: str, service: str, url: str
+) -> AbstractContextManager[Span | None]:
+    """Tracing on: a CLIENT span per upstream attempt (until its response headers)."""
+    if not tracing.enabled():
+        return nullcontext(None)
+    return tracing.tracer().start_as_current_span(
+        f"{method} {prefix}",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "http.request.method": method,
+            "url.full": url,
+            "server.address": service,
+            "looseline.upstream": service,
+        },
+        record_exception=False,
+        set_status_on_exception=False,
+    )
+
+
+def _failed(span: Span | None, exc: Exception) -> None:
+    if span is not None:
+        tracing.fail(span, exc)
 
 
 def _busy(retry_after_s: int) -> JSONResponse:

@@ -16,6 +16,7 @@ from wallet.adapters.tables import SCHEMA
 from wallet.entrypoints.api.deps import WalletServices
 from wallet.entrypoints.worker import subscriptions
 from wallet.service_layer.closure import closure_periodic_jobs
+from wallet.service_layer.ledger_drift import ledger_drift_periodic_jobs
 from wallet.service_layer.package_jobs import package_periodic_jobs
 from wallet.service_layer.report_jobs import report_periodic_jobs
 from wallet.service_layer.stripe_jobs import stripe_periodic_jobs
@@ -43,6 +44,7 @@ def build(settings: Settings) -> ServiceRuntime:
             *closure_periodic_jobs(settings.closure_sweep_interval_s),
             *subscription_periodic_jobs(settings),
             *package_periodic_jobs(settings),
+            *ledger_drift_periodic_jobs(),
         ],
     )
 

@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import asyncio
 import traceback
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,6 +46,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Uuid, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from common import tracing
 from common.aio import being_cancelled
 from common.context import causation_id_var, correlation_id_var
 from common.errors import EarlierMessagePending, PoisonMessage
@@ -82,9 +85,12 @@ class BatchContext:
 
     session: AsyncSession
     schema: str
+    # event_id → the trace context of that message's consumer span (tracing on, common.tracing)
+    traces: Mapping[uuid.UUID, dict[str, str]] = field(default_factory=dict)
 
     async def emit(self, replies: Sequence[tuple[Envelope, BaseModel]]) -> None:
-        """Emit follow-ups in ONE outbox insert, each carrying on its own message's chain."""
+        """Emit follow-ups in ONE outbox insert, each carrying on its own message's chain
+        (ids and, tracing on, its trace: the reply's span parent is its cause's span)."""
         await add_to_outbox(
             self.session,
             self.schema,
@@ -93,6 +99,7 @@ class BatchContext:
                     payload,
                     correlation_id=cause.correlation_id,
                     causation_id=str(cause.event_id),
+                    trace=self.traces.get(cause.event_id) or cause.trace,
                 )
                 for cause, payload in replies
             ),
@@ -336,22 +343,73 @@ class Consumer:
         """One batch handler call for a run, or the per-message handler for a single delivery."""
         handler = run[0].handler
         if isinstance(handler, Batched) and len(run) > 1:
-            items = [(d.payload, d.envelope) for d in run]
-            await handler.handle(items, BatchContext(session, self.schema))
+            await self._dispatch_batch(session, handler, run)
             return
         envelope = run[0].envelope
         correlation = correlation_id_var.set(envelope.correlation_id)
         causation = causation_id_var.set(str(envelope.event_id))
         try:
-            if isinstance(handler, Batched):
-                await handler.handle(
-                    [(run[0].payload, envelope)], BatchContext(session, self.schema)
-                )
-            else:
-                await handler(run[0].payload, MessageContext(session, envelope, self.schema))
+            # Tracing on: the handler runs in a CONSUMER span, child of the context the
+            # envelope carries, so what it emits (wrap) carries that span on.
+            with self._span(envelope):
+                if isinstance(handler, Batched):
+                    await handler.handle(
+                        [(run[0].payload, envelope)], BatchContext(session, self.schema)
+                    )
+                else:
+                    await handler(run[0].payload, MessageContext(session, envelope, self.schema))
         finally:
             correlation_id_var.reset(correlation)
             causation_id_var.reset(causation)
+
+    async def _dispatch_batch(
+        self, session: AsyncSession, handler: Batched, run: list[_Delivery]
+    ) -> None:
+        """A batch handler call; tracing on, each message gets its own CONSUMER span (child of
+        its envelope's context, not current) and its replies carry that span on."""
+        items = [(d.payload, d.envelope) for d in run]
+        if not tracing.enabled():
+            await handler.handle(items, BatchContext(session, self.schema))
+            return
+        spans = {
+            d.envelope.event_id: tracing.start_consumer_span(
+                f"process {d.envelope.routing_key}",
+                d.envelope.trace,
+                {**self._span_attributes(d.envelope), "messaging.batch.message_count": len(run)},
+            )
+            for d in run
+        }
+        traces = {
+            event_id: carrier
+            for event_id, span in spans.items()
+            if (carrier := tracing.carrier_of(span)) is not None
+        }
+        try:
+            await handler.handle(items, BatchContext(session, self.schema, traces))
+        except BaseException as exc:
+            for span in spans.values():
+                tracing.fail(span, exc)
+            raise
+        finally:
+            for span in spans.values():
+                span.end()
+
+    def _span(self, envelope: Envelope) -> AbstractContextManager[object]:
+        if not tracing.enabled():
+            return nullcontext()
+        return tracing.consumer_span(
+            f"process {envelope.routing_key}", envelope.trace, self._span_attributes(envelope)
+        )
+
+    def _span_attributes(self, envelope: Envelope) -> dict[str, str]:
+        return {
+            "messaging.system": "rabbitmq",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": self.names.main,
+            "messaging.message.id": str(envelope.event_id),
+            "messaging.rabbitmq.destination.routing_key": envelope.routing_key,
+            "messaging.consumer.group.name": self.service,
+        }
 
     async def _failed(self, delivery: _Delivery, exc: Exception) -> None:
         envelope = delivery.envelope

@@ -15,7 +15,10 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from common import tracing
 from common.context import causation_id_var, correlation_id_var, request_id_var
+
+_TRACE_FIELDS = frozenset({"traceparent", "tracestate"})
 
 Producer = Literal["auth", "events", "bets", "wallet", "gateway", "affiliates"]
 
@@ -31,6 +34,20 @@ class Envelope(BaseModel):
     correlation_id: str | None = None
     causation_id: str | None = None
     payload: dict[str, Any]
+    # The W3C trace context of the span that wrapped it (``traceparent``, maybe ``tracestate``;
+    # common.tracing): the consumer's span is its child. Optional, and left out of the JSON
+    # when absent (tracing off), so older messages and consumers are unaffected.
+    trace: dict[str, str] | None = Field(None, exclude_if=lambda value: value is None)
+
+    @field_validator("trace")
+    @classmethod
+    def _trace_is_small(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        """Only the W3C fields, of sane length, are kept: a trace context is never a reason to
+        refuse a message (a bad one just starts a new trace)."""
+        if value is None:
+            return None
+        kept = {k: v for k, v in value.items() if k in _TRACE_FIELDS and len(v) <= 512}
+        return kept or None
 
     @field_validator("occurred_at")
     @classmethod
@@ -119,8 +136,10 @@ def wrap(
     correlation_id: str | None = None,
     causation_id: str | None = None,
     event_id: uuid.UUID | None = None,
+    trace: dict[str, str] | None = None,
 ) -> Envelope:
-    """Put a registered payload in an envelope; ids default to the current request/message."""
+    """Put a registered payload in an envelope; ids default to the current request/message,
+    ``trace`` to the current span's context (nothing when tracing is off)."""
     spec = registry.spec_for(type(payload))
     return Envelope(
         event_id=event_id or uuid.uuid4(),
@@ -130,4 +149,5 @@ def wrap(
         correlation_id=correlation_id or correlation_id_var.get() or request_id_var.get(),
         causation_id=causation_id or causation_id_var.get(),
         payload=payload.model_dump(mode="json"),
+        trace=trace or tracing.current_carrier(),
     )
