@@ -39,8 +39,10 @@ async def running_platform(
     replicas: int,
     extra_env: dict[str, str] | None = None,
     rewire: Callable[[PlatformLayout], None] | None = None,
+    replicas_of: dict[str, int] | None = None,
 ) -> AsyncIterator[Platform]:
-    """Every service (``replicas`` of each, and as many gateways) ready behind its gateways.
+    """Every service (``replicas`` of each, and as many gateways) ready behind its gateways;
+    ``replicas_of`` gives one service (or ``"gateway"``) a count of its own.
 
     ``rewire`` may change the layout before any process is made from it (the chaos run points
     one service's database or broker URL at a fault-injecting proxy)."""
@@ -57,6 +59,7 @@ async def running_platform(
         redis_prefix=redis_prefix,
         log_dir=tmp_path_factory.mktemp(f"e2e-{replicas}-replica"),
         extra_env=dict(extra_env or {}),
+        replicas_of=dict(replicas_of or {}),
     )
     if rewire is not None:
         rewire(layout)

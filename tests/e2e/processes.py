@@ -1,10 +1,12 @@
 """The platform as real processes for the black-box suite: start, wait ready, stop, read logs.
 
-Every process is what ``make run`` starts (``scripts/devrun.py``): the four domain services and
+Every process is what ``make run`` starts (``scripts/devrun.py``): the six domain services and
 the gateway as ``uvicorn <svc>.entrypoints.api.app:create_app --factory``, the SMTP sink
-(``python -m devtools.mailsink``) and the Stripe simulator (``python -m stripe_simulator``), each
+(``python -m devtools.mailsink``), the Telegram Bot API stand-in (``python -m
+devtools.telegram_api``) and the Stripe simulator (``python -m stripe_simulator``), each
 on a free local port, with its output in a log file of its own. ``replicas=2`` starts two of every
-service and two gateways, each gateway given both addresses of every upstream.
+service and two gateways, each gateway given both addresses of every upstream; ``replicas_of``
+sets one service's count (``"gateway"`` too), e.g. ``{"bets": 3, "wallet": 3, "gateway": 2}``.
 """
 
 from __future__ import annotations
@@ -23,20 +25,34 @@ from pathlib import Path
 
 import httpx
 
-DOMAIN_SERVICES = ("auth", "events", "bets", "wallet")
+DOMAIN_SERVICES = ("auth", "events", "bets", "wallet", "notifications", "partners")
+# Consumers beside the money path: small pools (they hold few connections at a time).
+SIDE_SERVICES = ("notifications", "partners")
 # Started, and ready, before the rest: a consumer's queue exists only once it has started, and
 # RabbitMQ drops a message no queue is bound for (e.g. auth's UserRegistered of the first
 # admin, published at its startup, would never open the admin's wallet).
-CONSUMERS_FIRST = ("events", "bets", "wallet")
+CONSUMERS_FIRST = ("events", "bets", "wallet", "notifications", "partners")
 # The simulator's published defaults (tools/stripe-simulator): keys that only it accepts.
 STRIPE_SECRET_KEY = "sk_test_looseline_simulator"
 STRIPE_PUBLISHABLE_KEY = "pk_test_looseline_simulator"
 STRIPE_WEBHOOK_SECRET = "whsec_looseline_simulator"
+# Any token does for the Telegram Bot API stand-in; notifications need one to turn Telegram on.
+TELEGRAM_BOT_TOKEN = "123456:looseline-e2e-bot-token"
 ADMIN_EMAIL = "admin@e2e.looseline.dev"
 DAILY_WITHDRAWAL_LIMIT_MINOR = 20_000  # 200.00 a day
 ADMIN_PASSWORD = "E2e-admin-Passw0rd!"
 # Settings a developer's shell or .env may carry that must not leak into the run's processes.
-FOREIGN_PREFIXES = ("AUTH_", "EVENTS_", "BETS_", "WALLET_", "GATEWAY_", "STRIPE_", "REPORTS_")
+FOREIGN_PREFIXES = (
+    "AUTH_",
+    "EVENTS_",
+    "BETS_",
+    "WALLET_",
+    "NOTIFICATIONS_",
+    "PARTNERS_",
+    "GATEWAY_",
+    "STRIPE_",
+    "REPORTS_",
+)
 FOREIGN_SHARED = (
     "ENVIRONMENT",
     "RABBITMQ_URL",
@@ -131,22 +147,31 @@ class PlatformLayout:
     extra_env: dict[str, str] = field(default_factory=dict)
     # Options a suite adds to the Stripe simulator's command line (e.g. duplicate webhooks).
     simulator_args: list[str] = field(default_factory=list)
+    # Replicas of one service (or of the gateway) other than ``replicas``, e.g. {"bets": 3}.
+    replicas_of: dict[str, int] = field(default_factory=dict)
     ports: Iterator[int] = field(init=False)
     service_ports: dict[str, list[int]] = field(init=False)
     gateway_ports: list[int] = field(init=False)
     smtp_port: int = field(init=False)
     inbox_port: int = field(init=False)
     simulator_port: int = field(init=False)
+    telegram_port: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ports = iter(free_ports(5 * self.replicas + 3))
+        every = (*DOMAIN_SERVICES, "gateway")
+        self.ports = iter(free_ports(sum(self.count_of(svc) for svc in every) + 4))
         self.service_ports = {
-            svc: [next(self.ports) for _ in range(self.replicas)] for svc in DOMAIN_SERVICES
+            svc: [next(self.ports) for _ in range(self.count_of(svc))] for svc in DOMAIN_SERVICES
         }
-        self.gateway_ports = [next(self.ports) for _ in range(self.replicas)]
+        self.gateway_ports = [next(self.ports) for _ in range(self.count_of("gateway"))]
         self.smtp_port = next(self.ports)
         self.inbox_port = next(self.ports)
         self.simulator_port = next(self.ports)
+        self.telegram_port = next(self.ports)
+
+    def count_of(self, service: str) -> int:
+        """How many processes of ``service`` (or ``"gateway"``) run: ``replicas`` unless set."""
+        return self.replicas_of.get(service, self.replicas)
 
     @property
     def gateway_urls(self) -> list[str]:
@@ -159,6 +184,10 @@ class PlatformLayout:
     @property
     def simulator_url(self) -> str:
         return f"http://127.0.0.1:{self.simulator_port}"
+
+    @property
+    def telegram_url(self) -> str:
+        return f"http://127.0.0.1:{self.telegram_port}"
 
     def upstream(self, service: str) -> str:
         return ",".join(f"http://127.0.0.1:{port}" for port in self.service_ports[service])
@@ -197,12 +226,13 @@ class PlatformLayout:
         env[f"{prefix}_PORT"] = str(port)
         env[f"{prefix}_RABBITMQ_URL"] = self.rabbitmq_urls[service]
         if service in self.database_urls:
+            side = service in SIDE_SERVICES
             env.update(
                 {
                     f"{prefix}_DATABASE_URL": self.database_urls[service],
-                    # Two replicas of four services share PostgreSQL's 100 connection slots.
-                    f"{prefix}_DB_POOL_SIZE": "5",
-                    f"{prefix}_DB_MAX_OVERFLOW": "3",
+                    # Two replicas of six services share PostgreSQL's 100 connection slots.
+                    f"{prefix}_DB_POOL_SIZE": "2" if side else "5",
+                    f"{prefix}_DB_MAX_OVERFLOW": "2" if side else "3",
                     # Fast hand-over between services: the relay also wakes on NOTIFY.
                     f"{prefix}_OUTBOX_POLL_INTERVAL_S": "0.5",
                     f"{prefix}_CONSUMER_RETRY_DELAY_MS": "300",
@@ -216,6 +246,16 @@ class PlatformLayout:
                     "AUTH_PUBLIC_URL": self.gateway_urls[0],
                 }
             )
+        if service == "notifications":
+            env.update(
+                {
+                    "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+                    "NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
+                    "NOTIFICATIONS_TELEGRAM_API_BASE": self.telegram_url,
+                    "NOTIFICATIONS_TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN,
+                    "NOTIFICATIONS_SEND_INTERVAL_S": "0.5",
+                }
+            )
         if service == "wallet":
             # Small enough that the suite's second withdrawal of the day goes over it.
             env["WALLET_WITHDRAWAL_DAILY_LIMIT_MINOR"] = str(DAILY_WITHDRAWAL_LIMIT_MINOR)
@@ -227,11 +267,15 @@ class PlatformLayout:
                     "GATEWAY_EVENTS_URL": self.upstream("events"),
                     "GATEWAY_BETS_URL": self.upstream("bets"),
                     "GATEWAY_WALLET_URL": self.upstream("wallet"),
+                    "GATEWAY_NOTIFICATIONS_URL": self.upstream("notifications"),
+                    "GATEWAY_PARTNERS_URL": self.upstream("partners"),
                     # The whole suite comes from one IP and a few users within a minute.
                     "GATEWAY_RATE_LIMIT_PER_IP": "100000",
                     "GATEWAY_RATE_LIMIT_PER_USER": "100000",
                     "GATEWAY_RATE_LIMIT_STRICT": "10000",
                     "GATEWAY_STREAM_HEARTBEAT_S": "2",
+                    # A reality check's "minute" is a second: the browser suite sees the dialog.
+                    "GATEWAY_REALITY_CHECK_UNIT_S": "1",
                 }
             )
         env.update(self.extra_env)
@@ -254,6 +298,20 @@ class PlatformLayout:
                 self.shared_env(),
                 f"{self.inbox_url}/api/messages",
                 self.log_dir / "mailsink.log",
+            ),
+            Process(
+                "telegram-api",
+                [
+                    "-m",
+                    "devtools.telegram_api",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.telegram_port),
+                ],
+                self.shared_env(),
+                f"{self.telegram_url}/health",
+                self.log_dir / "telegram-api.log",
             ),
             Process(
                 "stripe-simulator",

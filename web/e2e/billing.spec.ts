@@ -9,122 +9,18 @@
  * Only the deposit goes through the API (the journey shows the card form; this is about billing).
  */
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "@playwright/test";
-import { expect, test, type Preferences } from "./support/fixtures";
-import type { Translate } from "./support/i18n";
-import { adminToken, adminUser, setAccountPreferences } from "./support/journey-admin";
-import { CURRENCY, literal, looked, moneyText } from "./support/journey-pages";
-import { api } from "./support/platform";
-import { newUser, signInApi, signInBrowser, signUpVerified, type User } from "./support/users";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { fill, lead, type Translate } from "./support/i18n";
+import { adminUser } from "./support/journey-admin";
+import { createPackageInAdmin, literal, looked } from "./support/journey-pages";
+import { balanceOf, fundedUser, signInBrowser, type User } from "./support/users";
 
 const SLOW = { timeout: 20_000 };
 const exact = { exact: true };
 
-/** The part of a translated text before its first `{{placeholder}}`. */
-function lead(text: string): string {
-  return text.split("{{")[0] ?? text;
-}
-
-/** A translated text with its placeholders filled. */
-function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
-}
-
-async function call<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
-  const answer = await fetch(api(path), {
-    ...init,
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${token}`,
-      ...(init.headers as Record<string, string> | undefined),
-    },
-  });
-  const text = await answer.text();
-  if (!answer.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${answer.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-interface PaymentForm {
-  intent_id: string;
-  client_secret: string;
-  publishable_key: string;
-  stripe_api_base: string;
-}
-
-/**
- * A card deposit as the wallet page makes it: the PaymentIntent from the API, confirmed at the
- * Stripe simulator with the 4242 card, then read back until the wallet has credited it.
- */
-async function fundWallet(user: User, amount: string): Promise<void> {
-  const { access_token: token } = await signInApi(user);
-  const form = await call<PaymentForm>("/api/wallet/deposit", token, {
-    method: "POST",
-    headers: { "Idempotency-Key": randomUUID() },
-    body: JSON.stringify({ amount, save_method: false }),
-  });
-  const base = form.stripe_api_base.replace(/\/+$/, "");
-  const confirm = await fetch(`${base}/v1/payment_intents/${form.intent_id}/confirm`, {
-    method: "POST",
-    body: new URLSearchParams({
-      key: form.publishable_key,
-      client_secret: form.client_secret,
-      return_url: api("/wallet/deposit/done"),
-      "payment_method_data[type]": "card",
-      "payment_method_data[card][number]": "4242424242424242",
-      "payment_method_data[card][exp_month]": "12",
-      "payment_method_data[card][exp_year]": "2034",
-      "payment_method_data[card][cvc]": "123",
-    }),
-  });
-  expect(confirm.status, await confirm.text()).toBe(200);
-  await expect
-    .poll(async () => {
-      const found = await call<{ deposit: { status: string } }>(
-        `/api/wallet/deposits/${form.intent_id}`,
-        token,
-      );
-      return found.deposit.status;
-    }, SLOW)
-    .toBe("succeeded");
-}
-
 async function availableOf(user: User): Promise<string> {
-  const { access_token: token } = await signInApi(user);
-  const found = await call<{ balance: { available_balance: string } }>(
-    "/api/wallet/balance",
-    token,
-  );
-  return found.balance.available_balance;
-}
-
-/** A second browser context in the project's viewport and preferences (the admin's). */
-async function adminPage(browser: Browser, baseURL: string, preferences: Preferences) {
-  const use = test.info().project.use;
-  const context = await browser.newContext({
-    baseURL,
-    viewport: use.viewport ?? null,
-    locale: use.locale,
-    colorScheme: use.colorScheme,
-    isMobile: use.isMobile,
-    hasTouch: use.hasTouch,
-  });
-  const stored = JSON.stringify({ ...preferences, odds_format: "decimal" });
-  await context.addInitScript((value) => {
-    if (localStorage.getItem("looseline.preferences") === null) {
-      localStorage.setItem("looseline.preferences", value);
-    }
-  }, stored);
-  // The admin is one account for every project: its own preferences follow the project's.
-  await setAccountPreferences(await adminToken(), preferences);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && message.text().includes("Content Security Policy")) {
-      problems.push(`CSP: ${message.text()}`);
-    }
-  });
-  return { page, context, problems };
+  return (await balanceOf(user)).available_balance;
 }
 
 async function createPlan(admin: Page, t: Translate, name: string): Promise<void> {
@@ -145,50 +41,36 @@ async function createPlan(admin: Page, t: Translate, name: string): Promise<void
   await expect(row).toContainText(t("admin:plans.onSale"));
 }
 
-async function createPackage(admin: Page, t: Translate, name: string): Promise<void> {
-  await admin.goto("/admin/packages");
-  await expect(
-    admin.getByRole("heading", { name: t("admin:packages.title"), level: 1 }),
-  ).toBeVisible(SLOW);
-  const form = admin.getByRole("form", { name: t("admin:packages.new") });
-  await form.getByLabel(t("admin:fields.name"), exact).fill(name);
-  await form.getByLabel(t("admin:packages.kind"), exact).selectOption("units");
-  await form.getByLabel(t("admin:packages.units"), exact).fill("10");
-  await form.getByLabel(t("admin:packages.price"), exact).fill("9.99");
-  await form.getByLabel(t("admin:packages.validity"), exact).fill("30");
-  await form.getByRole("button", { name: t("admin:packages.create"), exact: true }).click();
-  const row = admin.locator("table.admin-table tr").filter({ hasText: name });
-  await expect(row).toHaveCount(1, SLOW);
-  await expect(row).toContainText(t("admin:plans.onSale"));
-}
-
 test("the admin makes a plan and a package; a funded bettor subscribes and buys units", async ({
   page,
   t,
-  preferences,
-  browser,
-  baseURL,
+  cash,
+  openAdmin,
 }) => {
   test.setTimeout(180_000);
-  const language = preferences.language;
-  const cash = (cents: number) => moneyText(cents, language, CURRENCY);
   const tag = randomUUID().slice(0, 6);
   const planName = `E2E Pro ${tag}`;
   const packageName = `E2E Tips ${tag}`;
 
-  const user = await signUpVerified(newUser("billing"));
-  await fundWallet(user, "100.00");
+  const user = await fundedUser("billing", "100.00");
   expect(await availableOf(user)).toBe("100.00");
 
   // 1. The admin area: a plan (4.99 per hour, exports_plus) and a package (10 units, 30 days).
-  const admin = await adminPage(browser, baseURL ?? "", preferences);
+  const admin = await openAdmin();
   await signInBrowser(admin.page, adminUser(), "/admin");
   await expect(
     admin.page.getByRole("heading", { name: t("admin:dashboard.title"), level: 1 }),
   ).toBeVisible(SLOW);
   await createPlan(admin.page, t, planName);
   await looked(admin.page, "admin-plans");
-  await createPackage(admin.page, t, packageName);
+  const packageRow = await createPackageInAdmin(admin.page, t, {
+    name: packageName,
+    kind: "units",
+    units: "10",
+    price: "9.99",
+    validity_days: "30",
+  });
+  await expect(packageRow).toContainText(t("admin:plans.onSale"));
   await looked(admin.page, "admin-packages");
   await admin.context.close();
   expect(admin.problems, "uncaught errors and CSP violations in the admin's page").toEqual([]);

@@ -12,143 +12,26 @@
  */
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "@playwright/test";
-import { expect, test, type Preferences } from "./support/fixtures";
-import type { Language, Translate } from "./support/i18n";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { fill, lead, type Language, type Translate } from "./support/i18n";
 import {
   adminToken,
   adminUser,
   createCatalogue,
   oddOf,
-  setAccountPreferences,
   type CreatedEvent,
 } from "./support/journey-admin";
-import { CURRENCY, literal, looked, moneyText, openSlip } from "./support/journey-pages";
-import { api } from "./support/platform";
-import { newUser, signInApi, signInBrowser, signUpVerified, type User } from "./support/users";
+import { createPackageInAdmin, literal, looked, openSlip } from "./support/journey-pages";
+import { balanceOf, fundedUser, signInBrowser } from "./support/users";
 
 const SLOW = { timeout: 20_000 };
 const exact = { exact: true };
 const SHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 
-/** The part of a translated text before its first `{{placeholder}}`. */
-function lead(text: string): string {
-  return text.split("{{")[0] ?? text;
-}
-
-/** A translated text with its placeholders filled. */
-function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
-}
-
 /** The plural form i18next picks for 2 (English "other", Russian "few"). */
 function two(language: Language): string {
   return language === "ru" ? "few" : "other";
-}
-
-async function call<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
-  const answer = await fetch(api(path), {
-    ...init,
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${token}`,
-      ...(init.headers as Record<string, string> | undefined),
-    },
-  });
-  const text = await answer.text();
-  if (!answer.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${answer.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-interface PaymentForm {
-  intent_id: string;
-  client_secret: string;
-  publishable_key: string;
-  stripe_api_base: string;
-}
-
-/** A card deposit as the wallet page makes it (billing.spec.ts): confirmed at the simulator. */
-async function fundWallet(user: User, amount: string): Promise<void> {
-  const { access_token: token } = await signInApi(user);
-  const form = await call<PaymentForm>("/api/wallet/deposit", token, {
-    method: "POST",
-    headers: { "Idempotency-Key": randomUUID() },
-    body: JSON.stringify({ amount, save_method: false }),
-  });
-  const base = form.stripe_api_base.replace(/\/+$/, "");
-  const confirm = await fetch(`${base}/v1/payment_intents/${form.intent_id}/confirm`, {
-    method: "POST",
-    body: new URLSearchParams({
-      key: form.publishable_key,
-      client_secret: form.client_secret,
-      return_url: api("/wallet/deposit/done"),
-      "payment_method_data[type]": "card",
-      "payment_method_data[card][number]": "4242424242424242",
-      "payment_method_data[card][exp_month]": "12",
-      "payment_method_data[card][exp_year]": "2034",
-      "payment_method_data[card][cvc]": "123",
-    }),
-  });
-  expect(confirm.status, await confirm.text()).toBe(200);
-  await expect
-    .poll(async () => {
-      const found = await call<{ deposit: { status: string } }>(
-        `/api/wallet/deposits/${form.intent_id}`,
-        token,
-      );
-      return found.deposit.status;
-    }, SLOW)
-    .toBe("succeeded");
-}
-
-interface Balance {
-  available_balance: string;
-  locked_in_bets: string;
-  current_balance: string;
-}
-
-async function balanceOf(user: User): Promise<Balance> {
-  const { access_token: token } = await signInApi(user);
-  return (await call<{ balance: Balance }>("/api/wallet/balance", token)).balance;
-}
-
-/** The admin's page in the project's viewport and preferences (a second browser context). */
-async function adminPage(browser: Browser, baseURL: string, preferences: Preferences) {
-  const use = test.info().project.use;
-  const context = await browser.newContext({
-    baseURL,
-    viewport: use.viewport ?? null,
-    locale: use.locale,
-    colorScheme: use.colorScheme,
-    isMobile: use.isMobile,
-    hasTouch: use.hasTouch,
-  });
-  const stored = JSON.stringify({ ...preferences, odds_format: "decimal" });
-  await context.addInitScript((value) => {
-    if (localStorage.getItem("looseline.preferences") === null) {
-      localStorage.setItem("looseline.preferences", value);
-    }
-  }, stored);
-  await setAccountPreferences(await adminToken(), preferences);
-  return { page: await context.newPage(), context };
-}
-
-async function createFreeBetPackage(admin: Page, t: Translate, name: string): Promise<void> {
-  await admin.goto("/admin/packages");
-  await expect(
-    admin.getByRole("heading", { name: t("admin:packages.title"), level: 1 }),
-  ).toBeVisible(SLOW);
-  const form = admin.getByRole("form", { name: t("admin:packages.new") });
-  await form.getByLabel(t("admin:fields.name"), exact).fill(name);
-  await form.getByLabel(t("admin:packages.kind"), exact).selectOption("free_bet");
-  await form.getByLabel(t("admin:packages.units"), exact).fill("2");
-  await form.getByLabel(t("admin:packages.price"), exact).fill("3.00");
-  await form.getByLabel(t("admin:packages.validity"), exact).fill("7");
-  await form.getByLabel(t("admin:packages.stake"), exact).fill("5.00");
-  await form.getByRole("button", { name: t("admin:packages.create"), exact: true }).click();
-  const row = admin.locator("table.admin-table tr").filter({ hasText: name });
-  await expect(row).toHaveCount(1, SLOW);
-  await expect(row).toContainText(t("admin:packages.kinds.free_bet"));
 }
 
 /** A phone project is dark only: its light slip is drawn here, with the header's own button. */
@@ -180,32 +63,38 @@ async function phoneInLight(page: Page, t: Translate, name: string): Promise<voi
 test("a bettor buys a free-bet package and places a single with it from the slip", async ({
   page,
   t,
+  money,
+  cash,
   preferences,
-  browser,
-  baseURL,
+  openAdmin,
 }) => {
   test.setTimeout(180_000);
   const language = preferences.language;
-  const cash = (cents: number) => moneyText(cents, language, CURRENCY);
-  const money = (cents: number) => moneyText(cents, language);
   const tag = randomUUID().slice(0, 6);
   const packageName = `E2E Free bets ${tag}`;
 
-  const user = await signUpVerified(newUser("freebets"));
-  await fundWallet(user, "20.00");
+  const user = await fundedUser("freebets", "20.00");
   const catalogue = await createCatalogue(await adminToken(), [
     ["Freebet Rovers", "Stake City", [1.85, 3.4, 4.2]],
   ]);
   const [event] = catalogue.events as [CreatedEvent];
 
   // 1. The admin area: a free-bet package, 2 bets of 5.00 for 3.00, valid 7 days.
-  const admin = await adminPage(browser, baseURL ?? "", preferences);
+  const admin = await openAdmin();
   await signInBrowser(admin.page, adminUser(), "/admin");
   // The session first (its refresh token is spent once): then another page of the area.
   await expect(
     admin.page.getByRole("heading", { name: t("admin:dashboard.title"), level: 1 }),
   ).toBeVisible(SLOW);
-  await createFreeBetPackage(admin.page, t, packageName);
+  const packageRow = await createPackageInAdmin(admin.page, t, {
+    name: packageName,
+    kind: "free_bet",
+    units: "2",
+    price: "3.00",
+    validity_days: "7",
+    stake: "5.00",
+  });
+  await expect(packageRow).toContainText(t("admin:packages.kinds.free_bet"));
   await admin.context.close();
 
   // 2. Packages: bought with the balance; 2 free bets held; 3.00 gone.

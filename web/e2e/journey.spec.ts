@@ -13,14 +13,13 @@
  *
  * Only the catalogue and the moved price go through the API (the issue does not name them).
  */
-import type { Browser, Page } from "@playwright/test";
-import { expect, test, type Preferences } from "./support/fixtures";
-import type { Language, Translate } from "./support/i18n";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { lead, type Language, type Translate } from "./support/i18n";
 import {
   adminToken,
   adminUser,
   createCatalogue,
-  setAccountPreferences,
   setPrice,
   userIdOf,
   type Catalogue,
@@ -41,11 +40,6 @@ import { newUser, signInBrowser, signUpVerified, type User } from "./support/use
 
 const SLOW = { timeout: 20_000 };
 const exact = { exact: true };
-
-/** The part of a translated text before its first `{{placeholder}}`. */
-function lead(text: string): string {
-  return text.split("{{")[0] ?? text;
-}
 
 interface Story {
   page: Page;
@@ -101,25 +95,6 @@ async function pick(s: Story, event: CreatedEvent, betType: string, price: strin
   await expect(button).toHaveAttribute("aria-pressed", "true");
 }
 
-async function signedInContext(browser: Browser, baseURL: string, preferences: Preferences) {
-  const use = test.info().project.use;
-  const context = await browser.newContext({
-    baseURL,
-    viewport: use.viewport ?? null,
-    locale: use.locale,
-    colorScheme: use.colorScheme,
-    isMobile: use.isMobile,
-    hasTouch: use.hasTouch,
-  });
-  const stored = JSON.stringify({ ...preferences, odds_format: "decimal" });
-  await context.addInitScript((value) => {
-    if (localStorage.getItem("looseline.preferences") === null) {
-      localStorage.setItem("looseline.preferences", value);
-    }
-  }, stored);
-  return context;
-}
-
 async function goNav(s: Story, name: string): Promise<void> {
   await openNavigation(s.page, s.t);
   await s.page
@@ -166,8 +141,7 @@ test("a bettor deposits, bets, watches the admin settle live, exports, withdraws
   page,
   t,
   preferences,
-  browser,
-  baseURL,
+  openAdmin,
 }) => {
   test.setTimeout(240_000);
   const language = preferences.language;
@@ -288,17 +262,8 @@ test("a bettor deposits, bets, watches the admin settle live, exports, withdraws
   await looked(page, "my-bets");
 
   // 5. The admin settles in the admin area while the bettor's My bets stays open.
-  const adminContext = await signedInContext(browser, baseURL ?? "", preferences);
-  const admin = await adminContext.newPage();
   // What the suite's `page` fixture checks for the bettor's page, for the admin's too.
-  const adminProblems: string[] = [];
-  admin.on("pageerror", (error) => adminProblems.push(`uncaught: ${error.message}`));
-  admin.on("console", (message) => {
-    if (message.type() === "error" && message.text().includes("Content Security Policy")) {
-      adminProblems.push(`CSP: ${message.text()}`);
-    }
-  });
-  await setAccountPreferences(token, preferences);
+  const { page: admin, context: adminContext, problems: adminProblems } = await openAdmin();
   await signInBrowser(admin, adminUser(), "/admin");
   await expect(
     admin.getByRole("heading", { name: t("admin:dashboard.title"), level: 1 }),

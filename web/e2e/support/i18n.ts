@@ -38,3 +38,13 @@ export function translator(language: Language): Translate {
     return value;
   };
 }
+
+/** The part of a translated text before its first `{{placeholder}}`. */
+export function lead(text: string): string {
+  return text.split("{{")[0] ?? text;
+}
+
+/** A translated text with its placeholders filled. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ""));
+}

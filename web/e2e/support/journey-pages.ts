@@ -1,8 +1,11 @@
-/** The journey's page helpers: figures as the app writes them, the slip, a page's checks. */
-import type { Locator, Page } from "@playwright/test";
+/**
+ * The journey's page helpers: figures as the app writes them, the slip, a page's checks, the
+ * admin's package form.
+ */
+import { expect, type Locator, type Page } from "@playwright/test";
 import { formatMoney } from "../../src/shared/format/money";
 import { expectAccessible } from "./axe";
-import type { Language } from "./i18n";
+import type { Language, Translate } from "./i18n";
 import { expectFitsViewport } from "./layout";
 import { shot } from "./shots";
 
@@ -50,4 +53,43 @@ export async function closeSlip(page: Page): Promise<void> {
 /** Escape a text for a RegExp. */
 export function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export interface NewPackage {
+  name: string;
+  kind: "units" | "free_bet";
+  units: string;
+  price: string;
+  validity_days: string;
+  /** A free bet's fixed stake. */
+  stake?: string;
+}
+
+/**
+ * In the admin area (signed in): a package made with the form on /admin/packages, then found in
+ * the list; its row is returned for the spec's own checks.
+ */
+export async function createPackageInAdmin(
+  admin: Page,
+  t: Translate,
+  pack: NewPackage,
+): Promise<Locator> {
+  const exact = { exact: true };
+  await admin.goto("/admin/packages");
+  await expect(
+    admin.getByRole("heading", { name: t("admin:packages.title"), level: 1 }),
+  ).toBeVisible({ timeout: 20_000 });
+  const form = admin.getByRole("form", { name: t("admin:packages.new") });
+  await form.getByLabel(t("admin:fields.name"), exact).fill(pack.name);
+  await form.getByLabel(t("admin:packages.kind"), exact).selectOption(pack.kind);
+  await form.getByLabel(t("admin:packages.units"), exact).fill(pack.units);
+  await form.getByLabel(t("admin:packages.price"), exact).fill(pack.price);
+  await form.getByLabel(t("admin:packages.validity"), exact).fill(pack.validity_days);
+  if (pack.stake !== undefined) {
+    await form.getByLabel(t("admin:packages.stake"), exact).fill(pack.stake);
+  }
+  await form.getByRole("button", { name: t("admin:packages.create"), exact: true }).click();
+  const row = admin.locator("table.admin-table tr").filter({ hasText: pack.name });
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
+  return row;
 }

@@ -6,6 +6,7 @@ import { BetSlip } from "@/features/betslip";
 import { VerifyEmailPrompt } from "@/features/auth";
 import { LiveCount, useLiveStream } from "@/features/live";
 import { useAccountPreferences } from "@/features/profile";
+import { RealityChecks } from "@/features/responsible-gambling";
 import { BalanceBadge } from "@/features/wallet";
 import { useSession } from "@/shared/session/session";
 import { Skeleton, useOnline } from "@/shared/ui";
@@ -70,6 +71,7 @@ export function Shell() {
         </div>
       </header>
       <VerifyEmailPrompt />
+      {user ? <RealityChecks /> : null}
       {online ? null : (
         <div className="banner" role="status">
           {t("state.offline")}

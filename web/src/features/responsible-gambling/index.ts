@@ -13,6 +13,8 @@ export const routes: RouteObject[] = [
 // For the bet slip and the deposit panel: the restriction in force, and the words that say it.
 export { useRestriction } from "./api/useRestriction";
 export { RestrictionNotice } from "./components/RestrictionNotice";
+// For the Shell: the live stream's reality checks, in a dialog (its code loads with the first).
+export { RealityChecks } from "./components/RealityChecks";
 // For the profile page and the user menu.
 export { ResponsibleGamblingLink } from "./components/ResponsibleGamblingLink";
 // For the admin's user page (read only); loaded with it, not with the bet slip that needs this

@@ -1268,6 +1268,279 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/admin/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries */
+        get: operations["deliveries_api_notifications_admin_deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/admin/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry
+         * @description A failed delivery back to pending, with a fresh set of attempts.
+         */
+        post: operations["retry_api_notifications_admin_deliveries__delivery_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats
+         * @description Deliveries written in the last 24 h, counted by status and channel.
+         */
+        get: operations["stats_api_notifications_admin_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** History */
+        get: operations["history_api_notifications_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Preferences */
+        get: operations["get_preferences_api_notifications_preferences_get"];
+        /** Put Preferences */
+        put: operations["put_preferences_api_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put Telegram */
+        put: operations["put_telegram_api_notifications_telegram_put"];
+        post?: never;
+        /** Delete Telegram */
+        delete: operations["delete_telegram_api_notifications_telegram_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All partners */
+        get: operations["list_partners_api_partners_admin_partners_get"];
+        put?: never;
+        /**
+         * Create a partner
+         * @description With an ``Idempotency-Key``, a retry gets the first answer and creates nothing.
+         */
+        post: operations["create_partner_api_partners_admin_partners_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/partners/{partner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner */
+        get: operations["get_partner_api_partners_admin_partners__partner_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a partner: name, URL templates (merged), active, secret rotation */
+        patch: operations["patch_partner_api_partners_admin_partners__partner_id__patch"];
+        trace?: never;
+    };
+    "/api/partners/admin/partners/{partner_id}/test-postback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one signed test postback to the partner's URL now, with sample values */
+        post: operations["test_postback_api_partners_admin_partners__partner_id__test_postback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/partners/{partner_id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users who signed up through the partner (oldest first, cursor paged) */
+        get: operations["partner_users_api_partners_admin_partners__partner_id__users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/postbacks/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partners' postbacks to us, newest first (accepted and rejected) */
+        get: operations["inbound_postbacks_api_partners_admin_postbacks_inbound_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/postbacks/outbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Our postbacks to partners, newest first, with every attempt */
+        get: operations["outbound_postbacks_api_partners_admin_postbacks_outbound_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-partner figures */
+        get: operations["partner_stats_api_partners_admin_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/postback/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Postback endpoint alive */
+        get: operations["postback_health_api_postback_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/postback/{partner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A partner's signed postback: registration, deposit, withdrawal or win
+         * @description Signature: ``X-Signature: t=<unix>,v1=<hex>`` (or the query parameters ``timestamp``
+         *     and ``signature``) = HMAC-SHA256(secret, ``"<t>.<canonical>"``); canonical is the raw JSON
+         *     body, or the query parameters except those two, sorted, URL-encoded, joined with ``&``.
+         */
+        post: operations["receive_postback_api_postback__partner_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;
@@ -1278,7 +1551,7 @@ export interface paths {
         /**
          * Stream
          * @description Server-Sent Events: public odds/scores/status/markets, plus with a ticket the
-         *     user's own bet and wallet notifications.
+         *     user's own bet and wallet notifications (and reality checks when asked for).
          */
         get: operations["stream_api_stream_get"];
         put?: never;
@@ -2456,6 +2729,49 @@ export interface components {
             /** Active */
             active: boolean;
         };
+        /** AdminDeliveries */
+        AdminDeliveries: {
+            /** Items */
+            items: components["schemas"]["AdminDelivery"][];
+        };
+        /** AdminDelivery */
+        AdminDelivery: {
+            /** Attempts */
+            attempts: number;
+            channel: components["schemas"]["Channel"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["Kind"];
+            /** Language */
+            language: string;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Sent At */
+            sent_at: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Subject */
+            subject: string;
+            /** Template */
+            template: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
         /** AdminUserDetailsOut */
         AdminUserDetailsOut: {
             /** Active Sessions */
@@ -2486,7 +2802,7 @@ export interface components {
             partner_id: string | null;
             /** Preferences */
             preferences: {
-                [key: string]: string;
+                [key: string]: string | number | null;
             };
             /** Providers */
             providers: string[];
@@ -2534,7 +2850,7 @@ export interface components {
             partner_id: string | null;
             /** Preferences */
             preferences: {
-                [key: string]: string;
+                [key: string]: string | number | null;
             };
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
@@ -2551,6 +2867,53 @@ export interface components {
         /** AdminUserResponse */
         AdminUserResponse: {
             user: components["schemas"]["AdminUserOut"];
+        };
+        /** AttemptOut */
+        AttemptOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Attempt */
+            attempt: number;
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Status Code */
+            status_code: number | null;
+        };
+        /** AttributedUserOut */
+        AttributedUserOut: {
+            /** Click Id */
+            click_id: string | null;
+            /** Deposits Count */
+            deposits_count: number;
+            /** Deposits Sum */
+            deposits_sum: {
+                [key: string]: string;
+            };
+            /** First Deposit At */
+            first_deposit_at: string | null;
+            /** Partner Deposit Count */
+            partner_deposit_count: number;
+            /** Partner Deposit Sum */
+            partner_deposit_sum: string;
+            /** Partner First Deposit At */
+            partner_first_deposit_at: string | null;
+            /** Partner Player Id */
+            partner_player_id: string | null;
+            /**
+             * Registered At
+             * Format: date-time
+             */
+            registered_at: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /**
          * AuditAction
@@ -2676,6 +3039,11 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /**
+         * Channel
+         * @enum {string}
+         */
+        Channel: "email" | "telegram";
         /** CheckoutRequest */
         CheckoutRequest: {
             /**
@@ -2710,6 +3078,13 @@ export interface components {
          * @enum {string}
          */
         CryptoNetwork: "bitcoin" | "ethereum" | "tron";
+        /**
+         * DeliveryStatus
+         * @description ``pending`` → ``sent``, or ``failed`` (a permanent refusal, or given up); an admin may put
+         *     a failed one back to ``pending``.
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "sent" | "failed";
         /** DepositLimitRequest */
         DepositLimitRequest: {
             /** Amount */
@@ -2959,6 +3334,96 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** History */
+        History: {
+            /** Items */
+            items: components["schemas"]["HistoryItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** HistoryItem */
+        HistoryItem: {
+            channel: components["schemas"]["Channel"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["Kind"];
+            /** Sent At */
+            sent_at: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Subject */
+            subject: string;
+        };
+        /** InboundAnswer */
+        InboundAnswer: {
+            /** Event */
+            event: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "accepted" | "duplicate";
+            /** Throttled */
+            throttled?: boolean | null;
+        };
+        /** InboundOut */
+        InboundOut: {
+            /** Error Code */
+            error_code: string | null;
+            /** Event */
+            event: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "accepted" | "rejected";
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            /** Partner Id */
+            partner_id: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Throttled */
+            throttled: boolean | null;
+            /** User Id */
+            user_id: string | null;
+        };
+        /**
+         * Kind
+         * @description The six kinds a user switches on or off per channel, in their fixed (API) order.
+         * @enum {string}
+         */
+        Kind: "deposit" | "withdrawal" | "bet_won" | "subscription" | "package" | "responsible_gambling";
+        /** KindPreference */
+        KindPreference: {
+            /** Email */
+            email: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Telegram */
+            telegram: boolean;
+        };
+        /** KindPreferenceIn */
+        KindPreferenceIn: {
+            /** Email */
+            email: boolean;
+            kind: components["schemas"]["Kind"];
+            /** Telegram */
+            telegram: boolean;
+        };
         /** LeagueCreateIn */
         LeagueCreateIn: {
             /** Country */
@@ -3149,6 +3614,58 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** OutboundOut */
+        OutboundOut: {
+            /** Amount */
+            amount: string | null;
+            /** Attempt Log */
+            attempt_log: components["schemas"]["AttemptOut"][];
+            /** Attempts */
+            attempts: number;
+            /** Click Id */
+            click_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Event */
+            event: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Partner Id */
+            partner_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** Transaction Id */
+            transaction_id: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Win Count */
+            win_count: number;
+        };
         /**
          * PackageRequest
          * @description A new package; a free-bet package (and only one) has a ``stake``.
@@ -3179,6 +3696,83 @@ export interface components {
             units: number;
             /** Validity Days */
             validity_days: number;
+        };
+        /** PartnerIn */
+        PartnerIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Name */
+            name: string;
+            /** Partner Id */
+            partner_id: string;
+            /** Secret */
+            secret: string;
+            /** Urls */
+            urls?: {
+                [key: string]: string | null;
+            };
+        };
+        /** PartnerOut */
+        PartnerOut: {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Name */
+            name: string;
+            /** Partner Id */
+            partner_id: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Urls */
+            urls: {
+                [key: string]: string;
+            };
+        };
+        /** PartnerPatch */
+        PartnerPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Urls */
+            urls?: {
+                [key: string]: string | null;
+            } | null;
+        };
+        /** PartnerStats */
+        PartnerStats: {
+            /** Conversion */
+            conversion: string;
+            /** Deposits Sum */
+            deposits_sum: {
+                [key: string]: string;
+            };
+            /** First Deposits */
+            first_deposits: number;
+            /** Inbound */
+            inbound: {
+                [key: string]: number;
+            };
+            /** Outbound */
+            outbound: {
+                [key: string]: number;
+            };
+            /** Partner Id */
+            partner_id: string;
+            /** Registrations */
+            registrations: number;
         };
         /**
          * Period
@@ -3276,6 +3870,35 @@ export interface components {
             price?: (string | number) | null;
             /** Price Minor */
             price_minor?: number | null;
+        };
+        /** PostbackHealth */
+        PostbackHealth: {
+            /**
+             * Service
+             * @constant
+             */
+            service: "postback";
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
+        /** PreferencesIn */
+        PreferencesIn: {
+            /** Kinds */
+            kinds: components["schemas"]["KindPreferenceIn"][];
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /** Email */
+            email: string | null;
+            /** Kinds */
+            kinds: components["schemas"]["KindPreference"][];
+            /** Language */
+            language: string;
+            /** Telegram Chat Id */
+            telegram_chat_id: string | null;
         };
         /** PriceIn */
         PriceIn: {
@@ -3535,6 +4158,23 @@ export interface components {
             /** Sports */
             sports: components["schemas"]["SportView"][];
         };
+        /** Stats */
+        Stats: {
+            /** Counts */
+            counts: components["schemas"]["StatusCount"][];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
+        /** StatusCount */
+        StatusCount: {
+            channel: components["schemas"]["Channel"];
+            /** Count */
+            count: number;
+            status: components["schemas"]["DeliveryStatus"];
+        };
         /** SuccessResponse */
         SuccessResponse: {
             /** Message */
@@ -3545,6 +4185,37 @@ export interface components {
              * @constant
              */
             success: true;
+        };
+        /** TelegramIn */
+        TelegramIn: {
+            /** Chat Id */
+            chat_id: string;
+        };
+        /** TestPostbackIn */
+        TestPostbackIn: {
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "registration" | "first_deposit" | "deposit" | "withdrawal" | "win";
+        };
+        /** TestPostbackOut */
+        TestPostbackOut: {
+            /** Delivered */
+            delivered: boolean;
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Postback Id
+             * Format: uuid
+             */
+            postback_id: string;
+            /** Status Code */
+            status_code: number | null;
+            /** Url */
+            url: string;
         };
         /** TimeOutRequest */
         TimeOutRequest: {
@@ -3647,7 +4318,7 @@ export interface components {
             name: string;
             /** Preferences */
             preferences: {
-                [key: string]: string;
+                [key: string]: string | number | null;
             };
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
@@ -3665,6 +4336,13 @@ export interface components {
          * @enum {string}
          */
         UserStatus: "active" | "blocked" | "closing" | "closed";
+        /** UsersPage */
+        UsersPage: {
+            /** Items */
+            items: components["schemas"]["AttributedUserOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** VerifiedResponse */
         VerifiedResponse: {
             /**
@@ -5132,6 +5810,8 @@ export interface operations {
                         language?: ("en" | "ru") | null;
                         /** Odds Format */
                         odds_format?: ("decimal" | "fractional" | "american") | null;
+                        /** Reality Check Minutes */
+                        reality_check_minutes?: number | null;
                         /** Theme */
                         theme?: ("system" | "dark" | "light") | null;
                     } | null;
@@ -7423,12 +8103,944 @@ export interface operations {
             };
         };
     };
+    deliveries_api_notifications_admin_deliveries_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                channel?: components["schemas"]["Channel"] | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDeliveries"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retry_api_notifications_admin_deliveries__delivery_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminDelivery"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stats_api_notifications_admin_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    history_api_notifications_history_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_preferences_api_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_preferences_api_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_telegram_api_notifications_telegram_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelegramIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_telegram_api_notifications_telegram_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_partners_api_partners_admin_partners_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOut"][];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_partner_api_partners_admin_partners_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOut"];
+                };
+            };
+            /** @description partners.partner_exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description partners.unknown_macro, partners.invalid_template */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_partner_api_partners_admin_partners__partner_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_partner_api_partners_admin_partners__partner_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    test_postback_api_partners_admin_partners__partner_id__test_postback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestPostbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestPostbackOut"];
+                };
+            };
+            /** @description partners.no_template */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    partner_users_api_partners_admin_partners__partner_id__users_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    inbound_postbacks_api_partners_admin_postbacks_inbound_get: {
+        parameters: {
+            query?: {
+                partner_id?: string | null;
+                outcome?: ("accepted" | "rejected") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    outbound_postbacks_api_partners_admin_postbacks_outbound_get: {
+        parameters: {
+            query?: {
+                partner_id?: string | null;
+                status?: ("pending" | "delivered" | "failed") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboundOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    partner_stats_api_partners_admin_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerStats"][];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    postback_health_api_postback_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostbackHealth"];
+                };
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    receive_postback_api_postback__partner_id__post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "x-signature"?: string | null;
+            };
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundAnswer"];
+                };
+            };
+            /** @description partners.bad_signature, partners.stale_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description partners.unknown_partner, partners.unknown_player */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description partners.player_already_linked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description partners.unknown_event, partners.invalid_postback */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The service is busy (no database connection free in time); retry after the `Retry-After` seconds. Nothing was done. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     stream_api_stream_get: {
         parameters: {
             query?: {
                 ticket?: string | null;
                 event_id?: string | null;
                 sport?: string | null;
+                /** @description With a ticket: a `reality_check` frame every this many minutes after the stream opened (time played, stakes, returns, net of this connection). */
+                reality_check_minutes?: number | null;
             };
             header?: never;
             path?: never;

@@ -1,5 +1,6 @@
 /**
- * The user's display preferences: language, theme and odds format. Kept in localStorage so the
+ * The user's display preferences: language, theme, odds format and the reality-check interval
+ * (minutes between the live stream's reality checks, or null: off). Kept in localStorage so the
  * first paint is already right; the profile feature also saves them on the user's account and
  * applies the account's copy after sign-in (`preferences.apply`).
  */
@@ -13,7 +14,12 @@ export interface Preferences {
   language: Language;
   theme: Theme;
   odds_format: OddsFormat;
+  /** Minutes between reality checks (auth accepts 10..240), or null: none. */
+  reality_check_minutes: number | null;
 }
+
+/** The reality-check intervals auth accepts, in minutes. */
+export const REALITY_CHECK_RANGE = { min: 10, max: 240 } as const;
 
 const KEY = "looseline.preferences";
 const LANGUAGES: readonly Language[] = ["en", "ru"];
@@ -26,6 +32,14 @@ function browserLanguage(): Language {
     : "en";
 }
 
+function realityCheck(value: unknown, fallback: number | null): number | null {
+  if (value === null) return null;
+  const { min, max } = REALITY_CHECK_RANGE;
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+    ? value
+    : fallback;
+}
+
 function pick<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
   return allowed.includes(value as T) ? (value as T) : fallback;
 }
@@ -33,11 +47,20 @@ function pick<T extends string>(allowed: readonly T[], value: unknown, fallback:
 /** Any object (stored JSON, the account's copy) made into valid preferences. */
 export function normalise(raw: unknown, base?: Preferences): Preferences {
   const source = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const fallback = base ?? { language: browserLanguage(), theme: "system", odds_format: "decimal" };
+  const fallback = base ?? {
+    language: browserLanguage(),
+    theme: "system",
+    odds_format: "decimal",
+    reality_check_minutes: null,
+  };
   return {
     language: pick(LANGUAGES, source.language, fallback.language),
     theme: pick(THEMES, source.theme, fallback.theme),
     odds_format: pick(FORMATS, source.odds_format, fallback.odds_format),
+    reality_check_minutes: realityCheck(
+      source.reality_check_minutes,
+      fallback.reality_check_minutes,
+    ),
   };
 }
 

@@ -1,4 +1,6 @@
 export * from "./components";
+export { ConfirmStep } from "./ConfirmStep";
+export { Dialog } from "./Dialog";
 export { errorText } from "./errorText";
 export { Money } from "./Money";
 export { useNearViewport } from "./useNearViewport";

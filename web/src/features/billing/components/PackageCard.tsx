@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { Package } from "../model/types";
-import { ConfirmStep } from "./ConfirmStep";
+import { ConfirmStep } from "@/shared/ui";
 import { useBillingFormat } from "./words";
 
 /** A package on sale: what it holds, how long it lasts, its price; buy with balance or card. */

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { PlanOffer } from "../model/subscription";
 import type { Plan } from "../model/types";
-import { ConfirmStep } from "./ConfirmStep";
+import { ConfirmStep } from "@/shared/ui";
 import { useBillingFormat, useFeatureText } from "./words";
 
 /** One plan: its price per period in words, its features, and what the user can do with it. */

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { actionsFor } from "../model/subscription";
 import type { Subscription } from "../model/types";
-import { ConfirmStep } from "./ConfirmStep";
+import { ConfirmStep } from "@/shared/ui";
 import { useBillingFormat, useFeatureText } from "./words";
 
 const TONE = {

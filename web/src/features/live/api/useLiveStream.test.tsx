@@ -2,8 +2,10 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import type { paths } from "@/shared/api/schema";
+import { preferences } from "@/shared/preferences/preferences";
 import { session } from "@/shared/session/session";
 import { subscribeBetNotices, type BetNotice } from "../model/bets";
+import { subscribeRealityChecks, type RealityCheck } from "../model/realityCheck";
 import { useLiveStream } from "./useLiveStream";
 
 // Relative URLs ("/api/…") need an origin under Node: the same client over the same authFetch.
@@ -56,6 +58,7 @@ describe("useLiveStream", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     session.signedOut();
+    preferences.apply({ reality_check_minutes: null });
   });
 
   it("opens the public stream for a visitor and patches cached odds and scores", async () => {
@@ -132,5 +135,63 @@ describe("useLiveStream", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("asks for reality checks only when the preference is set, and passes them on", async () => {
+    let tickets = 0;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => {
+        tickets += 1;
+        return Response.json({ ticket: `t-${tickets}`, expires_in: 60 }, { status: 200 });
+      }),
+    );
+    session.signedIn({
+      access_token: "token",
+      refresh_token: "refresh",
+      expires_in: 900,
+      user: { id: "u1", email: "u@x.dev", name: "U", role: "user", is_verified: true },
+    });
+    setup();
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    expect(FakeEventSource.opened[0]?.url).toBe("/api/stream?ticket=t-1");
+
+    // Turned on: the stream is opened again, with a new ticket and the interval.
+    act(() => preferences.apply({ reality_check_minutes: 30 }));
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(2));
+    expect(FakeEventSource.opened[0]?.closed).toBe(true);
+    expect(FakeEventSource.opened[1]?.url).toBe("/api/stream?ticket=t-2&reality_check_minutes=30");
+
+    const checks: RealityCheck[] = [];
+    const stop = subscribeRealityChecks((check) => checks.push(check));
+    const figures: RealityCheck = {
+      session_started_at: "2026-12-07T10:00:00+00:00",
+      played_s: 5400,
+      stakes_minor: 2500,
+      returns_minor: 1250,
+      net_minor: -1250,
+      currency: "EUR",
+      bets_placed: 2,
+      bets_settled: 1,
+    };
+    act(() => {
+      FakeEventSource.opened[1]?.emit("reality_check", figures);
+      FakeEventSource.opened[1]?.emit("reality_check", { played_s: "soon" }); // not one: dropped
+    });
+    expect(checks).toEqual([figures]);
+    stop();
+
+    // Turned off: no parameter again.
+    act(() => preferences.apply({ reality_check_minutes: null }));
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(3));
+    expect(FakeEventSource.opened[2]?.url).toBe("/api/stream?ticket=t-3");
+  });
+
+  it("never asks for reality checks on the public stream (the gateway needs a ticket)", async () => {
+    preferences.apply({ reality_check_minutes: 30 });
+    session.signedOut();
+    setup();
+    await waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    expect(FakeEventSource.opened[0]?.url).toBe("/api/stream");
   });
 });

@@ -4,11 +4,13 @@
  * notifications; an anonymous visitor gets the public odds and scores. The browser's own
  * reconnect would reuse a spent ticket, so every error closes the stream and it is reopened here
  * with backoff and a new ticket; after a reconnect the cached events are re-read (messages in
- * the gap are not replayed across tickets).
+ * the gap are not replayed across tickets). With the reality-check preference set, the private
+ * stream asks for reality checks (model/realityCheck.ts); changing it reopens the stream.
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, unwrap } from "@/shared/api/client";
+import { usePreferences } from "@/shared/preferences/preferences";
 import { useSession } from "@/shared/session/session";
 import { publishBetNotice, type BetNotice } from "../model/bets";
 import {
@@ -22,6 +24,7 @@ import {
   type OddsChangedData,
   type ScoreUpdatedData,
 } from "../model/patch";
+import { publishRealityCheck, readRealityCheck, streamPath } from "../model/realityCheck";
 
 const EVENTS = ["events"] as const;
 const BET_EVENTS = ["BetPlaced", "BetRejected", "BetSettled", "BetResettled"] as const;
@@ -98,18 +101,23 @@ function listen(source: EventSource, client: QueryClient): void {
   for (const name of WALLET_EVENTS) {
     source.addEventListener(name, () => void client.invalidateQueries({ queryKey: ["wallet"] }));
   }
+  source.addEventListener("reality_check", (event) => {
+    const check = readRealityCheck(parse<unknown>(event));
+    if (check) publishRealityCheck(check);
+  });
 }
 
-async function streamUrl(signedIn: boolean): Promise<string> {
-  if (!signedIn) return "/api/stream";
+async function streamUrl(signedIn: boolean, realityCheckMinutes: number | null): Promise<string> {
+  if (!signedIn) return streamPath(null, null);
   const { ticket } = await unwrap(api.POST("/api/stream/ticket"));
-  return `/api/stream?ticket=${encodeURIComponent(String(ticket))}`;
+  return streamPath(String(ticket), realityCheckMinutes);
 }
 
 export function useLiveStream(): void {
   const client = useQueryClient();
   const { user, restoring } = useSession();
   const userId = user?.id ?? null;
+  const { reality_check_minutes: realityCheckMinutes } = usePreferences();
 
   useEffect(() => {
     if (restoring || typeof EventSource === "undefined") return;
@@ -130,7 +138,7 @@ export function useLiveStream(): void {
     const open = async () => {
       let url: string;
       try {
-        url = await streamUrl(userId !== null);
+        url = await streamUrl(userId !== null, realityCheckMinutes);
       } catch {
         retry();
         return;
@@ -155,5 +163,5 @@ export function useLiveStream(): void {
       clearTimeout(timer);
       source?.close();
     };
-  }, [client, userId, restoring]);
+  }, [client, userId, restoring, realityCheckMinutes]);
 }

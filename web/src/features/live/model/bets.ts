@@ -2,22 +2,15 @@
  * The user's own bet notifications from the stream, for whoever waits on a bet (the bet slip's
  * receipt turns "pending acceptance" into open or rejected when its bet is decided).
  */
+import { channel } from "./channel";
+
 export interface BetNotice {
   type: "BetPlaced" | "BetRejected" | "BetSettled" | "BetResettled";
   bet_id: string;
   reason?: string;
 }
 
-type Listener = (notice: BetNotice) => void;
-const listeners = new Set<Listener>();
+const notices = channel<BetNotice>();
 
-export function subscribeBetNotices(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
-
-export function publishBetNotice(notice: BetNotice): void {
-  listeners.forEach((listener) => listener(notice));
-}
+export const subscribeBetNotices = notices.subscribe;
+export const publishBetNotice = notices.publish;

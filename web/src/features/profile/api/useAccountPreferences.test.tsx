@@ -51,7 +51,12 @@ describe("useAccountPreferences", () => {
     renderHook(() => useAccountPreferences());
     signIn();
     await vi.advanceTimersByTimeAsync(0);
-    expect(preferences.get()).toEqual({ language: "ru", theme: "light", odds_format: "american" });
+    expect(preferences.get()).toEqual({
+      language: "ru",
+      theme: "light",
+      odds_format: "american",
+      reality_check_minutes: null,
+    });
     await vi.advanceTimersByTimeAsync(1000);
     // The account had no theme: this device's is saved to it, nothing else.
     expect(bodies).toEqual([{ preferences: { theme: "light" } }]);

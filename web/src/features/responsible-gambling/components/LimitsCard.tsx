@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Cents } from "@/shared/format/money";
-import { Card, ErrorMessage, Skeleton, TextField } from "@/shared/ui";
+import { Card, ConfirmStep, ErrorMessage, Skeleton, TextField } from "@/shared/ui";
 import { useLimits, useSetLimit } from "../api/limits";
 import {
   appliesAtOnce,
@@ -11,7 +11,6 @@ import {
   type LimitKind,
   type PeriodLimit,
 } from "../model/limits";
-import { ConfirmStep } from "./ConfirmStep";
 import { LimitFigures } from "./LimitTable";
 import { useNow } from "./useNow";
 import { useRgFormat } from "./words";

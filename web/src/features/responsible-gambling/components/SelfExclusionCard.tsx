@@ -1,13 +1,12 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Card } from "@/shared/ui";
+import { Card, ConfirmStep } from "@/shared/ui";
 import {
   endsTooSoon,
   SELF_EXCLUSION_MONTHS,
   selfExclusionEnd,
   type Restriction,
 } from "../model/restriction";
-import { ConfirmStep } from "./ConfirmStep";
 import { RestrictionConsequences } from "./RestrictionConsequences";
 import { useNow } from "./useNow";
 import { useRgFormat } from "./words";

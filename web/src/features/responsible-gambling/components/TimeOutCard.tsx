@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Card, TextField } from "@/shared/ui";
+import { Card, ConfirmStep, TextField } from "@/shared/ui";
 import {
   endsTooSoon,
   TIME_OUT_PRESETS,
@@ -9,7 +9,6 @@ import {
   type Restriction,
   type TimeOutChoice,
 } from "../model/restriction";
-import { ConfirmStep } from "./ConfirmStep";
 import { RestrictionConsequences } from "./RestrictionConsequences";
 import { useNow } from "./useNow";
 import { useRgFormat } from "./words";

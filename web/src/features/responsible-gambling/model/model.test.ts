@@ -14,6 +14,7 @@ import {
   timeOutEnd,
   type Restriction,
 } from "./restriction";
+import { playedTime, realityCheckChoices } from "./realityCheck";
 
 const NOW = Date.parse("2026-12-07T12:00:00Z");
 
@@ -122,5 +123,20 @@ describe("a restriction in force", () => {
     expect(endsTooSoon(timeOut, timeOutEnd(NOW, 1))).toBe(true);
     expect(endsTooSoon(timeOut, timeOutEnd(NOW, 3))).toBe(false);
     expect(endsTooSoon(null, timeOutEnd(NOW, 1))).toBe(false);
+  });
+});
+
+describe("reality checks", () => {
+  it("splits the time played into whole hours and minutes, rounding down", () => {
+    expect(playedTime(5_400)).toEqual({ hours: 1, minutes: 30 });
+    expect(playedTime(5_399)).toEqual({ hours: 1, minutes: 29 });
+    expect(playedTime(59)).toEqual({ hours: 0, minutes: 0 });
+    expect(playedTime(-5)).toEqual({ hours: 0, minutes: 0 });
+  });
+
+  it("offers the account's own interval among the choices, in order", () => {
+    expect(realityCheckChoices(null)).toEqual([15, 30, 45, 60, 90, 120]);
+    expect(realityCheckChoices(30)).toEqual([15, 30, 45, 60, 90, 120]);
+    expect(realityCheckChoices(240)).toEqual([15, 30, 45, 60, 90, 120, 240]);
   });
 });

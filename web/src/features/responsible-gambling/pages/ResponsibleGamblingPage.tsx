@@ -8,6 +8,7 @@ import {
   type RestrictionRequest,
 } from "../api/restriction";
 import { LimitsCard } from "../components/LimitsCard";
+import { RealityCheckCard } from "../components/RealityCheckCard";
 import { RestrictionBanner } from "../components/RestrictionBanner";
 import { RestrictionHistory } from "../components/RestrictionHistory";
 import { SelfExclusionCard } from "../components/SelfExclusionCard";
@@ -18,8 +19,9 @@ import { inForce } from "../model/restriction";
 import "../responsible-gambling.css";
 
 /**
- * Responsible gambling (issue 23): deposit and loss limits, a time-out, a self-exclusion, and
- * while one runs a banner with its end. Every change asks once more in place.
+ * Responsible gambling (issue 23): deposit and loss limits, the reality-check interval, a
+ * time-out, a self-exclusion, and while one runs a banner with its end. Every limit or break asks
+ * once more in place.
  */
 export function ResponsibleGamblingPage() {
   const { t } = useTranslation("responsible-gambling");
@@ -50,6 +52,7 @@ export function ResponsibleGamblingPage() {
       <div className="rg-grid">
         <LimitsCard kind="deposit" />
         <LimitsCard kind="loss" />
+        <RealityCheckCard />
       </div>
       {overview.error ? (
         <ErrorMessage error={overview.error} onRetry={() => void overview.refetch()} />
