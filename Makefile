@@ -7,11 +7,11 @@ DOMAIN_SERVICES := auth events bets wallet notifications partners
 -include .env
 export
 
-.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up down compose-check bench chaos audit \
+.PHONY: help install infra migrate demo-data run run-smoke test lint fmt up down compose-check bench bench-scaleout chaos audit \
 	web-install web-api web-check web-lint web-build web-e2e
 
 help:
-	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench | chaos | audit"
+	@echo "make run | test | lint | fmt | migrate | up | compose-check | bench | bench-scaleout | chaos | audit"
 	@echo "     web-install | web-api | web-check | web-build | web-e2e"
 
 install:
@@ -81,6 +81,12 @@ bench: install infra
 	$(UV) run --no-sync python scripts/bench_bus.py
 	$(UV) run --no-sync python scripts/bench_settlement.py
 	$(UV) run --no-sync python -m bench $(BENCH_ARGS)
+
+# Scale-out (docs/benchmarks.md): 3 bets, 3 wallet, 2 gateways behind a local load balancer,
+# one of each killed by kill -9 mid-load; recovery, lost requests, the ledger checked.
+# SCALEOUT_ARGS="--duration-s 60 --concurrency 16 --seed 7".
+bench-scaleout: install infra
+	$(UV) run --no-sync python -m bench.scaleout $(SCALEOUT_ARGS)
 
 # The bank-invariant chaos run (docs/reliability.md): 10 000 money operations with two replicas
 # of everything under kill -9, RabbitMQ stop/start, pg_terminate_backend, proxy faults and a

@@ -246,11 +246,12 @@ class Api:
         )
 
     async def outbox_for(self, message_type: str, **payload: str) -> list[dict[str, Any]]:
-        """Payloads of this type in auth.outbox whose fields equal ``payload``."""
+        """Payloads of this type in auth.outbox whose fields equal ``payload``, in the order they
+        were written (the relay's updates move rows: without the order, a scan may not keep it)."""
         rows = await self.sql(
-            select(tables.outbox.c.body).where(
-                tables.outbox.c.routing_key == f"auth.{message_type}"
-            )
+            select(tables.outbox.c.body)
+            .where(tables.outbox.c.routing_key == f"auth.{message_type}")
+            .order_by(tables.outbox.c.id)
         )
         found = []
         for (body,) in rows:
