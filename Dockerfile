@@ -5,6 +5,8 @@
 #   docker build --build-arg SERVICE=gateway --target gateway -t looseline/gateway .
 #   docker build --target standins -t looseline/standins .   # make up's local stand-ins (dev only)
 #
+# Stages `uv-workspace` (uv and every member's pyproject.toml) and `python-runtime` (PATH, the
+# uid 10001 user) are the shared starts of the build stages and of the final images.
 # Stage `build` resolves nothing: it installs exactly what the committed uv.lock pins for the
 # workspace member `looseline-${SERVICE}` (and, through it, looseline-common) into /app/.venv as
 # real (non-editable) wheels. Stage `web` builds the web app (web/dist) for the gateway.
@@ -17,9 +19,10 @@ ARG PYTHON_IMAGE=python:3.11-slim
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 ########################################################################################
-FROM ${PYTHON_IMAGE} AS build
+FROM ${PYTHON_IMAGE} AS uv-workspace
 
-# uv from PyPI (pinned to the version that wrote uv.lock), so the build needs only PyPI.
+# What both venv-building stages (`build`, `standins-build`) start from: uv and the workspace's
+# manifests. uv from PyPI (pinned to the version that wrote uv.lock), so the build needs only PyPI.
 ARG UV_VERSION=0.13.9
 RUN pip install --no-cache-dir --disable-pip-version-check "uv==${UV_VERSION}"
 
@@ -32,10 +35,10 @@ ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
 
 WORKDIR /src
 
-# 1) Third-party dependencies only (cached until uv.lock or a pyproject changes).
 # uv needs every workspace member's pyproject.toml to load the workspace (the root's
 # [tool.uv.sources] names them all; `uv sync --locked` fails without them), so the small
-# pyproject files of all members are copied, but only this service's and common's sources.
+# pyproject files of all members are copied; each build stage then copies only the sources it
+# installs.
 COPY pyproject.toml uv.lock ./
 COPY libs/common/pyproject.toml libs/common/
 COPY libs/devtools/pyproject.toml libs/devtools/
@@ -48,8 +51,25 @@ COPY services/partners/pyproject.toml services/partners/
 COPY services/gateway/pyproject.toml services/gateway/
 COPY tools/stripe-simulator/pyproject.toml tools/stripe-simulator/
 
-# The service this image runs (a folder under services/). Declared after the uv install so
-# that layer is shared by all seven; checked before anything is built for it.
+########################################################################################
+FROM ${PYTHON_IMAGE} AS python-runtime
+
+# What both final Python images (`service`, `standins`) start from: the venv's bin first on PATH
+# and the unprivileged user (uid 10001) they run as.
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN groupadd --system --gid 10001 looseline \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin looseline
+
+########################################################################################
+FROM uv-workspace AS build
+
+# 1) Third-party dependencies only (cached until uv.lock or a pyproject changes).
+# The service this image runs (a folder under services/). Declared after uv-workspace so that
+# stage is shared by all seven (and the stand-ins); checked before anything is built for it.
 ARG SERVICE
 RUN if [ -z "${SERVICE}" ] || [ ! -f "services/${SERVICE}/pyproject.toml" ]; then \
       echo "SERVICE='${SERVICE}': pass --build-arg SERVICE=auth|events|bets|wallet|notifications|partners|gateway" >&2; \
@@ -90,15 +110,7 @@ COPY services/bets/tests/payout_vectors.json /services/bets/tests/payout_vectors
 RUN npm run build
 
 ########################################################################################
-FROM ${PYTHON_IMAGE} AS service
-
-ENV PATH=/app/.venv/bin:$PATH \
-    PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1
-
-RUN groupadd --system --gid 10001 looseline \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
-        --shell /usr/sbin/nologin looseline
+FROM python-runtime AS service
 
 ARG SERVICE
 LABEL org.opencontainers.image.title="looseline-${SERVICE}" \
@@ -156,30 +168,8 @@ ENV GATEWAY_WEB_DIST_DIR=/app/web/dist
 #   docker run looseline/standins python -m stripe_simulator --host 0.0.0.0
 # Built like a service's venv (the locked versions, real wheels), from these two workspace
 # members and looseline-common only; SERVICE is not read.
-FROM ${PYTHON_IMAGE} AS standins-build
+FROM uv-workspace AS standins-build
 
-ARG UV_VERSION=0.13.9
-RUN pip install --no-cache-dir --disable-pip-version-check "uv==${UV_VERSION}"
-
-ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
-    UV_PYTHON=/usr/local/bin/python3.11 \
-    UV_PYTHON_DOWNLOADS=never \
-    UV_COMPILE_BYTECODE=1 \
-    UV_LINK_MODE=copy \
-    UV_NO_CACHE=1
-
-WORKDIR /src
-COPY pyproject.toml uv.lock ./
-COPY libs/common/pyproject.toml libs/common/
-COPY libs/devtools/pyproject.toml libs/devtools/
-COPY services/auth/pyproject.toml services/auth/
-COPY services/events/pyproject.toml services/events/
-COPY services/bets/pyproject.toml services/bets/
-COPY services/wallet/pyproject.toml services/wallet/
-COPY services/notifications/pyproject.toml services/notifications/
-COPY services/partners/pyproject.toml services/partners/
-COPY services/gateway/pyproject.toml services/gateway/
-COPY tools/stripe-simulator/pyproject.toml tools/stripe-simulator/
 RUN uv sync --frozen --no-dev --package looseline-devtools --package looseline-stripe-simulator \
         --no-editable --no-install-workspace
 COPY libs/common/src libs/common/src
@@ -189,14 +179,8 @@ RUN uv sync --frozen --no-dev --package looseline-devtools --package looseline-s
         --no-editable \
  && /app/.venv/bin/python -c "import devtools.mailsink, devtools.oauth_provider, devtools.telegram_api, stripe_simulator"
 
-FROM ${PYTHON_IMAGE} AS standins
+FROM python-runtime AS standins
 
-ENV PATH=/app/.venv/bin:$PATH \
-    PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1
-RUN groupadd --system --gid 10001 looseline \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
-        --shell /usr/sbin/nologin looseline
 LABEL org.opencontainers.image.title="looseline-standins" \
       org.opencontainers.image.description="LOOSELINE local stand-ins (SMTP sink, OAuth, Telegram, Stripe simulator): development only"
 WORKDIR /app

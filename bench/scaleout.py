@@ -43,6 +43,7 @@ from tests.chaos import checker
 from tests.chaos.balancer import RoundRobinProxy
 from tests.chaos.faults import Fault, FaultPlan, Injector
 from tests.chaos.journal import OK, REFUSED, UNKNOWN, Journal, Op
+from tests.chaos.run import check
 from tests.chaos.workload import Punter, Workload
 from tests.e2e.client import Platform, eventually
 from tests.e2e.harness import running_platform
@@ -329,17 +330,7 @@ async def measure(
         }
         await mix.poll_deposits(pending)
         drained_s, left = await checker.wait_drained(conn, config.drain_timeout_s)
-        verdict = await checker.Checker(conn, journal, mix.admin.user_id).run(
-            stripe_succeeded=await checker.stripe_succeeded(
-                platform.outside, platform.layout.simulator_url
-            ),
-            dead_letters=(
-                await checker.dead_letters(
-                    infrastructure.rabbitmq_admin_url, platform.layout.exchange_name
-                )
-            )[0],
-            reconciliation=await checker.wallet_reconciliation(platform.database.admin_dsn),
-        )
+        verdict = await check(conn, journal, mix.admin.user_id, platform, infrastructure)
         holds = dict(await conn.fetch("SELECT status, count(*) FROM wallet.hold GROUP BY status"))
         bets = dict(await conn.fetch("SELECT status, count(*) FROM bets.bet GROUP BY status"))
     finally:

@@ -12,7 +12,6 @@ connection cut. Built on ``FaultyProxy``'s machinery (the piping, ``drop()``,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import time
 from collections import Counter
@@ -40,10 +39,11 @@ class RoundRobinProxy(FaultyProxy):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    async def _open_upstream(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         """The next live backend in turn that accepts a connection, else each of the others
-        once, those that refused lately last (None: every one refused)."""
+        once, those that refused lately last (None: every one refused, the client unplaced)."""
         if not self.backends:
+            self.unplaced += 1
             return None
         now = time.monotonic()
 
@@ -67,21 +67,5 @@ class RoundRobinProxy(FaultyProxy):
             self._down_until.pop(backend, None)
             self.served[backend] += 1
             return opened
+        self.unplaced += 1
         return None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await self._flowing.wait()
-        opened = await self._connect()
-        if opened is None:
-            self.unplaced += 1
-            writer.transport.abort()
-            return
-        up_reader, up_writer = opened
-        self._writers.update((writer, up_writer))
-        try:
-            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-        finally:
-            for end in (writer, up_writer):
-                self._writers.discard(end)
-                with contextlib.suppress(Exception):
-                    end.transport.abort()

@@ -86,13 +86,20 @@ class FaultyProxy:
         finally:
             self._links.discard(task)
 
+    async def _open_upstream(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        """The connection to forward to (None: refused, and the client's is cut)."""
+        try:
+            return await asyncio.open_connection(*self.target)
+        except OSError:
+            return None
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await self._flowing.wait()  # a blackholed connect: accepted, then nothing
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
+        opened = await self._open_upstream()
+        if opened is None:
             writer.transport.abort()
             return
+        up_reader, up_writer = opened
         self._writers.update((writer, up_writer))
         try:
             await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))

@@ -24,6 +24,7 @@ from tests.chaos.journal import Journal
 from tests.chaos.proxy import FaultyProxy
 from tests.chaos.report import Report
 from tests.chaos.workload import Workload
+from tests.e2e.client import Platform
 from tests.e2e.harness import LogDirs, running_platform
 from tests.e2e.processes import PlatformLayout
 
@@ -137,6 +138,28 @@ def rewiring(
     return rewire
 
 
+async def check(
+    conn: asyncpg.Connection,
+    journal: Journal,
+    admin_user_id: str,
+    platform: Platform,
+    infrastructure: Infrastructure,
+) -> checker.Verdict:
+    """The checker's verdict on a drained run, with what it compares against from outside:
+    the Stripe simulator's succeeded payments, the dead letters, the wallet's reconciliation."""
+    return await checker.Checker(conn, journal, admin_user_id).run(
+        stripe_succeeded=await checker.stripe_succeeded(
+            platform.outside, platform.layout.simulator_url
+        ),
+        dead_letters=(
+            await checker.dead_letters(
+                infrastructure.rabbitmq_admin_url, platform.layout.exchange_name
+            )
+        )[0],
+        reconciliation=await checker.wallet_reconciliation(platform.database.admin_dsn),
+    )
+
+
 async def run_chaos(
     config: ChaosConfig, infrastructure: Infrastructure, log_dirs: LogDirs, progress: bool = False
 ) -> Report:
@@ -173,16 +196,8 @@ async def run_chaos(
             conn = await asyncpg.connect(libpq_url(platform.database.admin_dsn))
             try:
                 drained_s = await _drain(conn, workload, config.drain_timeout_s)
-                verdict = await checker.Checker(conn, journal, workload.admin.user_id).run(
-                    stripe_succeeded=await checker.stripe_succeeded(
-                        platform.outside, platform.layout.simulator_url
-                    ),
-                    dead_letters=(
-                        await checker.dead_letters(
-                            infrastructure.rabbitmq_admin_url, platform.layout.exchange_name
-                        )
-                    )[0],
-                    reconciliation=await checker.wallet_reconciliation(platform.database.admin_dsn),
+                verdict = await check(
+                    conn, journal, workload.admin.user_id, platform, infrastructure
                 )
             finally:
                 await conn.close()

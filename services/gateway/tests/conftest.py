@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI, Request
+from services.gateway.tests.live_stream import StreamGateway, running_gateway
 
 from events.entrypoints.api.app import create_app as create_events_app
 from events.settings import Settings as EventsSettings
@@ -186,3 +188,10 @@ async def gateway(gateway_factory: Any) -> AsyncIterator[httpx.AsyncClient]:
 def serve_app() -> Callable[[FastAPI], AbstractAsyncContextManager[Upstream]]:
     """``async with serve_app(app) as served``: the app on a free port over real HTTP."""
     return serve
+
+
+@pytest.fixture
+def stream_gateway(make_settings: Any, events_upstream: Upstream, serve_app: Any) -> StreamGateway:
+    """``async with stream_gateway(**settings) as (http, hub)``: a gateway served over real
+    HTTP, its live stream consuming the bus, and a client for it."""
+    return functools.partial(running_gateway, make_settings, events_upstream, serve_app)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,67 +11,28 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
+from services.gateway.tests.live_stream import (
+    StreamGateway,
+    envelope,
+    odds_changed,
+    read_until,
+    subscribed,
+    ticket_for,
+)
 
 from common.auth.revocation import RevocationList
 from common.messaging.broker import Broker
 from common.messaging.envelope import Envelope
 from common.testing.broker import BrokerNamespace
 from common.testing.tokens import TokenIssuer
-from gateway.entrypoints.api.app import create_app as create_gateway_app
 from gateway.settings import Settings as GatewaySettings
 from gateway.stream import StreamHub, Subscriber
-
-Frame = dict[str, Any]
-
-
-def envelope(producer: Any, type_: str, **payload: Any) -> Envelope:
-    return Envelope(type=type_, version=1, producer=producer, payload=payload)
-
-
-def odds_changed(event_id: uuid.UUID, coefficient: str = "1.95") -> Envelope:
-    return envelope(
-        "events",
-        "OddsChanged",
-        event_id=str(event_id),
-        market_id=str(uuid.uuid4()),
-        odds_id=str(uuid.uuid4()),
-        market="match_winner",
-        selection="home",
-        old_coefficient="1.90",
-        new_coefficient=coefficient,
-        odds_version=2,
-    )
 
 
 def bet_settled(user_id: uuid.UUID) -> Envelope:
     return envelope(
         "bets", "BetSettled", bet_id=str(uuid.uuid4()), user_id=str(user_id), result="won"
     )
-
-
-async def frames(response: httpx.Response) -> AsyncIterator[Frame]:
-    frame: Frame = {}
-    async for line in response.aiter_lines():
-        if not line:
-            if "event" in frame:
-                yield frame
-            frame = {}
-        elif line.startswith("id: "):
-            frame["id"] = line[4:]
-        elif line.startswith("event: "):
-            frame["event"] = line[7:]
-        elif line.startswith("data: "):
-            frame["data"] = json.loads(line[6:])
-
-
-async def read_until(response: httpx.Response, marker: str) -> list[Frame]:
-    seen: list[Frame] = []
-    async with asyncio.timeout(10):
-        async for frame in frames(response):
-            seen.append(frame)
-            if frame["id"] == marker:
-                return seen
-    raise AssertionError(f"the stream ended before {marker}: {seen}")
 
 
 @pytest.fixture
@@ -87,40 +45,12 @@ async def publish(publisher: BrokerNamespace, *envelopes: Envelope) -> None:
     await publisher.publish(*envelopes)
 
 
-@asynccontextmanager
-async def running_gateway(
-    make_settings: Any, events_upstream: Any, serve_app: Any
-) -> AsyncIterator[tuple[httpx.AsyncClient, StreamHub]]:
-    """A gateway served over real HTTP, its stream consuming the bus; a client for it."""
-    settings = make_settings(GatewaySettings, events_url=events_upstream.url)
-    app = create_gateway_app(settings)
-    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
-        hub: StreamHub = app.state.stream_hub
-        await asyncio.wait_for(hub.ready.wait(), 10)
-        yield http, hub
-
-
-async def ticket_for(http: httpx.AsyncClient, token: str) -> str:
-    issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
-    assert issued.status_code == 200, issued.text
-    return str(issued.json()["ticket"])
-
-
-async def subscribed(hub: StreamHub, count: int) -> None:
-    """Wait until ``count`` clients are subscribed (their streams are open)."""
-    async with asyncio.timeout(5):
-        while hub.subscriber_count < count:  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
-
-
 async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
+    stream_gateway: StreamGateway,
     token_issuer: TokenIssuer,
     publisher: BrokerNamespace,
 ) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
+    async with stream_gateway() as (http, hub):
         alice, bob = uuid.uuid4(), uuid.uuid4()
         ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
         async with (
@@ -155,13 +85,11 @@ async def test_stream_delivers_public_odds_and_only_the_users_own_notifications(
 
 
 async def test_resettled_bets_and_failed_deposits_reach_only_their_owner(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
+    stream_gateway: StreamGateway,
     token_issuer: TokenIssuer,
     publisher: BrokerNamespace,
 ) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
+    async with stream_gateway() as (http, hub):
         alice, bob = uuid.uuid4(), uuid.uuid4()
         ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
         async with (
@@ -213,15 +141,10 @@ def deposit_failed(user_id: uuid.UUID) -> Envelope:
 
 
 async def test_heartbeat_comments_keep_an_idle_stream_alive(
-    make_settings: Any, events_upstream: Any, serve_app: Any
+    stream_gateway: StreamGateway,
 ) -> None:
-    settings = make_settings(
-        GatewaySettings, events_url=events_upstream.url, stream_heartbeat_s=0.2
-    )
-    app = create_gateway_app(settings)
     async with (
-        serve_app(app) as served,
-        httpx.AsyncClient(base_url=served.url) as http,
+        stream_gateway(stream_heartbeat_s=0.2) as (http, _hub),
         http.stream("GET", "/api/stream", params={"sport": "football"}) as stream,
     ):
         lines: list[str] = []
@@ -287,15 +210,13 @@ async def test_last_event_id_replays_what_was_missed(make_settings: Any) -> None
 
 
 async def test_session_revoked_message_ends_private_stream_and_fills_deny_list(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
+    stream_gateway: StreamGateway,
     token_issuer: TokenIssuer,
     publisher: BrokerNamespace,
     infrastructure: Any,
     redis_prefix: str,
 ) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
+    async with stream_gateway() as (http, hub):
         user_id, session_id = uuid.uuid4(), uuid.uuid4()
         token = token_issuer.issue(user_id=user_id, session_id=session_id)
         ticket = await ticket_for(http, token)

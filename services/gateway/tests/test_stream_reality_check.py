@@ -7,27 +7,33 @@ second, nothing sleeps minutes.
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from prometheus_client import REGISTRY
+from services.gateway.tests.live_stream import (
+    HEARTBEAT,
+    Frame,
+    StreamGateway,
+    collect,
+    counted,
+    odds_changed,
+    private_stream,
+    subscribed,
+    ticket_for,
+)
 
 from common.contracts.bets import BetCancelled, BetLeg, BetPlaced, BetResettled, BetSettled
 from common.messaging.envelope import Envelope, wrap
 from common.testing.broker import BrokerNamespace
 from common.testing.tokens import TokenIssuer
-from gateway.entrypoints.api.app import create_app as create_gateway_app
-from gateway.settings import Settings as GatewaySettings
-from gateway.stream import SessionTally, StreamHub
+from gateway.stream import SessionTally
 
-Frame = dict[str, Any]
 UNIT_S = 0.02  # one "minute": 10 minutes are 0.2 s
 
 
@@ -96,24 +102,6 @@ def resettled(bet: BetPlaced, version: int, new_result: str, delta_minor: int) -
 def cancelled(bet: BetPlaced) -> BetCancelled:
     return BetCancelled(
         bet_id=bet.bet_id, user_id=bet.user_id, reason="bet.cancelled_by_user", legs=bet.legs
-    )
-
-
-def odds_marker() -> Envelope:
-    return Envelope(
-        type="OddsChanged",
-        version=1,
-        producer="events",
-        payload={
-            "event_id": str(uuid.uuid4()),
-            "market_id": str(uuid.uuid4()),
-            "odds_id": str(uuid.uuid4()),
-            "market": "match_winner",
-            "selection": "home",
-            "old_coefficient": "1.90",
-            "new_coefficient": "1.95",
-            "odds_version": 2,
-        },
     )
 
 
@@ -212,75 +200,29 @@ def test_no_bets_no_currency() -> None:
 # --- over real HTTP, fed from the real bus ----------------------------------------------------
 
 
-@asynccontextmanager
-async def running_gateway(
-    make_settings: Any, events_upstream: Any, serve_app: Any, **overrides: Any
-) -> AsyncIterator[tuple[httpx.AsyncClient, StreamHub]]:
-    values = {"events_url": events_upstream.url, "reality_check_unit_s": UNIT_S, **overrides}
-    settings = make_settings(GatewaySettings, **values)
-    app = create_gateway_app(settings)
-    async with serve_app(app) as served, httpx.AsyncClient(base_url=served.url) as http:
-        hub: StreamHub = app.state.stream_hub
-        await asyncio.wait_for(hub.ready.wait(), 10)
-        yield http, hub
+@pytest.fixture
+def gateway(stream_gateway: StreamGateway) -> StreamGateway:
+    """A served gateway whose reality-check "minute" is ``UNIT_S``."""
+    return functools.partial(stream_gateway, reality_check_unit_s=UNIT_S)
 
 
-async def ticket_for(http: httpx.AsyncClient, token: str) -> str:
-    issued = await http.post("/api/stream/ticket", headers={"authorization": f"Bearer {token}"})
-    assert issued.status_code == 200, issued.text
-    return str(issued.json()["ticket"])
-
-
-async def subscribed(hub: StreamHub, count: int) -> None:
-    async with asyncio.timeout(5):
-        while hub.subscriber_count < count:  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
-
-
-async def sse(response: httpx.Response) -> AsyncIterator[Frame]:
-    """Every frame, a heartbeat comment as ``{"event": ": heartbeat"}``."""
-    frame: Frame = {}
-    async for line in response.aiter_lines():
-        if line == ": heartbeat":
-            yield {"event": line}
-        elif not line:
-            if "event" in frame:
-                yield frame
-            frame = {}
-        elif line.startswith("id: "):
-            frame["id"] = line[4:]
-        elif line.startswith("event: "):
-            frame["event"] = line[7:]
-        elif line.startswith("data: "):
-            frame["data"] = json.loads(line[6:])
-
-
-async def until_marker_then_check(response: httpx.Response, marker: Envelope) -> list[Frame]:
-    """Frames up to the marker, then up to the next reality check (which counts all before)."""
-    seen: list[Frame] = []
-    marker_seen = False
-    async with asyncio.timeout(10):
-        async for frame in sse(response):
-            seen.append(frame)
-            marker_seen = marker_seen or frame.get("id") == str(marker.event_id)
-            if marker_seen and frame["event"] == "reality_check":
-                return seen
-    raise AssertionError(f"the stream ended early: {seen}")
+def marker_then_check(marker: Envelope) -> Callable[[list[Frame]], bool]:
+    """For ``collect``: up to the marker, then up to the next reality check (which counts all
+    before)."""
+    return lambda seen: (
+        seen[-1]["event"] == "reality_check"
+        and any(f.get("id") == str(marker.event_id) for f in seen)
+    )
 
 
 async def test_reality_check_counts_the_users_own_bets_to_the_cent(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
-    token_issuer: TokenIssuer,
-    broker_namespace: BrokerNamespace,
+    gateway: StreamGateway, token_issuer: TokenIssuer, broker_namespace: BrokerNamespace
 ) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
+    async with gateway() as (http, hub):
         alice, bob = uuid.uuid4(), uuid.uuid4()
-        ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
+        token = token_issuer.issue(user_id=alice)
         opened_at = datetime.now(UTC)
-        params = {"ticket": ticket, "reality_check_minutes": "10"}
-        async with http.stream("GET", "/api/stream", params=params) as private:
+        async with private_stream(http, token, reality_check_minutes="10") as private:
             assert private.status_code == 200
             await subscribed(hub, 1)
             won, lost, gone = placed(alice, 1_234), placed(alice, 2_001), placed(alice, 350)
@@ -296,10 +238,10 @@ async def test_reality_check_counts_the_users_own_bets_to_the_cent(
                 wrap(cancelled(gone)),
             ]
             bobs_messages = [wrap(bobs), wrap(settled(bobs, "won", 250_000))]
-            marker = odds_marker()
+            marker = odds_changed(uuid.uuid4())
             await broker_namespace.publish(*bobs_messages, *alices, marker)
 
-            seen = await until_marker_then_check(private, marker)
+            seen = await collect(private, marker_then_check(marker), heartbeats=True)
 
         check = seen[-1]
         assert check["event"] == "reality_check"
@@ -323,28 +265,17 @@ async def test_reality_check_counts_the_users_own_bets_to_the_cent(
 
 
 async def test_checks_come_every_interval_with_the_time_played(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
-    token_issuer: TokenIssuer,
+    gateway: StreamGateway, token_issuer: TokenIssuer
 ) -> None:
     # 10 "minutes" of 0.05 s: a check every 0.5 s; the heartbeat slower than the checks.
-    async with running_gateway(
-        make_settings, events_upstream, serve_app, reality_check_unit_s=0.05
-    ) as (http, _hub):
-        ticket = await ticket_for(http, token_issuer.issue(user_id=uuid.uuid4()))
-        params = {"ticket": ticket, "reality_check_minutes": "10"}
-        checks: list[Frame] = []
-        async with http.stream("GET", "/api/stream", params=params) as private:
+    async with gateway(reality_check_unit_s=0.05) as (http, _hub):
+        token = token_issuer.issue(user_id=uuid.uuid4())
+        async with private_stream(http, token, reality_check_minutes="10") as private:
             loop = asyncio.get_running_loop()
             started = loop.time()
-            async with asyncio.timeout(10):
-                async for frame in sse(private):
-                    if frame["event"] == "reality_check":
-                        checks.append(frame["data"])
-                        if len(checks) == 3:
-                            break
+            seen = await collect(private, counted("reality_check", 3), heartbeats=True)
             elapsed = loop.time() - started
+        checks = [f["data"] for f in seen if f["event"] == "reality_check"]
         assert elapsed >= 1.5 * 0.9  # three intervals of 0.5 s, not sooner
         for number, check in enumerate(checks, start=1):
             assert int(number * 0.5) <= check["played_s"] <= int(number * 0.5) + 1
@@ -355,13 +286,9 @@ async def test_checks_come_every_interval_with_the_time_played(
 
 @pytest.mark.parametrize("minutes", ["9", "241", "0", "-10", "abc", "12.5"])
 async def test_an_interval_outside_10_to_240_is_422_and_keeps_the_ticket(
-    minutes: str,
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
-    token_issuer: TokenIssuer,
+    minutes: str, gateway: StreamGateway, token_issuer: TokenIssuer
 ) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, _hub):
+    async with gateway() as (http, _hub):
         ticket = await ticket_for(http, token_issuer.issue(user_id=uuid.uuid4()))
         refused = await http.get(
             "/api/stream", params={"ticket": ticket, "reality_check_minutes": minutes}
@@ -376,10 +303,8 @@ async def test_an_interval_outside_10_to_240_is_422_and_keeps_the_ticket(
             assert stream.status_code == 200
 
 
-async def test_reality_checks_without_a_ticket_are_422(
-    make_settings: Any, events_upstream: Any, serve_app: Any
-) -> None:
-    async with running_gateway(make_settings, events_upstream, serve_app) as (http, hub):
+async def test_reality_checks_without_a_ticket_are_422(gateway: StreamGateway) -> None:
+    async with gateway() as (http, hub):
         refused = await http.get("/api/stream", params={"reality_check_minutes": "30"})
         assert refused.status_code == 422
         error = refused.json()["error"]
@@ -395,28 +320,17 @@ async def test_reality_checks_without_a_ticket_are_422(
 
 
 async def test_without_the_parameter_no_reality_check_frames(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
-    token_issuer: TokenIssuer,
-    broker_namespace: BrokerNamespace,
+    gateway: StreamGateway, token_issuer: TokenIssuer, broker_namespace: BrokerNamespace
 ) -> None:
     # Were checks on, "10 minutes" would be 0.2 s: three heartbeats of 0.3 s outlast several.
-    async with running_gateway(
-        make_settings, events_upstream, serve_app, stream_heartbeat_s=0.3
-    ) as (http, hub):
+    async with gateway(stream_heartbeat_s=0.3) as (http, hub):
         alice = uuid.uuid4()
-        ticket = await ticket_for(http, token_issuer.issue(user_id=alice))
-        async with http.stream("GET", "/api/stream", params={"ticket": ticket}) as private:
+        async with private_stream(http, token_issuer.issue(user_id=alice)) as private:
             await subscribed(hub, 1)
             bet = placed(alice, 1_000)
             await broker_namespace.publish(wrap(bet), wrap(settled(bet, "won", 2_500)))
-            seen: list[str] = []
-            async with asyncio.timeout(10):
-                async for frame in sse(private):
-                    seen.append(frame["event"])
-                    if seen.count(": heartbeat") == 3:
-                        break
+            frames = await collect(private, counted(HEARTBEAT, 3), heartbeats=True)
+            seen = [frame["event"] for frame in frames]
         assert [e for e in seen if e != ": heartbeat"] == ["BetPlaced", "BetSettled"]
 
 
@@ -426,27 +340,16 @@ def _connections(channel: str) -> float:
 
 
 async def test_the_timer_ends_with_the_connection(
-    make_settings: Any,
-    events_upstream: Any,
-    serve_app: Any,
-    token_issuer: TokenIssuer,
+    gateway: StreamGateway, token_issuer: TokenIssuer
 ) -> None:
-    async with running_gateway(
-        make_settings, events_upstream, serve_app, stream_heartbeat_s=0.2
-    ) as (http, hub):
-        ticket = await ticket_for(http, token_issuer.issue(user_id=uuid.uuid4()))
+    async with gateway(stream_heartbeat_s=0.2) as (http, hub):
+        token = token_issuer.issue(user_id=uuid.uuid4())
         before_connections = _connections("private")
         before = asyncio.all_tasks()
-        params = {"ticket": ticket, "reality_check_minutes": "10"}
-        async with http.stream("GET", "/api/stream", params=params) as private:
+        async with private_stream(http, token, reality_check_minutes="10") as private:
             await subscribed(hub, 1)
             assert _connections("private") == before_connections + 1
-            checks = 0
-            async with asyncio.timeout(10):
-                async for frame in sse(private):
-                    checks += frame["event"] == "reality_check"
-                    if checks == 2:
-                        break
+            await collect(private, counted("reality_check", 2), heartbeats=True)
         # The client went: the stream, its timer and the request's tasks end with it.
         async with asyncio.timeout(5):
             while hub.subscriber_count or [  # noqa: ASYNC110

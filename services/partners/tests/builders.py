@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from common.contracts.auth import UserRegistered
-from common.contracts.bets import BetLeg, BetSettled
+from common.contracts.bets import BetSettled
 from common.contracts.wallet import DepositCompleted, WithdrawalCompleted
+from common.testing.messages import bet_settled
 
 ALL_EVENTS = ("registration", "first_deposit", "deposit", "withdrawal", "win")
 TEMPLATE = (
@@ -79,21 +78,4 @@ def withdrawn(user_id: uuid.UUID, amount_minor: int, currency: str = "USD") -> W
 
 
 def won(user_id: uuid.UUID, payout_minor: int, *, result: str = "won") -> BetSettled:
-    return BetSettled(
-        bet_id=uuid.uuid4(),
-        user_id=user_id,
-        result=result,  # type: ignore[arg-type]
-        stake_minor=1000,
-        payout_minor=payout_minor,
-        currency="USD",
-        legs=[
-            BetLeg(
-                event_id=uuid.uuid4(),
-                event_name="Real Madrid - Barcelona",
-                market="1X2",
-                selection="1",
-                coefficient=Decimal("2.50"),
-            )
-        ],
-        settled_at=datetime.now(UTC),
-    )
+    return bet_settled(user_id, result, payout_minor)

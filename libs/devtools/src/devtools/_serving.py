@@ -3,19 +3,29 @@
 Binding the socket ourselves gives the real port at once (port 0 = a free one). The thread
 variant owns its own event loop, so the stand-ins answer whatever loop (or none) the caller's
 code runs on: a sync test using ``smtplib`` reaches the sink as well as an async one.
+
+What every stand-in shares is here too: :class:`BackgroundServer` (start/stop, sync and async
+context manager) for the test fixtures, and :func:`cli_parser` / :func:`parse_cli` for its
+``python -m`` command line.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import logging
+import os
 import signal
 import socket
 import threading
 import time
 from types import FrameType
+from typing import Self
 
 import uvicorn
 from starlette.types import ASGIApp
+
+DEFAULT_HOST = "127.0.0.1"
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -34,6 +44,11 @@ def bind_or_exit(host: str, port: int, what: str) -> socket.socket:
 
 def port_of(sock: socket.socket) -> int:
     return int(sock.getsockname()[1])
+
+
+def http_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _exit_quietly(_signum: int, _frame: FrameType | None) -> None:
@@ -85,3 +100,71 @@ class ServerThread:
         if self._thread.is_alive():
             self._thread.join(timeout_s)
         self._sock.close()
+
+
+class BackgroundServer:
+    """A stand-in served by a :class:`ServerThread`: ``with``/``async with`` start and stop it.
+
+    A subclass binds its socket(s), builds its app and returns the started thread from
+    :meth:`_launch`; ``what`` names it in the error of a second :meth:`start`.
+    """
+
+    what = "stand-in"
+
+    def __init__(self) -> None:
+        self._thread: ServerThread | None = None
+
+    def _launch(self) -> ServerThread:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError(f"{self.what} already started")
+        self._thread = self._launch()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.stop()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Self:
+        await asyncio.to_thread(self.start)
+        return self
+
+    async def __aexit__(self, *_exc_info: object) -> None:
+        await asyncio.to_thread(self.stop)
+
+
+def start_thread(app: ASGIApp, sock: socket.socket, *, name: str) -> ServerThread:
+    """A :class:`ServerThread` serving ``app`` on ``sock``, started."""
+    thread = ServerThread(app, sock, name=name)
+    thread.start()
+    return thread
+
+
+def cli_parser(module: str, description: str) -> argparse.ArgumentParser:
+    """The stand-in's ``python -m <module>`` parser with the shared ``--host`` option."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"bind address (default {DEFAULT_HOST})"
+    )
+    return parser
+
+
+def add_port_option(parser: argparse.ArgumentParser, flag: str, *, env: str, default: int) -> None:
+    """A ``--...-port`` option whose default is ``$env`` when set, else ``default``."""
+    parser.add_argument(flag, type=int, default=int(os.environ.get(env) or default))
+
+
+def parse_cli(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line and log plain lines at INFO, as every stand-in does."""
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return args

@@ -14,13 +14,11 @@ In tests: ``async with MailSink() as sink:`` (free ports) or the ``mail_sink`` f
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import email
 import email.policy
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -29,16 +27,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from typing import Any, Self
+from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult
 from fastapi import FastAPI
 
-from devtools._serving import ServerThread, bind, bind_or_exit, port_of, serve_forever
+from devtools import _serving as serving
 
 log = logging.getLogger("devtools.mailsink")
 
-DEFAULT_HOST = "127.0.0.1"
 DEFAULT_SMTP_PORT = 1025
 DEFAULT_HTTP_PORT = 8025
 MAX_MESSAGES = 1000
@@ -229,69 +226,49 @@ def create_app(inbox: Inbox, smtp_sock: Any) -> FastAPI:
     return app
 
 
-class MailSink:
+class MailSink(serving.BackgroundServer):
     """SMTP sink + inbox API in a background thread (``port=0``: a free port).
 
     ``async with MailSink() as sink:`` (or ``with``); then send mail to
     ``sink.smtp_host:sink.smtp_port`` and read ``sink.messages()`` or ``sink.http_url``.
     """
 
+    what = "mail sink"
+
     def __init__(
         self,
         smtp_port: int = 0,
         http_port: int = 0,
         *,
-        host: str = DEFAULT_HOST,
+        host: str = serving.DEFAULT_HOST,
         max_messages: int = MAX_MESSAGES,
     ) -> None:
+        super().__init__()
         self.smtp_host = host
         self._requested = (smtp_port, http_port)
         self.smtp_port = smtp_port
         self.http_port = http_port
         self.inbox = Inbox(max_messages)
-        self._thread: ServerThread | None = None
 
     @property
     def http_url(self) -> str:
-        host = f"[{self.smtp_host}]" if ":" in self.smtp_host else self.smtp_host
-        return f"http://{host}:{self.http_port}"
+        return serving.http_url(self.smtp_host, self.http_port)
 
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("mail sink already started")
-        smtp_sock = bind(self.smtp_host, self._requested[0])
+    def _launch(self) -> serving.ServerThread:
+        smtp_sock = serving.bind(self.smtp_host, self._requested[0])
         try:
-            http_sock = bind(self.smtp_host, self._requested[1])
+            http_sock = serving.bind(self.smtp_host, self._requested[1])
         except OSError:
             smtp_sock.close()
             raise
-        self.smtp_port, self.http_port = port_of(smtp_sock), port_of(http_sock)
-        thread = ServerThread(create_app(self.inbox, smtp_sock), http_sock, name="mailsink")
+        self.smtp_port, self.http_port = serving.port_of(smtp_sock), serving.port_of(http_sock)
         try:
-            thread.start()
+            return serving.start_thread(
+                create_app(self.inbox, smtp_sock), http_sock, name="mailsink"
+            )
         except BaseException:
             smtp_sock.close()
             raise
-        self._thread = thread
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.stop()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc_info: object) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Self:
-        await asyncio.to_thread(self.start)
-        return self
-
-    async def __aexit__(self, *_exc_info: object) -> None:
-        await asyncio.to_thread(self.stop)
 
     def messages(self, to: str | None = None) -> list[Message]:
         """Stored messages, oldest first; ``to``: only those with that envelope recipient."""
@@ -323,33 +300,25 @@ class MailSink:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m devtools.mailsink", description="Local SMTP sink with an HTTP inbox."
-    )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address (default 127.0.0.1)")
-    parser.add_argument(
-        "--smtp-port", type=int, default=int(os.environ.get("SMTP_PORT") or DEFAULT_SMTP_PORT)
-    )
-    parser.add_argument(
-        "--http-port",
-        type=int,
-        default=int(os.environ.get("MAILSINK_HTTP_PORT") or DEFAULT_HTTP_PORT),
+    parser = serving.cli_parser("devtools.mailsink", "Local SMTP sink with an HTTP inbox.")
+    serving.add_port_option(parser, "--smtp-port", env="SMTP_PORT", default=DEFAULT_SMTP_PORT)
+    serving.add_port_option(
+        parser, "--http-port", env="MAILSINK_HTTP_PORT", default=DEFAULT_HTTP_PORT
     )
     parser.add_argument("--max-messages", type=int, default=MAX_MESSAGES)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = serving.parse_cli(parser, argv)
 
-    smtp_sock = bind_or_exit(args.host, args.smtp_port, "mail sink (SMTP)")
-    http_sock = bind_or_exit(args.host, args.http_port, "mail sink (HTTP inbox)")
+    smtp_sock = serving.bind_or_exit(args.host, args.smtp_port, "mail sink (SMTP)")
+    http_sock = serving.bind_or_exit(args.host, args.http_port, "mail sink (HTTP inbox)")
     app = create_app(Inbox(args.max_messages), smtp_sock)
     log.info(
         "mail sink: SMTP on %s:%d, inbox http://%s:%d/api/messages",
         args.host,
-        port_of(smtp_sock),
+        serving.port_of(smtp_sock),
         args.host,
-        port_of(http_sock),
+        serving.port_of(http_sock),
     )
-    serve_forever(app, http_sock)
+    serving.serve_forever(app, http_sock)
 
 
 if __name__ == "__main__":

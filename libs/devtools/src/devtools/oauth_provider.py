@@ -18,8 +18,6 @@ In tests: ``async with OAuthProvider(clients={…}) as provider:`` or the ``oaut
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import base64
 import binascii
 import hashlib
@@ -32,17 +30,16 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from devtools._serving import ServerThread, bind, bind_or_exit, port_of, serve_forever
+from devtools import _serving as serving
 
 log = logging.getLogger("devtools.oauth_provider")
 
-DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8030
 CODE_TTL_S = 300.0
 TOKEN_TTL_S = 3600
@@ -566,7 +563,7 @@ def auth_env(
     return env
 
 
-class OAuthProvider:
+class OAuthProvider(serving.BackgroundServer):
     """The provider served by uvicorn in a background thread (``port=0``: a free port).
 
     ``async with OAuthProvider(clients={"id": ("secret", ["http://test/*"])}) as provider:``;
@@ -574,15 +571,18 @@ class OAuthProvider:
     ``/user``, ``/user/emails`` (GitHub).
     """
 
+    what = "OAuth provider"
+
     def __init__(
         self,
         clients: ClientsConfig | None = None,
         *,
-        host: str = DEFAULT_HOST,
+        host: str = serving.DEFAULT_HOST,
         port: int = 0,
         code_ttl_s: float = CODE_TTL_S,
         token_ttl_s: int = TOKEN_TTL_S,
     ) -> None:
+        super().__init__()
         self.host = host
         self.port = port
         self.state = ProviderState(
@@ -590,40 +590,15 @@ class OAuthProvider:
             code_ttl_s=code_ttl_s,
             token_ttl_s=token_ttl_s,
         )
-        self._thread: ServerThread | None = None
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return serving.http_url(self.host, self.port)
 
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("OAuth provider already started")
-        sock = bind(self.host, self.port)
-        self.port = port_of(sock)
-        thread = ServerThread(create_app(self.state), sock, name="oauth-provider")
-        thread.start()
-        self._thread = thread
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.stop()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc_info: object) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Self:
-        await asyncio.to_thread(self.start)
-        return self
-
-    async def __aexit__(self, *_exc_info: object) -> None:
-        await asyncio.to_thread(self.stop)
+    def _launch(self) -> serving.ServerThread:
+        sock = serving.bind(self.host, self.port)
+        self.port = serving.port_of(sock)
+        return serving.start_thread(create_app(self.state), sock, name="oauth-provider")
 
     # test controls -------------------------------------------------------------------------
 
@@ -680,28 +655,23 @@ class OAuthProvider:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m devtools.oauth_provider",
-        description="Local OAuth 2.0 provider standing in for Google and GitHub.",
+    parser = serving.cli_parser(
+        "devtools.oauth_provider", "Local OAuth 2.0 provider standing in for Google and GitHub."
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address (default 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("OAUTH_PROVIDER_PORT") or DEFAULT_PORT)
-    )
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    serving.add_port_option(parser, "--port", env="OAUTH_PROVIDER_PORT", default=DEFAULT_PORT)
+    args = serving.parse_cli(parser, argv)
 
     raw_clients = os.environ.get("OAUTH_PROVIDER_CLIENTS", "").strip()
     clients = clients_from_json(raw_clients) if raw_clients else build_clients(DEV_CLIENTS)
-    sock = bind_or_exit(args.host, args.port, "OAuth provider")
+    sock = serving.bind_or_exit(args.host, args.port, "OAuth provider")
     log.info(
         "OAuth provider on http://%s:%d (clients: %s; user: %s)",
         args.host,
-        port_of(sock),
+        serving.port_of(sock),
         ", ".join(sorted(clients)),
         DEFAULT_USER.email,
     )
-    serve_forever(create_app(ProviderState(clients)), sock)
+    serving.serve_forever(create_app(ProviderState(clients)), sock)
 
 
 if __name__ == "__main__":

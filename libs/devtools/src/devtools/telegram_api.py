@@ -23,27 +23,24 @@ TelegramApi() as api:`` (a free port) or the ``telegram_api`` fixture.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
-import os
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from devtools._serving import ServerThread, bind, bind_or_exit, port_of, serve_forever
+from devtools import _serving as serving
 
 log = logging.getLogger("devtools.telegram_api")
 
-DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8081
 MAX_MESSAGES = 1000
 MAX_TEXT_CHARS = 4096
@@ -271,59 +268,37 @@ def create_app(state: State) -> FastAPI:
     return app
 
 
-class TelegramApi:
+class TelegramApi(serving.BackgroundServer):
     """The stand-in in a background thread (``port=0``: a free port).
 
     ``async with TelegramApi() as api:`` (or ``with``); point a client at ``api.base_url``; read
     ``api.messages()``; steer it with ``fail_next``, ``set_delay``, ``set_chat``, ``reset``.
     """
 
+    what = "Telegram API stand-in"
+
     def __init__(
         self,
         port: int = 0,
         *,
-        host: str = DEFAULT_HOST,
+        host: str = serving.DEFAULT_HOST,
         token: str | None = None,
         max_messages: int = MAX_MESSAGES,
     ) -> None:
+        super().__init__()
         self.host = host
         self._requested = port
         self.port = port
         self.state = State(token=token, max_messages=max_messages)
-        self._thread: ServerThread | None = None
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return serving.http_url(self.host, self.port)
 
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("Telegram API stand-in already started")
-        sock = bind(self.host, self._requested)
-        self.port = port_of(sock)
-        thread = ServerThread(create_app(self.state), sock, name="telegram-api")
-        thread.start()
-        self._thread = thread
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.stop()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc_info: object) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Self:
-        await asyncio.to_thread(self.start)
-        return self
-
-    async def __aexit__(self, *_exc_info: object) -> None:
-        await asyncio.to_thread(self.stop)
+    def _launch(self) -> serving.ServerThread:
+        sock = serving.bind(self.host, self._requested)
+        self.port = serving.port_of(sock)
+        return serving.start_thread(create_app(self.state), sock, name="telegram-api")
 
     def messages(self, chat_id: str | None = None) -> list[Message]:
         return self.state.messages(chat_id)
@@ -362,31 +337,25 @@ class TelegramApi:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m devtools.telegram_api", description="Local Telegram Bot API stand-in."
-    )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address (default 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("TELEGRAM_API_PORT") or DEFAULT_PORT)
-    )
+    parser = serving.cli_parser("devtools.telegram_api", "Local Telegram Bot API stand-in.")
+    serving.add_port_option(parser, "--port", env="TELEGRAM_API_PORT", default=DEFAULT_PORT)
     parser.add_argument("--token", default=None, help="accept only this bot token (default: any)")
     parser.add_argument(
         "--unknown-chat", action="append", default=[], help="a chat id answered 'chat not found'"
     )
     parser.add_argument("--max-messages", type=int, default=MAX_MESSAGES)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = serving.parse_cli(parser, argv)
 
-    sock = bind_or_exit(args.host, args.port, "Telegram API stand-in")
+    sock = serving.bind_or_exit(args.host, args.port, "Telegram API stand-in")
     state = State(token=args.token, max_messages=args.max_messages)
     for chat_id in args.unknown_chat:
         state.set_chat(chat_id, "unknown")
     log.info(
         "Telegram Bot API stand-in on http://%s:%d (messages at /api/messages)",
         args.host,
-        port_of(sock),
+        serving.port_of(sock),
     )
-    serve_forever(create_app(state), sock)
+    serving.serve_forever(create_app(state), sock)
 
 
 if __name__ == "__main__":

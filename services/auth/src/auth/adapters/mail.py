@@ -1,4 +1,4 @@
-"""Email over SMTP (aiosmtplib): plain-text and HTML bodies from the templates below.
+"""Email over SMTP (``common.mail``): plain-text and HTML bodies from the templates below.
 
 Sending never blocks a request: ``submit`` hands the message to a background task, so an
 answer takes as long whether or not an email goes out (no enumeration by timing), and an SMTP
@@ -12,13 +12,11 @@ import asyncio
 import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from functools import cached_property
 from string import Template
 
-import aiosmtplib
-
 from common.logging import get_logger
+from common.mail import SmtpSender
 
 log = get_logger(__name__)
 
@@ -141,51 +139,17 @@ def code_lockout_mail(*, to: str, name: str, until: datetime) -> Mail:
     )
 
 
-class SmtpMailer:
-    def __init__(
-        self,
-        *,
-        host: str,
-        port: int,
-        sender: str,
-        username: str = "",
-        password: str = "",
-        start_tls: bool = False,
-        use_tls: bool = False,
-        timeout_s: float = 10.0,
-    ) -> None:
-        self._host = host
-        self._port = port
-        self._sender = sender
-        self._username = username or None
-        self._password = password or None
-        self._start_tls = start_tls
-        self._use_tls = use_tls
-        self._timeout_s = timeout_s
-        self._pending: set[asyncio.Task[None]] = set()
+class SmtpMailer(SmtpSender):
+    """The shared SMTP sender (``common.mail``) with auth's templates and background sending."""
 
-    def _message(self, mail: Mail) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = mail.to
-        message["Subject"] = mail.subject
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain="looseline")
-        message.set_content(mail.text)
-        message.add_alternative(mail.html, subtype="html")
-        return message
+    @cached_property
+    def _pending(self) -> set[asyncio.Task[None]]:
+        return set()
 
     async def send(self, mail: Mail) -> None:
         """Send now; raises on failure."""
-        await aiosmtplib.send(
-            self._message(mail),
-            hostname=self._host,
-            port=self._port,
-            username=self._username,
-            password=self._password,
-            start_tls=self._start_tls,
-            use_tls=self._use_tls,
-            timeout=self._timeout_s,
+        await self.send_message(
+            self.compose(to=mail.to, subject=mail.subject, text=mail.text, html=mail.html)
         )
 
     def submit(self, mail: Mail) -> None:
@@ -198,9 +162,9 @@ class SmtpMailer:
         try:
             await self.send(mail)
         except Exception as exc:
-            log.error("mail.send_failed", error=repr(exc), host=self._host, port=self._port)
+            log.error("mail.send_failed", error=repr(exc), host=self.host, port=self.port)
         else:
-            log.info("mail.sent", host=self._host, port=self._port)
+            log.info("mail.sent", host=self.host, port=self.port)
 
     async def drain(self, timeout_s: float = 10.0) -> None:
         """Wait for emails in flight (on shutdown)."""

@@ -46,6 +46,16 @@ class Applied:
     throttled: bool | None = None
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """When the request is applied and the rules it is held to: what ``receive`` passes on."""
+
+    now: datetime
+    unix_now: float  # the signature's clock
+    tolerance_s: float  # how far the signature's timestamp may be from it
+    win_window: timedelta  # one win notice per user in this window
+
+
 def _clean(value: Any, limit: int) -> str:
     """Printable text only (no NUL or other control character, no lone surrogate): what a
     text/JSONB column and a log line can hold whatever a caller sent."""
@@ -73,14 +83,7 @@ async def receive(
 ) -> Applied:
     event_label = _clean(received.fields.get("event") or "", 30) or None
     try:
-        return await _apply(
-            make_uow,
-            received,
-            now=now,
-            unix_now=unix_now,
-            tolerance_s=tolerance_s,
-            win_window=win_window,
-        )
+        return await _apply(make_uow, received, _Terms(now, unix_now, tolerance_s, win_window))
     except DomainError as refusal:
         metrics.count(
             "inbound", event_label if event_label in inbound.INBOUND_EVENTS else None, refusal.code
@@ -107,15 +110,8 @@ async def receive(
         raise
 
 
-async def _apply(
-    make_uow: UnitOfWorkFactory,
-    received: Received,
-    *,
-    now: datetime,
-    unix_now: float,
-    tolerance_s: float,
-    win_window: timedelta,
-) -> Applied:
+async def _apply(make_uow: UnitOfWorkFactory, received: Received, terms: _Terms) -> Applied:
+    now = terms.now
     async with make_uow() as uow:
         found = await uow.partners.get(received.partner_id)
         if found is None or not found["active"]:
@@ -128,8 +124,8 @@ async def _apply(
             received.presented,
             received.canonical,
             secret=secret,
-            now=unix_now,
-            tolerance_s=tolerance_s,
+            now=terms.unix_now,
+            tolerance_s=terms.tolerance_s,
         )
         postback = inbound.parse(received.fields)
         dedupe_key = (
@@ -166,7 +162,7 @@ async def _apply(
             assert postback.amount is not None
             await uow.attribution.partner_deposit(user_id, postback.amount, now)
         elif postback.event == "win":
-            throttled = is_throttled(now, user["last_win_notice_at"], win_window)
+            throttled = is_throttled(now, user["last_win_notice_at"], terms.win_window)
             if not throttled:
                 await uow.attribution.update(user_id, {"last_win_notice_at": now})
         await uow.inbound.set_result(

@@ -43,6 +43,24 @@ class Postback:
     transaction_id: str | None = None
 
 
+def _money_postback(
+    event: OutboundEvent,
+    message: DepositCompleted | WithdrawalCompleted,
+    ctx: MessageContext,
+    user: Any,
+) -> Postback:
+    """A deposit's or withdrawal's postback: its amount, the wallet operation as transaction."""
+    return Postback(
+        event=event,
+        user_id=message.user_id,
+        source_event_id=ctx.envelope.event_id,
+        click_id=user["click_id"],
+        amount_minor=message.amount_minor,
+        currency=message.currency,
+        transaction_id=str(message.operation_id),
+    )
+
+
 async def _template_for(uow: UnitOfWork, partner_id: str, event: str) -> bool:
     found = await uow.partners.get(partner_id)
     return bool(found is not None and found["active"] and (found["urls"] or {}).get(event))
@@ -126,16 +144,7 @@ class BusHandlers:
         if await uow.attribution.mark_first_deposit(message.user_id, at):
             events.insert(0, "first_deposit")
         for event in events:
-            item = Postback(
-                event=event,
-                user_id=message.user_id,
-                source_event_id=ctx.envelope.event_id,
-                click_id=user["click_id"],
-                amount_minor=message.amount_minor,
-                currency=message.currency,
-                transaction_id=str(message.operation_id),
-            )
-            await enqueue(uow, partner_id, item, now=now)
+            await enqueue(uow, partner_id, _money_postback(event, message, ctx, user), now=now)
 
     async def on_withdrawal_completed(
         self, message: WithdrawalCompleted, ctx: MessageContext
@@ -144,15 +153,7 @@ class BusHandlers:
         user = await uow.attribution.get(message.user_id)
         if user is None:
             return
-        item = Postback(
-            event="withdrawal",
-            user_id=message.user_id,
-            source_event_id=ctx.envelope.event_id,
-            click_id=user["click_id"],
-            amount_minor=message.amount_minor,
-            currency=message.currency,
-            transaction_id=str(message.operation_id),
-        )
+        item = _money_postback("withdrawal", message, ctx, user)
         await enqueue(uow, user["partner_id"], item, now=self.clock())
 
     async def on_bet_settled(self, message: BetSettled, ctx: MessageContext) -> None:

@@ -7,6 +7,7 @@ import base64
 import binascii
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from common.auth.deps import AdminUser
+from common.auth.tokens import Principal
 from common.idempotency import Claim, run_once
 from common.logging import get_logger
 from common.money import format_minor
@@ -48,20 +50,42 @@ async def create_partner(
 ) -> JSONResponse:
     """With an ``Idempotency-Key``, a retry gets the first answer and creates nothing."""
 
+    async def write(uow: UnitOfWork) -> Any:
+        return await handlers.create_partner(
+            uow,
+            partner_id=body.partner_id,
+            name=body.name,
+            secret=body.secret,
+            urls={str(k): v for k, v in body.urls.items()},
+            active=body.active,
+            now=now,
+        )
+
+    response = await _write_once(request, wired, admin, body, 201, write)
+    log.info("partners.partner_created", partner_id=body.partner_id, by=str(admin.user_id))
+    return response
+
+
+async def _write_once(
+    request: Request,
+    wired: Wiring,
+    admin: Principal,
+    body: BaseModel,
+    status_code: int,
+    write: Callable[[UnitOfWork], Awaitable[Any]],
+) -> JSONResponse:
+    """``write`` in a unit of work, once per ``Idempotency-Key``: the partner it returns is the
+    answer, recorded for the key in the write's own transaction; a retry gets that answer."""
+
     async def run(claim: Claim | None) -> JSONResponse:
         async with wired.uow() as uow:
-            answer = await handlers.create_partner(
-                uow,
-                partner_id=body.partner_id,
-                name=body.name,
-                secret=body.secret,
-                urls={str(k): v for k, v in body.urls.items()},
-                active=body.active,
-                now=now,
-            )
-            return await _answer(wired, uow, claim, 201, answer)
+            content = jsonable_encoder(schemas.PartnerOut.model_validate(await write(uow)))
+            if claim is not None:
+                await wired.idempotency.record(uow.db, claim, status_code, content)
+            await uow.commit()
+            return JSONResponse(content, status_code=status_code)
 
-    response = await run_once(
+    return await run_once(
         wired.idempotency,
         wired.engine,
         request,
@@ -69,19 +93,6 @@ async def create_partner(
         body=_fingerprint(body),
         run=run,
     )
-    log.info("partners.partner_created", partner_id=body.partner_id, by=str(admin.user_id))
-    return response
-
-
-async def _answer(
-    wired: Wiring, uow: UnitOfWork, claim: Claim | None, status_code: int, answer: Any
-) -> JSONResponse:
-    """The answer, recorded for the Idempotency-Key in the write's own transaction."""
-    content = jsonable_encoder(schemas.PartnerOut.model_validate(answer))
-    if claim is not None:
-        await wired.idempotency.record(uow.db, claim, status_code, content)
-    await uow.commit()
-    return JSONResponse(content, status_code=status_code)
 
 
 def _fingerprint(body: BaseModel) -> dict[str, Any]:
@@ -123,19 +134,10 @@ async def patch_partner(
     if changes.get("urls") is not None:
         changes["urls"] = {k: (v or None) for k, v in changes["urls"].items()}
 
-    async def run(claim: Claim | None) -> JSONResponse:
-        async with wired.uow() as uow:
-            answer = await handlers.update_partner(uow, partner_id, changes, now=now)
-            return await _answer(wired, uow, claim, 200, answer)
+    async def write(uow: UnitOfWork) -> Any:
+        return await handlers.update_partner(uow, partner_id, changes, now=now)
 
-    response = await run_once(
-        wired.idempotency,
-        wired.engine,
-        request,
-        user_id=str(admin.user_id),
-        body=_fingerprint(body),
-        run=run,
-    )
+    response = await _write_once(request, wired, admin, body, 200, write)
     log.info(
         "partners.partner_changed",
         partner_id=partner_id,
