@@ -6,7 +6,7 @@
  * the page shows the banner with its end, the bet slip and the deposit panel say it in words,
  * and the admin's user page shows the restriction and the limits, read only. On the way it turns
  * reality checks on (every 15 minutes): the live stream asks the gateway for them and the account
- * keeps the choice (the dialog itself, 15 minutes later, is Vitest's: RealityCheckDialog.test.tsx).
+ * keeps the choice, then turns them off again (the dialog is reality-check.spec.ts's).
  *
  * Only the deposit goes through the API (the journey shows the card form).
  */
@@ -121,6 +121,19 @@ test("a new bettor sets limits and takes a time-out; the slip, the deposit panel
       return found.user.preferences.reality_check_minutes;
     }, SLOW)
     .toBe(15);
+  // Off again: with the e2e gateway's seconds for minutes the dialog would come 15 s later and
+  // cover the steps below (reality-check.spec.ts draws it).
+  await reality.getByLabel(t(`${RG}:realityCheck.every`), exact).selectOption("off");
+  await expect(reality.getByRole("status")).toHaveText(t(`${RG}:realityCheck.savedOff`));
+  await expect
+    .poll(async () => {
+      const found = await callAs<{ user: { preferences: Record<string, unknown> } }>(
+        "/api/auth/session",
+        token,
+      );
+      return found.user.preferences.reality_check_minutes ?? null;
+    }, SLOW)
+    .toBe(null);
 
   // 6. A 1-day time-out (24 hours, the first choice): what stops, what stays, that it is final.
   const timeOut = page.locator("section.card").filter({

@@ -1,6 +1,7 @@
 /**
  * The app's own words, so that specs find controls by the label the user reads in the
- * project's language: `t("auth:signUp.submit")`, `t("nav.profile")` (namespace `common`).
+ * project's language: `t("auth:signUp.submit")`, `t("nav.profile")` (namespace `common`),
+ * `t("errors:partners.no_template")` (an error code, a flat key).
  * Read from the locale files the app is built from; a missing key fails loudly.
  */
 import { readFileSync } from "node:fs";
@@ -28,6 +29,12 @@ export function translator(language: Language): Translate {
   return (key) => {
     const [ns, path] = key.includes(":") ? key.split(":", 2) : ["common", key];
     let value: unknown = namespace(language, ns ?? "common");
+    // Error codes are flat keys ("partners.no_template"), as the app reads them.
+    if (ns === "errors") {
+      const found = (value as Record<string, unknown>)[path ?? ""];
+      if (typeof found !== "string") throw new Error(`no ${language} text for ${key}`);
+      return found;
+    }
     for (const part of (path ?? "").split(".")) {
       value =
         typeof value === "object" && value !== null

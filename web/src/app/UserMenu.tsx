@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link, NavLink } from "react-router";
 import { SignOutButton } from "@/features/auth";
+import { NotificationsLink } from "@/features/notifications";
 import { ResponsibleGamblingLink } from "@/features/responsible-gambling";
 import { useSession } from "@/shared/session/session";
 
@@ -18,6 +19,7 @@ export function UserMenu({ placement }: { placement: "header" | "nav" }) {
           <>
             <NavLink to="/profile">{t("nav.profile")}</NavLink>
             <ResponsibleGamblingLink nav />
+            <NotificationsLink nav />
             <SignOutButton />
           </>
         ) : (

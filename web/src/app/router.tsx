@@ -8,6 +8,7 @@ import { routes as authRoutes } from "@/features/auth";
 import { routes as betsRoutes } from "@/features/bets";
 import { routes as billingRoutes } from "@/features/billing";
 import { routes as eventsRoutes } from "@/features/events";
+import { routes as notificationsRoutes } from "@/features/notifications";
 import { routes as profileRoutes } from "@/features/profile";
 import { routes as responsibleGamblingRoutes } from "@/features/responsible-gambling";
 import { routes as walletRoutes } from "@/features/wallet";
@@ -25,6 +26,7 @@ export const appRoutes: RouteObject[] = [
       ...billingRoutes,
       ...profileRoutes,
       ...responsibleGamblingRoutes,
+      ...notificationsRoutes,
       ...adminRoutes,
       { path: "*", element: <NotFound /> },
     ],

@@ -16,6 +16,9 @@ export const routes: RouteObject[] = [
       { path: "packages", lazy: () => import("./pages/AdminPackagesPage") },
       { path: "users", lazy: () => import("./pages/UsersPage") },
       { path: "users/:userId", lazy: () => import("./pages/UserPage") },
+      { path: "notifications", lazy: () => import("./pages/AdminNotificationsPage") },
+      { path: "partners", lazy: () => import("./pages/AdminPartnersPage") },
+      { path: "partners/:partnerId", lazy: () => import("./pages/AdminPartnerPage") },
     ],
   },
 ];

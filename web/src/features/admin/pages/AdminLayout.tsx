@@ -18,6 +18,8 @@ export function Component() {
           <NavLink to="/admin/plans">{t("nav.plans")}</NavLink>
           <NavLink to="/admin/packages">{t("nav.packages")}</NavLink>
           <NavLink to="/admin/users">{t("nav.users")}</NavLink>
+          <NavLink to="/admin/notifications">{t("nav.notifications")}</NavLink>
+          <NavLink to="/admin/partners">{t("nav.partners")}</NavLink>
         </nav>
         <Outlet />
       </div>

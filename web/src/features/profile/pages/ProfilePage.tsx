@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { NotificationsLink } from "@/features/notifications";
 import { ResponsibleGamblingLink } from "@/features/responsible-gambling";
 import { RequireAuth } from "@/shared/session/guards";
 import { useSession } from "@/shared/session/session";
@@ -24,7 +25,14 @@ function Profile() {
   if (!user) return null;
   return (
     <div className="profile-page">
-      <PageTitle actions={<ResponsibleGamblingLink className="btn btn-secondary" />}>
+      <PageTitle
+        actions={
+          <span className="profile-actions">
+            <NotificationsLink className="btn btn-secondary" />
+            <ResponsibleGamblingLink className="btn btn-secondary" />
+          </span>
+        }
+      >
         {t("title")}
       </PageTitle>
       <div className="profile-grid">
