@@ -46,7 +46,7 @@ run-smoke: migrate
 
 # Python's suites, then the web app's checks and its browser suite against the real platform.
 test: install infra
-	$(UV) run --no-sync pytest
+	$(UV) run --no-sync pytest --durations=30
 	$(MAKE) web-check
 	$(MAKE) web-e2e
 

@@ -5,7 +5,8 @@ the gateway as ``uvicorn <svc>.entrypoints.api.app:create_app --factory``, the S
 (``python -m devtools.mailsink``), the Telegram Bot API stand-in (``python -m
 devtools.telegram_api``) and the Stripe simulator (``python -m stripe_simulator``), each
 on a free local port, with its output in a log file of its own. ``replicas=2`` starts two of every
-service and two gateways, each gateway given both addresses of every upstream; ``replicas_of``
+money-path service (one of each side service) and two gateways, each gateway given every address
+of every upstream; ``replicas_of``
 sets one service's count (``"gateway"`` too), e.g. ``{"bets": 3, "wallet": 3, "gateway": 2}``.
 """
 
@@ -170,8 +171,11 @@ class PlatformLayout:
         self.telegram_port = next(self.ports)
 
     def count_of(self, service: str) -> int:
-        """How many processes of ``service`` (or ``"gateway"``) run: ``replicas`` unless set."""
-        return self.replicas_of.get(service, self.replicas)
+        """How many processes of ``service`` (or ``"gateway"``) run: ``replicas`` unless set;
+        one of each side service (notifications, partners: off the money path, their own suites
+        race two senders) unless set, so two of everything stays within two cores."""
+        default = 1 if service in SIDE_SERVICES else self.replicas
+        return self.replicas_of.get(service, default)
 
     @property
     def gateway_urls(self) -> list[str]:

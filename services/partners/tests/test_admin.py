@@ -69,6 +69,7 @@ async def test_the_secret_never_comes_back(
         ({"urls": {"bonus": "https://t.example/pb"}}, "validation_error"),
         ({"secret": "too-short"}, "validation_error"),
         ({"partner_id": "Bad Slug!"}, "validation_error"),
+        ({"secrets": "a typo of a field the route does not know"}, "validation_error"),
     ],
 )
 async def test_create_refuses_bad_input(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.api import RequestModel
 from notifications.domain.kinds import Channel, DeliveryStatus, Kind
@@ -15,13 +15,19 @@ from notifications.service_layer.preferences import Preferences
 ChatId = Annotated[str, Field(pattern=r"^-?[0-9]{1,31}$", max_length=32)]
 
 
+class _Body(RequestModel):
+    """A request body: clean text, and no field the route does not know (a typo is a 422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class KindPreference(BaseModel):
     kind: Kind
     email: bool
     telegram: bool
 
 
-class KindPreferenceIn(RequestModel):
+class KindPreferenceIn(_Body):
     kind: Kind
     email: bool
     telegram: bool
@@ -48,12 +54,12 @@ class PreferencesOut(BaseModel):
         )
 
 
-class PreferencesIn(RequestModel):
+class PreferencesIn(_Body):
     # Only the kinds listed change; each kind at most once.
     kinds: list[KindPreferenceIn] = Field(max_length=len(Kind))
 
 
-class TelegramIn(RequestModel):
+class TelegramIn(_Body):
     chat_id: ChatId
 
 

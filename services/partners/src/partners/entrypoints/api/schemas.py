@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.api import RequestModel
 from partners.domain.partners import MAX_SECRET_CHARS, MIN_SECRET_CHARS
@@ -16,7 +16,13 @@ PartnerId = str
 Urls = dict[OutboundEvent, str | None]
 
 
-class PartnerIn(RequestModel):
+class _Body(RequestModel):
+    """A request body: clean text, and no field the route does not know (a typo is a 422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartnerIn(_Body):
     partner_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,49}$")
     name: str = Field(min_length=1, max_length=100)
     # Write-only: never in any answer, never logged.
@@ -25,7 +31,7 @@ class PartnerIn(RequestModel):
     active: bool = True
 
 
-class PartnerPatch(RequestModel):
+class PartnerPatch(_Body):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     secret: str | None = Field(
         default=None, min_length=MIN_SECRET_CHARS, max_length=MAX_SECRET_CHARS
@@ -114,7 +120,7 @@ class PartnerStats(BaseModel):
     inbound: dict[str, int]
 
 
-class TestPostbackIn(RequestModel):
+class TestPostbackIn(_Body):
     event: OutboundEvent
 
 
